@@ -1,0 +1,125 @@
+// Layer 0 (XDR, RFC 4506). Reads big-endian XDR items from one Buffer. Every length is checked
+// against the bytes left and the declared maximum *before* anything is allocated, so a hostile
+// length is a thrown XdrError, never a huge allocation. No I/O.
+
+import { XdrError } from './xdr-error.js'
+
+const UTF8 = 'utf8'
+
+export class XdrReader {
+  buf: Buffer
+  pos: number
+  end: number
+
+  constructor(buf: Buffer, pos = 0, end = buf.length) {
+    this.buf = buf
+    this.pos = pos
+    this.end = end
+  }
+
+  /** Bytes not yet read. */
+  get remaining(): number {
+    return this.end - this.pos
+  }
+
+  #need(n: number): void {
+    if (this.end - this.pos < n) throw new XdrError(`XDR data truncated: need ${n} bytes at offset ${this.pos}, have ${this.end - this.pos}`)
+  }
+
+  i32(): number {
+    this.#need(4)
+    const v = this.buf.readInt32BE(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  u32(): number {
+    this.#need(4)
+    const v = this.buf.readUInt32BE(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  i64(): bigint {
+    this.#need(8)
+    const v = this.buf.readBigInt64BE(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  u64(): bigint {
+    this.#need(8)
+    const v = this.buf.readBigUInt64BE(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  f32(): number {
+    this.#need(4)
+    const v = this.buf.readFloatBE(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  f64(): number {
+    this.#need(8)
+    const v = this.buf.readDoubleBE(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  bool(): boolean {
+    const v = this.i32()
+    if (v === 0) return false
+    if (v === 1) return true
+    throw new XdrError(`invalid XDR bool ${v}`)
+  }
+
+  /** An enum value, checked against the set of legal values when one is given. */
+  enumValue(legal?: ReadonlySet<number>): number {
+    const v = this.i32()
+    if (legal !== undefined && !legal.has(v)) throw new XdrError(`invalid XDR enum value ${v}`)
+    return v
+  }
+
+  /** Length prefix of a variable-length item, checked against `max` and the bytes left (`unit` bytes per element at least). */
+  length(max: number, unit = 1): number {
+    const n = this.u32()
+    if (n > max) throw new XdrError(`XDR length ${n} exceeds the declared maximum ${max}`)
+    if (n * unit > this.end - this.pos) throw new XdrError(`XDR length ${n} exceeds the ${this.end - this.pos} bytes left`)
+    return n
+  }
+
+  string(max = 0xffffffff): string {
+    const n = this.length(max)
+    const start = this.pos
+    const padded = (n + 3) & ~3
+    this.#need(padded)
+    this.pos += padded
+    return this.buf.toString(UTF8, start, start + n)
+  }
+
+  /** Variable-length opaque data. The result is a view on the frame's buffer (frames are never reused). */
+  opaque(max = 0xffffffff): Buffer {
+    const n = this.length(max)
+    return this.fixedOpaque(n)
+  }
+
+  fixedOpaque(n: number): Buffer {
+    const padded = (n + 3) & ~3
+    this.#need(padded)
+    const out = this.buf.subarray(this.pos, this.pos + n)
+    this.pos += padded
+    return out
+  }
+
+  /** Optional data (`T *x`): a bool, then the value when present. */
+  present(): boolean {
+    return this.bool()
+  }
+
+  /** Throws unless every byte was consumed: trailing garbage means a wrong schema or a bad frame. */
+  done(): void {
+    if (this.pos !== this.end) throw new XdrError(`${this.end - this.pos} unexpected trailing bytes in XDR data`)
+  }
+}

@@ -1,0 +1,161 @@
+// Layer 0 (XDR, RFC 4506). Appends big-endian XDR items to one growable Buffer. Values are
+// checked as they are written (range, declared maximum lengths) so a bad argument is a
+// TypeError/RangeError raised before any byte reaches a socket. No I/O.
+
+import { Buffer } from 'node:buffer'
+
+const I32_MIN = -0x80000000
+const I32_MAX = 0x7fffffff
+const U32_MAX = 0xffffffff
+const I64_MIN = -(1n << 63n)
+const I64_MAX = (1n << 63n) - 1n
+const U64_MAX = (1n << 64n) - 1n
+
+export class XdrWriter {
+  buf: Buffer
+  pos = 0
+
+  constructor(initialSize = 256) {
+    this.buf = Buffer.allocUnsafe(initialSize)
+  }
+
+  #ensure(n: number): void {
+    const need = this.pos + n
+    if (need <= this.buf.length) return
+    let size = this.buf.length * 2
+    while (size < need) size *= 2
+    const next = Buffer.allocUnsafe(size)
+    this.buf.copy(next, 0, 0, this.pos)
+    this.buf = next
+  }
+
+  /** Reserve `n` bytes to be patched later (e.g. a frame's length word); returns their offset. */
+  reserve(n: number): number {
+    this.#ensure(n)
+    const at = this.pos
+    this.pos += n
+    return at
+  }
+
+  patchU32(at: number, v: number): void {
+    this.buf.writeUInt32BE(v, at)
+  }
+
+  i32(v: number): void {
+    if (!Number.isInteger(v) || v < I32_MIN || v > I32_MAX) throw badInt(v, 'int')
+    this.#ensure(4)
+    this.buf.writeInt32BE(v, this.pos)
+    this.pos += 4
+  }
+
+  u32(v: number): void {
+    if (!Number.isInteger(v) || v < 0 || v > U32_MAX) throw badInt(v, 'unsigned int')
+    this.#ensure(4)
+    this.buf.writeUInt32BE(v, this.pos)
+    this.pos += 4
+  }
+
+  i64(v: bigint | number): void {
+    const b = toBigInt(v, 'hyper')
+    if (b < I64_MIN || b > I64_MAX) throw new RangeError(`${v} is out of range for hyper`)
+    this.#ensure(8)
+    this.buf.writeBigInt64BE(b, this.pos)
+    this.pos += 8
+  }
+
+  u64(v: bigint | number): void {
+    const b = toBigInt(v, 'unsigned hyper')
+    if (b < 0n || b > U64_MAX) throw new RangeError(`${v} is out of range for unsigned hyper`)
+    this.#ensure(8)
+    this.buf.writeBigUInt64BE(b, this.pos)
+    this.pos += 8
+  }
+
+  f32(v: number): void {
+    if (typeof v !== 'number') throw new TypeError(`expected a number for float, got ${typeof v}`)
+    this.#ensure(4)
+    this.buf.writeFloatBE(v, this.pos)
+    this.pos += 4
+  }
+
+  f64(v: number): void {
+    if (typeof v !== 'number') throw new TypeError(`expected a number for double, got ${typeof v}`)
+    this.#ensure(8)
+    this.buf.writeDoubleBE(v, this.pos)
+    this.pos += 8
+  }
+
+  bool(v: boolean): void {
+    if (typeof v !== 'boolean') throw new TypeError(`expected a boolean, got ${typeof v}`)
+    this.#ensure(4)
+    this.buf.writeInt32BE(v ? 1 : 0, this.pos)
+    this.pos += 4
+  }
+
+  /** A length prefix for a variable-length array, checked against the declared maximum. */
+  length(n: number, max: number): void {
+    if (n > max) throw new RangeError(`length ${n} exceeds the declared maximum ${max}`)
+    this.u32(n)
+  }
+
+  string(s: string, max = U32_MAX): void {
+    if (typeof s !== 'string') throw new TypeError(`expected a string, got ${s === null ? 'null' : typeof s}`)
+    const n = Buffer.byteLength(s, 'utf8')
+    if (n > max) throw new RangeError(`string of ${n} bytes exceeds the declared maximum ${max}`)
+    const padded = (n + 3) & ~3
+    this.#ensure(4 + padded)
+    this.buf.writeUInt32BE(n, this.pos)
+    this.pos += 4
+    this.buf.write(s, this.pos, n, 'utf8')
+    this.buf.fill(0, this.pos + n, this.pos + padded)
+    this.pos += padded
+  }
+
+  opaque(b: Uint8Array, max = U32_MAX): void {
+    if (!(b instanceof Uint8Array)) throw new TypeError(`expected a Buffer or Uint8Array, got ${b === null ? 'null' : typeof b}`)
+    if (b.length > max) throw new RangeError(`opaque of ${b.length} bytes exceeds the declared maximum ${max}`)
+    this.u32(b.length)
+    this.#raw(b)
+  }
+
+  fixedOpaque(b: Uint8Array, len: number): void {
+    if (!(b instanceof Uint8Array)) throw new TypeError(`expected a Buffer or Uint8Array, got ${b === null ? 'null' : typeof b}`)
+    if (b.length !== len) throw new RangeError(`fixed opaque needs exactly ${len} bytes, got ${b.length}`)
+    this.#raw(b)
+  }
+
+  #raw(b: Uint8Array): void {
+    const n = b.length
+    const padded = (n + 3) & ~3
+    this.#ensure(padded)
+    this.buf.set(b, this.pos)
+    this.buf.fill(0, this.pos + n, this.pos + padded)
+    this.pos += padded
+  }
+
+  /** Copy of the bytes written so far. */
+  toBuffer(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos))
+  }
+
+  /** View of the bytes written so far (valid until the next write). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos)
+  }
+
+  reset(): void {
+    this.pos = 0
+  }
+}
+
+function badInt(v: unknown, what: string): Error {
+  if (typeof v !== 'number') return new TypeError(`expected a number for ${what}, got ${v === null ? 'null' : typeof v}`)
+  return new RangeError(`${v} is not a valid ${what}`)
+}
+
+function toBigInt(v: bigint | number, what: string): bigint {
+  if (typeof v === 'bigint') return v
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v)
+  if (typeof v === 'number') throw new RangeError(`${v} is not a safe integer for ${what}; pass a bigint`)
+  throw new TypeError(`expected a bigint for ${what}, got ${v === null ? 'null' : typeof v}`)
+}
