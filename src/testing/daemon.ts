@@ -245,7 +245,10 @@ export class TestDaemon {
     })
     // a forgotten daemon must not keep the test process alive; the exit hook ends it
     child.unref()
-    this.#unregister = registerCleanup(() => this.#killNow())
+    this.#unregister = registerCleanup(() => {
+      this.#killNow()
+      if (this.#ownsDir) rmSync(this.dir, { recursive: true, force: true })
+    })
     try {
       await waitReady({
         socket: this.socket,
