@@ -1,0 +1,451 @@
+// Generator (dev-only). Emits one XDR file's constants, TypeScript types and straight-line
+// encode/decode functions (one pair per type). Large programs are split into a types file and
+// a codecs file behind one re-exporting module.
+
+import { Imports, banner, numLiteral } from './emit-util.mjs'
+import { localName, pascalCase } from './naming.mjs'
+
+/**
+ * @typedef {import('./model.mjs').Model} Model
+ * @typedef {import('./parse-xdr.mjs').Declaration} Declaration
+ * @typedef {import('./parse-xdr.mjs').TypeSpec} TypeSpec
+ * @typedef {{ path: string, text: string }} OutFile
+ */
+
+const U32_MAX = 0xffffffff
+
+/** Files a module's symbols live in. @param {{ module: string, split: boolean }} f */
+export function moduleFiles(f) {
+  return f.split
+    ? { main: `${f.module}.gen.ts`, types: `${f.module}-types.gen.ts`, codecs: `${f.module}-codecs.gen.ts` }
+    : { main: `${f.module}.gen.ts`, types: `${f.module}.gen.ts`, codecs: `${f.module}.gen.ts` }
+}
+
+/** @param {string} file */
+const spec = (file) => `./${file.replace(/\.ts$/, '.js')}`
+
+/**
+ * Emit every XDR module of the model.
+ * @param {Model} model
+ * @returns {OutFile[]}
+ */
+export function emitPrograms(model) {
+  return model.files.flatMap((f) => emitModule(model, f))
+}
+
+/** @param {Model} model @param {import('./model.mjs').ModelFile} file @returns {OutFile[]} */
+function emitModule(model, file) {
+  const files = moduleFiles(file)
+  const byModule = new Map(model.files.map((f) => [f.module, moduleFiles(f)]))
+  const ctx = new Ctx(model, byModule)
+  const typeImports = new Imports()
+  const codecImports = new Imports()
+
+  // ---- constants and types ----
+  const typeLines = []
+  for (const d of file.definitions) {
+    if (d.kind === 'const') {
+      typeLines.push(`export const ${d.name} = ${numLiteral(d.value, d.text)}`)
+      continue
+    }
+    typeLines.push('')
+    typeLines.push(...ctx.typeDecl(d, typeImports, files.types))
+  }
+
+  // ---- codecs ----
+  const codecLines = []
+  for (const d of file.definitions) {
+    if (d.kind === 'const') continue
+    codecLines.push('')
+    codecLines.push(...ctx.codecs(d, codecImports, files.codecs))
+  }
+
+  const head = (/** @type {string} */ what) => [
+    banner(model.version),
+    `// Layer 1 (generated protocol). ${what} of libvirt's ${file.path.split('/').pop()}: every`,
+    '// decoder enforces the declared maxima before allocating; every encoder checks values and throws',
+    '// TypeError/RangeError naming the field. Straight-line code, no schema walking at run time.',
+  ]
+
+  if (!file.split) {
+    const imp = new Imports()
+    for (const [from, m] of typeImports.map) for (const [n, t] of m) imp.add(from, n, t)
+    for (const [from, m] of codecImports.map) for (const [n, t] of m) if (from !== spec(files.main)) imp.add(from, n, t)
+    return [{ path: files.main, text: [...head('Constants, types and codecs'), '', ...imp.lines(), ...typeLines, ...codecLines, ''].join('\n') }]
+  }
+  const codecImp = new Imports()
+  for (const [from, m] of codecImports.map) for (const [n, t] of m) codecImp.add(from, n, t)
+  return [
+    { path: files.types, text: [...head('Constants and types'), '', ...typeImports.lines(), ...typeLines, ''].join('\n') },
+    { path: files.codecs, text: [...head('Codecs'), '', ...codecImp.lines(), ...codecLines, ''].join('\n') },
+    {
+      path: files.main,
+      text: [
+        banner(model.version),
+        `// Layer 1 (generated protocol). Everything of libvirt's ${file.path.split('/').pop()}: constants, types and codecs.`,
+        '',
+        `export * from '${spec(files.types)}'`,
+        `export * from '${spec(files.codecs)}'`,
+        '',
+      ].join('\n'),
+    },
+  ]
+}
+
+class Ctx {
+  /** @param {Model} model @param {Map<string, { main: string, types: string, codecs: string }>} byModule */
+  constructor(model, byModule) {
+    this.model = model
+    this.byModule = byModule
+    /** @type {Map<string, number>} */
+    this.minCache = new Map()
+    this.tmp = 0
+  }
+
+  /** @param {string} name */
+  entry(name) {
+    const e = this.model.types.get(name)
+    if (!e) throw new Error(`unknown type ${name}`)
+    return e
+  }
+
+  /** Make `name` (type or codec) of XDR type `xdrName` usable in `here`. @param {Imports} imp @param {string} here @param {string} xdrName @param {'type' | 'codec'} kind @param {string} name */
+  use(imp, here, xdrName, kind, name) {
+    const files = /** @type {{ types: string, codecs: string }} */ (this.byModule.get(this.entry(xdrName).module))
+    const file = kind === 'type' ? files.types : files.codecs
+    if (file !== here) imp.add(spec(file), name, kind === 'type')
+  }
+
+  /** Name to use for a size: the XDR constant when there is one (imported), else the number. @param {Declaration & { size: number | null, sizeName: string | null }} d @param {Imports} imp @param {string} here */
+  sizeExpr(d, imp, here) {
+    if (d.size === null) return String(U32_MAX)
+    const c = d.sizeName ? this.model.xdrConstants.get(d.sizeName) : undefined
+    if (c && d.sizeName) {
+      const file = /** @type {{ types: string }} */ (this.byModule.get(c.module)).types
+      if (file !== here) imp.add(spec(file), d.sizeName, false)
+      return d.sizeName
+    }
+    return String(d.size)
+  }
+
+  // ------------------------------------------------------------------ types
+
+  /** TypeScript type of a base type. @param {TypeSpec} t @param {Imports} imp @param {string} here */
+  baseTs(t, imp, here) {
+    if (t.kind === 'ref') {
+      const n = pascalCase(t.name)
+      this.use(imp, here, t.name, 'type', n)
+      return n
+    }
+    switch (t.name) {
+      case 'int':
+      case 'uint':
+      case 'float':
+      case 'double':
+        return 'number'
+      case 'hyper':
+      case 'uhyper':
+        return 'bigint'
+      case 'bool':
+        return 'boolean'
+      case 'string':
+        return 'string'
+      case 'opaque':
+        return 'Buffer'
+    }
+    throw new Error(`no TS type for ${t.name}`)
+  }
+
+  /** @param {Declaration} d @param {Imports} imp @param {string} here */
+  declTs(d, imp, here) {
+    if ('void' in d) throw new Error('void has no type')
+    const base = this.baseTs(d.type, imp, here)
+    const bytes = d.type.kind === 'prim' && (d.type.name === 'string' || d.type.name === 'opaque')
+    if (d.shape === 'plain' || bytes) return base
+    if (d.shape === 'optional') return `${base} | null`
+    return `${base}[]`
+  }
+
+  /** @param {Exclude<import('./parse-xdr.mjs').Definition, { kind: 'const' }>} d @param {Imports} imp @param {string} here @returns {string[]} */
+  typeDecl(d, imp, here) {
+    const name = pascalCase(d.name)
+    switch (d.kind) {
+      case 'enum': {
+        const out = [`/** XDR enum \`${d.name}\`. */`, `export type ${name} = number`]
+        for (const m of d.members) out.push(`export const ${m.name} = ${m.value}`)
+        return out
+      }
+      case 'typedef': {
+        if (this.model.uuidTypedefs.has(d.name)) return [`/** XDR \`${d.name}\`: a UUID, as its canonical lower-case string. */`, `export type ${name} = string`]
+        return [`/** XDR typedef \`${d.name}\`. */`, `export type ${name} = ${this.declTs(d.decl, imp, here)}`]
+      }
+      case 'struct': {
+        const out = [`/** XDR struct \`${d.name}\`. */`, `export interface ${name} {`]
+        for (const f of d.fields) {
+          if ('void' in f) continue
+          out.push(`  ${f.name}: ${this.declTs(f, imp, here)}`)
+        }
+        out.push('}')
+        if (d.fields.length === 0) return [`/** XDR struct \`${d.name}\` (no fields). */`, `export type ${name} = Record<string, never>`]
+        return out
+      }
+      case 'union': {
+        const out = [`/** XDR union \`${d.name}\`. */`, `export type ${name} =`]
+        for (const m of this.unionMembers(d, imp, here)) out.push(`  | ${m.text}`)
+        return out
+      }
+    }
+  }
+
+  /** Object type of each union arm. @param {Extract<import('./parse-xdr.mjs').Definition, { kind: 'union' }>} d @param {Imports} imp @param {string} here */
+  unionMembers(d, imp, here) {
+    const disc = /** @type {{ name: string }} */ (d.discriminant).name
+    const arm = (/** @type {string} */ discTs, /** @type {Declaration} */ decl) =>
+      'void' in decl ? `{ ${disc}: ${discTs} }` : `{ ${disc}: ${discTs}; ${decl.name}: ${this.declTs(decl, imp, here)} }`
+    const out = d.arms.map((a) => ({ values: a.values, decl: a.decl, discTs: a.values.join(' | '), text: arm(a.values.join(' | '), a.decl) }))
+    if (d.defaultArm) out.push({ values: [], decl: d.defaultArm, discTs: 'number', text: arm('number', d.defaultArm) })
+    return out
+  }
+
+  // ------------------------------------------------------------------ sizes
+
+  /** Fewest wire bytes a value of this XDR type can take (guards array allocations). @param {string} name */
+  minSizeOf(name) {
+    const cached = this.minCache.get(name)
+    if (cached !== undefined) return cached
+    this.minCache.set(name, 4) // breaks self-recursion through optional pointers
+    const { def } = this.entry(name)
+    let n = 4
+    if (def.kind === 'struct') n = def.fields.reduce((s, f) => s + this.minSizeDecl(f), 0)
+    else if (def.kind === 'typedef') n = this.minSizeDecl(def.decl)
+    else if (def.kind === 'union') {
+      const arms = d2arms(def).map((a) => this.minSizeDecl(a))
+      n = 4 + (arms.length ? Math.min(...arms) : 0)
+    }
+    this.minCache.set(name, n)
+    return n
+  }
+
+  /** @param {Declaration} d */
+  minSizeDecl(d) {
+    if ('void' in d) return 0
+    if (d.shape === 'optional' || d.shape === 'var') return 4
+    const one = this.minSizeType(d.type)
+    if (d.shape === 'fixed') return d.type.kind === 'prim' && d.type.name === 'opaque' ? ((/** @type {number} */ (d.size) + 3) & ~3) : one * /** @type {number} */ (d.size)
+    return one
+  }
+
+  /** @param {TypeSpec} t */
+  minSizeType(t) {
+    if (t.kind === 'ref') return this.minSizeOf(t.name)
+    return t.name === 'hyper' || t.name === 'uhyper' || t.name === 'double' ? 8 : 4
+  }
+
+  // ------------------------------------------------------------------ decode
+
+  /** Expression decoding one value of a base type. @param {TypeSpec} t @param {Imports} imp @param {string} here @returns {string} */
+  decBase(t, imp, here) {
+    if (t.kind === 'prim') {
+      switch (t.name) {
+        case 'int': return 'r.i32()'
+        case 'uint': return 'r.u32()'
+        case 'hyper': return 'r.i64()'
+        case 'uhyper': return 'r.u64()'
+        case 'float': return 'r.f32()'
+        case 'double': return 'r.f64()'
+        case 'bool': return 'r.bool()'
+      }
+      throw new Error(`${t.name} needs a size`)
+    }
+    const { def } = this.entry(t.name)
+    if (def.kind === 'enum') return 'r.i32()'
+    if (def.kind === 'typedef') {
+      if (this.model.uuidTypedefs.has(def.name)) {
+        imp.add('../xdr/uuid.js', 'readUuid', false)
+        return 'readUuid(r)'
+      }
+      const inline = this.decExpr(def.decl, imp, here)
+      if (inline !== null) return inline
+    }
+    const fn = `decode${pascalCase(t.name)}`
+    this.use(imp, here, t.name, 'codec', fn)
+    return `${fn}(r)`
+  }
+
+  /** Single-expression decode of a declaration, or null when it needs a loop. @param {Declaration} d @param {Imports} imp @param {string} here @returns {string | null} */
+  decExpr(d, imp, here) {
+    if ('void' in d) return null
+    if (d.type.kind === 'prim' && d.type.name === 'string') return `r.string(${this.sizeExpr(d, imp, here)})`
+    if (d.type.kind === 'prim' && d.type.name === 'opaque') return d.shape === 'fixed' ? `r.fixedOpaque(${this.sizeExpr(d, imp, here)})` : `r.opaque(${this.sizeExpr(d, imp, here)})`
+    if (d.shape === 'plain') return this.decBase(d.type, imp, here)
+    if (d.shape === 'optional') return `r.present() ? ${this.decBase(d.type, imp, here)} : null`
+    return null
+  }
+
+  /** Statements that leave the decoded value in `const target`. @param {Declaration} d @param {string} target @param {Imports} imp @param {string} here @param {string} ind @returns {string[]} */
+  decInto(d, target, imp, here, ind) {
+    const e = this.decExpr(d, imp, here)
+    if (e !== null) return [`${ind}const ${target} = ${e}`]
+    if ('void' in d) throw new Error('void')
+    const elemTs = this.baseTs(d.type, imp, here)
+    const elem = this.decBase(d.type, imp, here)
+    const i = `i${this.tmp++}`
+    if (d.shape === 'fixed') {
+      return [`${ind}const ${target}: ${elemTs}[] = []`, `${ind}for (let ${i} = 0; ${i} < ${this.sizeExpr(d, imp, here)}; ${i}++) ${target}.push(${elem})`]
+    }
+    const n = `n${this.tmp++}`
+    return [
+      `${ind}const ${n} = r.length(${this.sizeExpr(d, imp, here)}, ${this.minSizeType(d.type)})`,
+      `${ind}const ${target}: ${elemTs}[] = []`,
+      `${ind}for (let ${i} = 0; ${i} < ${n}; ${i}++) ${target}.push(${elem})`,
+    ]
+  }
+
+  // ------------------------------------------------------------------ encode
+
+  /** Statements encoding value expression `x` of a base type. @param {TypeSpec} t @param {string} x @param {Imports} imp @param {string} here @param {string} ind @returns {string[]} */
+  encBase(t, x, imp, here, ind) {
+    if (t.kind === 'prim') {
+      const m = { int: 'i32', uint: 'u32', hyper: 'i64', uhyper: 'u64', float: 'f32', double: 'f64', bool: 'bool' }[/** @type {string} */ (t.name)]
+      if (!m) throw new Error(`${t.name} needs a size`)
+      return [`${ind}w.${m}(${x})`]
+    }
+    const { def } = this.entry(t.name)
+    if (def.kind === 'enum') return [`${ind}w.i32(${x})`]
+    if (def.kind === 'typedef') {
+      if (this.model.uuidTypedefs.has(def.name)) {
+        imp.add('../xdr/uuid.js', 'writeUuid', false)
+        return [`${ind}writeUuid(w, ${x})`]
+      }
+      if (this.decExpr(def.decl, new Imports(), here) !== null) return this.encDecl(def.decl, x, imp, here, ind)
+    }
+    const fn = `encode${pascalCase(t.name)}`
+    this.use(imp, here, t.name, 'codec', fn)
+    return [`${ind}${fn}(w, ${x})`]
+  }
+
+  /** @param {Declaration} d @param {string} x @param {Imports} imp @param {string} here @param {string} ind @returns {string[]} */
+  encDecl(d, x, imp, here, ind) {
+    if ('void' in d) return []
+    if (d.type.kind === 'prim' && d.type.name === 'string') return [`${ind}w.string(${x}, ${this.sizeExpr(d, imp, here)})`]
+    if (d.type.kind === 'prim' && d.type.name === 'opaque')
+      return [d.shape === 'fixed' ? `${ind}w.fixedOpaque(${x}, ${this.sizeExpr(d, imp, here)})` : `${ind}w.opaque(${x}, ${this.sizeExpr(d, imp, here)})`]
+    if (d.shape === 'plain') return this.encBase(d.type, x, imp, here, ind)
+    if (d.shape === 'optional') {
+      const o = `o${this.tmp++}`
+      return [
+        `${ind}const ${o} = ${x}`,
+        `${ind}if (${o} === null || ${o} === undefined) w.bool(false)`,
+        `${ind}else {`,
+        `${ind}  w.bool(true)`,
+        ...this.encBase(d.type, o, imp, here, `${ind}  `),
+        `${ind}}`,
+      ]
+    }
+    imp.add('./codec-support.js', 'expectArray', false)
+    const a = `a${this.tmp++}`
+    const i = `i${this.tmp++}`
+    const size = this.sizeExpr(d, imp, here)
+    const body = this.encBase(d.type, `${a}[${i}]`, imp, here, `${ind}  `)
+    return [
+      `${ind}const ${a} = ${x}`,
+      `${ind}expectArray(${a}${d.shape === 'fixed' ? `, ${size}` : ''})`,
+      ...(d.shape === 'var' ? [`${ind}w.length(${a}.length, ${size})`] : []),
+      `${ind}for (let ${i} = 0; ${i} < ${a}.length; ${i}++) {`,
+      ...body,
+      `${ind}}`,
+    ]
+  }
+
+  // ------------------------------------------------------------------ codecs per type
+
+  /** @param {Exclude<import('./parse-xdr.mjs').Definition, { kind: 'const' }>} d @param {Imports} imp @param {string} here @returns {string[]} */
+  codecs(d, imp, here) {
+    this.tmp = 0
+    const T = pascalCase(d.name)
+    this.use(imp, here, d.name, 'type', T)
+    imp.add('../xdr/xdr-reader.js', 'XdrReader', true)
+    imp.add('../xdr/xdr-writer.js', 'XdrWriter', true)
+    const enc = [`export function encode${T}(w: XdrWriter, v: ${T}): void {`]
+    const dec = [`export function decode${T}(r: XdrReader): ${T} {`]
+    switch (d.kind) {
+      case 'enum':
+        enc.push('  w.i32(v)')
+        dec.push('  return r.i32()')
+        break
+      case 'typedef': {
+        if (this.model.uuidTypedefs.has(d.name)) {
+          imp.add('../xdr/uuid.js', 'readUuid', false)
+          imp.add('../xdr/uuid.js', 'writeUuid', false)
+          enc.push('  writeUuid(w, v)')
+          dec.push('  return readUuid(r)')
+          break
+        }
+        enc.push(...this.encDecl(d.decl, 'v', imp, here, '  '))
+        dec.push(...this.decInto(d.decl, 'x', imp, here, '  '), '  return x')
+        break
+      }
+      case 'struct': {
+        imp.add('./codec-support.js', 'expectObject', false)
+        const fields = /** @type {Exclude<Declaration, { void: true }>[]} */ (d.fields.filter((f) => !('void' in f)))
+        enc.push(`  expectObject(v, '${d.name}')`)
+        if (fields.length > 0) {
+          imp.add('./codec-support.js', 'fieldError', false)
+          const single = fields.length === 1
+          if (!single) enc.push(`  let f = '${fields[0].name}'`)
+          enc.push('  try {')
+          fields.forEach((f, k) => {
+            if (!single && k > 0) enc.push(`    f = '${f.name}'`)
+            enc.push(...this.encDecl(f, `v.${f.name}`, imp, here, '    '))
+          })
+          enc.push('  } catch (e) {', `    throw fieldError(e, ${single ? `'${fields[0].name}'` : 'f'})`, '  }')
+        }
+        const locals = fields.map((f) => localName(f.name))
+        fields.forEach((f, k) => dec.push(...this.decInto(f, locals[k], imp, here, '  ')))
+        dec.push(`  return { ${fields.map((f, k) => (f.name === locals[k] ? f.name : `${f.name}: ${locals[k]}`)).join(', ')} }`)
+        break
+      }
+      case 'union': {
+        imp.add('./codec-support.js', 'expectObject', false)
+        const disc = /** @type {Exclude<Declaration, { void: true }>} */ (d.discriminant)
+        const discDec = this.decBase(disc.type, imp, here)
+        if (!/^r\.(i32|u32)\(\)$/.test(discDec)) throw new Error(`${d.name}: only int, unsigned int and enum discriminants are supported`)
+        const members = this.unionMembers(d, imp, here)
+        enc.push(`  expectObject(v, '${d.name}')`, `  const d = v.${disc.name}`, '  switch (d) {')
+        dec.push(`  const d = ${discDec}`, '  switch (d) {')
+        for (const m of members) {
+          const labels = m.values.length ? m.values.map((x) => `case ${x}:`).join(' ') : 'default:'
+          const discVal = m.values.length === 1 ? String(m.values[0]) : m.values.length ? `d as ${m.discTs}` : 'd'
+          enc.push(`    ${labels} {`, ...this.encBase(disc.type, 'd', imp, here, '      '))
+          if (!('void' in m.decl)) {
+            imp.add('./codec-support.js', 'fieldError', false)
+            enc.push('      try {', ...this.encDecl(m.decl, `(v as ${m.text}).${m.decl.name}`, imp, here, '        '), '      } catch (e) {', `        throw fieldError(e, '${m.decl.name}')`, '      }')
+            const local = localName(m.decl.name)
+            dec.push(`    ${labels} {`, ...this.decInto(m.decl, local, imp, here, '      '), `      return { ${disc.name}: ${discVal}, ${m.decl.name}${local === m.decl.name ? '' : `: ${local}`} }`, '    }')
+          } else {
+            dec.push(`    ${labels}`, `      return { ${disc.name}: ${discVal} }`)
+          }
+          enc.push('      return', '    }')
+        }
+        if (!d.defaultArm) {
+          imp.add('./codec-support.js', 'badDiscriminant', false)
+          imp.add('../xdr/xdr-error.js', 'XdrError', false)
+          enc.push('    default:', `      throw badDiscriminant('${d.name}', '${disc.name}', d)`)
+          dec.push('    default:', `      throw new XdrError(\`invalid discriminant \${d} for union ${d.name}\`)`)
+        }
+        enc.push('  }')
+        dec.push('  }')
+        break
+      }
+    }
+    enc.push('}')
+    dec.push('}')
+    return [...enc, '', ...dec]
+  }
+}
+
+/** Arms of a union (including default). @param {Extract<import('./parse-xdr.mjs').Definition, { kind: 'union' }>} u */
+function d2arms(u) {
+  return [...u.arms.map((a) => a.decl), ...(u.defaultArm ? [u.defaultArm] : [])]
+}
+
