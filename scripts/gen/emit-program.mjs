@@ -71,12 +71,12 @@ function emitModule(model, file) {
     const imp = new Imports()
     for (const [from, m] of typeImports.map) for (const [n, t] of m) imp.add(from, n, t)
     for (const [from, m] of codecImports.map) for (const [n, t] of m) if (from !== spec(files.main)) imp.add(from, n, t)
-    return [{ path: files.main, text: [...head('Constants, types and codecs'), '', ...imp.lines(), ...typeLines, ...codecLines, ''].join('\n') }]
+    return [{ path: files.main, text: [...head('Constants, types and codecs'), '', ...withGap(imp.lines()), ...typeLines, ...codecLines, ''].join('\n') }]
   }
   const codecImp = new Imports()
   for (const [from, m] of codecImports.map) for (const [n, t] of m) codecImp.add(from, n, t)
   return [
-    { path: files.types, text: [...head('Constants and types'), '', ...typeImports.lines(), ...typeLines, ''].join('\n') },
+    { path: files.types, text: [...head('Constants and types'), '', ...withGap(typeImports.lines()), ...typeLines, ''].join('\n') },
     { path: files.codecs, text: [...head('Codecs'), '', ...codecImp.lines(), ...codecLines, ''].join('\n') },
     {
       path: files.main,
@@ -382,7 +382,9 @@ class Ctx {
           break
         }
         enc.push(...this.encDecl(d.decl, 'v', imp, here, '  '))
-        dec.push(...this.decInto(d.decl, 'x', imp, here, '  '), '  return x')
+        const e = this.decExpr(d.decl, imp, here)
+        if (e !== null) dec.push(`  return ${e}`)
+        else dec.push(...this.decInto(d.decl, 'x', imp, here, '  '), '  return x')
         break
       }
       case 'struct': {
@@ -411,17 +413,19 @@ class Ctx {
         const discDec = this.decBase(disc.type, imp, here)
         if (!/^r\.(i32|u32)\(\)$/.test(discDec)) throw new Error(`${d.name}: only int, unsigned int and enum discriminants are supported`)
         const members = this.unionMembers(d, imp, here)
-        enc.push(`  expectObject(v, '${d.name}')`, `  const d = v.${disc.name}`, '  switch (d) {')
-        dec.push(`  const d = ${discDec}`, '  switch (d) {')
+        enc.push(`  expectObject(v, '${d.name}')`, `  const $tag = v.${disc.name}`, '  switch ($tag) {')
+        dec.push(`  const $tag = ${discDec}`, '  switch ($tag) {')
+        const names = new Map(d.arms.flatMap((a) => a.values.map((x, k) => [x, a.labels[k]])))
         for (const m of members) {
-          const labels = m.values.length ? m.values.map((x) => `case ${x}:`).join(' ') : 'default:'
-          const discVal = m.values.length === 1 ? String(m.values[0]) : m.values.length ? `d as ${m.discTs}` : 'd'
-          enc.push(`    ${labels} {`, ...this.encBase(disc.type, 'd', imp, here, '      '))
+          const named = m.values.filter((x) => names.get(x) !== String(x)).map((x) => names.get(x))
+          const labels = (m.values.length ? m.values.map((x) => `case ${x}:`).join(' ') : 'default:') + (named.length ? ` // ${named.join(', ')}` : '')
+          const discVal = m.values.length === 1 ? String(m.values[0]) : m.values.length ? `$tag as ${m.discTs}` : '$tag'
+          enc.push(`    ${labels}`, '    {', ...this.encBase(disc.type, '$tag', imp, here, '      '))
           if (!('void' in m.decl)) {
             imp.add('./codec-support.js', 'fieldError', false)
             enc.push('      try {', ...this.encDecl(m.decl, `(v as ${m.text}).${m.decl.name}`, imp, here, '        '), '      } catch (e) {', `        throw fieldError(e, '${m.decl.name}')`, '      }')
             const local = localName(m.decl.name)
-            dec.push(`    ${labels} {`, ...this.decInto(m.decl, local, imp, here, '      '), `      return { ${disc.name}: ${discVal}, ${m.decl.name}${local === m.decl.name ? '' : `: ${local}`} }`, '    }')
+            dec.push(`    ${labels}`, '    {', ...this.decInto(m.decl, local, imp, here, '      '), `      return { ${disc.name}: ${discVal}, ${m.decl.name}${local === m.decl.name ? '' : `: ${local}`} }`, '    }')
           } else {
             dec.push(`    ${labels}`, `      return { ${disc.name}: ${discVal} }`)
           }
@@ -430,8 +434,8 @@ class Ctx {
         if (!d.defaultArm) {
           imp.add('./codec-support.js', 'badDiscriminant', false)
           imp.add('../xdr/xdr-error.js', 'XdrError', false)
-          enc.push('    default:', `      throw badDiscriminant('${d.name}', '${disc.name}', d)`)
-          dec.push('    default:', `      throw new XdrError(\`invalid discriminant \${d} for union ${d.name}\`)`)
+          enc.push('    default:', `      throw badDiscriminant('${d.name}', '${disc.name}', $tag)`)
+          dec.push('    default:', `      throw new XdrError(\`invalid discriminant \${$tag} for union ${d.name}\`)`)
         }
         enc.push('  }')
         dec.push('  }')
@@ -442,6 +446,11 @@ class Ctx {
     dec.push('}')
     return [...enc, '', ...dec]
   }
+}
+
+/** Import lines followed by a blank line, or nothing. @param {string[]} lines */
+function withGap(lines) {
+  return lines.length ? [...lines, ''] : []
 }
 
 /** Arms of a union (including default). @param {Extract<import('./parse-xdr.mjs').Definition, { kind: 'union' }>} u */

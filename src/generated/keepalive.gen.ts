@@ -5,6 +5,7 @@
 
 import type { XdrReader } from '../xdr/xdr-reader.js'
 import type { XdrWriter } from '../xdr/xdr-writer.js'
+
 export const KEEPALIVE_PROGRAM = 0x6b656570
 export const KEEPALIVE_PROTOCOL_VERSION = 1
 

@@ -15,6 +15,7 @@ import {
   type RemoteString,
 } from './remote-types.gen.js'
 
+
 /** XDR struct `qemu_domain_monitor_command_args`. */
 export interface QemuDomainMonitorCommandArgs {
   dom: RemoteNonnullDomain

@@ -801,8 +801,7 @@ export function encodeRemoteNonnullString(w: XdrWriter, v: RemoteNonnullString):
 }
 
 export function decodeRemoteNonnullString(r: XdrReader): RemoteNonnullString {
-  const x = r.string(REMOTE_STRING_MAX)
-  return x
+  return r.string(REMOTE_STRING_MAX)
 }
 
 export function encodeRemoteString(w: XdrWriter, v: RemoteString): void {
@@ -815,8 +814,7 @@ export function encodeRemoteString(w: XdrWriter, v: RemoteString): void {
 }
 
 export function decodeRemoteString(r: XdrReader): RemoteString {
-  const x = r.present() ? r.string(REMOTE_STRING_MAX) : null
-  return x
+  return r.present() ? r.string(REMOTE_STRING_MAX) : null
 }
 
 export function encodeRemoteUuid(w: XdrWriter, v: RemoteUuid): void {
@@ -1058,8 +1056,7 @@ export function encodeRemoteDomain(w: XdrWriter, v: RemoteDomain): void {
 }
 
 export function decodeRemoteDomain(r: XdrReader): RemoteDomain {
-  const x = r.present() ? decodeRemoteNonnullDomain(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullDomain(r) : null
 }
 
 export function encodeRemoteNetwork(w: XdrWriter, v: RemoteNetwork): void {
@@ -1072,8 +1069,7 @@ export function encodeRemoteNetwork(w: XdrWriter, v: RemoteNetwork): void {
 }
 
 export function decodeRemoteNetwork(r: XdrReader): RemoteNetwork {
-  const x = r.present() ? decodeRemoteNonnullNetwork(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullNetwork(r) : null
 }
 
 export function encodeRemoteNetworkPort(w: XdrWriter, v: RemoteNetworkPort): void {
@@ -1086,8 +1082,7 @@ export function encodeRemoteNetworkPort(w: XdrWriter, v: RemoteNetworkPort): voi
 }
 
 export function decodeRemoteNetworkPort(r: XdrReader): RemoteNetworkPort {
-  const x = r.present() ? decodeRemoteNonnullNetworkPort(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullNetworkPort(r) : null
 }
 
 export function encodeRemoteNwfilter(w: XdrWriter, v: RemoteNwfilter): void {
@@ -1100,8 +1095,7 @@ export function encodeRemoteNwfilter(w: XdrWriter, v: RemoteNwfilter): void {
 }
 
 export function decodeRemoteNwfilter(r: XdrReader): RemoteNwfilter {
-  const x = r.present() ? decodeRemoteNonnullNwfilter(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullNwfilter(r) : null
 }
 
 export function encodeRemoteNwfilterBinding(w: XdrWriter, v: RemoteNwfilterBinding): void {
@@ -1114,8 +1108,7 @@ export function encodeRemoteNwfilterBinding(w: XdrWriter, v: RemoteNwfilterBindi
 }
 
 export function decodeRemoteNwfilterBinding(r: XdrReader): RemoteNwfilterBinding {
-  const x = r.present() ? decodeRemoteNonnullNwfilterBinding(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullNwfilterBinding(r) : null
 }
 
 export function encodeRemoteStoragePool(w: XdrWriter, v: RemoteStoragePool): void {
@@ -1128,8 +1121,7 @@ export function encodeRemoteStoragePool(w: XdrWriter, v: RemoteStoragePool): voi
 }
 
 export function decodeRemoteStoragePool(r: XdrReader): RemoteStoragePool {
-  const x = r.present() ? decodeRemoteNonnullStoragePool(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullStoragePool(r) : null
 }
 
 export function encodeRemoteStorageVol(w: XdrWriter, v: RemoteStorageVol): void {
@@ -1142,8 +1134,7 @@ export function encodeRemoteStorageVol(w: XdrWriter, v: RemoteStorageVol): void 
 }
 
 export function decodeRemoteStorageVol(r: XdrReader): RemoteStorageVol {
-  const x = r.present() ? decodeRemoteNonnullStorageVol(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullStorageVol(r) : null
 }
 
 export function encodeRemoteNodeDevice(w: XdrWriter, v: RemoteNodeDevice): void {
@@ -1156,8 +1147,7 @@ export function encodeRemoteNodeDevice(w: XdrWriter, v: RemoteNodeDevice): void 
 }
 
 export function decodeRemoteNodeDevice(r: XdrReader): RemoteNodeDevice {
-  const x = r.present() ? decodeRemoteNonnullNodeDevice(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullNodeDevice(r) : null
 }
 
 export function encodeRemoteSecret(w: XdrWriter, v: RemoteSecret): void {
@@ -1170,8 +1160,7 @@ export function encodeRemoteSecret(w: XdrWriter, v: RemoteSecret): void {
 }
 
 export function decodeRemoteSecret(r: XdrReader): RemoteSecret {
-  const x = r.present() ? decodeRemoteNonnullSecret(r) : null
-  return x
+  return r.present() ? decodeRemoteNonnullSecret(r) : null
 }
 
 export function encodeRemoteError(w: XdrWriter, v: RemoteError): void {
@@ -1283,10 +1272,11 @@ export function decodeRemoteVcpuInfo(r: XdrReader): RemoteVcpuInfo {
 
 export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamValue): void {
   expectObject(v, 'remote_typed_param_value')
-  const d = v.type
-  switch (d) {
-    case 1: {
-      w.i32(d)
+  const $tag = v.type
+  switch ($tag) {
+    case 1: // VIR_TYPED_PARAM_INT
+    {
+      w.i32($tag)
       try {
         w.i32((v as { type: 1; i: number }).i)
       } catch (e) {
@@ -1294,8 +1284,9 @@ export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamVal
       }
       return
     }
-    case 2: {
-      w.i32(d)
+    case 2: // VIR_TYPED_PARAM_UINT
+    {
+      w.i32($tag)
       try {
         w.u32((v as { type: 2; ui: number }).ui)
       } catch (e) {
@@ -1303,8 +1294,9 @@ export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamVal
       }
       return
     }
-    case 3: {
-      w.i32(d)
+    case 3: // VIR_TYPED_PARAM_LLONG
+    {
+      w.i32($tag)
       try {
         w.i64((v as { type: 3; l: bigint }).l)
       } catch (e) {
@@ -1312,8 +1304,9 @@ export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamVal
       }
       return
     }
-    case 4: {
-      w.i32(d)
+    case 4: // VIR_TYPED_PARAM_ULLONG
+    {
+      w.i32($tag)
       try {
         w.u64((v as { type: 4; ul: bigint }).ul)
       } catch (e) {
@@ -1321,8 +1314,9 @@ export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamVal
       }
       return
     }
-    case 5: {
-      w.i32(d)
+    case 5: // VIR_TYPED_PARAM_DOUBLE
+    {
+      w.i32($tag)
       try {
         w.f64((v as { type: 5; d: number }).d)
       } catch (e) {
@@ -1330,8 +1324,9 @@ export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamVal
       }
       return
     }
-    case 6: {
-      w.i32(d)
+    case 6: // VIR_TYPED_PARAM_BOOLEAN
+    {
+      w.i32($tag)
       try {
         w.i32((v as { type: 6; b: number }).b)
       } catch (e) {
@@ -1339,8 +1334,9 @@ export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamVal
       }
       return
     }
-    case 7: {
-      w.i32(d)
+    case 7: // VIR_TYPED_PARAM_STRING
+    {
+      w.i32($tag)
       try {
         w.string((v as { type: 7; s: RemoteNonnullString }).s, REMOTE_STRING_MAX)
       } catch (e) {
@@ -1349,43 +1345,50 @@ export function encodeRemoteTypedParamValue(w: XdrWriter, v: RemoteTypedParamVal
       return
     }
     default:
-      throw badDiscriminant('remote_typed_param_value', 'type', d)
+      throw badDiscriminant('remote_typed_param_value', 'type', $tag)
   }
 }
 
 export function decodeRemoteTypedParamValue(r: XdrReader): RemoteTypedParamValue {
-  const d = r.i32()
-  switch (d) {
-    case 1: {
+  const $tag = r.i32()
+  switch ($tag) {
+    case 1: // VIR_TYPED_PARAM_INT
+    {
       const i_ = r.i32()
       return { type: 1, i: i_ }
     }
-    case 2: {
+    case 2: // VIR_TYPED_PARAM_UINT
+    {
       const ui = r.u32()
       return { type: 2, ui }
     }
-    case 3: {
+    case 3: // VIR_TYPED_PARAM_LLONG
+    {
       const l = r.i64()
       return { type: 3, l }
     }
-    case 4: {
+    case 4: // VIR_TYPED_PARAM_ULLONG
+    {
       const ul = r.u64()
       return { type: 4, ul }
     }
-    case 5: {
+    case 5: // VIR_TYPED_PARAM_DOUBLE
+    {
       const d = r.f64()
       return { type: 5, d }
     }
-    case 6: {
+    case 6: // VIR_TYPED_PARAM_BOOLEAN
+    {
       const b = r.i32()
       return { type: 6, b }
     }
-    case 7: {
+    case 7: // VIR_TYPED_PARAM_STRING
+    {
       const s = r.string(REMOTE_STRING_MAX)
       return { type: 7, s }
     }
     default:
-      throw new XdrError(`invalid discriminant ${d} for union remote_typed_param_value`)
+      throw new XdrError(`invalid discriminant ${$tag} for union remote_typed_param_value`)
   }
 }
 

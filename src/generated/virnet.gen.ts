@@ -7,6 +7,7 @@ import { readUuid, writeUuid } from '../xdr/uuid.js'
 import type { XdrReader } from '../xdr/xdr-reader.js'
 import type { XdrWriter } from '../xdr/xdr-writer.js'
 import { expectObject, fieldError } from './codec-support.js'
+
 export const VIR_NET_MESSAGE_INITIAL = 65536
 export const VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX = 262120
 export const VIR_NET_MESSAGE_MAX = 33554432
@@ -151,8 +152,7 @@ export function encodeVirNetMessageNonnullString(w: XdrWriter, v: VirNetMessageN
 }
 
 export function decodeVirNetMessageNonnullString(r: XdrReader): VirNetMessageNonnullString {
-  const x = r.string(VIR_NET_MESSAGE_STRING_MAX)
-  return x
+  return r.string(VIR_NET_MESSAGE_STRING_MAX)
 }
 
 export function encodeVirNetMessageString(w: XdrWriter, v: VirNetMessageString): void {
@@ -165,8 +165,7 @@ export function encodeVirNetMessageString(w: XdrWriter, v: VirNetMessageString):
 }
 
 export function decodeVirNetMessageString(r: XdrReader): VirNetMessageString {
-  const x = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null
-  return x
+  return r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null
 }
 
 export function encodeVirNetMessageNonnullDomain(w: XdrWriter, v: VirNetMessageNonnullDomain): void {
@@ -218,8 +217,7 @@ export function encodeVirNetMessageDomain(w: XdrWriter, v: VirNetMessageDomain):
 }
 
 export function decodeVirNetMessageDomain(r: XdrReader): VirNetMessageDomain {
-  const x = r.present() ? decodeVirNetMessageNonnullDomain(r) : null
-  return x
+  return r.present() ? decodeVirNetMessageNonnullDomain(r) : null
 }
 
 export function encodeVirNetMessageNetwork(w: XdrWriter, v: VirNetMessageNetwork): void {
@@ -232,8 +230,7 @@ export function encodeVirNetMessageNetwork(w: XdrWriter, v: VirNetMessageNetwork
 }
 
 export function decodeVirNetMessageNetwork(r: XdrReader): VirNetMessageNetwork {
-  const x = r.present() ? decodeVirNetMessageNonnullNetwork(r) : null
-  return x
+  return r.present() ? decodeVirNetMessageNonnullNetwork(r) : null
 }
 
 export function encodeVirNetMessageError(w: XdrWriter, v: VirNetMessageError): void {
