@@ -46,7 +46,12 @@ export function readLibvirtVersion(dir) {
 export function loadModel(libvirtSrcDir) {
   const headers = parseHeaders(join(libvirtSrcDir, 'include/libvirt'))
   const inputs = XDR_FILES.map((f) => ({ ...f, text: readFileSync(join(libvirtSrcDir, f.path), 'utf8') }))
-  return buildModel({ version: readLibvirtVersion(libvirtSrcDir), headers, xdr: inputs })
+  const model = buildModel({ version: readLibvirtVersion(libvirtSrcDir), headers, xdr: inputs })
+  // A stale override (procedure renamed or removed upstream) must not pass silently.
+  for (const name of Object.keys(STREAM_OVERRIDES)) {
+    if (!model.programs.some((p) => p.procedures.some((q) => q.name === name))) throw new Error(`stream override for unknown procedure ${name}`)
+  }
+  return model
 }
 
 /**
@@ -130,9 +135,6 @@ export function buildModel({ version, headers, xdr }) {
       })
       programs.push({ name, prefix, module: f.module, program: progConst.value, programText: progConst.text, version: verConst.value, procedures })
     }
-  }
-  for (const name of Object.keys(STREAM_OVERRIDES)) {
-    if (!programs.some((p) => p.procedures.some((q) => q.name === name))) throw new Error(`stream override for unknown procedure ${name}`)
   }
   return { version, files, types, xdrConstants, programs, headers, functions: headers.functions, uuidTypedefs: UUID_TYPEDEFS }
 }
