@@ -4,9 +4,11 @@
 
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { once } from 'node:events'
-import { describe, it } from 'node:test'
+import { after, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   OracleLibvirtError,
@@ -267,8 +269,15 @@ result = dom.isActive()`, { args: name })
 
 describe('without root', { skip: ROOT && existsSync('/usr/bin/setpriv') ? false : 'needs root (to drop to nobody) and setpriv' }, () => {
   async function asNobody(body: string): Promise<{ code: number | null; out: string }> {
+    // the work tree may sit where nobody cannot read (e.g. under /root): run a world-readable copy
+    const copy = mkdtempSync('/tmp/libvirt-async-nobody-')
+    after(() => rmSync(copy, { recursive: true, force: true }))
+    cpSync(fileURLToPath(new URL('../../src', import.meta.url)), join(copy, 'src'), { recursive: true })
+    writeFileSync(join(copy, 'package.json'), '{"type":"module"}\n')
+    execFileSync('chmod', ['-R', 'a+rX', copy])
+    const module = pathToFileURL(join(copy, 'src/testing/index.js')).href
     const script = `const t = await import(process.argv[1]); ${body}`
-    const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '--input-type=module', '-e', script, TESTING_MODULE], {
+    const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '--input-type=module', '-e', script, module], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: '/tmp' },
     })
