@@ -32,7 +32,7 @@ for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
   [ -f "$f" ] || continue
   while read -r u; do uris="$uris $u"; done < <(awk '$1 == "deb" && $0 !~ /^#/ { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i+1) !~ /-/) print $i }' "$f")
 done
-uris="$(echo $uris | tr ' ' '\n' | awk 'NF && !seen[$0]++' | tr '\n' ' ')"
+uris="$(echo $uris | tr ' ' '\n' | awk 'NF && !seen[$0]++' | paste -sd' ')"
 [ -n "$uris" ] || { echo "no apt source URIs found in /etc/apt" >&2; exit 1; }
 
 {
