@@ -224,7 +224,8 @@ test('decoders enforce maxima, truncation, bools and discriminants', () => {
   assert.throws(() => dec('RemoteNonnullString', '00000041'), { name: 'XdrError', message: /exceeds the declared maximum 64/ })
   assert.throws(() => dec('RemoteInts', '00000004' + '00000000'.repeat(4)), { name: 'XdrError', message: /maximum 3/ })
   // A huge length is refused before any allocation, from the bytes actually left.
-  assert.throws(() => dec('RemoteInts', '00000003'), { name: 'XdrError', message: /exceeds the 0 bytes left/ })
+  // (3 ints need 12 bytes: refused although 3 <= the 4 bytes left.)
+  assert.throws(() => dec('RemoteInts', '00000003' + '00000000'), { name: 'XdrError', message: /length 3 exceeds the 4 bytes left/ })
   assert.throws(() => dec('RemoteNonnullDomain', '00000001610000'), { name: 'XdrError', message: /truncated/ })
   assert.throws(() => dec('RemoteString', '00000002'), { name: 'XdrError', message: /invalid XDR bool 2/ })
   assert.throws(() => dec('RemoteTypedParamValue', '0000000300000000'), { name: 'XdrError', message: /invalid discriminant 3 for union remote_typed_param_value/ })

@@ -1,0 +1,61 @@
+// Generator tests: on the real libvirt tree (fetched like CI would when missing), two runs into
+// fresh directories give byte-identical output, equal to the committed src/generated files.
+import assert from 'node:assert/strict'
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+import { generate } from '../../scripts/gen/main.mjs'
+import { REPO_ROOT, libvirtSourceDir } from '../../scripts/gen/libvirt-source.mjs'
+import { loadModel } from '../../scripts/gen/model.mjs'
+
+const dirs = []
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+function readAll(dir) {
+  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
+}
+
+test('two runs are byte-identical and match the committed output', () => {
+  const srcDir = libvirtSourceDir()
+  const a = mkdtempSync(join(tmpdir(), 'gen-a-'))
+  const b = mkdtempSync(join(tmpdir(), 'gen-b-'))
+  dirs.push(a, b)
+  generate({ outDir: a, srcDir })
+  generate({ outDir: b, srcDir })
+  const fa = readAll(a)
+  const fb = readAll(b)
+  assert.deepEqual([...fa.keys()], [...fb.keys()])
+  for (const [name, text] of fa) assert.ok(text === fb.get(name), `${name} differs between runs`)
+  assert.ok(fa.has('remote.gen.ts') && fa.has('procedures.gen.ts') && fa.has('constants.gen.ts'))
+  if (srcDir.endsWith('libvirt-11.3.0')) {
+    const committed = readAll(join(REPO_ROOT, 'src/generated'))
+    for (const [name, text] of fa) assert.ok(committed.get(name) === text, `src/generated/${name} is stale: run npm run generate`)
+  }
+  // A second generate into the same directory changes nothing.
+  assert.deepEqual(generate({ outDir: a, srcDir, check: true }).changed, [])
+})
+
+test('the real protocol: procedure counts and well-known facts', () => {
+  const model = loadModel(libvirtSourceDir())
+  if (model.version !== '11.3.0') return
+  const count = Object.fromEntries(model.programs.map((p) => [p.name, p.procedures.length]))
+  assert.deepEqual(count, { keepalive: 2, remote: 453, qemu: 7, lxc: 1 })
+  const remote = model.programs.find((p) => p.name === 'remote')
+  const byKey = new Map(remote.procedures.map((p) => [p.key, p]))
+  assert.equal(byKey.get('NODE_GET_CPU_STATS').cFunction.name, 'virNodeGetCPUStats')
+  assert.equal(byKey.get('DOMAIN_GET_INFO').cFunction.header, 'libvirt-domain.h')
+  assert.equal(byKey.get('DOMAIN_EVENT_CALLBACK_LIFECYCLE').cFunction, null)
+  assert.equal(byKey.get('DOMAIN_EVENT_CALLBACK_LIFECYCLE').args, 'remote_domain_event_callback_lifecycle_msg')
+  assert.equal(byKey.get('DOMAIN_OPEN_CONSOLE').stream, 'both')
+  assert.equal(byKey.get('DOMAIN_OPEN_CHANNEL').stream, 'both')
+  assert.equal(byKey.get('STORAGE_VOL_DOWNLOAD').stream, 'read')
+  assert.equal(byKey.get('STORAGE_VOL_UPLOAD').sparseFlag, 'VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM')
+  assert.equal(byKey.get('DOMAIN_DESTROY').priority, true)
+  const fn = model.functions.find((f) => f.name === 'virDomainGetInfo')
+  assert.deepEqual(fn.params, [{ type: 'virDomainPtr', name: 'domain' }, { type: 'virDomainInfoPtr', name: 'info' }])
+  assert.equal(model.headers.constants.get('VIR_SECURITY_MODEL_BUFLEN'), 257)
+  assert.equal(model.xdrConstants.get('REMOTE_SECURITY_MODEL_MAX').value, 257)
+})
