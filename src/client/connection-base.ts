@@ -1,0 +1,91 @@
+// Layer 4 (client). The root of the Connection class chain: owns (or shares) one RpcClient and
+// gives every layer above the plumbing: call by descriptor, close, `closed`, liveness,
+// keepalive, ref/unref. Chain: ConnectionBase → EventConnection (events) →
+// GeneratedConnection (generated API) → Connection (hand-written API) → ManagedConnection.
+
+import { LibvirtError } from '../errors.js'
+import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { CallOptions } from '../core/session.js'
+import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
+import type { LibvirtUri } from '../transport/libvirt-uri.js'
+import type { CloseReason } from './close-reason.js'
+import { validateKeepAlive } from './keepalive.js'
+import type { RpcClient } from './rpc-client.js'
+
+/** Internal: what a connection is built from. Shared by a Connection and any wrapper of it. */
+export interface ConnectionCore {
+  readonly rpc: RpcClient
+  readonly uri: LibvirtUri | null
+}
+
+export class ConnectionBase implements AsyncDisposable {
+  /** @internal The RPC client (shared with wrappers of this connection). */
+  readonly rpc: RpcClient
+  /** @internal The parsed URI this connection was opened with (null: daemon's default). */
+  readonly parsedUri: LibvirtUri | null
+
+  constructor(core: ConnectionCore) {
+    this.rpc = core.rpc
+    this.parsedUri = core.uri
+  }
+
+  /**
+   * Calls any procedure by its generated descriptor (e.g. `REMOTE_PROCEDURES.CONNECT_GET_VERSION`);
+   * resolves with the decoded return struct. The typed methods are built on this.
+   */
+  call<A, R>(desc: ProcedureDescriptor<A, R>, args: A, options?: CallOptions): Promise<R> {
+    return this.rpc.call(desc, args, options)
+  }
+
+  /** Settles once with the reason the connection ended (ERROR 0, EOF 1, KEEPALIVE 2, CLIENT 3); never rejects. */
+  get closed(): Promise<CloseReason> {
+    return this.rpc.closed
+  }
+
+  /**
+   * Whether the connection is still usable (virConnectIsAlive). Synchronous here: it reflects
+   * what the client knows, which is what libvirt's client reports too.
+   */
+  isAlive(): boolean {
+    return this.rpc.isOpen
+  }
+
+  /**
+   * Closes the connection: tells the daemon (CONNECT_CLOSE), waits for its answer, releases the
+   * socket; `closed` then settles with CLIENT (3). Safe to call more than once.
+   */
+  close(): Promise<void> {
+    return this.rpc.close(() => this.rpc.call(REMOTE_PROCEDURES.CONNECT_CLOSE, undefined))
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  /**
+   * Client keepalive (virConnectSetKeepAlive): a PING after `interval` seconds of silence, the
+   * connection closed with KEEPALIVE after `count` unanswered ones. `interval <= 0` turns it off.
+   */
+  async setKeepAlive(interval: number, count: number): Promise<void> {
+    if (!this.rpc.isOpen) throw this.rpc.closeError ?? new LibvirtError({ code: 1, domain: 7, message: 'client socket is closed' })
+    if (typeof interval !== 'number' || typeof count !== 'number') throw new TypeError('setKeepAlive(interval, count) takes two numbers')
+    if (interval <= 0) {
+      this.rpc.setKeepAlive(false)
+      return
+    }
+    const k = validateKeepAlive({ interval, count }, 'setKeepAlive')
+    this.rpc.setKeepAlive(k)
+  }
+
+  /** Let this connection keep the Node process alive (the default), like a socket. */
+  ref(): this {
+    this.rpc.ref()
+    return this
+  }
+
+  /** Stop this connection from keeping the Node process alive. */
+  unref(): this {
+    this.rpc.unref()
+    return this
+  }
+}

@@ -1,0 +1,94 @@
+// Layer 4 (client). Opening a connection the way libvirt's remote driver does (doRemoteOpen):
+// resolve the URI (LIBVIRT_DEFAULT_URI, libvirt.conf aliases), connect the transport,
+// authenticate, probe keepalive support, CONNECT_OPEN with the daemon-side name, probe the event
+// and close-callback features, then start keepalive. Bounded by `timeout` and `signal`.
+
+import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
+import { loadClientConfig, resolveUri } from '../transport/client-config.js'
+import { parseLibvirtUri, type LibvirtUri } from '../transport/libvirt-uri.js'
+import { transportFactory } from '../transport/select.js'
+import type { Transport } from '../transport/transport.js'
+import { authenticate } from './auth.js'
+import { CloseReason } from './close-reason.js'
+import { validateConnectOptions, type ConnectOptions, type ValidatedConnectOptions } from './connect-options.js'
+import { RpcClient } from './rpc-client.js'
+
+/** Driver features probed with CONNECT_SUPPORTS_FEATURE (libvirt's internal virDrvFeature). */
+export const DrvFeature = { PROGRAM_KEEPALIVE: 10, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15 } as const
+
+const VIR_CONNECT_RO = 1
+
+export interface OpenedClient {
+  rpc: RpcClient
+  uri: LibvirtUri | null
+  options: ValidatedConnectOptions
+}
+
+export async function openRpcClient(uri: string | undefined | null, rawOptions?: ConnectOptions): Promise<OpenedClient> {
+  if (uri !== undefined && uri !== null && typeof uri !== 'string') throw new TypeError(`connect() uri must be a string, got ${typeof uri}`)
+  const options = validateConnectOptions(rawOptions)
+  const config = loadClientConfig()
+  const resolved = resolveUri(uri, config)
+  const parsed = resolved === null ? null : parseLibvirtUri(resolved)
+
+  const controller = new AbortController()
+  const { signal: userSignal, timeout } = options
+  const onUserAbort = (): void => controller.abort(userSignal!.reason)
+  if (userSignal?.aborted) throw abortError(userSignal.reason)
+  userSignal?.addEventListener('abort', onUserAbort, { once: true })
+  let timedOut = false
+  const timer = timeout === undefined ? null : setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeout)
+  const signal = controller.signal
+
+  let transport: Transport | null = null
+  let rpc: RpcClient | null = null
+  try {
+    transport = await transportFactory(parsed?.transport ?? 'unix')({ uri: parsed, readOnly: options.readOnly, remoteMode: config.remoteMode, signal })
+    rpc = new RpcClient(transport, { onCallbackError: options.onCallbackError })
+    const client = rpc
+    // Abort/timeout during the handshake: drop the connection, which rejects the pending call.
+    const onAbort = (): void => client.destroy(CloseReason.CLIENT, timedOut ? timeoutError(timeout!) : abortError(signal.reason))
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      await authenticate(client, parsed, options.auth)
+      client.features.keepalive = await supports(client, DrvFeature.PROGRAM_KEEPALIVE)
+      await client.call(REMOTE_PROCEDURES.CONNECT_OPEN, { name: parsed?.openName ?? '', flags: options.readOnly ? VIR_CONNECT_RO : 0 })
+      client.features.eventCallback = await supports(client, DrvFeature.REMOTE_EVENT_CALLBACK)
+      client.features.closeCallback = await supports(client, DrvFeature.REMOTE_CLOSE_CALLBACK)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+    client.setKeepAlive(options.keepAlive)
+    return { rpc: client, uri: parsed, options }
+  } catch (e) {
+    rpc?.destroy(CloseReason.ERROR)
+    transport?.destroy()
+    if (signal.aborted) throw timedOut ? timeoutError(timeout!) : abortError(userSignal?.reason)
+    throw e
+  } finally {
+    if (timer) clearTimeout(timer)
+    userSignal?.removeEventListener('abort', onUserAbort)
+  }
+}
+
+async function supports(rpc: RpcClient, feature: number): Promise<boolean> {
+  try {
+    const r = await rpc.call(REMOTE_PROCEDURES.CONNECT_SUPPORTS_FEATURE, { feature })
+    return r.supported !== 0
+  } catch (e) {
+    if (e instanceof LibvirtError && !e.local) return false
+    throw e
+  }
+}
+
+function timeoutError(ms: number): LibvirtError {
+  return LibvirtError.local(ErrorCode.OPERATION_TIMEOUT, ErrorDomain.RPC, `timed out after ${ms} ms while connecting`)
+}
+
+function abortError(reason: unknown): LibvirtError {
+  return LibvirtError.local(ErrorCode.OPERATION_ABORTED, ErrorDomain.RPC, 'connection aborted by the caller', reason)
+}

@@ -1,0 +1,227 @@
+// Layer 4 (client). Drives the sans-I/O ProtocolSession over one Transport on Node's loop:
+// coalesces writes issued in one tick, runs keepalive, turns socket end/error/keepalive into
+// exactly one close with libvirt's reason, and lets the event and stream layers plug in.
+// Everything above (Connection, events, streams, the notifier) shares one RpcClient.
+
+import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../errors.js'
+import type { MessageHeader } from '../core/header.js'
+import { KeepaliveProc } from '../core/limits.js'
+import type { ProcedureDescriptor } from '../core/procedure.js'
+import { type CallOptions, ProtocolSession } from '../core/session.js'
+import type { Transport } from '../transport/transport.js'
+import { CloseReason } from './close-reason.js'
+import { KeepAliveTimer, type KeepAliveSettings } from './keepalive.js'
+
+export type MessageHandler = (header: MessageHeader, body: Buffer) => void
+export type CloseListener = (reason: CloseReason, error: LibvirtError) => void
+
+export interface RpcClientOptions {
+  /** Where errors thrown by user callbacks go (default: process.emitWarning). */
+  onCallbackError?: (err: unknown) => void
+}
+
+export class RpcClient {
+  readonly transport: Transport
+  readonly session: ProtocolSession
+  /** Settles once with the close reason; never rejects. */
+  readonly closed: Promise<CloseReason>
+  /** Daemon features learnt during open (keepalive, event callbacks, close callback). */
+  readonly features = { keepalive: false, eventCallback: false, closeCallback: false }
+  /** Set by the events layer: MESSAGE frames of the remote/qemu programs. */
+  messageHandler: MessageHandler | null = null
+  /** Set by the streams layer: STREAM / STREAM_HOLE frames. */
+  streamHandler: MessageHandler | null = null
+  /** Where exceptions from user callbacks are reported. */
+  readonly reportCallbackError: (err: unknown) => void
+
+  #resolveClosed!: (r: CloseReason) => void
+  #closeReason: CloseReason | null = null
+  #closeError: LibvirtError | null = null
+  #closeListeners: CloseListener[] = []
+  #keepAlive: KeepAliveTimer
+  #keepAliveSettings: KeepAliveSettings | false = false
+  #corked = false
+  #refed = true
+  #closing: Promise<void> | null = null
+  #readPaused = 0
+
+  constructor(transport: Transport, options: RpcClientOptions = {}) {
+    this.transport = transport
+    this.reportCallbackError = options.onCallbackError ?? defaultCallbackError
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve))
+    this.#keepAlive = new KeepAliveTimer(
+      () => this.#sendPing(),
+      () => this.#terminate(CloseReason.KEEPALIVE, LibvirtError.local(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, 'connection closed due to keepalive timeout')),
+    )
+    this.session = new ProtocolSession({
+      write: (frame) => this.#write(frame),
+      onMessage: (h, body) => {
+        if (this.messageHandler) this.messageHandler(h, body)
+        else this.#warn(LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `event message for program 0x${h.program.toString(16)} procedure ${h.procedure} with no event handler`))
+      },
+      onStream: (h, body) => {
+        if (this.streamHandler) this.streamHandler(h, body)
+        else this.#warn(LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `stream message for serial ${h.serial} with no stream handler`))
+      },
+      onUnexpected: (err) => this.#warn(err),
+    })
+    const s = transport.stream
+    s.on('data', (chunk: Buffer) => {
+      this.#keepAlive.seen()
+      try {
+        this.session.feed(chunk)
+      } catch (e) {
+        this.#terminate(CloseReason.ERROR, e instanceof LibvirtError ? e : connectionClosedError(e))
+      }
+    })
+    s.on('end', () => this.#terminate(CloseReason.EOF, connectionClosedError()))
+    s.on('error', (err: Error) => this.#terminate(CloseReason.ERROR, connectionClosedError(err)))
+    s.on('close', () => this.#terminate(CloseReason.ERROR, connectionClosedError()))
+  }
+
+  /** True until the connection is closed or lost. */
+  get isOpen(): boolean {
+    return this.#closeReason === null
+  }
+
+  get closeReason(): CloseReason | null {
+    return this.#closeReason
+  }
+
+  /** The error pending calls were rejected with when the connection ended. */
+  get closeError(): LibvirtError | null {
+    return this.#closeError
+  }
+
+  call<A, R>(desc: ProcedureDescriptor<A, R>, args: A, options?: CallOptions): Promise<R> {
+    return this.session.call(desc, args, options)
+  }
+
+  /** Runs `listener` once when the connection ends (synchronously, after pending calls are rejected). */
+  onClose(listener: CloseListener): () => void {
+    if (this.#closeReason !== null) {
+      const reason = this.#closeReason
+      const err = this.#closeError!
+      queueMicrotask(() => listener(reason, err))
+      return () => {}
+    }
+    this.#closeListeners.push(listener)
+    return () => {
+      const i = this.#closeListeners.indexOf(listener)
+      if (i >= 0) this.#closeListeners.splice(i, 1)
+    }
+  }
+
+  /** Starts (or restarts) client keepalive; `false` stops it. Only when the daemon supports it. */
+  setKeepAlive(settings: KeepAliveSettings | false): void {
+    this.#keepAliveSettings = settings
+    if (settings === false || !this.features.keepalive || !this.isOpen) {
+      this.#keepAlive.stop()
+      return
+    }
+    this.#keepAlive.start(settings)
+  }
+
+  get keepAlive(): KeepAliveSettings | false {
+    return this.#keepAliveSettings
+  }
+
+  ref(): void {
+    this.#refed = true
+    if (this.isOpen) this.transport.ref()
+  }
+
+  unref(): void {
+    this.#refed = false
+    this.transport.unref()
+  }
+
+  get refed(): boolean {
+    return this.#refed
+  }
+
+  /** Stop reading the socket (stream back-pressure); counted, so nested pauses are safe. */
+  pauseReading(): void {
+    if (this.#readPaused++ === 0) this.transport.stream.pause()
+  }
+
+  resumeReading(): void {
+    if (this.#readPaused > 0 && --this.#readPaused === 0 && this.isOpen) this.transport.stream.resume()
+  }
+
+  /**
+   * Closes the connection from this side: `farewell` (CONNECT_CLOSE) is awaited when given and
+   * the connection is healthy, then the transport is released and `closed` settles with CLIENT.
+   */
+  close(farewell?: () => Promise<unknown>): Promise<void> {
+    if (this.#closing) return this.#closing
+    if (!this.isOpen) return (this.#closing = Promise.resolve())
+    this.#closing = (async () => {
+      if (farewell) {
+        try {
+          await farewell()
+        } catch {
+          // The daemon may already be gone; closing still succeeds locally.
+        }
+      }
+      this.#terminate(CloseReason.CLIENT, connectionClosedError())
+    })()
+    return this.#closing
+  }
+
+  /** Drops the connection now with `reason` (used by faults and by close()). */
+  destroy(reason: CloseReason = CloseReason.CLIENT, err: LibvirtError = connectionClosedError()): void {
+    this.#terminate(reason, err)
+  }
+
+  #terminate(reason: CloseReason, err: LibvirtError): void {
+    if (this.#closeReason !== null) return
+    this.#closeReason = reason
+    this.#closeError = err
+    this.#keepAlive.stop()
+    this.session.fail(err)
+    this.transport.destroy()
+    const listeners = this.#closeListeners
+    this.#closeListeners = []
+    for (const l of listeners) {
+      try {
+        l(reason, err)
+      } catch (e) {
+        this.reportCallbackError(e)
+      }
+    }
+    this.#resolveClosed(reason)
+  }
+
+  #write(frame: Buffer): void {
+    if (this.#closeReason !== null) return
+    const s = this.transport.stream
+    // Coalesce all frames written in one tick into one syscall.
+    if (!this.#corked) {
+      this.#corked = true
+      s.cork()
+      process.nextTick(() => {
+        this.#corked = false
+        s.uncork()
+      })
+    }
+    s.write(frame)
+  }
+
+  #sendPing(): void {
+    try {
+      this.session.sendKeepalive(KeepaliveProc.PING)
+    } catch {
+      // Session already failed; the close path handles it.
+    }
+  }
+
+  #warn(err: LibvirtError): void {
+    process.emitWarning(err.message, { code: 'LIBVIRT_ASYNC_UNEXPECTED_MESSAGE' })
+  }
+}
+
+function defaultCallbackError(err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err))
+  process.emitWarning(`libvirt-async: a callback threw: ${e.stack ?? e.message}`, { code: 'LIBVIRT_ASYNC_CALLBACK_ERROR' })
+}

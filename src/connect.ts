@@ -1,0 +1,18 @@
+// Public entry point: `connect(uri, options)` → a Connection on Node's own event loop.
+
+import { Connection } from './api/connection.js'
+import type { ConnectOptions } from './client/connect-options.js'
+import { openRpcClient } from './client/open.js'
+
+/**
+ * Opens a connection to a libvirt daemon.
+ *
+ * `uri` follows libvirt's grammar (`qemu:///system`, `test+unix:///default?socket=/path`,
+ * `qemu+ssh://user@host/system`, ...). Without a URI, `LIBVIRT_DEFAULT_URI` or libvirt.conf's
+ * `uri_default` is used, and aliases from `uri_aliases` apply.
+ * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectOpenAuth
+ */
+export async function connect(uri?: string | null, options?: ConnectOptions): Promise<Connection> {
+  const { rpc, uri: parsed } = await openRpcClient(uri, options)
+  return new Connection({ rpc, uri: parsed })
+}

@@ -1,0 +1,119 @@
+// Shared by every layer: the error libvirt would report. Daemon errors carry libvirt's full
+// error struct; client-side failures use the VIR_ERR_* code libvirt's own client uses in the
+// same situation, so results compare with libvirt's C client (SPEC §2a).
+
+import { VIR_ERROR_DOMAIN_NAMES, VIR_ERROR_LEVEL_NAMES, VIR_ERROR_NUMBER_NAMES } from './generated/constants.gen.js'
+
+/** The virErrorNumber / virErrorDomain values this library raises on the client side. */
+export const ErrorCode = {
+  INTERNAL_ERROR: 1,
+  NO_SUPPORT: 3,
+  NO_CONNECT: 5,
+  INVALID_CONN: 6,
+  INVALID_ARG: 8,
+  SYSTEM_ERROR: 38,
+  RPC: 39,
+  AUTH_FAILED: 45,
+  OPERATION_INVALID: 55,
+  OPERATION_TIMEOUT: 68,
+  OPERATION_ABORTED: 78,
+  AUTH_CANCELLED: 79,
+  OPERATION_UNSUPPORTED: 84,
+  AUTH_UNAVAILABLE: 94,
+} as const
+
+export const ErrorDomain = {
+  NONE: 0,
+  RPC: 7,
+  CONF: 9,
+  REMOTE: 13,
+  STREAMS: 38,
+  EVENT: 40,
+} as const
+
+/** virErrorLevel. */
+export const ErrorLevel = { NONE: 0, WARNING: 1, ERROR: 2 } as const
+
+/** Fields of libvirt's error struct (`virError`), as sent by the daemon. */
+export interface LibvirtErrorFields {
+  code: number
+  domain: number
+  message: string
+  level?: number
+  str1?: string | null
+  str2?: string | null
+  str3?: string | null
+  int1?: number
+  int2?: number
+  /** Name of the domain the error is about, if the daemon said. */
+  domainName?: string | null
+  /** Name of the network the error is about, if the daemon said. */
+  networkName?: string | null
+  /** Set when the error was raised by this client rather than sent by the daemon. */
+  local?: boolean
+  cause?: unknown
+}
+
+/**
+ * An error as libvirt reports it. `code`/`domain`/`level` are libvirt's numbers
+ * (`VIR_ERR_NO_DOMAIN` = 42, ...); `codeName`/`domainName` give the symbolic names.
+ * Match on `code`, e.g. `err.code === VIR_ERR_NO_DOMAIN`.
+ * @see https://libvirt.org/html/libvirt-virterror.html#virError
+ */
+export class LibvirtError extends Error {
+  override name = 'LibvirtError'
+  readonly code: number
+  readonly domain: number
+  readonly level: number
+  readonly str1: string | null
+  readonly str2: string | null
+  readonly str3: string | null
+  readonly int1: number
+  readonly int2: number
+  /** Domain (VM) name the daemon attached to the error, if any. */
+  readonly vmName: string | null
+  /** Network name the daemon attached to the error, if any. */
+  readonly networkName: string | null
+  /** True when this client raised the error (no daemon involved). */
+  readonly local: boolean
+
+  constructor(f: LibvirtErrorFields) {
+    super(f.message, f.cause === undefined ? undefined : { cause: f.cause })
+    this.code = f.code
+    this.domain = f.domain
+    this.level = f.level ?? ErrorLevel.ERROR
+    this.str1 = f.str1 ?? null
+    this.str2 = f.str2 ?? null
+    this.str3 = f.str3 ?? null
+    this.int1 = f.int1 ?? -1
+    this.int2 = f.int2 ?? -1
+    this.vmName = f.domainName ?? null
+    this.networkName = f.networkName ?? null
+    this.local = f.local ?? false
+  }
+
+  /** Symbolic error number, e.g. `VIR_ERR_NO_DOMAIN`. */
+  get codeName(): string {
+    return VIR_ERROR_NUMBER_NAMES[this.code] ?? `VIR_ERR_${this.code}`
+  }
+
+  /** Symbolic error domain, e.g. `VIR_FROM_QEMU`. */
+  get domainName(): string {
+    return VIR_ERROR_DOMAIN_NAMES[this.domain] ?? `VIR_FROM_${this.domain}`
+  }
+
+  /** Symbolic error level, e.g. `VIR_ERR_ERROR`. */
+  get levelName(): string {
+    return VIR_ERROR_LEVEL_NAMES[this.level] ?? `${this.level}`
+  }
+
+  /** Client-side error with libvirt's code and domain (what libvirt's C client would raise). */
+  static local(code: number, domain: number, message: string, cause?: unknown): LibvirtError {
+    return new LibvirtError({ code, domain, message, local: true, cause })
+  }
+}
+
+/** Errors libvirt's client raises when the connection is gone. */
+export function connectionClosedError(cause?: unknown): LibvirtError {
+  return LibvirtError.local(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, 'client socket is closed', cause)
+}

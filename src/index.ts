@@ -1,0 +1,11 @@
+// libvirt-async: the public surface.
+export { connect } from './connect.js'
+export { Connection } from './api/connection.js'
+export { ConnectionBase } from './client/connection-base.js'
+export type { ConnectOptions, AuthOptions, AuthCredential } from './client/connect-options.js'
+export { CloseReason, CLOSE_REASON_NAMES } from './client/close-reason.js'
+export { LibvirtError, ErrorCode, ErrorDomain, ErrorLevel } from './errors.js'
+export { parseLibvirtUri } from './transport/libvirt-uri.js'
+export type { LibvirtUri } from './transport/libvirt-uri.js'
+export type { ProcedureDescriptor } from './core/procedure.js'
+export { REMOTE_PROCEDURES, QEMU_PROCEDURES, LXC_PROCEDURES } from './generated/procedures.gen.js'

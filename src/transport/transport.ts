@@ -1,0 +1,30 @@
+// Layer 3 (transports). The one contract every transport fulfils: a connected byte stream to a
+// libvirt daemon plus the few extra facts the client needs. The client never learns more.
+
+import type { Duplex } from 'node:stream'
+import type { LibvirtUri } from './libvirt-uri.js'
+
+export interface Transport {
+  /** Bytes to and from the daemon. */
+  readonly stream: Duplex
+  /** Short description for error messages, e.g. `unix:/run/libvirt/libvirt-sock`. */
+  readonly description: string
+  /** Whether the channel is encrypted/authenticated end to end (TLS, SSH, unix). */
+  readonly secure: boolean
+  /** Let the handles behind this transport stop keeping the process alive (and back). */
+  ref(): void
+  unref(): void
+  /** Tear everything down now (socket, child process). Idempotent. */
+  destroy(): void
+}
+
+/** Everything a transport needs to connect. */
+export interface TransportRequest {
+  uri: LibvirtUri | null
+  readOnly: boolean
+  /** `remote_mode` from the client config, when set. */
+  remoteMode?: string
+  signal?: AbortSignal
+}
+
+export type TransportFactory = (req: TransportRequest) => Promise<Transport>

@@ -1,0 +1,73 @@
+// Layer 3 (transports). Local unix-socket transport: connects to the socket libvirt's rules
+// pick for the URI. Connection failures become libvirt's own "Failed to connect socket" error.
+
+import { connect as netConnect, type Socket } from 'node:net'
+import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { unixSocketFor } from './socket-path.js'
+import type { Transport, TransportRequest } from './transport.js'
+
+export async function connectUnixTransport(req: TransportRequest): Promise<Transport> {
+  const choice = unixSocketFor(req.uri, { readOnly: req.readOnly, mode: req.remoteMode })
+  const socket = await connectUnixPath(choice.path, req.signal)
+  return socketTransport(socket, `unix:${choice.path}`, true)
+}
+
+/** Opens a unix socket, rejecting with VIR_ERR_SYSTEM_ERROR like libvirt does when it fails. */
+export function connectUnixPath(path: string, signal?: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(signal))
+    const socket = netConnect({ path })
+    const onAbort = (): void => {
+      socket.destroy()
+      reject(abortedError(signal!))
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    socket.once('connect', () => {
+      signal?.removeEventListener('abort', onAbort)
+      socket.removeAllListeners('error')
+      resolve(socket)
+    })
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      signal?.removeEventListener('abort', onAbort)
+      socket.destroy()
+      reject(
+        LibvirtError.local(
+          ErrorCode.SYSTEM_ERROR,
+          ErrorDomain.RPC,
+          `Failed to connect socket to '${path}': ${describeErrno(err)}`,
+          err,
+        ),
+      )
+    })
+  })
+}
+
+/** Wraps a connected net/tls socket as a Transport. */
+export function socketTransport(socket: Socket, description: string, secure: boolean): Transport {
+  socket.setNoDelay?.(true)
+  return {
+    stream: socket,
+    description,
+    secure,
+    ref: () => void socket.ref(),
+    unref: () => void socket.unref(),
+    destroy: () => void socket.destroy(),
+  }
+}
+
+function describeErrno(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return 'No such file or directory'
+    case 'ECONNREFUSED':
+      return 'Connection refused'
+    case 'EACCES':
+      return 'Permission denied'
+    default:
+      return err.message
+  }
+}
+
+export function abortedError(signal: AbortSignal): LibvirtError {
+  return LibvirtError.local(ErrorCode.OPERATION_ABORTED, ErrorDomain.RPC, 'connection aborted by the caller', signal.reason)
+}

@@ -1,0 +1,121 @@
+// connect() against a real private libvirtd, compared with libvirt's own C client (python3-libvirt).
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { connect, CloseReason, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
+import { startTestDaemon, runOracle, type TestDaemon } from '../../src/testing/index.js'
+
+let daemon: TestDaemon
+before(async () => {
+  daemon = await startTestDaemon()
+})
+after(async () => {
+  await daemon?.stop()
+})
+
+test('connect, a handful of procedures, close — same answers as the C client', async () => {
+  const conn = await connect(daemon.uri)
+  const lib = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+  const ver = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_VERSION, undefined)
+  const host = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_HOSTNAME, undefined)
+  const uri = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_URI, undefined)
+  const type = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_TYPE, undefined)
+  const names = await conn.call(REMOTE_PROCEDURES.CONNECT_LIST_DEFINED_DOMAINS, { maxnames: 100 })
+  const ids = await conn.call(REMOTE_PROCEDURES.CONNECT_LIST_DOMAINS, { maxids: 100 })
+  const node = await conn.call(REMOTE_PROCEDURES.NODE_GET_INFO, undefined)
+  const oracle = await runOracle<Record<string, unknown>>(daemon.uri, `
+c = conn
+result = {'lib': c.getLibVersion(), 'ver': c.getVersion(), 'host': c.getHostname(), 'uri': c.getURI(),
+  'type': c.getType(), 'defined': c.listDefinedDomains(), 'ids': c.listDomainsID(), 'node': c.getInfo()}
+`)
+  assert.equal(Number(lib.lib_ver), oracle.lib)
+  assert.equal(Number(ver.hv_ver), oracle.ver)
+  assert.equal(host.hostname, oracle.host)
+  // The daemon reports the name it opened; libvirt's client reports the URI it was given.
+  assert.equal(uri.uri, 'test:///default')
+  assert.equal(oracle.uri, daemon.uri)
+  assert.equal(type.type, oracle.type)
+  assert.deepEqual(names.names, oracle.defined)
+  assert.deepEqual(ids.ids, oracle.ids)
+  assert.deepEqual([node.model, Number(node.memory), node.cpus, node.mhz, node.nodes, node.sockets, node.cores, node.threads], oracle.node)
+  assert.equal(conn.isAlive(), true)
+  await conn.close()
+  assert.equal(await conn.closed, CloseReason.CLIENT)
+  assert.equal(conn.isAlive(), false)
+  await assert.rejects(conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), (e: unknown) => e instanceof LibvirtError && e.code === 1 && e.message === 'client socket is closed')
+  await conn.close() // second close is harmless
+})
+
+test('many calls in flight on one connection', async () => {
+  await using conn = await connect(daemon.uri)
+  const results = await Promise.all(Array.from({ length: 200 }, () => conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)))
+  assert.equal(new Set(results.map((r) => r.lib_ver)).size, 1)
+})
+
+test('daemon errors carry libvirt codes', async () => {
+  await using conn = await connect(daemon.uri)
+  await assert.rejects(conn.call(REMOTE_PROCEDURES.DOMAIN_LOOKUP_BY_NAME, { name: 'no-such-domain' }), (e: unknown) => {
+    assert.ok(e instanceof LibvirtError)
+    assert.equal(e.codeName, 'VIR_ERR_NO_DOMAIN')
+    assert.equal(e.local, false)
+    return true
+  })
+})
+
+test('read-only connections use the read-only socket and refuse writes', async () => {
+  await using conn = await connect(daemon.roUri, { readOnly: true })
+  await conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+  await assert.rejects(
+    conn.call(REMOTE_PROCEDURES.DOMAIN_DEFINE_XML, { xml: "<domain type='test'><name>ro</name><memory>1024</memory><os><type>hvm</type></os></domain>" }),
+    (e: unknown) => e instanceof LibvirtError && e.codeName === 'VIR_ERR_OPERATION_DENIED',
+  )
+})
+
+test('bad input: missing socket, unknown transport, bad options, timeout, abort', async () => {
+  await assert.rejects(connect('test+unix:///default?socket=/nonexistent/sock'), (e: unknown) =>
+    e instanceof LibvirtError && e.code === 38 && /Failed to connect socket to '\/nonexistent\/sock'/.test(e.message))
+  await assert.rejects(connect('test+pigeon:///default'), (e: unknown) => e instanceof LibvirtError && e.code === 8)
+  await assert.rejects(connect(daemon.uri, { readOnly: 'yes' } as never), TypeError)
+  await assert.rejects(connect(daemon.uri, { bogus: 1 } as never), TypeError)
+  await assert.rejects(connect(daemon.uri, { keepAlive: { interval: -1, count: 1 } }), RangeError)
+  const ac = new AbortController()
+  ac.abort()
+  await assert.rejects(connect(daemon.uri, { signal: ac.signal }), (e: unknown) => e instanceof LibvirtError && e.code === 78)
+})
+
+test('a frozen daemon during the handshake: timeout, no hang', async () => {
+  const d = await startTestDaemon()
+  try {
+    d.freeze()
+    await assert.rejects(connect(d.uri, { timeout: 300 }), (e: unknown) => e instanceof LibvirtError && e.code === 68)
+    d.thaw()
+  } finally {
+    await d.stop()
+  }
+})
+
+test('daemon killed while idle: closed settles with EOF', async () => {
+  const d = await startTestDaemon()
+  try {
+    const conn = await connect(d.uri)
+    d.kill('SIGKILL')
+    assert.equal(await conn.closed, CloseReason.EOF)
+    await assert.rejects(conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed')
+  } finally {
+    await d.stop()
+  }
+})
+
+// Killed with our calls unread in its socket, the kernel resets the connection: reason ERROR (SPEC §2a).
+test('daemon killed mid-call: every pending call rejected at once, closed settles', async () => {
+  const d = await startTestDaemon()
+  try {
+    const conn = await connect(d.uri)
+    d.freeze()
+    const pending = Array.from({ length: 5 }, () => conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined))
+    d.kill('SIGKILL')
+    for (const p of pending) await assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed')
+    assert.equal(await conn.closed, CloseReason.ERROR)
+  } finally {
+    await d.stop()
+  }
+})
