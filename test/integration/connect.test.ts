@@ -36,9 +36,9 @@ result = {'lib': c.getLibVersion(), 'ver': c.getVersion(), 'host': c.getHostname
   assert.equal(type.type, oracle.type)
   assert.deepEqual(names.names, oracle.defined)
   assert.deepEqual(ids.ids, oracle.ids)
-  // model travels as char[32], each char an XDR int
+  // model travels as char[32], each char an XDR int; python reports memory in MiB
   const model = String.fromCharCode(...node.model.slice(0, node.model.indexOf(0) < 0 ? 32 : node.model.indexOf(0)))
-  assert.deepEqual([model, Number(node.memory), node.cpus, node.mhz, node.nodes, node.sockets, node.cores, node.threads], oracle.node)
+  assert.deepEqual([model, Number(node.memory >> 10n), node.cpus, node.mhz, node.nodes, node.sockets, node.cores, node.threads], oracle.node)
   assert.equal(conn.isAlive(), true)
   await conn.close()
   assert.equal(await conn.closed, CloseReason.CLIENT)
