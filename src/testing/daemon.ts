@@ -152,7 +152,8 @@ export class TestDaemon {
 
   /** Send a signal to libvirtd (default SIGKILL: the "daemon died" fault). */
   kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {
-    if (this.#pid > 0) signalQuietly(this.#pid, signal as NodeJS.Signals)
+    // after stop() the PID may already belong to another process: never signal it
+    if (this.#pid > 0 && !this.#stopping && procName(this.#pid) === 'libvirtd') signalQuietly(this.#pid, signal as NodeJS.Signals)
   }
 
   /** SIGSTOP libvirtd: it keeps its sockets but answers nothing (the keepalive fault). */
@@ -184,10 +185,13 @@ export class TestDaemon {
     return socketUri('test', path, this.socket)
   }
 
-  /** Start (again) after stop()/kill(): same dir, sockets and URIs; resolves once it answers. */
+  /**
+   * Stop the daemon if it still runs (or was killed) and start it again with the same dir,
+   * sockets and URIs; resolves once it answers. Rejects after stop(), whose clean-up is final.
+   */
   async restart(): Promise<void> {
+    if (this.#stopping) throw new TestHarnessError('STOPPED', 'restart() after stop(): start a new daemon instead')
     await this.#terminate()
-    this.#stopping = undefined
     await this.launch()
   }
 

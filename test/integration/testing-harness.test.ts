@@ -139,6 +139,8 @@ result = [sorted(d.name() for d in conn.listAllDomains()), sorted(d.name() for d
     await d.restart()
     assert.notEqual(d.pid, old)
     assert.deepEqual(await runOracle(d.uri, DOMAIN_NAMES), ['test'])
+    await d.stop()
+    await assert.rejects(d.restart(), (e: unknown) => e instanceof TestHarnessError && e.code === 'STOPPED')
   })
 
   it('stop() ends a frozen daemon', async () => {
@@ -186,6 +188,18 @@ describe('the oracle (python3-libvirt)', () => {
     await assert.rejects(runOracle(d.uri, 'raise ValueError("boom")'), (e: unknown) => e instanceof TestHarnessError && e.code === 'ORACLE_FAILED' && /boom/.test(e.message))
     await assert.rejects(runOracle(null, 'import time\ntime.sleep(30)', { timeoutMs: 200 }), (e: unknown) => e instanceof TestHarnessError && e.code === 'ORACLE_TIMEOUT')
     await assert.rejects(runOracle(d.uri, 42 as never), TypeError)
+  })
+
+  it('runs event scripts with libvirt\'s event loop (events: true)', async () => {
+    await using d = await startTestDaemon()
+    const seen = await runOracle<Array<[string, number]>>(d.uri, `
+got = []
+conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, lambda c, dom, ev, detail, opaque: got.append([dom.name(), ev]), None)
+conn.defineXML(args).undefine()
+wait_until(lambda: len(got) >= 2)
+result = got`, { events: true, args: testDomainXml('evented') })
+    // VIR_DOMAIN_EVENT_DEFINED 0, then VIR_DOMAIN_EVENT_UNDEFINED 1
+    assert.deepEqual(seen, [['evented', 0], ['evented', 1]])
   })
 })
 
