@@ -1,4 +1,5 @@
 // libvirt-async: the public surface.
+import './transport/all.js'
 export { connect } from './connect.js'
 export { Connection } from './api/connection.js'
 export { ConnectionBase } from './client/connection-base.js'

@@ -1,0 +1,2 @@
+// Layer 3 (transports). Imports every transport module once so each registers its factory.
+import './select.js'
