@@ -257,7 +257,6 @@ export class TestDaemon {
       await waitReady({
         socket: this.socket,
         uri: this.uri,
-        virsh: this.#programs.virsh,
         timeoutMs: this.#opts.startTimeoutMs ?? 30_000,
         failed: () => this.#childExit,
       })

@@ -1,10 +1,10 @@
 // Test harness. Decides when a freshly started daemon is ready: its socket accepts a connection
-// and (when virsh is installed) it answers a real RPC. Polls; gives up when the daemon dies or
-// the deadline passes. Never leaves a probe process or socket behind.
+// and our own client can open a connection (auth, CONNECT_OPEN) and close it again. Polls; gives
+// up when the daemon dies or the deadline passes. Never leaves a probe connection behind.
 
-import { execFile } from 'node:child_process'
 import { connect as netConnect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { connect } from '../index.js'
 
 /** Resolve true when a unix socket at `path` accepts a connection. */
 export function socketAccepts(path: string, timeoutMs = 1000): Promise<boolean> {
@@ -21,18 +21,21 @@ export function socketAccepts(path: string, timeoutMs = 1000): Promise<boolean> 
   })
 }
 
-/** Resolve true when `virsh -c uri version` succeeds (the daemon answered RPCs). */
-export function virshAnswers(virsh: string, uri: string, timeoutMs = 5000): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile(virsh, ['-c', uri, 'version'], { timeout: timeoutMs, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' } }, (err) => resolve(!err))
-  })
+/** Resolve true when our client opens `uri` (the daemon answered RPCs) and closes it again. */
+export async function clientAnswers(uri: string, timeoutMs = 5000): Promise<boolean> {
+  try {
+    const conn = await connect(uri, { keepAlive: false, timeout: timeoutMs })
+    await conn.close()
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** What to probe and how long to try. */
 export interface ReadinessInput {
   socket: string
   uri: string
-  virsh: string | undefined
   timeoutMs: number
   /** Returns a reason string once the daemon has died, so waiting stops early. */
   failed: () => string | undefined
@@ -47,7 +50,7 @@ export async function waitReady(input: ReadinessInput): Promise<void> {
     if (why) throw new Error(why)
     if (await socketAccepts(input.socket)) {
       // the socket listens before every driver is initialised; a real answer proves readiness
-      if (!input.virsh || (await virshAnswers(input.virsh, input.uri))) return
+      if (await clientAnswers(input.uri)) return
     }
     if (Date.now() >= deadline) throw new Error(`not ready after ${input.timeoutMs} ms`)
     await sleep(pollMs)

@@ -1,5 +1,5 @@
-// Test harness. Finds the programs a private daemon needs (libvirtd, unshare, tini, QEMU,
-// virsh) and explains, as a TestHarnessError with a fix, why a requested daemon cannot run here.
+// Test harness. Finds the programs a private daemon needs (libvirtd, unshare, tini, QEMU) and
+// explains, as a TestHarnessError with a fix, why a requested daemon cannot run here.
 // Looks only at the file system; never installs anything.
 
 import { accessSync, constants, readdirSync } from 'node:fs'
@@ -53,7 +53,6 @@ export interface DaemonPrograms {
   libvirtd: string
   unshare: string | undefined
   tini: string | undefined
-  virsh: string | undefined
 }
 
 /**
@@ -94,5 +93,5 @@ export function checkRequirements(opts: { qemu: boolean }): DaemonPrograms {
       })
     }
   }
-  return { libvirtd, unshare, tini: findProgram('tini'), virsh: findProgram('virsh') }
+  return { libvirtd, unshare, tini: findProgram('tini') }
 }
