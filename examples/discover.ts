@@ -1,30 +1,54 @@
-// Example (interim demo): looks at a libvirt daemon and prints what a client finds there —
-// versions, host, domains, networks, storage pools. Without a URI it starts a private test daemon
-// of its own (libvirt-async/testing) and stops it afterwards. Replaced by the CLI's `demo` later.
+// Example (interim demo): connects to a libvirt daemon with our own client and prints what it
+// finds there — versions, host, domains, networks, storage pools. Without a URI it starts a private
+// test daemon of its own (libvirt-async/testing) and stops it afterwards. The CLI's `demo` replaces it.
 
-import { runOracle, startTestDaemon, type TestDaemon } from '../src/testing/index.js'
+import { connect, REMOTE_PROCEDURES as P, type Connection } from '../src/index.js'
+import { startTestDaemon, type TestDaemon } from '../src/testing/index.js'
 
 interface Found {
+  target: string
   uri: string
   libVersion: number
   hvType: string
   hvVersion: number
   hostname: string
-  node: [string, number, number, number, number, number, number, number]
-  domains: Array<[string, number, boolean]>
+  node: { model: string; memoryKiB: bigint; cpus: number; mhz: number }
+  domains: Array<[string, number]>
   networks: Array<[string, boolean]>
   pools: Array<[string, boolean]>
 }
 
-// Until our own client is wired in, libvirt's C client (python3-libvirt) does the looking.
-const LOOK = `
-result = {
-  'uri': conn.getURI(), 'libVersion': conn.getLibVersion(), 'hvType': conn.getType(),
-  'hvVersion': conn.getVersion(), 'hostname': conn.getHostname(), 'node': conn.getInfo(),
-  'domains': [[d.name(), d.state()[0], d.isActive() == 1] for d in conn.listAllDomains()],
-  'networks': [[n.name(), n.isActive() == 1] for n in conn.listAllNetworks()],
-  'pools': [[p.name(), p.isActive() == 1] for p in conn.listAllStoragePools()],
-}`
+// Interim: raw procedure calls by generated descriptor, until the typed API lands.
+async function look(conn: Connection, target: string): Promise<Found> {
+  const [lib, ver, type, host, uri, node] = await Promise.all([
+    conn.call(P.CONNECT_GET_LIB_VERSION, undefined),
+    conn.call(P.CONNECT_GET_VERSION, undefined),
+    conn.call(P.CONNECT_GET_TYPE, undefined),
+    conn.call(P.CONNECT_GET_HOSTNAME, undefined),
+    conn.call(P.CONNECT_GET_URI, undefined),
+    conn.call(P.NODE_GET_INFO, undefined),
+  ])
+  const { domains } = await conn.call(P.CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: 0 })
+  const { nets } = await conn.call(P.CONNECT_LIST_ALL_NETWORKS, { need_results: 1, flags: 0 })
+  const { pools } = await conn.call(P.CONNECT_LIST_ALL_STORAGE_POOLS, { need_results: 1, flags: 0 })
+  // all in flight at once: one socket, many calls
+  const states = await Promise.all(domains.map((dom) => conn.call(P.DOMAIN_GET_STATE, { dom, flags: 0 })))
+  const netActive = await Promise.all(nets.map((net) => conn.call(P.NETWORK_IS_ACTIVE, { net })))
+  const poolActive = await Promise.all(pools.map((pool) => conn.call(P.STORAGE_POOL_IS_ACTIVE, { pool })))
+  const end = node.model.indexOf(0)
+  return {
+    target,
+    uri: uri.uri,
+    libVersion: Number(lib.lib_ver),
+    hvType: type.type,
+    hvVersion: Number(ver.hv_ver),
+    hostname: host.hostname,
+    node: { model: String.fromCharCode(...node.model.slice(0, end < 0 ? undefined : end)), memoryKiB: node.memory, cpus: node.cpus, mhz: node.mhz },
+    domains: domains.map((d, i) => [d.name, states[i]!.state]),
+    networks: nets.map((n, i) => [n.name, netActive[i]!.active === 1]),
+    pools: pools.map((p, i) => [p.name, poolActive[i]!.active === 1]),
+  }
+}
 
 const STATES = ['no state', 'running', 'blocked', 'paused', 'shutting down', 'shut off', 'crashed', 'suspended']
 
@@ -34,9 +58,9 @@ function version(v: number): string {
 
 function report(f: Found): string {
   const lines = [
-    `connected to ${f.uri}`,
+    `connected to ${f.target} (the daemon calls it ${f.uri})`,
     `  libvirt ${version(f.libVersion)}, hypervisor ${f.hvType} ${version(f.hvVersion)}, host ${f.hostname}`,
-    `  node: ${f.node[0]}, ${f.node[2]} CPUs at ${f.node[3]} MHz, ${f.node[1]} MiB memory`,
+    `  node: ${f.node.model}, ${f.node.cpus} CPUs at ${f.node.mhz} MHz, ${f.node.memoryKiB / 1024n} MiB memory`,
     `  domains (${f.domains.length}):`,
     ...f.domains.map(([n, s]) => `    ${n.padEnd(24)} ${STATES[s] ?? `state ${s}`}`),
     `  networks (${f.networks.length}):`,
@@ -59,8 +83,13 @@ async function main(): Promise<number> {
       daemon = await startTestDaemon()
       console.log(`started a private libvirtd (pid ${daemon.pid}, test driver) at ${daemon.socket}`)
     }
-    const found = await runOracle<Found>(uri ?? daemon!.uri, LOOK)
-    console.log(report(found))
+    const target = uri ?? daemon!.uri
+    const conn = await connect(target)
+    try {
+      console.log(report(await look(conn, target)))
+    } finally {
+      await conn.close()
+    }
     return 0
   } catch (err) {
     console.error(`discover: ${(err as Error).message}`)
