@@ -49,7 +49,12 @@ test('remote_domain_get_info_ret: unsigned char/short widen to 4 bytes, unsigned
 test('remote_nonnull_domain: string with padding, UUID as 16 raw bytes, negative int', () => {
   golden(remote.encodeRemoteNonnullDomain, remote.decodeRemoteNonnullDomain, { name: 'vm1', uuid: UUID, id: -1 }, `00000003 766d3100 ${UUID_HEX} ffffffff`)
   // Other spellings of the same UUID encode identically; decoding gives the canonical form.
-  assert.equal(encode(remote.encodeRemoteNonnullDomain, { name: 'vm1', uuid: UUID.replace(/-/g, '').toUpperCase(), id: -1 }), hex(`00000003 766d3100 ${UUID_HEX} ffffffff`).toString('hex'))
+  for (const spelling of [UUID.replace(/-/g, '').toUpperCase(), UUID.toUpperCase(), ` ${UUID} `, hex(UUID_HEX)]) {
+    assert.equal(encode(remote.encodeRemoteNonnullDomain, { name: 'vm1', uuid: spelling as string, id: -1 }), hex(`00000003 766d3100 ${UUID_HEX} ffffffff`).toString('hex'))
+  }
+  for (const wrong of ['6695eb01-f6a4-8304-79aa-97f2502e193g', '6695eb01-f6a4-8304-79aa-97f2502e193', '6695eb01-f6a4-8304-79aa-97f2502e19\u0663f', '', null, 42]) {
+    assert.throws(() => encode(remote.encodeRemoteNonnullDomain, { name: 'vm1', uuid: wrong as string, id: -1 }), (e: unknown) => e instanceof TypeError && /^uuid: /.test(e.message), String(wrong))
+  }
 })
 
 test('remote_typed_param: union arms by discriminant', () => {
