@@ -225,6 +225,7 @@ export class TestDaemon {
       libvirtd: this.#programs.libvirtd,
       unshare: this.namespaced ? this.#programs.unshare : undefined,
       tini: this.#programs.tini,
+      setpriv: this.#programs.setpriv,
       qemu: this.#opts.qemu === true,
       listen: this.#opts.listen === true,
       env: this.#opts.env ?? {},

@@ -10,6 +10,8 @@ export interface LaunchInput {
   unshare: string | undefined
   /** When set, the daemon runs under `tini -s` so QEMU zombies are reaped at once. */
   tini: string | undefined
+  /** Used (without tini) to give the daemon a parent-death signal. */
+  setpriv: string | undefined
   qemu: boolean
   listen: boolean
   env: Readonly<Record<string, string>>
@@ -49,7 +51,13 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
   const env: Record<string, string> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' }
   // an empty driver dir loads no driver module: test driver only, and no libvirt-qemu account needed
   if (!input.qemu) env.LIBVIRT_DRIVER_DIR = `${dir}/no-drivers`
-  const reaper = input.tini ? [input.tini, '-s', '--'] : []
+  // If this process dies without running its exit hooks (SIGKILL), the kernel sends the daemon's
+  // parent a SIGTERM: tini forwards it to libvirtd; without tini, libvirtd gets it directly.
+  const guard = input.tini
+    ? [input.tini, '-s', '-p', 'SIGTERM', '--']
+    : input.setpriv
+      ? [input.setpriv, '--pdeathsig', 'TERM']
+      : []
   if (!input.unshare) {
     // unprivileged: libvirtd keeps its runtime, config and cache under XDG dirs; point them at ours
     Object.assign(env, {
@@ -60,7 +68,7 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
       XDG_DATA_HOME: `${dir}/xdg/data`,
     })
     Object.assign(env, input.env)
-    const [command, ...args] = [...reaper, ...daemon]
+    const [command, ...args] = [...guard, ...daemon]
     return { command: command!, args, env, namespaced: false }
   }
   env.LIBVIRT_ASYNC_TEST_QEMU = input.qemu ? '1' : '0'
@@ -68,10 +76,7 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
   const unshareArgs = ['--mount', '--propagation', 'private']
   // a private network namespace has its own loopback, so TCP/TLS tests need the host's
   if (!input.listen) unshareArgs.push('--net')
-  return {
-    command: input.unshare,
-    args: [...unshareArgs, '/bin/sh', '-c', NAMESPACE_SCRIPT, dir, ...reaper, ...daemon],
-    env,
-    namespaced: true,
-  }
+  // unshare and sh exec: libvirtd is the guard's direct child (or our own, without a guard)
+  const [command, ...args] = [...guard, input.unshare, ...unshareArgs, '/bin/sh', '-c', NAMESPACE_SCRIPT, dir, ...daemon]
+  return { command: command!, args, env, namespaced: true }
 }

@@ -53,6 +53,7 @@ export interface DaemonPrograms {
   libvirtd: string
   unshare: string | undefined
   tini: string | undefined
+  setpriv: string | undefined
 }
 
 /**
@@ -93,5 +94,5 @@ export function checkRequirements(opts: { qemu: boolean }): DaemonPrograms {
       })
     }
   }
-  return { libvirtd, unshare, tini: findProgram('tini') }
+  return { libvirtd, unshare, tini: findProgram('tini'), setpriv: findProgram('setpriv') }
 }

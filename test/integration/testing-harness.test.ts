@@ -235,6 +235,25 @@ describe('interrupted test runs', () => {
   }
 
   it('SIGTERM to a test process ends its daemon', () => interrupted(false))
+  it('a test process killed with SIGKILL still takes its daemon down (parent-death signal)', async () => {
+    const script = `
+      const { startTestDaemon } = await import(process.argv[1])
+      const d = await startTestDaemon()
+      process.stdout.write(JSON.stringify({ pid: d.pid, dir: d.dir }) + '\\n')
+      setInterval(() => {}, 1000)`
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, TESTING_MODULE], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s))
+    assert.ok(await eventually(() => out.includes('\n') || child.exitCode !== null, 60_000), 'child started a daemon')
+    const { pid, dir } = JSON.parse(out) as { pid: number; dir: string }
+    after(() => rmSync(dir, { recursive: true, force: true })) // no exit hook ran to remove it
+    assert.equal(procState(pid), 'running')
+    const exited = once(child, 'exit')
+    child.kill('SIGKILL')
+    await exited
+    assert.ok(await eventually(() => procState(pid) === 'gone'), 'libvirtd is gone')
+    assert.ok(await eventually(() => pidsMentioning(dir).length === 0), 'nothing of the daemon is left')
+  })
   it('SIGTERM to a test process ends its QEMU daemon and VM', { skip: HAS_QEMU ? false : 'needs root and qemu-system-x86' }, () => interrupted(true))
 })
 
