@@ -35,6 +35,12 @@ export function emitPrograms(model) {
 
 /** @param {Model} model @param {import('./model.mjs').ModelFile} file @returns {OutFile[]} */
 function emitModule(model, file) {
+  // One blank line between blocks, whatever the emitters pushed.
+  return emitModuleRaw(model, file).map((f) => ({ path: f.path, text: f.text.replace(/\n{3,}/g, '\n\n') }))
+}
+
+/** @param {Model} model @param {import('./model.mjs').ModelFile} file @returns {OutFile[]} */
+function emitModuleRaw(model, file) {
   const files = moduleFiles(file)
   const byModule = new Map(model.files.map((f) => [f.module, moduleFiles(f)]))
   const ctx = new Ctx(model, byModule)

@@ -9,7 +9,6 @@ import { expectObject, fieldError } from './codec-support.js'
 import { decodeRemoteNonnullDomain, encodeRemoteNonnullDomain } from './remote-codecs.gen.js'
 import type { RemoteNonnullDomain } from './remote-types.gen.js'
 
-
 /** XDR struct `lxc_domain_open_namespace_args`. */
 export interface LxcDomainOpenNamespaceArgs {
   dom: RemoteNonnullDomain

@@ -15,7 +15,6 @@ import {
   type RemoteString,
 } from './remote-types.gen.js'
 
-
 /** XDR struct `qemu_domain_monitor_command_args`. */
 export interface QemuDomainMonitorCommandArgs {
   dom: RemoteNonnullDomain
