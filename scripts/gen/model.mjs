@@ -23,7 +23,8 @@ import { STREAM_OVERRIDES, UUID_TYPEDEFS, XDR_FILES } from './overrides.mjs'
  * @typedef {{ module: string, path: string, split: boolean, definitions: Definition[] }} ModelFile
  * @typedef {{
  *   version: string, files: ModelFile[], types: Map<string, TypeEntry>, xdrConstants: Map<string, { value: number, module: string }>,
- *   programs: Program[], headers: import('./parse-headers.mjs').HeaderModel,
+ *   programs: Program[], procedures: (Procedure & { program: string })[], constants: Map<string, number>,
+ *   headers: import('./parse-headers.mjs').HeaderModel,
  *   functions: import('./parse-headers.mjs').HeaderFunction[], uuidTypedefs: ReadonlySet<string>
  * }} Model
  */
@@ -136,7 +137,18 @@ export function buildModel({ version, headers, xdr }) {
       programs.push({ name, prefix, module: f.module, program: progConst.value, programText: progConst.text, version: verConst.value, procedures })
     }
   }
-  return { version, files, types, xdrConstants, programs, headers, functions: headers.functions, uuidTypedefs: UUID_TYPEDEFS }
+  return {
+    version,
+    files,
+    types,
+    xdrConstants,
+    programs,
+    procedures: programs.flatMap((p) => p.procedures.map((q) => ({ ...q, program: p.name }))),
+    constants: known,
+    headers,
+    functions: headers.functions,
+    uuidTypedefs: UUID_TYPEDEFS,
+  }
 }
 
 /** Every referenced type name must be defined somewhere. @param {Map<string, TypeEntry>} types */

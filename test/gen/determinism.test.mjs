@@ -58,4 +58,7 @@ test('the real protocol: procedure counts and well-known facts', () => {
   assert.deepEqual(fn.params, [{ type: 'virDomainPtr', name: 'domain' }, { type: 'virDomainInfoPtr', name: 'info' }])
   assert.equal(model.headers.constants.get('VIR_SECURITY_MODEL_BUFLEN'), 257)
   assert.equal(model.xdrConstants.get('REMOTE_SECURITY_MODEL_MAX').value, 257)
+  assert.equal(model.constants.get('REMOTE_DOMAIN_LIST_MAX'), 16384)
+  assert.equal(model.procedures.length, 463)
+  assert.equal(model.procedures.find((p) => p.name === 'QEMU_PROC_DOMAIN_MONITOR_COMMAND').program, 'qemu')
 })
