@@ -39,6 +39,11 @@ interface Pending {
 export interface CallOptions {
   /** Abort the wait for the reply (the daemon still runs the call; its reply is discarded). */
   signal?: AbortSignal
+  /**
+   * @internal Called synchronously with the call's serial just before the CALL is written, so a
+   * stream can be routed by serial before its first STREAM frame (which may share a read with the REPLY).
+   */
+  onSerial?: (serial: number) => void
 }
 
 export class ProtocolSession {
@@ -103,6 +108,7 @@ export class ProtocolSession {
         cleanup = () => signal.removeEventListener('abort', onAbort)
       }
       this.#pending.set(serial, { program, procedure, decode, resolve, reject, cleanup })
+      options?.onSerial?.(serial)
       this.#hooks.write(frame)
     })
   }
