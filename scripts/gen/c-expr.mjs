@@ -8,6 +8,7 @@
  * @returns {number | undefined} the value, when it is a safe integer
  */
 export function evalCExpr(text, lookup) {
+  /** @type {({ v: bigint, op?: undefined } | { op: string, v?: undefined })[]} */
   const toks = []
   const re = /\s*(?:(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*|([A-Za-z_][A-Za-z0-9_]*)|(<<|>>|[-+*/%|&^~()]))/y
   let i = 0

@@ -159,7 +159,7 @@ class Ctx {
       case 'opaque':
         return 'Buffer'
     }
-    throw new Error(`no TS type for ${t.name}`)
+    throw new Error(`no TS type for ${JSON.stringify(t)}`)
   }
 
   /** @param {Declaration} d @param {Imports} imp @param {string} here */
