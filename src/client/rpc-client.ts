@@ -75,7 +75,7 @@ export class RpcClient {
       }
     })
     s.on('end', () => this.#terminate(CloseReason.EOF, connectionClosedError()))
-    s.on('error', (err: Error) => this.#terminate(CloseReason.ERROR, connectionClosedError(err)))
+    s.on('error', (err: Error) => this.#terminate(CloseReason.ERROR, err instanceof LibvirtError ? err : connectionClosedError(err)))
     s.on('close', () => this.#terminate(CloseReason.ERROR, connectionClosedError()))
   }
 
