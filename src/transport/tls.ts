@@ -1,0 +1,137 @@
+// Layer 3 (transports). `+tls` (the default for remote URIs; port 16514): TCP, then TLS with
+// libvirt's PKI files, the server certificate checked against the CA and the host name (unless
+// `no_verify=1`), then libvirt's confirmation byte (1 = the server accepted our certificate).
+
+import { isIP, type Socket } from 'node:net'
+import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls'
+import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { loadPki, locatePki, type PkiMaterial } from './pki.js'
+import { registerTransport } from './select.js'
+import { connectTcp, remoteAddress } from './tcp.js'
+import type { Transport, TransportRequest } from './transport.js'
+import { abortedError, socketTransport } from './unix.js'
+
+/** libvirtd's default `tls_port`. */
+export const DEFAULT_TLS_PORT = 16514
+
+/** The `tls` transport factory. */
+export async function connectTlsTransport(req: TransportRequest): Promise<Transport> {
+  const { host, port } = remoteAddress(req, DEFAULT_TLS_PORT)
+  const pki = loadPki(locatePki(req.uri?.param('pkipath') || undefined))
+  const noVerify = isTrue(req.uri?.param('no_verify'))
+  const raw = await connectTcp(host, port, req.signal)
+  let socket: TLSSocket | null = null
+  const onAbort = (): void => {
+    raw.destroy()
+    socket?.destroy()
+  }
+  req.signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    socket = await handshake(raw, host, pki)
+    if (!noVerify) verifyServer(socket, host, pki)
+    await readConfirmation(socket)
+  } catch (e) {
+    raw.destroy()
+    socket?.destroy()
+    if (req.signal?.aborted) throw abortedError(req.signal)
+    throw e
+  } finally {
+    req.signal?.removeEventListener('abort', onAbort)
+  }
+  return socketTransport(socket, `tls:${host}:${port}`, true)
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && v !== '' && v !== '0'
+}
+
+function handshake(raw: Socket, host: string, pki: PkiMaterial): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({
+      socket: raw,
+      ca: pki.ca,
+      crl: pki.crl,
+      cert: pki.cert,
+      key: pki.key,
+      // Checked below with libvirt's messages (and skipped with no_verify=1).
+      rejectUnauthorized: false,
+      servername: isIP(host) ? undefined : host,
+    })
+    const fail = (err: Error): void => {
+      cleanup()
+      reject(handshakeError(err))
+    }
+    const closed = (): void => fail(new Error('the server closed the connection'))
+    const cleanup = (): void => {
+      socket.off('error', fail)
+      socket.off('close', closed)
+    }
+    socket.once('error', fail)
+    socket.once('close', closed)
+    socket.once('secureConnect', () => {
+      cleanup()
+      resolve(socket)
+    })
+  })
+}
+
+function handshakeError(err: Error): LibvirtError {
+  if (err instanceof LibvirtError) return err
+  return LibvirtError.local(ErrorCode.AUTH_FAILED, ErrorDomain.RPC, `TLS handshake failed: ${err.message}`, err)
+}
+
+const ISSUER_CODES = new Set(['UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT'])
+
+/** Throws VIR_ERR_AUTH_FAILED, as libvirt does, when the server's certificate is not acceptable. */
+function verifyServer(socket: TLSSocket, host: string, pki: PkiMaterial): void {
+  const deny = (why: string): LibvirtError =>
+    LibvirtError.local(ErrorCode.AUTH_FAILED, ErrorDomain.RPC, `Failed to verify peer's certificate: ${why}`)
+  if (!socket.authorized) {
+    const code = String(socket.authorizationError ?? 'unknown')
+    if (ISSUER_CODES.has(code)) {
+      throw deny(`Certificate failed validation: The certificate hasn't got a known issuer (not signed by the CA in '${pki.paths.cacert}')`)
+    }
+    if (code === 'CERT_REVOKED') throw deny('Certificate failed validation: The certificate has been revoked.')
+    if (code === 'CERT_HAS_EXPIRED') throw deny('The server certificate has expired')
+    if (code === 'CERT_NOT_YET_VALID') throw deny('The server certificate is not yet active')
+    throw deny(`Certificate failed validation: ${code}`)
+  }
+  const err = checkServerIdentity(host, socket.getPeerCertificate())
+  if (err) throw deny(`Certificate's owner does not match the hostname (${host})`)
+}
+
+/** libvirt's check after the handshake: the server sends one byte, 1 when it accepted us. */
+function readConfirmation(socket: TLSSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const refused = (): LibvirtError =>
+      LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, 'server verification (of our certificate or IP address) failed')
+    const cleanup = (): void => {
+      socket.off('readable', onReadable)
+      socket.off('end', onEnd)
+      socket.off('close', onEnd)
+      socket.off('error', onError)
+    }
+    const onReadable = (): void => {
+      const b = socket.read(1) as Buffer | null
+      if (b === null) return
+      cleanup()
+      if (b[0] === 1) resolve()
+      else reject(refused())
+    }
+    const onEnd = (): void => {
+      cleanup()
+      reject(refused())
+    }
+    const onError = (err: Error): void => {
+      cleanup()
+      // TLS 1.3: the server's verdict on our certificate arrives as an alert after the handshake.
+      reject(LibvirtError.local(ErrorCode.AUTH_FAILED, ErrorDomain.RPC, `TLS handshake failed: ${err.message}`, err))
+    }
+    socket.on('readable', onReadable)
+    socket.once('end', onEnd)
+    socket.once('close', onEnd)
+    socket.once('error', onError)
+  })
+}
+
+registerTransport('tls', connectTlsTransport)
