@@ -1,0 +1,124 @@
+// `+ssh` against a real sshd on 127.0.0.1 and a private libvirtd: list domains, a life-cycle
+// event, close (the ssh child is gone), keepalive on a frozen daemon, virt-ssh-helper when
+// installed. Client trust (known_hosts, config) comes from the `command=` wrapper of the helper.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { connect, CloseReason, REMOTE_PROCEDURES } from '../../src/index.js'
+import type { ChildTransport } from '../../src/transport/child-transport.js'
+import { XdrReader } from '../../src/xdr/xdr-reader.js'
+import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { sshdAvailable, startSshd, type TestSshd } from '../helpers/sshd.js'
+
+const missing = sshdAvailable()
+let daemon: TestDaemon
+let sshd: TestSshd
+
+before(async () => {
+  if (missing) return
+  daemon = await startTestDaemon()
+  sshd = await startSshd()
+})
+after(async () => {
+  await sshd?.stop()
+  await daemon?.stop()
+})
+
+function sshUri(extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ socket: daemon.socket, proxy: 'netcat', keyfile: sshd.keyfile, command: sshd.ssh, ...extra })
+  return `test+ssh://root@127.0.0.1:${sshd.port}/default?${q}`
+}
+
+/** Polls /proc until `pid` is gone (or a zombie); generous bound, not a timing assertion. */
+async function gone(pid: number, ms = 10000): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true
+    } catch {
+      return true
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return false
+}
+
+/** PIDs of ssh clients still talking to our sshd's port. */
+function sshClientsTo(port: number): number[] {
+  const out: number[] = []
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')
+      if (argv[0]?.endsWith('ssh') && argv.includes('-p') && argv[argv.indexOf('-p') + 1] === String(port)) out.push(Number(d))
+    } catch {
+      // raced with exit
+    }
+  }
+  return out
+}
+
+test('ssh + netcat: list domains, close, ssh child gone', { skip: missing ?? false }, async () => {
+  const conn = await connect(sshUri())
+  const transport = conn.rpc.transport as ChildTransport
+  assert.match(transport.description, /^ssh:root@127\.0\.0\.1:\d+$/)
+  assert.equal(transport.secure, true)
+  const pid = transport.pid!
+  assert.ok(existsSync(`/proc/${pid}`))
+  const names = await conn.call(REMOTE_PROCEDURES.CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: 0 })
+  assert.ok(names.domains.some((d: { name: string }) => d.name === 'test'), 'the test driver has domain "test"')
+  const uri = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_URI, undefined)
+  assert.equal(uri.uri, 'test:///default')
+  await conn.close()
+  assert.equal(await conn.closed, CloseReason.CLIENT)
+  assert.ok(await gone(pid), `ssh child ${pid} still running after close`)
+  assert.deepEqual(sshClientsTo(sshd.port), [])
+})
+
+test('ssh: a domain life-cycle event arrives over the tunnel', { skip: missing ?? false }, async () => {
+  const conn = await connect(sshUri())
+  try {
+    const events: Array<{ event: number; name: string }> = []
+    let wake: () => void = () => {}
+    const arrived = new Promise<void>((r) => (wake = r))
+    conn.rpc.messageHandler = (header, body) => {
+      const desc = REMOTE_PROCEDURES.DOMAIN_EVENT_CALLBACK_LIFECYCLE
+      if (header.program !== desc.program || header.procedure !== desc.procedure) return
+      const msg = desc.decodeArgs!(new XdrReader(body))
+      events.push({ event: msg.msg.event, name: msg.msg.dom.name })
+      wake()
+    }
+    await conn.call(REMOTE_PROCEDURES.CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID: 0, dom: null })
+    const dom = await conn.call(REMOTE_PROCEDURES.DOMAIN_LOOKUP_BY_NAME, { name: 'test' })
+    await conn.call(REMOTE_PROCEDURES.DOMAIN_SUSPEND, { dom: dom.dom })
+    await arrived
+    await conn.call(REMOTE_PROCEDURES.DOMAIN_RESUME, { dom: dom.dom })
+    assert.deepEqual(events[0], { event: 3 /* SUSPENDED */, name: 'test' })
+  } finally {
+    await conn.close()
+  }
+})
+
+test('ssh: a frozen remote daemon is detected by keepalive', { skip: missing ?? false }, async () => {
+  const conn = await connect(sshUri(), { keepAlive: { interval: 1, count: 2 } })
+  const pid = (conn.rpc.transport as ChildTransport).pid!
+  daemon.freeze()
+  try {
+    assert.equal(await conn.closed, CloseReason.KEEPALIVE)
+  } finally {
+    daemon.thaw()
+  }
+  assert.ok(await gone(pid), 'ssh child killed after keepalive timeout')
+})
+
+const helper = existsSync('/usr/bin/virt-ssh-helper') || existsSync('/usr/local/bin/virt-ssh-helper')
+test('ssh + virt-ssh-helper (proxy=native)', { skip: missing ?? (helper ? false : 'virt-ssh-helper not installed') }, async () => {
+  const conn = await connect(sshUri({ proxy: 'native' }))
+  const uri = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_URI, undefined)
+  assert.equal(uri.uri, 'test:///default')
+  const ro = await connect(sshUri({ proxy: 'native' }), { readOnly: true })
+  await assert.rejects(ro.call(REMOTE_PROCEDURES.DOMAIN_CREATE_XML, { xml_desc: '<domain/>', flags: 0 }), /read.?only|denied/i)
+  await ro.close()
+  await conn.close()
+})
