@@ -39,6 +39,8 @@ export interface QueueSink<T> {
   readonly finished: boolean
   /** Runs `listener` once, synchronously, when the queue is finished; returns an unsubscriber. */
   onFinish(listener: () => void): () => void
+  /** Finishes the queue (called by the notifier when the connection closes). */
+  finish?(): void
 }
 
 /** Validates an AsyncQueueOptions object; shared with ManagedConnection's `*Events()` helpers. */
