@@ -1,0 +1,21 @@
+// Layer 6 (events). Public surface of the events layer: the connection mixin, typed payloads and
+// callbacks per event id, the family/id tables, and the object hooks the API layer fills in.
+
+export { EventConnection } from './event-connection.js'
+export { EVENT_ID_NAMES, FAMILY_WIRE, type EventFamily } from './families.js'
+export { ROUTED_REMOTE_PROCEDURES } from './messages.js'
+export type { EventObject, EventObjectKind, EventObjectTypeMap, RawEventObjects } from './objects.js'
+export type { TypedParams } from './typed-params.js'
+export type * from './payloads.js'
+export {
+  DomainEventID,
+  NetworkEventID,
+  StoragePoolEventID,
+  NodeDeviceEventID,
+  SecretEventID,
+  DomainEventType,
+  NetworkEventLifecycleType,
+  StoragePoolEventLifecycleType,
+  NodeDeviceEventLifecycleType,
+  SecretEventLifecycleType,
+} from '../generated/constants.gen.js'

@@ -1,0 +1,66 @@
+// Layer 6 (events). How event objects (the domain, network, … an event is about) cross between the
+// wire and user code, without the events layer importing the API classes (no import cycle): the
+// API layer augments EventObjectTypeMap for the types and overrides EventConnection.wrapEventObject.
+
+import type {
+  RemoteNonnullDomain,
+  RemoteNonnullNetwork,
+  RemoteNonnullNodeDevice,
+  RemoteNonnullSecret,
+  RemoteNonnullStoragePool,
+} from '../generated/remote-types.gen.js'
+
+/** The kinds of object an event can be about. */
+export type EventObjectKind = 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret'
+
+/** The objects as they travel on the wire (what callbacks get until the API layer wraps them). */
+export interface RawEventObjects {
+  domain: RemoteNonnullDomain
+  network: RemoteNonnullNetwork
+  storagePool: RemoteNonnullStoragePool
+  nodeDevice: RemoteNonnullNodeDevice
+  secret: RemoteNonnullSecret
+}
+
+/**
+ * Filled by the API layer through declaration merging, e.g.
+ * `declare module '../events/objects.js' { interface EventObjectTypeMap { domain: Domain } }`,
+ * together with an override of `EventConnection.wrapEventObject` that builds those instances.
+ * Kinds not listed here stay the raw wire objects.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface EventObjectTypeMap {}
+
+/** The type user callbacks receive (and filters accept) for `K`. */
+export type EventObject<K extends EventObjectKind> = K extends keyof EventObjectTypeMap ? EventObjectTypeMap[K] : RawEventObjects[K]
+
+/**
+ * The wire identity of a filter object: an API object may carry it as `raw`, or as its own
+ * `name`/`uuid`/`id` (…) properties; a raw wire object works as is.
+ * @throws TypeError when `obj` does not identify an object of `kind`.
+ */
+export function wireIdentity<K extends EventObjectKind>(kind: K, obj: unknown, where: string): RawEventObjects[K] {
+  const src = (obj !== null && typeof obj === 'object' && 'raw' in obj && typeof obj.raw === 'object' && obj.raw !== null ? obj.raw : obj) as Record<string, unknown>
+  const bad = (what: string): never => {
+    throw new TypeError(`${where}: the ${kind} filter must be null or a ${kind} object (${what})`)
+  }
+  if (src === null || typeof src !== 'object') bad('got ' + (src === null ? 'undefined' : typeof src))
+  const str = (k: string): string => (typeof src[k] === 'string' ? (src[k] as string) : bad(`no string ${k}`))
+  switch (kind) {
+    case 'domain':
+      return { name: str('name'), uuid: str('uuid'), id: typeof src.id === 'number' ? src.id : -1 } as RawEventObjects[K]
+    case 'network':
+    case 'storagePool':
+      return { name: str('name'), uuid: str('uuid') } as RawEventObjects[K]
+    case 'nodeDevice':
+      return { name: str('name') } as RawEventObjects[K]
+    case 'secret':
+      return { uuid: str('uuid'), usageType: typeof src.usageType === 'number' ? src.usageType : 0, usageID: typeof src.usageID === 'string' ? src.usageID : '' } as RawEventObjects[K]
+  }
+  return bad('unknown kind')
+}
+
+/** The key libvirt filters on: UUID, or the name for node devices (which have no UUID). */
+export function filterKey(kind: EventObjectKind, raw: RawEventObjects[EventObjectKind]): string {
+  return kind === 'nodeDevice' ? (raw as RemoteNonnullNodeDevice).name : (raw as { uuid: string }).uuid
+}

@@ -1,0 +1,131 @@
+// Layer 6 (events). The arguments every event id delivers after (conn, object), in libvirt's
+// argument order, as tuple types keyed by event id; the callback types are mapped from them, so a
+// registration for DomainEventID.BLOCK_JOB gets (conn, dom, disk, type, status) checked by tsc.
+
+import type { EventObject } from './objects.js'
+import type { TypedParams } from './typed-params.js'
+
+/** virDomainEventGraphicsAddress. */
+export interface GraphicsAddress {
+  /** VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV4 0, IPV6 1, UNIX 2. */
+  family: number
+  node: string
+  service: string
+}
+
+/** One identity of virDomainEventGraphicsSubject. */
+export interface GraphicsSubjectIdentity {
+  type: string
+  name: string
+}
+
+/** Extra arguments of each domain event id (virDomainEventID), in libvirt's order. */
+export interface DomainEventArgs {
+  /** LIFECYCLE: virDomainEventType, and its detail enum. */
+  0: [event: number, detail: number]
+  /** REBOOT */
+  1: []
+  /** RTC_CHANGE: offset from UTC, seconds. */
+  2: [utcoffset: bigint]
+  /** WATCHDOG: virDomainEventWatchdogAction. */
+  3: [action: number]
+  /** IO_ERROR */
+  4: [srcPath: string, devAlias: string, action: number]
+  /** GRAPHICS */
+  5: [phase: number, local: GraphicsAddress, remote: GraphicsAddress, authScheme: string, subject: GraphicsSubjectIdentity[]]
+  /** IO_ERROR_REASON */
+  6: [srcPath: string, devAlias: string, action: number, reason: string]
+  /** CONTROL_ERROR */
+  7: []
+  /** BLOCK_JOB: disk is the host path. */
+  8: [disk: string, type: number, status: number]
+  /** DISK_CHANGE */
+  9: [oldSrcPath: string | null, newSrcPath: string | null, devAlias: string, reason: number]
+  /** TRAY_CHANGE */
+  10: [devAlias: string, reason: number]
+  /** PMWAKEUP */
+  11: [reason: number]
+  /** PMSUSPEND */
+  12: [reason: number]
+  /** BALLOON_CHANGE: KiB. */
+  13: [actual: bigint]
+  /** PMSUSPEND_DISK */
+  14: [reason: number]
+  /** DEVICE_REMOVED */
+  15: [devAlias: string]
+  /** BLOCK_JOB_2: disk is the target name ("vda"). */
+  16: [disk: string, type: number, status: number]
+  /** TUNABLE */
+  17: [params: TypedParams]
+  /** AGENT_LIFECYCLE */
+  18: [state: number, reason: number]
+  /** DEVICE_ADDED */
+  19: [devAlias: string]
+  /** MIGRATION_ITERATION */
+  20: [iteration: number]
+  /** JOB_COMPLETED: job statistics. */
+  21: [params: TypedParams]
+  /** DEVICE_REMOVAL_FAILED */
+  22: [devAlias: string]
+  /** METADATA_CHANGE: virDomainMetadataType, namespace URI (null unless ELEMENT). */
+  23: [type: number, nsuri: string | null]
+  /** BLOCK_THRESHOLD */
+  24: [dev: string, path: string | null, threshold: bigint, excess: bigint]
+  /** MEMORY_FAILURE */
+  25: [recipient: number, action: number, flags: number]
+  /** MEMORY_DEVICE_SIZE_CHANGE: KiB. */
+  26: [alias: string, size: bigint]
+  /** NIC_MAC_CHANGE */
+  27: [alias: string, oldMAC: string, newMAC: string]
+}
+
+/** Extra arguments of each network event id (virNetworkEventID). */
+export interface NetworkEventArgs {
+  0: [event: number, detail: number]
+  1: [type: number, nsuri: string | null]
+}
+
+/** Extra arguments of each storage pool event id (virStoragePoolEventID). */
+export interface StoragePoolEventArgs {
+  0: [event: number, detail: number]
+  1: []
+}
+
+/** Extra arguments of each node device event id (virNodeDeviceEventID). */
+export interface NodeDeviceEventArgs {
+  0: [event: number, detail: number]
+  1: []
+}
+
+/** Extra arguments of each secret event id (virSecretEventID). */
+export interface SecretEventArgs {
+  0: [event: number, detail: number]
+  1: []
+}
+
+/** Arguments of a QEMU monitor event after (conn, dom): event name, timestamp, JSON details. */
+export type QemuMonitorEventArgs = [event: string, seconds: bigint, micros: number, details: string | null]
+
+/**
+ * Callbacks may return a promise: a rejection goes to `onCallbackError` like an exception.
+ * The return value is otherwise ignored.
+ */
+type CallbackResult = void | Promise<unknown>
+
+export type DomainEventId = keyof DomainEventArgs
+export type NetworkEventId = keyof NetworkEventArgs
+export type StoragePoolEventId = keyof StoragePoolEventArgs
+export type NodeDeviceEventId = keyof NodeDeviceEventArgs
+export type SecretEventId = keyof SecretEventArgs
+
+/** Callback for domain event `K`: `(conn, dom, ...args)`. */
+export type DomainEventCallback<K extends DomainEventId, C = unknown> = (conn: C, dom: EventObject<'domain'>, ...args: DomainEventArgs[K]) => CallbackResult
+export type NetworkEventCallback<K extends NetworkEventId, C = unknown> = (conn: C, net: EventObject<'network'>, ...args: NetworkEventArgs[K]) => CallbackResult
+export type StoragePoolEventCallback<K extends StoragePoolEventId, C = unknown> = (conn: C, pool: EventObject<'storagePool'>, ...args: StoragePoolEventArgs[K]) => CallbackResult
+export type NodeDeviceEventCallback<K extends NodeDeviceEventId, C = unknown> = (conn: C, dev: EventObject<'nodeDevice'>, ...args: NodeDeviceEventArgs[K]) => CallbackResult
+export type SecretEventCallback<K extends SecretEventId, C = unknown> = (conn: C, secret: EventObject<'secret'>, ...args: SecretEventArgs[K]) => CallbackResult
+export type QemuMonitorEventCallback<C = unknown> = (conn: C, dom: EventObject<'domain'>, ...args: QemuMonitorEventArgs) => CallbackResult
+/** Legacy domainEventRegister callback: lifecycle only. */
+export type DomainLifecycleCallback<C = unknown> = DomainEventCallback<0, C>
+/** Close callback: `(conn, reason)` with reason ERROR 0, EOF 1, KEEPALIVE 2, CLIENT 3. */
+export type CloseCallback<C = unknown> = (conn: C, reason: number) => CallbackResult

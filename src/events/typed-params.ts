@@ -1,0 +1,24 @@
+// Layer 6 (events). TUNABLE and JOB_COMPLETED carry libvirt typed parameters; callbacks get them
+// as one plain object keyed by field name (as libvirt's Python binding gives a dict), with 64-bit
+// values as bigint so nothing loses precision.
+
+import type { RemoteTypedParam } from '../generated/remote-types.gen.js'
+
+/** Typed parameters as a plain object: int/uint/double → number, llong/ullong → bigint, boolean, string. */
+export type TypedParams = Record<string, number | bigint | boolean | string>
+
+export function typedParamsToObject(params: readonly RemoteTypedParam[]): TypedParams {
+  const out: TypedParams = {}
+  for (const { field, value: v } of params) {
+    switch (v.type) {
+      case 1: out[field] = v.i; break
+      case 2: out[field] = v.ui; break
+      case 3: out[field] = v.l; break
+      case 4: out[field] = v.ul; break
+      case 5: out[field] = v.d; break
+      case 6: out[field] = v.b !== 0; break
+      case 7: out[field] = v.s; break
+    }
+  }
+  return out
+}
