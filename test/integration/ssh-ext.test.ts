@@ -1,0 +1,83 @@
+// `+ext`: a user command whose stdin/stdout carry the protocol (here `nc -U` to a private
+// libvirtd), and its failures: no command=, a missing program, a program that exits with an error.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { connect, CloseReason, ErrorCode, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
+import type { ChildTransport } from '../../src/transport/child-transport.js'
+import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+
+const nc = ['/usr/bin/nc', '/bin/nc'].find((p) => existsSync(p))
+const opts = { skip: nc ? false : 'nc missing (apt-get install netcat-openbsd)', timeout: 60000 }
+let daemon: TestDaemon
+let dir: string
+
+function script(name: string, body: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, `#!/bin/sh\n${body}\n`)
+  chmodSync(path, 0o755)
+  return path
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'libvirt-async-ext-'))
+  if (nc) daemon = await startTestDaemon()
+})
+after(async () => {
+  await daemon?.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** Polls /proc until `pid` is gone or a zombie (generous bound). */
+async function gone(pid: number, ms = 10000): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      return true
+    }
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return false
+}
+
+test('ext: nc -U as the command; calls work; close kills it', opts, async () => {
+  const cmd = script('tunnel', `exec nc -U '${daemon.socket}'`)
+  const conn = await connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`)
+  const t = conn.rpc.transport as ChildTransport
+  assert.equal(t.secure, false, 'ext is never marked secure')
+  assert.equal(t.description, `ext:${cmd}`)
+  const uri = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_URI, undefined)
+  assert.equal(uri.uri, 'test:///default')
+  await conn.close()
+  assert.equal(await conn.closed, CloseReason.CLIENT)
+  assert.ok(await gone(t.pid!), `child ${t.pid} still running after close`)
+})
+
+test('ext: the command dying ends the connection with libvirt\'s error', opts, async () => {
+  const cmd = script('short', `exec nc -U '${daemon.socket}'`)
+  const conn = await connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`)
+  process.kill((conn.rpc.transport as ChildTransport).pid!, 'SIGTERM')
+  assert.equal(await conn.closed, CloseReason.ERROR)
+  assert.equal(conn.rpc.closeError?.code, ErrorCode.SYSTEM_ERROR)
+})
+
+test('ext: a failing command rejects with its stderr', opts, async () => {
+  const cmd = script('fails', `echo "tunnel: no route to the hypervisor" >&2; exit 3`)
+  await assert.rejects(connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`), (e: unknown) => {
+    assert.ok(e instanceof LibvirtError, String(e))
+    assert.equal(e.code, ErrorCode.SYSTEM_ERROR)
+    assert.equal(e.message, 'Cannot recv data: tunnel: no route to the hypervisor: Connection reset by peer')
+    return true
+  })
+})
+
+test('ext: missing command= and missing program', opts, async () => {
+  await assert.rejects(connect('test+ext:///default'), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.INVALID_ARG && /for 'ext' transport, command is required/.test(e.message))
+  await assert.rejects(connect('test+ext:///default?command=/nonexistent/tunnel'), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.SYSTEM_ERROR && e.message === "Cannot run '/nonexistent/tunnel': No such file or directory")
+})
