@@ -255,9 +255,11 @@ export class TestDaemon {
       if (this.#ownsDir) rmSync(this.dir, { recursive: true, force: true })
     })
     try {
+      // a daemon that wants authentication on the read-write socket is probed on the read-only one
+      const probeRo = String(this.#opts.config?.auth_unix_rw ?? 'none') !== 'none'
       await waitReady({
-        socket: this.socket,
-        uri: this.uri,
+        socket: probeRo ? this.roSocket : this.socket,
+        uri: probeRo ? this.roUri : this.uri,
         timeoutMs: this.#opts.startTimeoutMs ?? 30_000,
         failed: () => this.#childExit,
       })

@@ -21,18 +21,20 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
   const noVerify = isTrue(req.uri?.param('no_verify'))
   const raw = await connectTcp(host, port, req.signal)
   let socket: TLSSocket | null = null
+  // Once wrapped, the TLS socket owns the TCP handle: destroying `raw` then would free it under TLS.
+  let wrapped = null as TLSSocket | null
   const onAbort = (): void => {
-    raw.destroy()
-    socket?.destroy()
+    if (wrapped) wrapped.destroy()
+    else raw.destroy()
   }
   req.signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    socket = await handshake(raw, host, pki)
+    socket = await handshake(raw, host, pki, (s) => (wrapped = s))
     if (!noVerify) verifyServer(socket, host, pki)
     await readConfirmation(socket)
   } catch (e) {
-    raw.destroy()
-    socket?.destroy()
+    if (wrapped) wrapped.destroy()
+    else raw.destroy()
     if (req.signal?.aborted) throw abortedError(req.signal)
     throw e
   } finally {
@@ -45,7 +47,7 @@ function isTrue(v: string | undefined): boolean {
   return v !== undefined && v !== '' && v !== '0'
 }
 
-function handshake(raw: Socket, host: string, pki: PkiMaterial): Promise<TLSSocket> {
+function handshake(raw: Socket, host: string, pki: PkiMaterial, onWrapped: (s: TLSSocket) => void): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
       socket: raw,
@@ -55,8 +57,10 @@ function handshake(raw: Socket, host: string, pki: PkiMaterial): Promise<TLSSock
       key: pki.key,
       // Checked below with libvirt's messages (and skipped with no_verify=1).
       rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
       servername: isIP(host) ? undefined : host,
     })
+    onWrapped(socket)
     const fail = (err: Error): void => {
       cleanup()
       reject(handshakeError(err))
