@@ -1,0 +1,62 @@
+// Benchmark helpers: what every scenario gets — the daemons of this run, the sizes to use
+// (full or --quick), and a log line writer. Built once by bench/run.ts.
+
+import type { TestDaemon } from '../../src/testing/daemon.js'
+
+export interface Sizes {
+  /** Seconds per measuring window, and windows per throughput figure. */
+  seconds: number
+  samples: number
+  /** Seconds of per-call timing for the latency rows. */
+  latencySeconds: number
+  domains: number
+  xmlBytes: number
+  largeReps: number
+  eventSeconds: number
+  lagSeconds: number
+  memoryCycles: number
+  firstCallReps: number
+  closeSamples: number
+}
+
+export const FULL: Sizes = {
+  seconds: 0.5,
+  samples: 5,
+  latencySeconds: 2,
+  domains: 10_000,
+  xmlBytes: 1024 * 1024 + 1,
+  largeReps: 9,
+  eventSeconds: 3,
+  lagSeconds: 2,
+  memoryCycles: 10_000,
+  firstCallReps: 100,
+  closeSamples: 3,
+}
+
+export const QUICK: Sizes = {
+  seconds: 0.1,
+  samples: 2,
+  latencySeconds: 0.2,
+  domains: 200,
+  xmlBytes: 64 * 1024,
+  largeReps: 2,
+  eventSeconds: 0.3,
+  lagSeconds: 0.3,
+  memoryCycles: 30,
+  firstCallReps: 5,
+  closeSamples: 1,
+}
+
+export interface BenchContext {
+  sizes: Sizes
+  quick: boolean
+  /** Stock libvirtd.conf: max_client_requests = 5. */
+  stock: TestDaemon
+  /** Raised: see RAISED_CONFIG in bench/run.ts. */
+  raised: TestDaemon
+  /** Killed and frozen by the close scenarios (restarted after each sample). */
+  fault: TestDaemon
+  /** test+unix URI of the large node document on the stock daemon. */
+  largeUri: string
+  log(msg: string): void
+}

@@ -1,0 +1,41 @@
+// Scenario: memory growth over many connect / register all event families / close cycles, each
+// client in its own process (ours with --expose-gc, gc before measuring); both run at once
+// against the stock daemon. Growth = after − before, in MB.
+
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { BenchContext } from '../lib/context.js'
+import { type Row, row } from '../lib/model.js'
+import { runC } from '../lib/python.js'
+import { single } from '../lib/stats.js'
+
+const CHILD = fileURLToPath(new URL('../memory-child.js', import.meta.url))
+const MB = 1024 * 1024
+
+function ours(uri: string, cycles: number): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', CHILD, JSON.stringify({ uri, cycles })], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`memory child exited with ${code}`))))
+  })
+}
+
+export async function memoryScenario(ctx: BenchContext): Promise<Row[]> {
+  const cycles = ctx.sizes.memoryCycles
+  const uri = ctx.stock.uri
+  ctx.log(`memory: ${cycles} cycles, both clients at once`)
+  const [a, b] = await Promise.all([ours(uri, cycles), runC({ scenario: 'memory', uri, cycles })])
+  const label = `growth over ${cycles.toLocaleString('en')} connect / register / close cycles`
+  const note = `families registered per cycle: ours ${a.families}, C ${b.families} (the test driver has no secrets)`
+  return [
+    row({
+      id: 'memory.rss', group: 'memory', label: `RSS ${label}`, unit: 'MB', better: 'lower', daemon: 'stock',
+      ours: single((a.rssAfter - a.rssBefore) / MB), c: single((b.rssAfter - b.rssBefore) / MB), cLabel: 'one process, sequential', note,
+    }),
+    row({
+      id: 'memory.heap', group: 'memory', label: `JS heap ${label}`, unit: 'MB', better: 'lower', daemon: 'stock',
+      ours: single((a.heapAfter - a.heapBefore) / MB), c: null, cLabel: '–', note: 'no JS heap on the C side',
+    }),
+  ]
+}
