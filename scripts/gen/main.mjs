@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { emitApi } from './emit-api.mjs'
 import { emitConstants } from './emit-constants.mjs'
 import { emitPrograms } from './emit-program.mjs'
 import { emitProcedures } from './emit-procedures.mjs'
@@ -18,7 +19,7 @@ import { loadModel } from './model.mjs'
  * Adding an output is one line here.
  * @type {ReadonlyArray<(model: import('./model.mjs').Model) => { path: string, text: string }[]>}
  */
-export const EMITTERS = [emitVersion, emitPrograms, emitProcedures, emitConstants]
+export const EMITTERS = [emitVersion, emitPrograms, emitProcedures, emitConstants, emitApi]
 
 /**
  * Generate all files into `outDir`. Stale `*.gen.ts` files there are removed.

@@ -1,5 +1,60 @@
-// Layer 5 (API). The public Connection class. Placeholder until the typed API lands.
+// Layer 5 (typed API). The public Connection: every generated method of the remote, qemu and lxc
+// programs (GeneratedConnection) plus what libvirt's client does on its own side: the URI it was
+// opened with, and domain statistics records with Domain instances.
 
-import { EventConnection } from '../events/event-connection.js'
+import { GeneratedConnection } from '../generated/api/connection.gen.js'
+import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
+import type { RemoteNonnullDomain } from '../generated/remote-types.gen.js'
+import { A } from './args.js'
+import type { Domain } from './domain.js'
+import { type TypedParams, fromTypedParams } from './typed-params.js'
+import './objects.js'
 
-export class Connection extends EventConnection {}
+/** One record of {@link Connection.getAllDomainStats}: the domain and its statistics by name. */
+export interface DomainStatsRecord {
+  domain: Domain
+  stats: TypedParams
+}
+
+/**
+ * A connection to a libvirt daemon, from {@link connect}. Every method returns a Promise; many
+ * calls may be in flight at once. Objects it returns (Domain, Network, …) are bound to it.
+ */
+export class Connection extends GeneratedConnection {
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-host.html#virConnectGetURI | virConnectGetURI}:
+   * like libvirt's client, the URI this connection was opened with (after alias resolution);
+   * asks the daemon only when none was given.
+   */
+  override async getURI(): Promise<string> {
+    A.argc(arguments.length, 0, 0, 'virConnectGetURI')
+    if (this.parsedUri) return this.parsedUri.input
+    return super.getURI()
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectGetAllDomainStats | virConnectGetAllDomainStats}:
+   * `stats` is a mask of `VIR_DOMAIN_STATS_*` (0: all the daemon supports), `flags` of
+   * `VIR_CONNECT_GET_ALL_DOMAINS_STATS_*`.
+   */
+  async getAllDomainStats(stats: number = 0, flags: number = 0): Promise<DomainStatsRecord[]> {
+    A.argc(arguments.length, 0, 2, 'virConnectGetAllDomainStats')
+    return this.#stats([], stats, flags)
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainListGetStats | virDomainListGetStats}:
+   * the same records for the given domains (the C function's first parameter is a domain list,
+   * so it lives on the connection, where libvirt's client sends it).
+   */
+  async domainListGetStats(doms: readonly Domain[], stats: number = 0, flags: number = 0): Promise<DomainStatsRecord[]> {
+    A.argc(arguments.length, 1, 3, 'virDomainListGetStats')
+    if (!Array.isArray(doms)) throw new TypeError('doms must be an array of Domain')
+    return this.#stats(doms.map((d, i) => A.obj<Domain>(d, 'Domain', `doms[${i}]`).wire), stats, flags)
+  }
+
+  async #stats(doms: RemoteNonnullDomain[], stats: number, flags: number): Promise<DomainStatsRecord[]> {
+    const r = await this.call(REMOTE_PROCEDURES.CONNECT_GET_ALL_DOMAIN_STATS, { doms, stats: A.uint(stats, 'stats'), flags: A.uint(flags, 'flags') })
+    return r.retStats.map((s) => ({ domain: A.make<Domain>('Domain', this, s.dom), stats: fromTypedParams(s.params) }))
+  }
+}

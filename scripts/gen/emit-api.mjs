@@ -1,0 +1,419 @@
+// Generator (dev-only). Emits the typed API classes (src/generated/api/*.gen.ts): one method per
+// public procedure of the remote, qemu and lxc programs, on the class of its C function's first
+// parameter, named by SPEC §3's rule. Also the table of every procedure with where it went or why not.
+
+import { Imports, banner, byCode } from './emit-util.mjs'
+import { docPage, localName, pascalCase } from './naming.mjs'
+import { moduleFiles } from './emit-program.mjs'
+
+/**
+ * @typedef {import('./model.mjs').Model} Model
+ * @typedef {import('./model.mjs').Procedure} Procedure
+ * @typedef {import('./parse-xdr.mjs').Declaration} Declaration
+ * @typedef {{ cls: string, ptr: string, prefix: string, wire: string | null, file: string }} ClassInfo
+ */
+
+/** The API classes: C handle type, name prefix dropped from its methods, wire struct, file stem. @type {ClassInfo[]} */
+export const API_CLASSES = [
+  { cls: 'Connection', ptr: 'virConnectPtr', prefix: 'Connect', wire: null, file: 'connection' },
+  { cls: 'Domain', ptr: 'virDomainPtr', prefix: 'Domain', wire: 'remote_nonnull_domain', file: 'domain' },
+  { cls: 'Network', ptr: 'virNetworkPtr', prefix: 'Network', wire: 'remote_nonnull_network', file: 'network' },
+  { cls: 'NetworkPort', ptr: 'virNetworkPortPtr', prefix: 'NetworkPort', wire: 'remote_nonnull_network_port', file: 'network-port' },
+  { cls: 'StoragePool', ptr: 'virStoragePoolPtr', prefix: 'StoragePool', wire: 'remote_nonnull_storage_pool', file: 'storage-pool' },
+  { cls: 'StorageVol', ptr: 'virStorageVolPtr', prefix: 'StorageVol', wire: 'remote_nonnull_storage_vol', file: 'storage-vol' },
+  { cls: 'NodeDevice', ptr: 'virNodeDevicePtr', prefix: 'NodeDevice', wire: 'remote_nonnull_node_device', file: 'node-device' },
+  { cls: 'Secret', ptr: 'virSecretPtr', prefix: 'Secret', wire: 'remote_nonnull_secret', file: 'secret' },
+  { cls: 'Interface', ptr: 'virInterfacePtr', prefix: 'Interface', wire: 'remote_nonnull_interface', file: 'interface' },
+  { cls: 'NWFilter', ptr: 'virNWFilterPtr', prefix: 'NWFilter', wire: 'remote_nonnull_nwfilter', file: 'nw-filter' },
+  { cls: 'NWFilterBinding', ptr: 'virNWFilterBindingPtr', prefix: 'NWFilterBinding', wire: 'remote_nonnull_nwfilter_binding', file: 'nw-filter-binding' },
+  { cls: 'DomainSnapshot', ptr: 'virDomainSnapshotPtr', prefix: 'DomainSnapshot', wire: 'remote_nonnull_domain_snapshot', file: 'domain-snapshot' },
+  { cls: 'DomainCheckpoint', ptr: 'virDomainCheckpointPtr', prefix: 'DomainCheckpoint', wire: 'remote_nonnull_domain_checkpoint', file: 'domain-checkpoint' },
+]
+
+/** Procedures that pass file descriptors (SCM_RIGHTS), which Node's sockets cannot send or receive. */
+const FD_PASSING = new Set([
+  'REMOTE_PROC_DOMAIN_OPEN_GRAPHICS',
+  'REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD',
+  'REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES',
+  'REMOTE_PROC_DOMAIN_CREATE_WITH_FILES',
+  'REMOTE_PROC_DOMAIN_FD_ASSOCIATE',
+  'QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES',
+  'LXC_PROC_DOMAIN_OPEN_NAMESPACE',
+])
+
+/**
+ * Procedures whose method is hand-written in src/api/ (its result needs more than a mechanical
+ * conversion); the generator leaves the method out so the hand-written one has no rival signature.
+ */
+export const HAND_WRITTEN = new Set([
+  'REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS', // records of domain + typed params; also virDomainListGetStats
+  'REMOTE_PROC_DOMAIN_MEMORY_STATS', // tag numbers → names
+  'REMOTE_PROC_DOMAIN_GET_CPU_STATS', // per-CPU typed parameter groups
+  'REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST', // list of char-array labels
+  'REMOTE_PROC_DOMAIN_GET_VCPUS', // info + CPU maps split per vCPU
+])
+
+/** XDR `char` arrays (parsed as int arrays): users see strings. Checked against the model. */
+const CHAR_ARRAYS = new Set([
+  'remote_node_get_info_ret.model',
+  'remote_domain_get_security_label_ret.label',
+  'remote_node_get_security_model_ret.model',
+  'remote_node_get_security_model_ret.doi',
+])
+
+/** Count arguments the client fills in itself: the protocol's array maximum is sent (one call, no race). */
+const MAX_COUNT_ARGS = new Set(['maxnames', 'maxids', 'maxuuids', 'maxerrors'])
+
+/**
+ * Method name by SPEC §3: drop `vir` and the receiver's own prefix, lower-case the first letter,
+ * a leading acronym whole (`PMWakeup` → `pmWakeup`, `NWFilterX` → `nwFilterX`, `URI` → `uri`).
+ * @param {string} cFunction @param {ClassInfo} cls
+ */
+export function methodName(cFunction, cls) {
+  let s = cFunction.replace(/^vir/, '')
+  if (s.startsWith(cls.prefix) && /^[A-Z]/.test(s.slice(cls.prefix.length))) s = s.slice(cls.prefix.length)
+  return lowerFirst(s)
+}
+
+/** @param {string} s */
+export function lowerFirst(s) {
+  const run = /^[A-Z]+/.exec(s)?.[0] ?? ''
+  if (run.length <= 1) return s.charAt(0).toLowerCase() + s.slice(1)
+  if (run.length === s.length) return s.toLowerCase()
+  // The last capital of the run starts the next word (PMWakeup: PM + Wakeup).
+  return s.slice(0, run.length - 1).toLowerCase() + s.slice(run.length - 1)
+}
+
+/**
+ * Where every procedure goes: a method of a class, or not exposed with a reason.
+ * @param {Model} model
+ * @returns {{ prog: import('./model.mjs').Program, proc: Procedure, cls: ClassInfo | null, method: string | null, reason: string | null }[]}
+ */
+export function apiPlan(model) {
+  const fnByName = new Map(model.functions.map((f) => [f.name, f]))
+  const out = []
+  for (const prog of model.programs) {
+    if (prog.name === 'keepalive') continue
+    for (const proc of prog.procedures) {
+      const skip = (/** @type {string} */ reason) => out.push({ prog, proc, cls: null, method: null, reason })
+      if (proc.isEvent) continue // messages, not calls
+      if (/EVENT_(CALLBACK_)?(REGISTER|DEREGISTER)|CLOSE_CALLBACK/.test(proc.key)) {
+        skip('event or close-callback registration: the events layer (EventConnection)')
+        continue
+      }
+      if (proc.stream !== 'none') {
+        skip(/MIGRATE/.test(proc.key) ? 'migration phase with a stream, orchestrated by the client' : 'opens a stream: the streams layer')
+        continue
+      }
+      if (FD_PASSING.has(proc.name)) {
+        skip('passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry')
+        continue
+      }
+      if (proc.key === 'CONNECT_OPEN' || proc.key === 'CONNECT_CLOSE') {
+        skip('connection life cycle: connect() / close()')
+        continue
+      }
+      const fn = proc.cFunction ? fnByName.get(proc.cFunction.name) : undefined
+      if (!fn) {
+        skip(/^AUTH/.test(proc.key) ? 'authentication: done by connect()' : /MIGRATE/.test(proc.key) ? 'migration phase libvirt\'s client orchestrates' : 'internal: no public C function')
+        continue
+      }
+      const first = fn.params[0]?.type.replace(/\s+/g, ' ').trim() ?? ''
+      const cls = API_CLASSES.find((c) => first === c.ptr) ?? null
+      if (!cls) throw new Error(`${proc.name}: no API class for first parameter "${first}" of ${fn.name}`)
+      out.push({ prog, proc, cls, method: methodName(fn.name, cls), reason: null })
+    }
+  }
+  return out
+}
+
+/** @param {Model} model @returns {{ path: string, text: string }[]} */
+export function emitApi(model) {
+  const plan = apiPlan(model)
+  for (const cf of CHAR_ARRAYS) {
+    const [st, fl] = cf.split('.')
+    if (!structFields(model, st).some((f) => /** @type {any} */ (f).name === fl)) throw new Error(`CHAR_ARRAYS: ${cf} not in the protocol`)
+  }
+  for (const h of HAND_WRITTEN) if (!plan.some((p) => p.proc.name === h && p.method)) throw new Error(`HAND_WRITTEN: ${h} is not an exposed procedure`)
+  const files = []
+  for (const cls of API_CLASSES) {
+    const entries = plan.filter((p) => p.cls === cls && !HAND_WRITTEN.has(p.proc.name)).sort((a, b) => byCode(/** @type {string} */ (a.method), /** @type {string} */ (b.method)))
+    files.push({ path: `api/${cls.file}.gen.ts`, text: emitClass(model, cls, entries) })
+  }
+  files.push({ path: 'api/api-table.gen.ts', text: emitTable(model, plan) })
+  return files
+}
+
+/**
+ * How a declaration looks to the typed API.
+ * @typedef {{ kind: 'int' | 'uint' | 'hyper' | 'uhyper' | 'bool' | 'double' | 'str' | 'optStr' | 'uuid' | 'bytes' | 'strArray' | 'tparams' | 'handle' | 'optHandle' | 'handleArray' | 'chars' | 'fieldValues' | 'other', cls?: ClassInfo, max?: number | null }} Shape
+ */
+
+/** @param {Model} model @param {Declaration} d @returns {Shape} */
+function shapeOf(model, d) {
+  if ('void' in d) return { kind: 'other' }
+  const t = d.type
+  if (t.kind === 'prim') {
+    if (t.name === 'opaque') return { kind: 'bytes' }
+    if (d.shape !== 'plain') return { kind: 'other', max: d.size }
+    if (t.name === 'int') return { kind: 'int' }
+    if (t.name === 'uint') return { kind: 'uint' }
+    if (t.name === 'hyper') return { kind: 'hyper' }
+    if (t.name === 'uhyper') return { kind: 'uhyper' }
+    if (t.name === 'bool') return { kind: 'bool' }
+    if (t.name === 'double' || t.name === 'float') return { kind: 'double' }
+    if (t.name === 'string') return { kind: 'str' }
+    return { kind: 'other' }
+  }
+  const name = t.name
+  const cls = API_CLASSES.find((c) => c.wire === name)
+  if (cls) return d.shape === 'plain' ? { kind: 'handle', cls } : d.shape === 'var' ? { kind: 'handleArray', cls, max: d.size } : { kind: 'other' }
+  if (name === 'remote_typed_param' && d.shape === 'var') return { kind: 'tparams', max: d.size }
+  // { field, value } lists (node CPU / memory stats) read best as one object, like typed params.
+  const sd = model.types.get(name)?.def
+  if (d.shape === 'var' && sd?.kind === 'struct' && sd.fields.map((f) => ('void' in f ? '' : f.name)).join() === 'field,value') return { kind: 'fieldValues' }
+  if (model.uuidTypedefs.has(name) && d.shape === 'plain') return { kind: 'uuid' }
+  const def = model.types.get(name)?.def
+  if (def?.kind === 'typedef' && !('void' in def.decl)) {
+    const inner = def.decl
+    if (inner.type.kind === 'prim' && inner.type.name === 'string') return d.shape === 'plain' ? { kind: 'str' } : d.shape === 'var' ? { kind: 'strArray', max: d.size } : { kind: 'other' }
+    if (inner.shape === 'optional' && d.shape === 'plain' && inner.type.kind === 'ref') {
+      const target = inner.type.name
+      const c = API_CLASSES.find((x) => x.wire === target)
+      if (c) return { kind: 'optHandle', cls: c }
+      const td = model.types.get(target)?.def
+      if (td?.kind === 'typedef' && !('void' in td.decl) && td.decl.type.kind === 'prim' && td.decl.type.name === 'string') return { kind: 'optStr' }
+    }
+  }
+  return { kind: 'other', max: 'size' in d ? d.size : null }
+}
+
+const PARAM_TS = /** @type {Record<string, string>} */ ({
+  int: 'number', uint: 'number', hyper: 'bigint | number', uhyper: 'bigint | number', bool: 'boolean', double: 'number',
+  str: 'string', optStr: 'string | null', uuid: 'string', bytes: 'Uint8Array', strArray: 'readonly string[]', tparams: 'TypedParamsInput',
+})
+const CHECK = /** @type {Record<string, string>} */ ({
+  int: 'A.int', uint: 'A.uint', hyper: 'A.hyper', uhyper: 'A.uhyper', bool: 'A.bool', double: 'A.double',
+  str: 'A.str', optStr: 'A.optStr', uuid: 'A.uuid', bytes: 'A.bytes', strArray: 'A.strArray', tparams: 'toTypedParams',
+})
+const RET_TS = /** @type {Record<string, string>} */ ({
+  int: 'number', uint: 'number', hyper: 'bigint', uhyper: 'bigint', bool: 'boolean', double: 'number',
+  str: 'string', optStr: 'string | null', uuid: 'string', bytes: 'Buffer', strArray: 'string[]', tparams: 'TypedParams', chars: 'string',
+})
+
+/** @param {Model} model @param {string} struct */
+function structFields(model, struct) {
+  const def = model.types.get(struct)?.def
+  if (!def || def.kind !== 'struct') throw new Error(`${struct} is not a struct`)
+  return def.fields.filter((f) => !('void' in f))
+}
+
+/** @param {Model} model @param {string} struct */
+function typesFile(model, struct) {
+  const mod = /** @type {{ module: string }} */ (model.types.get(struct)).module
+  const f = /** @type {import('./model.mjs').ModelFile} */ (model.files.find((x) => x.module === mod))
+  return `../${moduleFiles(f).types.replace(/\.ts$/, '.js')}`
+}
+
+/**
+ * @param {Model} model @param {ClassInfo} cls
+ * @param {ReturnType<typeof apiPlan>} entries
+ */
+function emitClass(model, cls, entries) {
+  const imp = new Imports()
+  const isConn = cls.cls === 'Connection'
+  const self = isConn ? 'this' : 'this.connection'
+  const body = []
+  const progTable = (/** @type {string} */ p) => `${p.toUpperCase()}_PROCEDURES`
+  imp.add('../../api/args.js', 'A', false)
+  if (!isConn) {
+    imp.add('../../api/object-base.js', 'LibvirtObject', false)
+    imp.add(typesFile(model, /** @type {string} */ (cls.wire)), pascalCase(/** @type {string} */ (cls.wire)), true)
+  } else {
+    imp.add('../../events/event-connection.js', 'EventConnection', false)
+  }
+  const seen = new Set()
+  for (const { prog, proc, method } of entries) {
+    const m = /** @type {string} */ (method)
+    if (seen.has(m)) throw new Error(`${cls.cls}.${m} generated twice (${proc.name})`)
+    seen.add(m)
+    imp.add('../procedures.gen.js', progTable(prog.name), false)
+    const desc = `${progTable(prog.name)}.${proc.key}`
+    const fn = /** @type {{ name: string, header: string }} */ (proc.cFunction)
+    const argFields = proc.args ? structFields(model, proc.args) : []
+    const retFields = proc.ret ? structFields(model, proc.ret) : []
+    const retNames = new Set(retFields.map((f) => /** @type {{ name: string }} */ (f).name))
+    const argsType = proc.args ? pascalCase(proc.args) : null
+    const retType = proc.ret ? pascalCase(proc.ret) : null
+    if (argsType) imp.add(typesFile(model, /** @type {string} */ (proc.args)), argsType, true)
+    if (retType) imp.add(typesFile(model, /** @type {string} */ (proc.ret)), retType, true)
+    /** @type {string[]} */ const params = []
+    /** @type {string[]} */ const sets = []
+    /** @type {string[]} */ const checks = []
+    let required = 0
+    let total = 0
+    let twoPhase = false
+    let dropRet = /** @type {Set<string>} */ (new Set())
+    argFields.forEach((f, i) => {
+      const fd = /** @type {{ name: string, type: any, shape: string, size: number | null }} */ (f)
+      const s = shapeOf(model, fd)
+      const local = localName(fd.name === 'arguments' ? 'args_' : fd.name)
+      if (i === 0 && !isConn && s.kind === 'handle' && s.cls === cls) {
+        sets.push(`${fd.name}: this.wire`)
+        return
+      }
+      if (fd.name === 'need_results') {
+        sets.push(`${fd.name}: 1`)
+        dropRet.add('ret')
+        return
+      }
+      if (MAX_COUNT_ARGS.has(fd.name)) {
+        const arr = retFields.find((r) => /** @type {any} */ (r).shape === 'var')
+        const max = arr ? /** @type {any} */ (arr).size : null
+        if (max == null) throw new Error(`${proc.name}: no array in the reply for ${fd.name}`)
+        sets.push(`${fd.name}: ${max}`)
+        return
+      }
+      if (fd.name === 'nparams' && retFields.some((r) => /** @type {any} */ (r).name === 'params')) {
+        if (retNames.has('nparams')) {
+          twoPhase = true
+          dropRet.add('nparams')
+          sets.push(`${fd.name}: 0`)
+        } else {
+          const arr = /** @type {any} */ (retFields.find((r) => /** @type {any} */ (r).name === 'params'))
+          sets.push(`${fd.name}: ${arr.size}`)
+        }
+        return
+      }
+      total++
+      const isFlags = fd.name === 'flags' && i === argFields.length - 1 && s.kind === 'uint'
+      if (!isFlags) required = total
+      let ts
+      let conv
+      if (s.kind === 'handle' || s.kind === 'optHandle') {
+        const c = /** @type {ClassInfo} */ (s.cls)
+        imp.add(`../../api/${c.file}.js`, c.cls, true)
+        ts = s.kind === 'handle' ? c.cls : `${c.cls} | null`
+        conv = `A.${s.kind === 'handle' ? 'obj' : 'optObj'}<${c.cls}>(${local}, '${c.cls}', '${fd.name}').wire`
+        if (s.kind === 'optHandle') conv = `A.optObj<${c.cls}>(${local}, '${c.cls}', '${fd.name}')?.wire ?? null`
+      } else if (CHECK[s.kind]) {
+        ts = PARAM_TS[s.kind]
+        if (s.kind === 'tparams') {
+          imp.add('../../api/typed-params.js', 'toTypedParams', false)
+          imp.add('../../api/typed-params.js', 'TypedParamsInput', true)
+          conv = `toTypedParams(${local}, '${fd.name}', ${s.max})`
+        } else conv = `${CHECK[s.kind]}(${local}, '${fd.name}')`
+      } else {
+        ts = `${argsType}['${fd.name}']`
+        conv = `A.defined(${local}, '${fd.name}')`
+      }
+      params.push(isFlags ? `${local}: number = 0` : `${local}: ${ts}`)
+      sets.push(`${fd.name}: ${conv}`)
+    })
+    // ---- result ----
+    const outs = retFields.filter((f) => !dropRet.has(/** @type {any} */ (f).name))
+    /** @param {any} f @param {string} v */
+    const retConv = (f, v) => {
+      if (CHAR_ARRAYS.has(`${proc.ret}.${f.name}`)) return { ts: 'string', expr: `A.chars(${v})` }
+      const s = shapeOf(model, f)
+      if (s.kind === 'handle' || s.kind === 'optHandle' || s.kind === 'handleArray') {
+        const c = /** @type {ClassInfo} */ (s.cls)
+        imp.add(`../../api/${c.file}.js`, c.cls, true)
+        if (s.kind === 'handle') return { ts: c.cls, expr: `A.make<${c.cls}>('${c.cls}', ${self}, ${v})` }
+        if (s.kind === 'optHandle') return { ts: `${c.cls} | null`, expr: `${v} === null ? null : A.make<${c.cls}>('${c.cls}', ${self}, ${v})` }
+        return { ts: `${c.cls}[]`, expr: `${v}.map((w) => A.make<${c.cls}>('${c.cls}', ${self}, w))` }
+      }
+      if (s.kind === 'tparams') {
+        imp.add('../../api/typed-params.js', 'fromTypedParams', false)
+        imp.add('../../api/typed-params.js', 'TypedParams', true)
+        return { ts: 'TypedParams', expr: `fromTypedParams(${v})` }
+      }
+      if (s.kind === 'chars') return { ts: 'string', expr: `A.chars(${v})` }
+      if (s.kind === 'fieldValues') return { ts: 'Record<string, bigint>', expr: `A.fieldValues(${v})` }
+      if (RET_TS[s.kind]) return { ts: RET_TS[s.kind], expr: v }
+      return { ts: `${retType}['${f.name}']`, expr: v }
+    }
+    let resultTs = 'void'
+    let resultExpr = null
+    if (outs.length === 1) {
+      const c = retConv(outs[0], `r.${/** @type {any} */ (outs[0]).name}`)
+      resultTs = c.ts
+      resultExpr = c.expr
+    } else if (outs.length > 1) {
+      const cs = outs.map((f) => ({ name: /** @type {any} */ (f).name, ...retConv(f, `r.${/** @type {any} */ (f).name}`) }))
+      resultTs = `{ ${cs.map((c) => `${c.name}: ${c.ts}`).join('; ')} }`
+      resultExpr = `{ ${cs.map((c) => `${c.name}: ${c.expr}`).join(', ')} }`
+    }
+    const url = `${docPage(fn.header)}#${fn.name}`
+    body.push('')
+    body.push(`  /** {@link ${url} | ${fn.name}} (\`${proc.name}\`${proc.acl.length ? `, ACL ${proc.acl.join(' ')}` : ''}). */`)
+    body.push(`  async ${m}(${params.join(', ')}): Promise<${resultTs}> {`)
+    body.push(`    A.argc(arguments.length, ${required}, ${total}, '${fn.name}')`)
+    body.push(...checks)
+    const argsExpr = proc.args ? `{ ${sets.join(', ')} }` : 'undefined'
+    const argsDecl = proc.args ? `const a: ${argsType} = ${argsExpr}` : null
+    if (argsDecl) body.push(`    ${argsDecl}`)
+    const callArgs = proc.args ? 'a' : 'undefined'
+    if (twoPhase) {
+      // libvirt's own client pattern: ask for the count (nparams 0), then for that many.
+      body.push(`    a.nparams = (await ${self}.call(${desc}, a)).nparams`)
+    }
+    if (resultExpr === null) {
+      body.push(`    await ${self}.call(${desc}, ${callArgs})`)
+    } else {
+      body.push(`    const r = await ${self}.call(${desc}, ${callArgs})`)
+      body.push(`    return ${resultExpr}`)
+    }
+    body.push('  }')
+  }
+  const header = [
+    banner(model.version),
+    `// Layer 5 (typed API, generated). ${isConn ? 'Connection' : cls.cls} methods: one per public procedure whose C function takes a`,
+    `// \`${cls.ptr}\` first; names by SPEC §3. Hand-written additions and overrides live in src/api/${cls.file}.ts.`,
+    '',
+  ]
+  const wireProps = []
+  if (!isConn) {
+    for (const f of structFields(model, /** @type {string} */ (cls.wire))) {
+      const fd = /** @type {any} */ (f)
+      const s = shapeOf(model, fd)
+      if (!RET_TS[s.kind] || s.kind === 'tparams') continue
+      if (seen.has(fd.name)) throw new Error(`${cls.cls}: property ${fd.name} clashes with a method`)
+      wireProps.push('', `  /** The \`${fd.name}\` the daemon identifies this object by. */`, `  get ${fd.name}(): ${RET_TS[s.kind]} {`, `    return this.wire.${fd.name}`, '  }')
+    }
+  }
+  const decl = isConn
+    ? `export class GeneratedConnection extends EventConnection {`
+    : `export class Generated${cls.cls} extends LibvirtObject<${pascalCase(/** @type {string} */ (cls.wire))}> {`
+  const text = [...header, ...imp.lines(), '', `/** Generated methods of {@link ${cls.cls}}; use ${cls.cls}, not this class. */`, decl, ...wireProps, ...body, '}', ''].join('\n')
+  return text.replace(/\{\n\n/, '{\n')
+}
+
+/** @param {Model} model @param {ReturnType<typeof apiPlan>} plan */
+function emitTable(model, plan) {
+  const lines = [
+    banner(model.version),
+    '// Layer 5 (typed API, generated). Every call procedure of the remote, qemu and lxc programs: the',
+    '// method exposing it, or why it is not exposed. Read by tests, docs and the README list.',
+    '',
+    '/** One procedure and where the typed API exposes it (class and method), or why not (`reason`). */',
+    'export interface ApiEntry {',
+    '  readonly procedure: string',
+    '  readonly cFunction: string | null',
+    '  readonly className: string | null',
+    '  readonly method: string | null',
+    '  readonly readOnly: boolean',
+    '  readonly reason: string | null',
+    '}',
+    '',
+    'export const API_TABLE: readonly ApiEntry[] = [',
+  ]
+  for (const p of plan) {
+    const ro = p.proc.acl.length > 0 && p.proc.acl.every((a) => a.endsWith(':read'))
+    lines.push(
+      `  { procedure: '${p.proc.name}', cFunction: ${p.proc.cFunction ? `'${p.proc.cFunction.name}'` : 'null'}, className: ${p.cls ? `'${p.cls.cls}'` : 'null'}, method: ${p.method ? `'${p.method}'` : 'null'}, readOnly: ${ro}, reason: ${p.reason ? JSON.stringify(p.reason) : 'null'} },`,
+    )
+  }
+  lines.push(']', '')
+  return lines.join('\n')
+}

@@ -1,0 +1,133 @@
+// Layer 5 (typed API). Argument checks and value conversions shared by the generated methods:
+// wrong argument counts and types become a TypeError/RangeError before anything is sent, and
+// wire handles become class instances bound to the connection that returned them.
+
+import type { ConnectionBase } from '../client/connection-base.js'
+import { uuidToBytes } from '../xdr/uuid.js'
+import type { Connection } from './connection.js'
+import type { LibvirtObject } from './object-base.js'
+
+type ObjectClass = new (connection: Connection, wire: never) => LibvirtObject<unknown>
+const classes = new Map<string, ObjectClass>()
+
+const INT32_MIN = -0x80000000
+const INT32_MAX = 0x7fffffff
+const UINT32_MAX = 0xffffffff
+const INT64_MIN = -(1n << 63n)
+const INT64_MAX = (1n << 63n) - 1n
+const UINT64_MAX = (1n << 64n) - 1n
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  return typeof v
+}
+
+function integer(v: unknown, name: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${name} must be an integer, got ${describe(v)}`)
+  if (v < min || v > max) throw new RangeError(`${name} must be between ${min} and ${max}, got ${v}`)
+  return v
+}
+
+function big(v: unknown, name: string, min: bigint, max: bigint): bigint {
+  let b: bigint
+  if (typeof v === 'bigint') b = v
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v)
+  else throw new TypeError(`${name} must be a bigint (or a safe integer number), got ${describe(v)}`)
+  if (b < min || b > max) throw new RangeError(`${name} is out of range: ${b}`)
+  return b
+}
+
+/** Checks and conversions used by the generated methods (one short name each: they are called a lot). */
+export const A = {
+  /** Register the user-facing class for a kind ('Domain', ...); done once by each src/api module. */
+  register(kind: string, ctor: ObjectClass): void {
+    classes.set(kind, ctor)
+  },
+
+  argc(n: number, min: number, max: number, fn: string): void {
+    if (n < min || n > max) {
+      const want = min === max ? `${min}` : `${min} to ${max}`
+      throw new TypeError(`${fn} takes ${want} argument${max === 1 ? '' : 's'}, got ${n}`)
+    }
+  },
+
+  int: (v: unknown, name: string): number => integer(v, name, INT32_MIN, INT32_MAX),
+  uint: (v: unknown, name: string): number => integer(v, name, 0, UINT32_MAX),
+  hyper: (v: unknown, name: string): bigint => big(v, name, INT64_MIN, INT64_MAX),
+  uhyper: (v: unknown, name: string): bigint => big(v, name, 0n, UINT64_MAX),
+
+  double(v: unknown, name: string): number {
+    if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${describe(v)}`)
+    return v
+  },
+
+  bool(v: unknown, name: string): boolean {
+    if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(v)}`)
+    return v
+  },
+
+  str(v: unknown, name: string): string {
+    if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${describe(v)}`)
+    return v
+  },
+
+  optStr(v: unknown, name: string): string | null {
+    if (v === null || v === undefined) return null
+    return A.str(v, name)
+  },
+
+  uuid(v: unknown, name: string): string {
+    if (typeof v !== 'string') throw new TypeError(`${name} must be a UUID string, got ${describe(v)}`)
+    uuidToBytes(v) // throws TypeError on a malformed UUID
+    return v
+  },
+
+  bytes(v: unknown, name: string): Buffer {
+    if (!(v instanceof Uint8Array)) throw new TypeError(`${name} must be a Buffer or Uint8Array, got ${describe(v)}`)
+    return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+  },
+
+  strArray(v: unknown, name: string): string[] {
+    if (!Array.isArray(v)) throw new TypeError(`${name} must be an array of strings, got ${describe(v)}`)
+    return v.map((s, i) => A.str(s, `${name}[${i}]`))
+  },
+
+  /** Structured arguments the API passes through as the protocol types: only undefined is refused. */
+  defined<T>(v: T, name: string): T {
+    if (v === undefined) throw new TypeError(`${name} is required`)
+    return v
+  },
+
+  /** An object argument: an instance of the named class (from any connection object of this library). */
+  obj<T extends LibvirtObject<unknown>>(v: unknown, kind: string, name: string): T {
+    const ctor = classes.get(kind)
+    if (!ctor || !(v instanceof ctor)) throw new TypeError(`${name} must be a ${kind}, got ${v instanceof Object ? v.constructor.name : describe(v)}`)
+    return v as T
+  },
+
+  optObj<T extends LibvirtObject<unknown>>(v: unknown, kind: string, name: string): T | null {
+    return v === null || v === undefined ? null : A.obj<T>(v, kind, name)
+  },
+
+  /** A returned handle as an instance of the registered class, bound to `conn`. */
+  make<T>(kind: string, conn: ConnectionBase, wire: unknown): T {
+    const ctor = classes.get(kind)
+    if (!ctor) throw new Error(`libvirt-async: class ${kind} is not registered (import 'libvirt-async')`)
+    return new ctor(conn as Connection, wire as never) as T
+  },
+
+  /** A C `char[N]` sent as N ints (node model): the characters up to the first NUL. */
+  chars(v: readonly number[]): string {
+    let end = v.indexOf(0)
+    if (end < 0) end = v.length
+    return Buffer.from(v.slice(0, end).map((c) => c & 0xff)).toString('utf8')
+  },
+
+  /** `{ field, value }` lists (node CPU and memory stats) as one object. */
+  fieldValues(v: readonly { field: string; value: bigint }[]): Record<string, bigint> {
+    const o: Record<string, bigint> = {}
+    for (const { field, value } of v) o[field] = value
+    return o
+  },
+}

@@ -1,0 +1,124 @@
+// Layer 5 (typed API). Domain: a virtual machine. The generated methods plus what needs more than
+// a mechanical conversion: memory stats by name, per-CPU stats, vCPU info, security label lists,
+// peer-to-peer migration in one call, and the accessors libvirt's client answers from the handle.
+
+import { GeneratedDomain } from '../generated/api/domain.gen.js'
+import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
+import type { RemoteDomainGetCpuStatsArgs } from '../generated/remote-types.gen.js'
+import { A } from './args.js'
+import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
+
+const P = REMOTE_PROCEDURES
+
+// virDomainMemoryStatTags by number, named as libvirt-python names them (ACTUAL_BALLOON → actual).
+const MEMORY_STAT_NAMES = [
+  'swap_in', 'swap_out', 'major_fault', 'minor_fault', 'unused', 'available', 'actual', 'rss', 'usable',
+  'last_update', 'disk_caches', 'hugetlb_pgalloc', 'hugetlb_pgfail',
+]
+// VIR_DOMAIN_MEMORY_STAT_NR in the libvirt this was generated from.
+const MEMORY_STAT_NR = 13
+// VIR_MIGRATE_PEER2PEER: the only migration this client can drive in one call.
+const MIGRATE_PEER2PEER = 2
+
+/** One vCPU as virDomainGetVcpus reports it, with its CPU map. */
+export interface VcpuInfo {
+  number: number
+  state: number
+  cpuTime: bigint
+  cpu: number
+  /** Bit i set: the vCPU may run on host CPU i. */
+  cpumap: Buffer
+}
+
+/**
+ * A virtual machine on a {@link Connection}. Obtained from `conn.domainLookupByName()`,
+ * `conn.domainDefineXML()`, `conn.listAllDomains()`…; bound to that connection.
+ */
+export class Domain extends GeneratedDomain {
+  /** virDomainGetName: the name, without a call. */
+  getName(): string {
+    return this.wire.name
+  }
+
+  /** virDomainGetUUIDString: the UUID, without a call. */
+  getUUIDString(): string {
+    return this.wire.uuid
+  }
+
+  /** virDomainGetID: the id this handle was obtained with (-1 when inactive), without a call. */
+  getID(): number {
+    return this.wire.id
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMemoryStats | virDomainMemoryStats}:
+   * the statistics by name (`actual`, `rss`, `swap_in`, … as libvirt-python names them; an
+   * unknown tag as `tag<N>`), in KiB like libvirt's.
+   */
+  async memoryStats(maxStats: number = MEMORY_STAT_NR, flags: number = 0): Promise<Record<string, bigint>> {
+    A.argc(arguments.length, 0, 2, 'virDomainMemoryStats')
+    const r = await this.connection.call(P.DOMAIN_MEMORY_STATS, { dom: this.wire, maxStats: A.uint(maxStats, 'maxStats'), flags: A.uint(flags, 'flags') })
+    const o: Record<string, bigint> = {}
+    for (const s of r.stats) o[MEMORY_STAT_NAMES[s.tag] ?? `tag${s.tag}`] = s.val
+    return o
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetCPUStats | virDomainGetCPUStats}:
+   * `startCpu` -1 gives the domain's totals (one object); otherwise one object per host CPU from
+   * `startCpu`, at most `ncpus`. Two calls, as libvirt's client makes: the count, then the values.
+   */
+  async getCPUStats(startCpu: number, ncpus: number, flags: number = 0): Promise<TypedParams[]> {
+    A.argc(arguments.length, 2, 3, 'virDomainGetCPUStats')
+    const a: RemoteDomainGetCpuStatsArgs = {
+      dom: this.wire, nparams: 0, start_cpu: A.int(startCpu, 'startCpu'), ncpus: A.uint(ncpus, 'ncpus'), flags: A.uint(flags, 'flags'),
+    }
+    a.nparams = (await this.connection.call(P.DOMAIN_GET_CPU_STATS, a)).nparams
+    if (a.nparams === 0) return []
+    const r = await this.connection.call(P.DOMAIN_GET_CPU_STATS, a)
+    const stride = r.nparams
+    const out: TypedParams[] = []
+    // The daemon leaves out the empty tail of each CPU's group: `stride` entries per CPU.
+    for (let i = 0; stride > 0 && i < r.params.length; i += stride) out.push(fromTypedParams(r.params.slice(i, i + stride)))
+    return out
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetVcpus | virDomainGetVcpus}:
+   * every vCPU (at most `maxinfo`) with its CPU map of `maplen` bytes.
+   */
+  async getVcpus(maxinfo: number, maplen: number): Promise<VcpuInfo[]> {
+    A.argc(arguments.length, 2, 2, 'virDomainGetVcpus')
+    const r = await this.connection.call(P.DOMAIN_GET_VCPUS, { dom: this.wire, maxinfo: A.int(maxinfo, 'maxinfo'), maplen: A.int(maplen, 'maplen') })
+    return r.info.map((v, i) => ({ number: v.number, state: v.state, cpuTime: v.cpu_time, cpu: v.cpu, cpumap: r.cpumaps.subarray(i * maplen, (i + 1) * maplen) }))
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetSecurityLabelList | virDomainGetSecurityLabelList}:
+   * every security label with whether it is enforced.
+   */
+  async getSecurityLabelList(): Promise<{ label: string; enforcing: number }[]> {
+    A.argc(arguments.length, 0, 0, 'virDomainGetSecurityLabelList')
+    const r = await this.connection.call(P.DOMAIN_GET_SECURITY_LABEL_LIST, { dom: this.wire })
+    return r.labels.map((l) => ({ label: A.chars(l.label), enforcing: l.enforcing }))
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI3 | virDomainMigrateToURI3},
+   * peer-to-peer only: the source daemon connects to `dconnuri` and runs the whole migration, so
+   * it is one call (`REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS`). `VIR_MIGRATE_PEER2PEER` is
+   * added to `flags`. Managed (client-driven) migration is not supported: see the README.
+   */
+  async migrateToURI3(dconnuri: string, params: TypedParamsInput = {}, flags: number = 0): Promise<void> {
+    A.argc(arguments.length, 1, 3, 'virDomainMigrateToURI3')
+    await this.connection.call(P.DOMAIN_MIGRATE_PERFORM3_PARAMS, {
+      dom: this.wire,
+      dconnuri: A.str(dconnuri, 'dconnuri'),
+      params: toTypedParams(params, 'params', 64),
+      cookie_in: Buffer.alloc(0),
+      flags: (A.uint(flags, 'flags') | MIGRATE_PEER2PEER) >>> 0,
+    })
+  }
+}
+
+A.register('Domain', Domain)

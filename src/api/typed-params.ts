@@ -1,0 +1,136 @@
+// Layer 5 (typed API). libvirt's typed parameters (`remote_typed_param` arrays) as plain objects
+// `{ name: value }` both ways. The wire type of a value is inferred from its JavaScript type, or
+// forced with the `typedParam.*` wrappers when the daemon expects a specific one.
+
+import type { RemoteTypedParam } from '../generated/remote-types.gen.js'
+
+/** libvirt's virTypedParameterType numbers. */
+export const TypedParamType = { INT: 1, UINT: 2, LLONG: 3, ULLONG: 4, DOUBLE: 5, BOOLEAN: 6, STRING: 7 } as const
+export type TypedParamTypeNumber = (typeof TypedParamType)[keyof typeof TypedParamType]
+
+/** A value with its wire type forced; made by the {@link typedParam} helpers. */
+export class TypedParamValue {
+  readonly type: TypedParamTypeNumber
+  readonly value: number | bigint | boolean | string
+  constructor(type: TypedParamTypeNumber, value: number | bigint | boolean | string) {
+    this.type = type
+    this.value = value
+  }
+}
+
+/**
+ * Force the wire type of one typed parameter, e.g.
+ * `dom.setMemoryParameters({ hard_limit: typedParam.ullong(1048576n) })`.
+ * Without a wrapper: string → STRING, boolean → BOOLEAN, bigint → ULLONG (LLONG if negative),
+ * integer number → UINT when it fits 0..2³²-1, INT when a negative 32-bit value, else
+ * ULLONG/LLONG; other numbers → DOUBLE.
+ */
+export const typedParam = {
+  int: (v: number) => new TypedParamValue(TypedParamType.INT, v),
+  uint: (v: number) => new TypedParamValue(TypedParamType.UINT, v),
+  llong: (v: bigint | number) => new TypedParamValue(TypedParamType.LLONG, v),
+  ullong: (v: bigint | number) => new TypedParamValue(TypedParamType.ULLONG, v),
+  double: (v: number) => new TypedParamValue(TypedParamType.DOUBLE, v),
+  boolean: (v: boolean) => new TypedParamValue(TypedParamType.BOOLEAN, v),
+  string: (v: string) => new TypedParamValue(TypedParamType.STRING, v),
+}
+
+export type TypedParamInputValue = number | bigint | boolean | string | TypedParamValue
+/**
+ * Typed parameters as given to the API. An array value sends the field once per element (libvirt
+ * uses repeated fields, e.g. `migrate_disks`); `undefined` values are skipped.
+ */
+export type TypedParamsInput = Readonly<Record<string, TypedParamInputValue | readonly TypedParamInputValue[] | undefined>>
+/** Typed parameters as returned: INT/UINT/DOUBLE → number, LLONG/ULLONG → bigint. */
+export type TypedParams = Record<string, number | bigint | boolean | string>
+
+// VIR_TYPED_PARAM_FIELD_LENGTH: the field name must fit 80 bytes with its NUL.
+const FIELD_MAX = 79
+
+function encodeOne(field: string, v: TypedParamInputValue, where: string): RemoteTypedParam {
+  const t = v instanceof TypedParamValue ? v.type : infer(v, where)
+  const raw = v instanceof TypedParamValue ? v.value : v
+  const int = (min: number, max: number): number => {
+    if (typeof raw !== 'number' || !Number.isInteger(raw)) throw new TypeError(`${where} must be an integer number`)
+    if (raw < min || raw > max) throw new RangeError(`${where} is out of range: ${raw}`)
+    return raw
+  }
+  const big = (min: bigint, max: bigint): bigint => {
+    const b = typeof raw === 'bigint' ? raw : typeof raw === 'number' && Number.isSafeInteger(raw) ? BigInt(raw) : null
+    if (b === null) throw new TypeError(`${where} must be a bigint or a safe integer`)
+    if (b < min || b > max) throw new RangeError(`${where} is out of range: ${b}`)
+    return b
+  }
+  switch (t) {
+    case 1:
+      return { field, value: { type: 1, i: int(-0x80000000, 0x7fffffff) } }
+    case 2:
+      return { field, value: { type: 2, ui: int(0, 0xffffffff) } }
+    case 3:
+      return { field, value: { type: 3, l: big(-(1n << 63n), (1n << 63n) - 1n) } }
+    case 4:
+      return { field, value: { type: 4, ul: big(0n, (1n << 64n) - 1n) } }
+    case 5:
+      if (typeof raw !== 'number') throw new TypeError(`${where} must be a number`)
+      return { field, value: { type: 5, d: raw } }
+    case 6:
+      if (typeof raw !== 'boolean') throw new TypeError(`${where} must be a boolean`)
+      return { field, value: { type: 6, b: raw ? 1 : 0 } }
+    case 7:
+      if (typeof raw !== 'string') throw new TypeError(`${where} must be a string`)
+      return { field, value: { type: 7, s: raw } }
+    default:
+      throw new TypeError(`${where}: unknown typed parameter type ${String(t)}`)
+  }
+}
+
+function infer(v: unknown, where: string): TypedParamTypeNumber {
+  switch (typeof v) {
+    case 'string':
+      return 7
+    case 'boolean':
+      return 6
+    case 'bigint':
+      return v < 0n ? 3 : 4
+    case 'number':
+      if (!Number.isInteger(v)) return 5
+      if (v >= 0 && v <= 0xffffffff) return 2
+      if (v < 0 && v >= -0x80000000) return 1
+      if (!Number.isSafeInteger(v)) throw new RangeError(`${where} is not a safe integer: use a bigint`)
+      return v < 0 ? 3 : 4
+    default:
+      throw new TypeError(`${where} must be a number, bigint, boolean, string or typedParam.*(), got ${v === null ? 'null' : typeof v}`)
+  }
+}
+
+/** Plain object → wire list. Throws TypeError/RangeError on bad input (nothing is sent). */
+export function toTypedParams(input: unknown, name: string, max: number): RemoteTypedParam[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input) || input instanceof TypedParamValue)
+    throw new TypeError(`${name} must be a plain object { field: value }`)
+  const out: RemoteTypedParam[] = []
+  for (const [field, v] of Object.entries(input as Record<string, unknown>)) {
+    if (v === undefined) continue
+    if (Buffer.byteLength(field) > FIELD_MAX) throw new RangeError(`${name}: field name longer than ${FIELD_MAX} bytes: ${field}`)
+    const values = Array.isArray(v) ? v : [v]
+    for (const one of values) out.push(encodeOne(field, one as TypedParamInputValue, `${name}.${field}`))
+  }
+  if (out.length > max) throw new RangeError(`${name}: at most ${max} typed parameters, got ${out.length}`)
+  return out
+}
+
+/** Wire list → plain object. A repeated field keeps its last value (as libvirt-python does). */
+export function fromTypedParams(params: readonly RemoteTypedParam[]): TypedParams {
+  const o: TypedParams = {}
+  for (const { field, value: v } of params) {
+    switch (v.type) {
+      case 1: o[field] = v.i; break
+      case 2: o[field] = v.ui; break
+      case 3: o[field] = v.l; break
+      case 4: o[field] = v.ul; break
+      case 5: o[field] = v.d; break
+      case 6: o[field] = v.b !== 0; break
+      case 7: o[field] = v.s; break
+    }
+  }
+  return o
+}
