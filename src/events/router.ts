@@ -223,7 +223,7 @@ export class EventRouter {
   async registerClose(callback: AnyCallback, host: EventHost): Promise<void> {
     this.#assertOpen()
     if (this.#close || this.#closePending) {
-      throw LibvirtError.local(ErrorCode.OPERATION_INVALID, ErrorDomain.REMOTE, 'operation is not valid: A close callback is already registered')
+      throw LibvirtError.local(ErrorCode.OPERATION_INVALID, ErrorDomain.REMOTE, 'Requested operation is not valid: A close callback is already registered')
     }
     this.#closePending = true
     try {
@@ -239,7 +239,7 @@ export class EventRouter {
   async unregisterClose(callback: unknown): Promise<void> {
     this.#assertOpen()
     if (!this.#close || this.#close.callback !== callback) {
-      throw LibvirtError.local(ErrorCode.OPERATION_INVALID, ErrorDomain.REMOTE, 'operation is not valid: A different callback was requested')
+      throw LibvirtError.local(ErrorCode.OPERATION_INVALID, ErrorDomain.REMOTE, 'Requested operation is not valid: A different callback was requested')
     }
     this.#close = null
     if (this.rpc.features.closeCallback) await this.rpc.call(REMOTE_PROCEDURES.CONNECT_UNREGISTER_CLOSE_CALLBACK, undefined)
