@@ -14,13 +14,15 @@ import { exerciseConnection } from '../helpers/sasl.js'
 let daemon: TestDaemon
 let pki: TestPki
 let port: number
+let tcpPort: number
 let dir: string
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'la-tls-'))
   pki = makePki(dir)
   port = await freePort()
-  daemon = await startTestDaemon({ listen: true, config: tlsDaemonConfig(pki, port) })
+  tcpPort = await freePort()
+  daemon = await startTestDaemon({ listen: true, config: { ...tlsDaemonConfig(pki, port), listen_tcp: 1, tcp_port: String(tcpPort), auth_tcp: 'none' } })
 })
 after(async () => {
   await daemon?.stop()
@@ -92,4 +94,10 @@ test('tls: a server that closes during the handshake', async () => {
 test('tls: nothing listening', async () => {
   const p = await freePort()
   await assert.rejects(connect(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`, { keepAlive: false }), isError(38, /unable to connect to server at '127\.0\.0\.1:\d+': Connection refused/))
+})
+
+test('tcp: a daemon with auth_tcp = "none" is reachable unencrypted', async () => {
+  const conn = await connect(`test+tcp://127.0.0.1:${tcpPort}/default`, { keepAlive: false })
+  assert.equal(conn.rpc.transport.secure, false)
+  await exerciseConnection(conn)
 })
