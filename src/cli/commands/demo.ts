@@ -1,0 +1,195 @@
+// CLI `demo`: the whole system in under a minute. A private daemon (or the URI given), a watcher on
+// every event of every family printing events as they arrive, while a domain, a network, a storage
+// pool and volume, a node device (and with --qemu a real VM and a secret) go through their lives;
+// then the daemon is killed and the close reason and the clean-up of every registration are shown.
+
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Connection } from '../../api/connection.js'
+import { CLOSE_REASON_NAMES, type CloseReason } from '../../client/close-reason.js'
+import { REMOTE_PROCEDURES as P } from '../../generated/procedures.gen.js'
+import { parseCommand } from '../args.js'
+import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
+import { errorLine } from '../format.js'
+import { eventLine } from '../event-model.js'
+import { openTarget, onInterrupt, type Target } from '../target.js'
+import { connect } from '../../connect.js'
+import { countsLine, refusalLines, watchAll, type Watcher } from '../watcher.js'
+
+export const DEMO_HELP = `Usage: libvirt-async demo [URI] [--qemu]
+
+Shows the whole system in under a minute. Without a URI it starts a private libvirtd (test
+driver; --qemu adds the QEMU driver: a tiny real VM and the secret driver, root only) and stops it
+on exit. A watcher subscribes to every event id of every family and prints events as they arrive
+while the demo defines, starts, suspends, resumes, snapshots, destroys and undefines a domain, a
+network, a storage pool with a volume and a node device. Finally it kills the daemon and shows the
+close reason (EOF) and every registration cleaned up. Objects are named demo-*.
+
+Options:
+  -c, --connect URI   run against this daemon instead (it is not killed; the demo closes instead)
+      --qemu          embedded daemon with the QEMU driver too (root)
+  -h, --help          this help
+
+${EXIT_CODES_HELP}`
+
+const out = (s: string): void => void process.stdout.write(`${s}\n`)
+const step = (s: string): void => out(`\n== ${s}`)
+const did = (s: string): void => out(`   -> ${s}`)
+/** Prints what is about to happen, then does it (events it causes print below the line). */
+async function act<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  did(label)
+  const r = await fn()
+  await settle()
+  return r
+}
+/** Lets the events of the step just done arrive before the next header (cosmetic only). */
+const settle = (): Promise<void> => sleep(150).then(() => undefined)
+
+type Call = <A, R>(desc: { name: string } & object, args: A) => Promise<R>
+
+async function domainLife(conn: Connection, name: string, xml: string, snapshot: boolean): Promise<void> {
+  const call = conn.call.bind(conn) as unknown as Call
+  const { dom } = await act(`define ${name}`, () => call<unknown, { dom: unknown }>(P.DOMAIN_DEFINE_XML, { xml }))
+  await act('start', () => call(P.DOMAIN_CREATE, { dom }))
+  await act('suspend', () => call(P.DOMAIN_SUSPEND, { dom }))
+  await act('resume', () => call(P.DOMAIN_RESUME, { dom }))
+  if (snapshot) {
+    const { snap } = await act('take snapshot demo-snap', () => call<unknown, { snap: unknown }>(P.DOMAIN_SNAPSHOT_CREATE_XML, { dom, xml_desc: '<domainsnapshot><name>demo-snap</name></domainsnapshot>', flags: 0 }))
+    await act('delete the snapshot (snapshots have no events)', () => call(P.DOMAIN_SNAPSHOT_DELETE, { snap, flags: 0 }))
+    }
+  await act('destroy', () => call(P.DOMAIN_DESTROY, { dom }))
+  await act('undefine', () => call(P.DOMAIN_UNDEFINE, { dom }))
+}
+
+async function networkLife(conn: Connection): Promise<void> {
+  const call = conn.call.bind(conn) as unknown as Call
+  const { net } = await act('define demo-net', () => call<unknown, { net: unknown }>(P.NETWORK_DEFINE_XML, { xml: "<network><name>demo-net</name><bridge name='demobr0'/></network>" }))
+  await act('start', () => call(P.NETWORK_CREATE, { net }))
+  await act('destroy', () => call(P.NETWORK_DESTROY, { net }))
+  await act('undefine', () => call(P.NETWORK_UNDEFINE, { net }))
+}
+
+async function poolLife(conn: Connection): Promise<void> {
+  const call = conn.call.bind(conn) as unknown as Call
+  const xml = "<pool type='dir'><name>demo-pool</name><target><path>/demo-pool</path></target></pool>"
+  const { pool } = await act('define demo-pool', () => call<unknown, { pool: unknown }>(P.STORAGE_POOL_DEFINE_XML, { xml, flags: 0 }))
+  await act('build', () => call(P.STORAGE_POOL_BUILD, { pool, flags: 0 }))
+  await act('start', () => call(P.STORAGE_POOL_CREATE, { pool, flags: 0 }))
+  const volXml = "<volume><name>demo-vol.img</name><capacity unit='MiB'>16</capacity></volume>"
+  const { vol } = await act('create volume demo-vol.img (volumes have no events)', () => call<unknown, { vol: unknown }>(P.STORAGE_VOL_CREATE_XML, { pool, xml: volXml, flags: 0 }))
+  await act('refresh', () => call(P.STORAGE_POOL_REFRESH, { pool, flags: 0 }))
+  await act('delete the volume', () => call(P.STORAGE_VOL_DELETE, { vol, flags: 0 }))
+  await act('destroy', () => call(P.STORAGE_POOL_DESTROY, { pool }))
+  await act('undefine', () => call(P.STORAGE_POOL_UNDEFINE, { pool }))
+}
+
+async function nodeDeviceLife(conn: Connection): Promise<void> {
+  const call = conn.call.bind(conn) as unknown as Call
+  const xml =
+    "<device><parent>scsi_host1</parent><capability type='scsi_host'><capability type='fc_host'>" +
+    '<wwnn>2001001b32a9da4e</wwnn><wwpn>2101001b32a9da4e</wwpn></capability></capability></device>'
+  const { dev } = await act('create a vHBA under scsi_host1', () => call<unknown, { dev: { name: string } }>(P.NODE_DEVICE_CREATE_XML, { xml_desc: xml, flags: 0 }))
+  await act(`destroy ${dev.name}`, () => call(P.NODE_DEVICE_DESTROY, { name: dev.name }))
+}
+
+async function secretLife(conn: Connection): Promise<void> {
+  const call = conn.call.bind(conn) as unknown as Call
+  const xml = "<secret ephemeral='no' private='yes'><usage type='volume'><volume>/demo/secret.img</volume></usage></secret>"
+  const { secret } = await act('define a volume secret', () => call<unknown, { secret: unknown }>(P.SECRET_DEFINE_XML, { xml, flags: 0 }))
+  await act('set its value', () => call(P.SECRET_SET_VALUE, { secret, value: Buffer.from('s3cret'), flags: 0 }))
+  await act('undefine', () => call(P.SECRET_UNDEFINE, { secret }))
+}
+
+/** Runs an optional step; a failure is reported, not fatal. */
+async function optional(what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn()
+  } catch (err) {
+    did(`${what} skipped: ${errorLine(err)}`)
+  }
+}
+
+async function subscribe(conn: Connection, label: string): Promise<Watcher> {
+  const w = await watchAll(conn, (e) => out(`      [event${label}] ${eventLine(e)}`))
+  did(`${w.total()} registrations (${countsLine(w.counts())})`)
+  for (const line of refusalLines(w.refused)) did(`not supported here: ${line}`)
+  return w
+}
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const args = parseCommand(argv)
+  if (args.help) {
+    out(DEMO_HELP)
+    return EXIT.OK
+  }
+  if (args.positionals.length > 0) throw usage(`demo takes no arguments besides a URI: ${args.positionals.join(' ')}`)
+  const t0 = Date.now()
+  step(args.uri ? `Connecting to ${args.uri}` : `Starting a private libvirtd${args.qemu ? ' with the QEMU driver' : ' (test driver)'}`)
+  const target: Target = await openTarget(args.uri, { qemu: args.qemu, quiet: true, testDriver: true })
+  const uninstall = onInterrupt(() => target.dispose())
+  try {
+    const conn = target.conn
+    if (target.daemon) did(`libvirtd pid ${target.daemon.pid}, URI ${target.uri}`)
+    const { lib_ver } = await conn.call(P.CONNECT_GET_LIB_VERSION, undefined)
+    did(`connected; libvirt ${fmtVersion(lib_ver)} on the daemon`)
+
+    step('Subscribing to every event id of every family')
+    const watcher = await subscribe(conn, '')
+
+    step('Domain demo-dom: define, start, suspend, resume, snapshot, destroy, undefine')
+    await domainLife(conn, 'demo-dom', "<domain type='test'><name>demo-dom</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>", true)
+    step('Network demo-net: define, start, destroy, undefine')
+    await networkLife(conn)
+    step('Storage pool demo-pool and volume demo-vol.img')
+    await poolLife(conn)
+    step('Node device: create and destroy a virtual HBA')
+    await optional('node device', () => nodeDeviceLife(conn))
+
+    let qemuWatcher: Watcher | undefined
+    let qemuConn: Connection | undefined
+    if (args.qemu) {
+      step('QEMU driver: a second connection to the same daemon, a tiny real VM and a secret')
+      const qemuUri = target.daemon?.qemuUri
+      if (!qemuUri) throw usage('--qemu needs the embedded daemon (no URI)')
+      qemuConn = await connect(qemuUri)
+      did(`connected to ${qemuUri}`)
+      qemuWatcher = await subscribe(qemuConn, ' qemu')
+      step('Real VM demo-vm (QEMU, 64 MiB, no disk)')
+      const vm =
+        "<domain type='qemu'><name>demo-vm</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>" +
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>"
+      await optional('real VM', () => domainLife(qemuConn!, 'demo-vm', vm, false))
+      step('Secret: define, set value, undefine')
+      await optional('secret', () => secretLife(qemuConn!))
+    } else {
+      step('Secret')
+      did('skipped: the test driver has no secrets (run `demo --qemu` as root for the real secret driver)')
+    }
+
+    const watchers = [watcher, ...(qemuWatcher ? [qemuWatcher] : [])]
+    const conns = [conn, ...(qemuConn ? [qemuConn] : [])]
+    const daemon = target.daemon
+    step(daemon ? 'Killing the daemon (SIGKILL): the connection is lost' : 'Closing the connection (a daemon we did not start is not killed)')
+    did(`tracked registrations before: ${watchers.map((w) => w.total()).join(' + ')} (${watchers.map((w) => countsLine(w.counts())).join(' | ')})`)
+    const closed = conns.map((c, i) =>
+      c.closed.then(async (reason: CloseReason) => {
+        did(`onClose fired${conns.length > 1 ? ` (connection ${i + 1})` : ''}: reason ${CLOSE_REASON_NAMES[reason]} (${reason})`)
+        await watchers[i]!.cleanUp()
+      }),
+    )
+    if (daemon) daemon.kill('SIGKILL')
+    else for (const c of conns) await c.close()
+    await Promise.all(closed)
+    did(`tracked registrations after: ${watchers.map((w) => w.total()).join(' + ')} (${watchers.map((w) => countsLine(w.counts())).join(' | ')})`)
+
+    step(`Done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    return EXIT.OK
+  } finally {
+    await target.dispose()
+    uninstall()
+  }
+}
+
+function fmtVersion(v: bigint | number): string {
+  const n = Number(v)
+  return `${Math.floor(n / 1_000_000)}.${Math.floor(n / 1000) % 1000}.${n % 1000}`
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// CLI entry point of the `libvirt-async` executable: picks the command, runs it, and turns every
+// failure into one line on stderr and a documented exit code (see exit.ts). No stack traces
+// unless LIBVIRT_ASYNC_DEBUG is set.
+
+import '../transport/all.js'
+import { CliError, EXIT, EXIT_CODES_HELP } from './exit.js'
+import { errorLine } from './format.js'
+
+type Command = (argv: string[]) => Promise<number>
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  demo: { summary: 'the whole system in under a minute (private daemon, events, close)', load: async () => (await import('./commands/demo.js')).demoCommand },
+  watch: { summary: 'print every event of every family as it arrives', load: async () => (await import('./commands/watch.js')).watchCommand },
+  call: { summary: 'call any API method; JSON arguments, JSON result', load: async () => (await import('./commands/call.js')).callCommand },
+}
+
+export const MAIN_HELP = `Usage: libvirt-async <command> [URI] [options] [arguments]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
+  .join('\n')}
+
+Without a URI a command starts a private throwaway libvirtd (test driver; --qemu adds the QEMU
+driver, root only) and stops it on exit, Ctrl-C included. A first argument containing ':' is the
+URI; -c/--connect URI works too, as with virsh. \`libvirt-async <command> --help\` for details.
+
+${EXIT_CODES_HELP}`
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    if (name === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]]!.load())(['--help'])
+    process.stdout.write(`${MAIN_HELP}\n`)
+    return name === undefined ? EXIT.USAGE : EXIT.OK
+  }
+  const cmd = COMMANDS[name]
+  if (!cmd) throw new CliError(EXIT.USAGE, `unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')} (see --help)`)
+  return (await cmd.load())(rest)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const code = err instanceof CliError ? err.exitCode : EXIT.LIBVIRT
+    process.stderr.write(`libvirt-async: ${errorLine(err)}\n`)
+    if (process.env.LIBVIRT_ASYNC_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`)
+    process.exit(code)
+  },
+)
