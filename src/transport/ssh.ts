@@ -39,7 +39,10 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`
 }
 
-/** Quoted twice: the word is itself placed inside `sh -c '…'`. */
+/**
+ * Quoted twice, for a word written as `'…'` inside `sh -c '…'`: those quotes close and reopen
+ * the outer ones, so the login shell removes one level and `sh -c` the other.
+ */
 function quote2(s: string): string {
   return shellQuote(shellQuote(s))
 }
@@ -86,7 +89,7 @@ export function remoteCommand(uri: LibvirtUri, readOnly: boolean, remoteMode?: s
   const nc = quote2(netcat ?? 'nc')
   const ncCmd =
     `if '${nc}' -q 2>&1 | grep "requires an argument" >/dev/null 2>&1; then ARG=-q0;else ARG=;fi;` +
-    `'${nc}' $ARG -U ${quote2(socket)}`
+    `'${nc}' $ARG -U '${quote2(socket)}'`
   const helperCmd = `virt-ssh-helper${readOnly ? ' -r ' : ' '}'${quote2(helperUri(uri))}'`
   switch (proxy) {
     case 'auto':
