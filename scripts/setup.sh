@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients python3-libvirt
   qemu-system-x86 qemu-utils tini iptables dnsmasq-base
-  openssh-server openssh-client libsasl2-modules sasl2-bin gnutls-bin openssl xz-utils
+  openssh-server openssh-client netcat-openbsd libsasl2-modules sasl2-bin gnutls-bin openssl xz-utils
 )
 
 say() { printf 'setup: %s\n' "$*" >&2; }
