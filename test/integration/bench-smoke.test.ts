@@ -1,0 +1,41 @@
+// `npm run bench` smoke run: node dist/bench/run.js --quick (tiny counts) into a temp dir, then
+// check the JSON has every scenario with numbers for both clients. Proves the script works;
+// no timing is asserted (speed is the benchmark's business, not the test suite's).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { oracleAvailable } from '../../src/testing/index.js'
+
+const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
+// rows where the C client has no counterpart (no event loop, no JS heap)
+const NO_C_SIDE = /^(lag\.|memory\.heap$)/
+
+test('npm run bench --quick: every scenario, numbers for both sides', { timeout: 120_000 }, async (t) => {
+  if (!(await oracleAvailable())) return t.skip('python3-libvirt not installed')
+  const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'))
+  try {
+    await promisify(execFile)(process.execPath, [RUN, '--quick', '--out', out], { timeout: 110_000, maxBuffer: 16 << 20 })
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))
+    assert.ok(existsSync(join(out, 'latest.svg')) && readFileSync(join(out, 'latest.svg'), 'utf8').startsWith('<svg'))
+    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'large', 'events', 'lag', 'memory', 'first-call', 'close'])
+    const groups = new Set(r.rows.map((row: { group: string }) => row.group))
+    for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'close']) assert.ok(groups.has(g), g)
+    for (const id of ['throughput.stock.64.seq', 'throughput.raised.64.t8', 'throughput.raised.512.c8', 'large.getAllDomainStats', 'close.keepalive', 'events.lost']) {
+      assert.ok(r.rows.some((row: { id: string }) => row.id === id), id)
+    }
+    for (const row of r.rows) {
+      assert.ok(Number.isFinite(row.ours.median), `${row.id}: ours`)
+      if (NO_C_SIDE.test(row.id)) assert.equal(row.c, null, row.id)
+      else assert.ok(Number.isFinite(row.c?.median), `${row.id}: C client`)
+    }
+    assert.equal(r.rows.find((row: { id: string }) => row.id === 'events.lost').ours.median, 0)
+    assert.ok(r.targets.length >= 8)
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
+})
