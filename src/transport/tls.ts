@@ -33,6 +33,8 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
     if (!noVerify) verifyServer(socket, host, pki)
     await readConfirmation(socket)
   } catch (e) {
+    // a late TLS error on a socket we are dropping must not become an uncaught 'error'
+    wrapped?.on('error', () => {})
     if (wrapped) wrapped.destroy()
     else raw.destroy()
     if (req.signal?.aborted) throw abortedError(req.signal)

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect, LibvirtError } from '../../src/index.js'
+import { locatePki } from '../../src/transport/pki.js'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { freePort, makePki, tlsDaemonConfig, type TestPki } from '../helpers/pki.js'
 import { exerciseConnection } from '../helpers/sasl.js'
@@ -100,4 +102,20 @@ test('tcp: a daemon with auth_tcp = "none" is reachable unencrypted', async () =
   const conn = await connect(`test+tcp://127.0.0.1:${tcpPort}/default`, { keepAlive: false })
   assert.equal(conn.rpc.transport.secure, false)
   await exerciseConnection(conn)
+})
+
+test('pki: pkipath, system files for root, per-user files with per-file fallback otherwise', () => {
+  assert.deepEqual(locatePki('/p'), { cacert: '/p/cacert.pem', cacrl: '/p/cacrl.pem', cert: '/p/clientcert.pem', key: '/p/clientkey.pem' })
+  const system = { cacert: '/etc/pki/CA/cacert.pem', cacrl: '/etc/pki/CA/cacrl.pem', cert: '/etc/pki/libvirt/clientcert.pem', key: '/etc/pki/libvirt/private/clientkey.pem' }
+  const home = join(dir, 'home')
+  const user = join(home, '.pki', 'libvirt')
+  mkdirSync(user, { recursive: true })
+  assert.deepEqual(locatePki(undefined, { root: true, home }), system)
+  assert.deepEqual(locatePki(undefined, { root: false, home }), system)
+  writeFileSync(join(user, 'cacert.pem'), '')
+  writeFileSync(join(user, 'clientcert.pem'), '')
+  // a certificate without its key does not count
+  assert.deepEqual(locatePki(undefined, { root: false, home }), { ...system, cacert: join(user, 'cacert.pem') })
+  writeFileSync(join(user, 'clientkey.pem'), '')
+  assert.deepEqual(locatePki(undefined, { root: false, home }), { ...system, cacert: join(user, 'cacert.pem'), cert: join(user, 'clientcert.pem'), key: join(user, 'clientkey.pem') })
 })
