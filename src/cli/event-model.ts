@@ -16,6 +16,24 @@ export const EVENT_IDS: Readonly<Record<Family, Readonly<Record<string, number>>
   secret: C.SecretEventID,
 }
 
+const LC = ['event', 'detail']
+/** Names of each event id's arguments after the object, in libvirt's order (see events/payloads.ts). */
+export const ARG_NAMES: Readonly<Record<Family, Readonly<Record<number, readonly string[]>>>> = {
+  domain: {
+    0: LC, 1: [], 2: ['utcoffset'], 3: ['action'], 4: ['srcPath', 'devAlias', 'action'],
+    5: ['phase', 'local', 'remote', 'authScheme', 'subject'], 6: ['srcPath', 'devAlias', 'action', 'reason'], 7: [],
+    8: ['disk', 'type', 'status'], 9: ['oldSrcPath', 'newSrcPath', 'devAlias', 'reason'], 10: ['devAlias', 'reason'],
+    11: ['reason'], 12: ['reason'], 13: ['actual'], 14: ['reason'], 15: ['devAlias'], 16: ['disk', 'type', 'status'],
+    17: ['params'], 18: ['state', 'reason'], 19: ['devAlias'], 20: ['iteration'], 21: ['params'], 22: ['devAlias'],
+    23: ['type', 'nsuri'], 24: ['dev', 'path', 'threshold', 'excess'], 25: ['recipient', 'action', 'flags'],
+    26: ['alias', 'size'], 27: ['alias', 'oldMAC', 'newMAC'],
+  },
+  network: { 0: LC, 1: ['type', 'nsuri'] },
+  storagePool: { 0: LC, 1: [] },
+  nodeDevice: { 0: LC, 1: [] },
+  secret: { 0: LC, 1: [] },
+}
+
 export interface CliEvent {
   family: Family
   /** Event id name, e.g. LIFECYCLE, REFRESH, METADATA_CHANGE. */
@@ -64,6 +82,7 @@ export function objectName(obj: unknown): string {
   if (obj === null || obj === undefined) return '-'
   if (typeof obj === 'string') return obj
   const o = obj as Record<string, unknown>
+  if (o.wire && typeof o.wire === 'object') return objectName(o.wire)
   const name = typeof o.name === 'function' ? undefined : o.name
   if (typeof name === 'string') return name
   if (typeof o.usageID === 'string' && o.usageID !== '') return o.usageID

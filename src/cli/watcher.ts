@@ -1,45 +1,69 @@
-// CLI. Subscribes a connection to every event id of every family and keeps the bookkeeping the
-// commands print: what was registered, what the daemon refused (and why), and how many
-// registrations are still tracked. Events and refusals go to the callbacks given.
+// CLI. Subscribes through the notifier (ManagedConnection) to every event id of every family and
+// keeps what the commands print: what the daemon refused (and why), how many registrations the
+// wrapper tracks per family, and the close reason once the wrapper has cleaned up.
 
 import type { Connection } from '../api/connection.js'
-import { FAMILIES, type CliEvent, type Family } from './event-model.js'
-import { subscribeRaw, type Refusal } from './raw-events.js'
+import type { CloseReason } from '../client/close-reason.js'
+import { ManagedConnection } from '../managed/managed-connection.js'
+import { EVENT_FAMILIES } from '../managed/event-families.js'
+import { ARG_NAMES, EVENT_IDS, FAMILIES, nameLifecycle, objectName, type CliEvent, type Family } from './event-model.js'
+import { errorLine } from './format.js'
+
+export interface Refusal {
+  family: Family
+  event: string
+  reason: string
+}
 
 export interface Watcher {
+  wrapper: ManagedConnection
   refused: readonly Refusal[]
-  /** Tracked registrations per family. */
+  /** Registrations the wrapper tracks, per family. */
   counts(): Record<Family, number>
   total(): number
-  /** Deregister everything (or, when the connection is gone, just forget it). */
-  cleanUp(): Promise<void>
+  /** Settles with the reason once the wrapper's close sequence (clean-up included) is done. */
+  closed: Promise<CloseReason>
 }
 
-/** Registers everything on `conn`, calling `onEvent` for each event as it arrives. */
-export async function watchAll(conn: Connection, onEvent: (e: CliEvent) => void): Promise<Watcher> {
-  const sub = await subscribeRaw(conn, onEvent)
-  const counts = (): Record<Family, number> => {
-    const c = Object.fromEntries(FAMILIES.map((f) => [f, 0])) as Record<Family, number>
-    for (const r of sub.registered()) c[r.family]++
-    return c
+type Register = (obj: null, id: number, cb: (w: unknown, obj: unknown, ...args: unknown[]) => void) => Promise<number>
+
+/**
+ * Wraps `conn` in a ManagedConnection and registers every event id of every family on it;
+ * `onEvent` gets each event as it arrives, `onClose` runs as the wrapper's onClose (before clean-up).
+ */
+export async function watchAll(conn: Connection, onEvent: (e: CliEvent) => void, onClose?: (reason: CloseReason) => void): Promise<Watcher> {
+  const wrapper = await ManagedConnection.create({ virt: conn, onClose: (_w, reason) => onClose?.(reason) })
+  const refused: Refusal[] = []
+  for (const family of FAMILIES) {
+    const register = (wrapper as unknown as Record<string, Register>)[EVENT_FAMILIES[family].register]!.bind(wrapper)
+    for (const [event, id] of Object.entries(EVENT_IDS[family])) {
+      try {
+        await register(null, id, (_w, obj, ...args) => {
+          const names = ARG_NAMES[family][id] ?? args.map((_, i) => `arg${i}`)
+          const fields = Object.fromEntries(names.map((n, i) => [n, args[i]]))
+          onEvent({ family, event, object: objectName(obj), fields: nameLifecycle(family, event, fields) })
+        })
+      } catch (err) {
+        refused.push({ family, event, reason: errorLine(err) })
+      }
+    }
   }
+  const counts = (): Record<Family, number> => Object.fromEntries(FAMILIES.map((f) => [f, wrapper.trackedCallbackIds(f).length])) as Record<Family, number>
   return {
-    refused: sub.refused,
+    wrapper,
+    refused,
     counts,
-    total: () => sub.registered().length,
-    cleanUp: async () => {
-      if (conn.isAlive()) await sub.deregisterAll()
-      else sub.drop()
-    },
+    total: () => Object.values(counts()).reduce((a, b) => a + b, 0),
+    closed: wrapper.closed,
   }
 }
 
-/** `domain 28, network 2, …` */
+/** `domain 27, network 1, …` */
 export function countsLine(c: Record<Family, number>): string {
   return FAMILIES.map((f) => `${f} ${c[f]}`).join(', ')
 }
 
-/** Groups refusals: `secret: LIFECYCLE, VALUE_CHANGED — reason`. */
+/** Groups refusals: `secret: LIFECYCLE, VALUE_CHANGED refused — reason`. */
 export function refusalLines(refused: readonly Refusal[]): string[] {
   const groups = new Map<string, string[]>()
   for (const r of refused) {

@@ -5,7 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection } from '../../api/connection.js'
-import { CLOSE_REASON_NAMES, type CloseReason } from '../../client/close-reason.js'
+import { CLOSE_REASON_NAMES } from '../../client/close-reason.js'
 import { REMOTE_PROCEDURES as P } from '../../generated/procedures.gen.js'
 import { parseCommand } from '../args.js'
 import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
@@ -109,8 +109,12 @@ async function optional(what: string, fn: () => Promise<void>): Promise<void> {
 }
 
 async function subscribe(conn: Connection, label: string): Promise<Watcher> {
-  const w = await watchAll(conn, (e) => out(`      [event${label}] ${eventLine(e)}`))
-  did(`${w.total()} registrations (${countsLine(w.counts())})`)
+  const w = await watchAll(
+    conn,
+    (e) => out(`      [event${label}] ${eventLine(e)}`),
+    (reason) => did(`onClose fired${label}: reason ${CLOSE_REASON_NAMES[reason]} (${reason})`),
+  )
+  did(`ManagedConnection${label}: ${w.total()} tracked registrations (${countsLine(w.counts())})`)
   for (const line of refusalLines(w.refused)) did(`not supported here: ${line}`)
   return w
 }
@@ -170,15 +174,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const daemon = target.daemon
     step(daemon ? 'Killing the daemon (SIGKILL): the connection is lost' : 'Closing the connection (a daemon we did not start is not killed)')
     did(`tracked registrations before: ${watchers.map((w) => w.total()).join(' + ')} (${watchers.map((w) => countsLine(w.counts())).join(' | ')})`)
-    const closed = conns.map((c, i) =>
-      c.closed.then(async (reason: CloseReason) => {
-        did(`onClose fired${conns.length > 1 ? ` (connection ${i + 1})` : ''}: reason ${CLOSE_REASON_NAMES[reason]} (${reason})`)
-        await watchers[i]!.cleanUp()
-      }),
-    )
     if (daemon) daemon.kill('SIGKILL')
     else for (const c of conns) await c.close()
-    await Promise.all(closed)
+    const reasons = await Promise.all(watchers.map((w) => w.closed))
+    did(`wrapper.closed settled after clean-up: ${reasons.map((r) => CLOSE_REASON_NAMES[r]).join(', ')}`)
     did(`tracked registrations after: ${watchers.map((w) => w.total()).join(' + ')} (${watchers.map((w) => countsLine(w.counts())).join(' | ')})`)
 
     step(`Done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)

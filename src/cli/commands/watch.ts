@@ -43,8 +43,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
     const watcher = await watchAll(target.conn, (e) => process.stdout.write(`${print(e)}\n`))
     for (const line of refusalLines(watcher.refused)) process.stderr.write(`libvirt-async: not supported by this daemon: ${line}\n`)
     process.stderr.write(`libvirt-async: watching ${target.uri} (${watcher.total()} registrations: ${countsLine(watcher.counts())}); Ctrl-C to stop\n`)
-    const reason = await target.conn.closed
-    await watcher.cleanUp()
+    const reason = await watcher.closed
     const name = CLOSE_REASON_NAMES[reason]
     if (args.json) process.stdout.write(`${toJson({ time: new Date().toISOString(), closed: name, reason })}\n`)
     process.stderr.write(`libvirt-async: connection closed: ${name} (${reason})\n`)
