@@ -2,7 +2,7 @@
 // libvirtd), and its failures: no command=, a missing program, a program that exits with an error.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect, CloseReason, ErrorCode, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
@@ -80,4 +80,24 @@ test('ext: a failing command rejects with its stderr', opts, async () => {
 test('ext: missing command= and missing program', opts, async () => {
   await assert.rejects(connect('test+ext:///default'), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.INVALID_ARG && /for 'ext' transport, command is required/.test(e.message))
   await assert.rejects(connect('test+ext:///default?command=/nonexistent/tunnel'), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.SYSTEM_ERROR && e.message === "Cannot run '/nonexistent/tunnel': No such file or directory")
+})
+
+test('ext: a command that never answers is bounded by connect({ timeout }) and killed', opts, async () => {
+  const cmd = script('silent', 'exec sleep 60')
+  const before = Date.now()
+  await assert.rejects(connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`, { timeout: 500 }), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.OPERATION_TIMEOUT)
+  assert.ok(Date.now() - before < 20000)
+  // The sleep is our only child running `silent`; it must be gone.
+  const end = Date.now() + 10000
+  const alive = (): boolean => readdirSync('/proc').some((d) => {
+    if (!/^\d+$/.test(d)) return false
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+      return Number(stat.split(') ')[1]?.split(' ')[1]) === process.pid && !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('sleep')
+    } catch {
+      return false
+    }
+  })
+  while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+  assert.equal(alive(), false, 'the command was killed')
 })

@@ -3,6 +3,7 @@
 // installed. Client trust (known_hosts, config) comes from the `command=` wrapper of the helper.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { connect, CloseReason, ErrorCode, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
 import type { ChildTransport } from '../../src/transport/child-transport.js'
@@ -110,6 +111,33 @@ test('ssh: a frozen remote daemon is detected by keepalive', { skip: missing ?? 
     daemon.thaw()
   }
   assert.ok(await gone(pid), 'ssh child killed after keepalive timeout')
+})
+
+test('ssh: unref() lets the process exit, and the ssh child goes with it', { skip: missing ?? false, timeout: 60000 }, async () => {
+  const index = new URL('../../src/index.js', import.meta.url).href
+  const code = `
+    import { connect } from ${JSON.stringify(index)}
+    const conn = await connect(${JSON.stringify(sshUri())})
+    console.log(conn.rpc.transport.pid)
+    conn.unref()
+  `
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s))
+  const exited = await new Promise<number | null>((resolve) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL')
+      resolve(null)
+    }, 30000)
+    child.once('exit', (c) => {
+      clearTimeout(t)
+      resolve(c)
+    })
+  })
+  assert.equal(exited, 0, 'the process exited on its own with the connection unref()ed')
+  const pid = Number(out.trim())
+  assert.ok(pid > 0, out)
+  assert.ok(await gone(pid), `ssh child ${pid} outlived its process`)
 })
 
 const helper = existsSync('/usr/bin/virt-ssh-helper') || existsSync('/usr/local/bin/virt-ssh-helper')
