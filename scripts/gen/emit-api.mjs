@@ -262,6 +262,12 @@ function emitClass(model, cls, entries) {
         sets.push(`${fd.name}: this.wire`)
         return
       }
+      // Node device procedures name their device by its name string, not by the handle struct.
+      if (i === 0 && cls.cls === 'NodeDevice' && fd.name === 'name' && s.kind === 'str') {
+        sets.push(`${fd.name}: this.wire.name`)
+        return
+      }
+      if (i === 0 && !isConn) throw new Error(`${proc.name}: first argument ${fd.name} is not the ${cls.cls} handle`)
       if (fd.name === 'need_results') {
         sets.push(`${fd.name}: 1`)
         dropRet.add('ret')

@@ -5,6 +5,8 @@
 import { GeneratedDomain } from '../generated/api/domain.gen.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { RemoteDomainGetCpuStatsArgs } from '../generated/remote-types.gen.js'
+import { type OpenStreamOptions, type Screenshot, domainScreenshot, openDomainChannel, openDomainConsole } from '../streams/open.js'
+import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
 
@@ -118,6 +120,21 @@ export class Domain extends GeneratedDomain {
       cookie_in: Buffer.alloc(0),
       flags: (A.uint(flags, 'flags') | MIGRATE_PEER2PEER) >>> 0,
     })
+  }
+
+  /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenConsole | virDomainOpenConsole}: a bidirectional stream (the streams layer). */
+  openConsole(devName: string | null = null, flags: number = 0, options?: OpenStreamOptions): Promise<Stream> {
+    return openDomainConsole(this.connection, this, devName, flags, options)
+  }
+
+  /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenChannel | virDomainOpenChannel}: a bidirectional stream (the streams layer). */
+  openChannel(name: string | null = null, flags: number = 0, options?: OpenStreamOptions): Promise<Stream> {
+    return openDomainChannel(this.connection, this, name, flags, options)
+  }
+
+  /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainScreenshot | virDomainScreenshot}: MIME type and a readable stream. */
+  screenshot(screen: number = 0, flags: number = 0, options?: OpenStreamOptions): Promise<Screenshot> {
+    return domainScreenshot(this.connection, this, screen, flags, options)
   }
 }
 

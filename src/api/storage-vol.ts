@@ -2,6 +2,8 @@
 // the accessors libvirt's client answers locally from the handle.
 
 import { GeneratedStorageVol } from '../generated/api/storage-vol.gen.js'
+import { type OpenStreamOptions, storageVolDownload, storageVolUpload } from '../streams/open.js'
+import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
 
 /**
@@ -16,6 +18,16 @@ export class StorageVol extends GeneratedStorageVol {
 
   getKey(): string {
     return this.wire.key
+  }
+
+  /** {@link https://libvirt.org/html/libvirt-libvirt-storage.html#virStorageVolDownload | virStorageVolDownload}: a readable stream (the streams layer). */
+  download(offset: bigint | number = 0n, length: bigint | number = 0n, flags: number = 0, options?: OpenStreamOptions): Promise<Stream> {
+    return storageVolDownload(this.connection, this, offset, length, flags, options)
+  }
+
+  /** {@link https://libvirt.org/html/libvirt-libvirt-storage.html#virStorageVolUpload | virStorageVolUpload}: a writable stream (the streams layer). */
+  upload(offset: bigint | number = 0n, length: bigint | number = 0n, flags: number = 0): Promise<Stream> {
+    return storageVolUpload(this.connection, this, offset, length, flags)
   }
 }
 

@@ -40,121 +40,121 @@ export class GeneratedNodeDevice extends LibvirtObject<RemoteNonnullNodeDevice> 
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceCreate | virNodeDeviceCreate} (`REMOTE_PROC_NODE_DEVICE_CREATE`, ACL node_device:start). */
-  async create(name: string, flags: number = 0): Promise<void> {
-    A.argc(arguments.length, 1, 2, 'virNodeDeviceCreate')
-    const a: RemoteNodeDeviceCreateArgs = { name: A.str(name, 'name'), flags: A.uint(flags, 'flags') }
+  async create(flags: number = 0): Promise<void> {
+    A.argc(arguments.length, 0, 1, 'virNodeDeviceCreate')
+    const a: RemoteNodeDeviceCreateArgs = { name: this.wire.name, flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_CREATE, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceDestroy | virNodeDeviceDestroy} (`REMOTE_PROC_NODE_DEVICE_DESTROY`, ACL node_device:stop). */
-  async destroy(name: string): Promise<void> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceDestroy')
-    const a: RemoteNodeDeviceDestroyArgs = { name: A.str(name, 'name') }
+  async destroy(): Promise<void> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceDestroy')
+    const a: RemoteNodeDeviceDestroyArgs = { name: this.wire.name }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_DESTROY, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceDetachFlags | virNodeDeviceDetachFlags} (`REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS`, ACL node_device:detach). */
-  async detachFlags(name: string, driverName: string | null, flags: number = 0): Promise<void> {
-    A.argc(arguments.length, 2, 3, 'virNodeDeviceDetachFlags')
-    const a: RemoteNodeDeviceDetachFlagsArgs = { name: A.str(name, 'name'), driverName: A.optStr(driverName, 'driverName'), flags: A.uint(flags, 'flags') }
+  async detachFlags(driverName: string | null, flags: number = 0): Promise<void> {
+    A.argc(arguments.length, 1, 2, 'virNodeDeviceDetachFlags')
+    const a: RemoteNodeDeviceDetachFlagsArgs = { name: this.wire.name, driverName: A.optStr(driverName, 'driverName'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_DETACH_FLAGS, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceDettach | virNodeDeviceDettach} (`REMOTE_PROC_NODE_DEVICE_DETTACH`, ACL node_device:detach). */
-  async dettach(name: string): Promise<void> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceDettach')
-    const a: RemoteNodeDeviceDettachArgs = { name: A.str(name, 'name') }
+  async dettach(): Promise<void> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceDettach')
+    const a: RemoteNodeDeviceDettachArgs = { name: this.wire.name }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_DETTACH, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceGetAutostart | virNodeDeviceGetAutostart} (`REMOTE_PROC_NODE_DEVICE_GET_AUTOSTART`, ACL node_device:read). */
-  async getAutostart(name: string): Promise<number> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceGetAutostart')
-    const a: RemoteNodeDeviceGetAutostartArgs = { name: A.str(name, 'name') }
+  async getAutostart(): Promise<number> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceGetAutostart')
+    const a: RemoteNodeDeviceGetAutostartArgs = { name: this.wire.name }
     const r = await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_GET_AUTOSTART, a)
     return r.autostart
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceGetParent | virNodeDeviceGetParent} (`REMOTE_PROC_NODE_DEVICE_GET_PARENT`, ACL node_device:read). */
-  async getParent(name: string): Promise<string | null> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceGetParent')
-    const a: RemoteNodeDeviceGetParentArgs = { name: A.str(name, 'name') }
+  async getParent(): Promise<string | null> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceGetParent')
+    const a: RemoteNodeDeviceGetParentArgs = { name: this.wire.name }
     const r = await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_GET_PARENT, a)
     return r.parentName
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceGetXMLDesc | virNodeDeviceGetXMLDesc} (`REMOTE_PROC_NODE_DEVICE_GET_XML_DESC`, ACL node_device:read). */
-  async getXMLDesc(name: string, flags: number = 0): Promise<string> {
-    A.argc(arguments.length, 1, 2, 'virNodeDeviceGetXMLDesc')
-    const a: RemoteNodeDeviceGetXmlDescArgs = { name: A.str(name, 'name'), flags: A.uint(flags, 'flags') }
+  async getXMLDesc(flags: number = 0): Promise<string> {
+    A.argc(arguments.length, 0, 1, 'virNodeDeviceGetXMLDesc')
+    const a: RemoteNodeDeviceGetXmlDescArgs = { name: this.wire.name, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_GET_XML_DESC, a)
     return r.xml
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceIsActive | virNodeDeviceIsActive} (`REMOTE_PROC_NODE_DEVICE_IS_ACTIVE`, ACL node_device:read). */
-  async isActive(name: string): Promise<number> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceIsActive')
-    const a: RemoteNodeDeviceIsActiveArgs = { name: A.str(name, 'name') }
+  async isActive(): Promise<number> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceIsActive')
+    const a: RemoteNodeDeviceIsActiveArgs = { name: this.wire.name }
     const r = await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_IS_ACTIVE, a)
     return r.active
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceIsPersistent | virNodeDeviceIsPersistent} (`REMOTE_PROC_NODE_DEVICE_IS_PERSISTENT`, ACL node_device:read). */
-  async isPersistent(name: string): Promise<number> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceIsPersistent')
-    const a: RemoteNodeDeviceIsPersistentArgs = { name: A.str(name, 'name') }
+  async isPersistent(): Promise<number> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceIsPersistent')
+    const a: RemoteNodeDeviceIsPersistentArgs = { name: this.wire.name }
     const r = await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_IS_PERSISTENT, a)
     return r.persistent
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceListCaps | virNodeDeviceListCaps} (`REMOTE_PROC_NODE_DEVICE_LIST_CAPS`, ACL node_device:read). */
-  async listCaps(name: string): Promise<string[]> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceListCaps')
-    const a: RemoteNodeDeviceListCapsArgs = { name: A.str(name, 'name'), maxnames: 65536 }
+  async listCaps(): Promise<string[]> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceListCaps')
+    const a: RemoteNodeDeviceListCapsArgs = { name: this.wire.name, maxnames: 65536 }
     const r = await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_LIST_CAPS, a)
     return r.names
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceNumOfCaps | virNodeDeviceNumOfCaps} (`REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS`, ACL node_device:read). */
-  async numOfCaps(name: string): Promise<number> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceNumOfCaps')
-    const a: RemoteNodeDeviceNumOfCapsArgs = { name: A.str(name, 'name') }
+  async numOfCaps(): Promise<number> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceNumOfCaps')
+    const a: RemoteNodeDeviceNumOfCapsArgs = { name: this.wire.name }
     const r = await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_NUM_OF_CAPS, a)
     return r.num
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceReAttach | virNodeDeviceReAttach} (`REMOTE_PROC_NODE_DEVICE_RE_ATTACH`, ACL node_device:detach). */
-  async reAttach(name: string): Promise<void> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceReAttach')
-    const a: RemoteNodeDeviceReAttachArgs = { name: A.str(name, 'name') }
+  async reAttach(): Promise<void> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceReAttach')
+    const a: RemoteNodeDeviceReAttachArgs = { name: this.wire.name }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_RE_ATTACH, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceReset | virNodeDeviceReset} (`REMOTE_PROC_NODE_DEVICE_RESET`, ACL node_device:detach). */
-  async reset(name: string): Promise<void> {
-    A.argc(arguments.length, 1, 1, 'virNodeDeviceReset')
-    const a: RemoteNodeDeviceResetArgs = { name: A.str(name, 'name') }
+  async reset(): Promise<void> {
+    A.argc(arguments.length, 0, 0, 'virNodeDeviceReset')
+    const a: RemoteNodeDeviceResetArgs = { name: this.wire.name }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_RESET, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceSetAutostart | virNodeDeviceSetAutostart} (`REMOTE_PROC_NODE_DEVICE_SET_AUTOSTART`, ACL node_device:write). */
-  async setAutostart(name: string, autostart: number): Promise<void> {
-    A.argc(arguments.length, 2, 2, 'virNodeDeviceSetAutostart')
-    const a: RemoteNodeDeviceSetAutostartArgs = { name: A.str(name, 'name'), autostart: A.int(autostart, 'autostart') }
+  async setAutostart(autostart: number): Promise<void> {
+    A.argc(arguments.length, 1, 1, 'virNodeDeviceSetAutostart')
+    const a: RemoteNodeDeviceSetAutostartArgs = { name: this.wire.name, autostart: A.int(autostart, 'autostart') }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_SET_AUTOSTART, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceUndefine | virNodeDeviceUndefine} (`REMOTE_PROC_NODE_DEVICE_UNDEFINE`, ACL node_device:delete). */
-  async undefine(name: string, flags: number = 0): Promise<void> {
-    A.argc(arguments.length, 1, 2, 'virNodeDeviceUndefine')
-    const a: RemoteNodeDeviceUndefineArgs = { name: A.str(name, 'name'), flags: A.uint(flags, 'flags') }
+  async undefine(flags: number = 0): Promise<void> {
+    A.argc(arguments.length, 0, 1, 'virNodeDeviceUndefine')
+    const a: RemoteNodeDeviceUndefineArgs = { name: this.wire.name, flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_UNDEFINE, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceUpdate | virNodeDeviceUpdate} (`REMOTE_PROC_NODE_DEVICE_UPDATE`, ACL node_device:write node_device:save:!VIR_NODE_DEVICE_UPDATE_AFFECT_CONFIG|VIR_NODE_DEVICE_UPDATE_AFFECT_LIVE node_device:save:VIR_NODE_DEVICE_UPDATE_AFFECT_CONFIG). */
-  async update(name: string, xml_desc: string, flags: number = 0): Promise<void> {
-    A.argc(arguments.length, 2, 3, 'virNodeDeviceUpdate')
-    const a: RemoteNodeDeviceUpdateArgs = { name: A.str(name, 'name'), xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
+  async update(xml_desc: string, flags: number = 0): Promise<void> {
+    A.argc(arguments.length, 1, 2, 'virNodeDeviceUpdate')
+    const a: RemoteNodeDeviceUpdateArgs = { name: this.wire.name, xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_UPDATE, a)
   }
 }
