@@ -1,0 +1,107 @@
+// Faults through a real private libvirtd: killed (SIGKILL, SIGTERM) → EOF, frozen (SIGSTOP) with
+// keepalive → KEEPALIVE; pending calls rejected, registrations dropped, close callback once.
+// Bounds are the generous ones of the issue, never tight timings.
+import { after, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { connect, CloseReason, DomainEventID, LibvirtError, REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
+import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { waitFor } from './events-helpers.js'
+
+// Each test kills its own daemon.
+const daemons: TestDaemon[] = []
+async function freshDaemon(): Promise<TestDaemon> {
+  const d = await startTestDaemon()
+  daemons.push(d)
+  return d
+}
+after(async () => {
+  for (const d of daemons) await d.stop()
+})
+
+async function watched(conn: Connection) {
+  const reasons: number[] = []
+  const at: number[] = []
+  await conn.registerCloseCallback((_c, r) => {
+    reasons.push(r)
+    at.push(Date.now())
+  })
+  await conn.domainEventRegisterAny(null, DomainEventID.LIFECYCLE, () => {})
+  await conn.networkEventRegisterAny(null, 0, () => {})
+  assert.equal(conn.eventRouter.size, 2)
+  return { reasons, at }
+}
+
+for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+  test(`daemon ${signal} → close callback EOF well under 5 s, registrations dropped`, async () => {
+    const daemon = await freshDaemon()
+    const conn = await connect(daemon.uri)
+    const w = await watched(conn)
+    const t0 = Date.now()
+    daemon.kill(signal)
+    assert.equal(await conn.closed, CloseReason.EOF)
+    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`)
+    assert.deepEqual(w.reasons, [CloseReason.EOF])
+    assert.equal(conn.eventRouter.size, 0)
+    await conn.close() // harmless, and the close callback does not run again
+    assert.deepEqual(w.reasons, [CloseReason.EOF])
+    await assert.rejects(conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed')
+  })
+}
+
+test('daemon SIGKILLed with a call in flight → the call is rejected, close callback once', async () => {
+  const daemon = await freshDaemon()
+  const conn = await connect(daemon.uri)
+  const w = await watched(conn)
+  // a call the daemon never reads: freeze it, call, then kill
+  daemon.freeze()
+  const pending = conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+  pending.catch(() => {})
+  await new Promise((r) => setTimeout(r, 50))
+  daemon.kill('SIGKILL')
+  await assert.rejects(pending, (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed')
+  // The unread request makes the kernel reset the socket rather than end it: ERROR, like libvirt's client.
+  const reason = await conn.closed
+  assert.ok(reason === CloseReason.ERROR || reason === CloseReason.EOF, `reason ${reason}`)
+  assert.deepEqual(w.reasons, [reason])
+  assert.equal(conn.eventRouter.size, 0)
+})
+
+test('daemon frozen (SIGSTOP) with setKeepAlive(1, 2) → KEEPALIVE between 2 and 10 s', async () => {
+  const daemon = await freshDaemon()
+  const conn = await connect(daemon.uri, { keepAlive: false })
+  await conn.setKeepAlive(1, 2)
+  const w = await watched(conn)
+  const t0 = Date.now()
+  daemon.freeze()
+  try {
+    const pending = conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+    await assert.rejects(pending, LibvirtError)
+    assert.equal(await conn.closed, CloseReason.KEEPALIVE)
+    const took = w.at[0]! - t0
+    assert.ok(took >= 2000 && took <= 10_000, `took ${took} ms`)
+    assert.deepEqual(w.reasons, [CloseReason.KEEPALIVE])
+    assert.equal(conn.eventRouter.size, 0)
+  } finally {
+    daemon.thaw()
+  }
+  // the daemon is fine afterwards
+  await using again = await connect(daemon.uri)
+  await again.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+})
+
+test('a lost connection leaves nothing behind; a new connection registers afresh', async () => {
+  const daemon = await freshDaemon()
+  const conn = await connect(daemon.uri)
+  await watched(conn)
+  daemon.kill('SIGKILL')
+  await conn.closed
+  assert.equal(conn.eventRouter.size, 0)
+  const daemon2 = await freshDaemon()
+  await using fresh = await connect(daemon2.uri)
+  const got: number[] = []
+  await fresh.domainEventRegisterAny(null, DomainEventID.LIFECYCLE, (_c, _d, e) => void got.push(e))
+  const { dom } = await fresh.call(REMOTE_PROCEDURES.DOMAIN_DEFINE_XML, { xml: "<domain type='test'><name>ev-after-restart</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>" })
+  await fresh.call(REMOTE_PROCEDURES.DOMAIN_UNDEFINE, { dom })
+  await waitFor(() => got.length >= 2, 'events on the new connection')
+  assert.deepEqual(got, [0, 1])
+})
