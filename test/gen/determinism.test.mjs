@@ -14,8 +14,13 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
+// Every file under dir, recursively, keyed by its relative path (emitters may write subfolders).
 function readAll(dir) {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1))
+    .sort()
+  return new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
 }
 
 test('two runs are byte-identical and match the committed output', () => {
