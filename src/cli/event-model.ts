@@ -99,5 +99,5 @@ export function eventLine(e: CliEvent): string {
 
 /** One JSON object per line. */
 export function eventJson(e: CliEvent): string {
-  return toJson({ time: new Date().toISOString(), family: e.family, event: e.event, object: e.object, ...e.fields })
+  return toJson({ time: new Date().toISOString(), family: e.family, event: e.event, object: e.object, args: e.fields })
 }

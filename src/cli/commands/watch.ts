@@ -21,7 +21,7 @@ libvirtd is started (and stopped on exit); its URI is printed on stderr.
 Options:
   -c, --connect URI   the daemon to watch (or give the URI as the first argument)
       --json          one JSON object per line (bigints as strings):
-                      {"time","family","event","object",...fields}; on close {"closed":"EOF","reason":1}
+                      {"time","family","event","object","args":{…}}; on close {"closed":"EOF","reason":1}
       --qemu          embedded daemon with the QEMU driver (root); watches qemu:///system there
   -h, --help          this help
 

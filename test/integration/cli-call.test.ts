@@ -1,0 +1,73 @@
+// `libvirt-async call` spawned as a user would: results as JSON, object methods by name, and the
+// documented exit codes for bad JSON, unknown methods and unreachable daemons (one line, no stack).
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { connect } from '../../src/index.js'
+import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { isOneLine, run } from './cli-run.js'
+
+let daemon: TestDaemon
+before(async () => {
+  daemon = await startTestDaemon()
+})
+after(async () => {
+  await daemon?.stop()
+})
+
+test('call getLibVersion prints the daemon version as a JSON string (bigint)', async () => {
+  const conn = await connect(daemon.uri)
+  const expected = await conn.getLibVersion()
+  await conn.close()
+  const r = await run(['call', daemon.uri, 'getLibVersion'])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(JSON.parse(r.stdout), String(expected))
+})
+
+test('call Domain.getInfo test: the test driver domain, via -c as with virsh', async () => {
+  const r = await run(['call', '-c', daemon.uri, 'Domain.getInfo', 'test'])
+  assert.equal(r.code, 0, r.stderr)
+  const info = JSON.parse(r.stdout)
+  assert.equal(info.nrVirtCpu, 2)
+  assert.equal(typeof info.maxMem, 'string')
+  assert.match(info.maxMem, /^\d+$/)
+})
+
+test('call with JSON arguments returns objects as their identity', async () => {
+  const r = await run(['call', daemon.uri, 'domainLookupByName', '"test"'])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(JSON.parse(r.stdout).name, 'test')
+})
+
+test('call without a URI starts its own daemon (embedded default)', async () => {
+  const r = await run(['call', 'Domain.getInfo', 'test'])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(JSON.parse(r.stdout).nrVirtCpu, 2)
+})
+
+test('bad JSON argument → exit 2, one line', async () => {
+  const r = await run(['call', daemon.uri, 'domainLookupByName', '{nope'])
+  assert.equal(r.code, 2)
+  assert.match(r.stderr, /not JSON/)
+  assert.ok(isOneLine(r.stderr), r.stderr)
+})
+
+test('unknown method → exit 2 with close matches', async () => {
+  const r = await run(['call', daemon.uri, 'getLibVerson'])
+  assert.equal(r.code, 2)
+  assert.match(r.stderr, /unknown method "getLibVerson".*getLibVersion/)
+  assert.ok(isOneLine(r.stderr), r.stderr)
+})
+
+test('libvirt error (no such domain) → exit 1, one line', async () => {
+  const r = await run(['call', daemon.uri, 'Domain.getInfo', 'no-such-domain'])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /VIR_ERR_NO_DOMAIN/)
+  assert.ok(isOneLine(r.stderr), r.stderr)
+})
+
+test('unreachable URI → exit 1 with a one-line message, no stack trace', async () => {
+  const r = await run(['call', `test+unix:///default?socket=${daemon.dir}/no-such-sock`, 'getLibVersion'])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /cannot connect to/)
+  assert.ok(isOneLine(r.stderr), r.stderr)
+})
