@@ -317,11 +317,13 @@ export class EventRouter {
   }
 
   #onClosed(reason: CloseReason): void {
-    // Events received before the end still reach their callbacks, then every registration goes
+    // Events received before a loss of the connection still reach their callbacks (the daemon's
+    // last words); after our own close() nothing more is delivered. Then every registration goes
     // (no RPCs: the socket is gone), then the close callback runs once.
     if (this.#immediate) clearImmediate(this.#immediate)
     this.#immediate = null
-    this.#flush()
+    if (reason === CloseReason.CLIENT) this.#queue.length = this.#pos
+    else this.#flush()
     for (const l of this.#locals.values()) l.active = false
     this.#locals.clear()
     this.#servers.clear()
