@@ -69,7 +69,8 @@ function zeroChunk(n: number): Buffer {
  *   or `{ hole: n }` on a sparse stream (also `sendHole(n)`). `end()` runs libvirt's finish
  *   handshake; `'finish'` means the daemon confirmed it. `destroy()` aborts the stream.
  * - Errors from the daemon arrive as `'error'` with a `LibvirtError`; losing the connection errors
- *   every open stream with the connection's close error.
+ *   every open stream with the connection's close error. Without an `'error'` listener the error
+ *   becomes a process warning instead of a crash.
  */
 export class Stream extends Duplex {
   readonly #rpc: RpcClient
@@ -162,6 +163,20 @@ export class Stream extends Duplex {
    */
   sendHole(length: bigint | number, cb?: (err?: Error | null) => void): boolean {
     return this.write({ hole: length }, cb)
+  }
+
+  /**
+   * An `'error'` nobody listens for does not crash the process (SPEC: never an 'error' event
+   * without a listener): it becomes a process warning (`LIBVIRT_ASYNC_UNHANDLED_STREAM_ERROR`);
+   * `stream.errored`, `finished()` and `pipeline()` still see it.
+   */
+  override emit(event: string | symbol, ...args: any[]): boolean {
+    if (event === 'error' && this.listenerCount('error') === 0) {
+      const e = args[0] instanceof Error ? args[0] : new Error(String(args[0]))
+      process.emitWarning(`libvirt-async: stream error with no 'error' listener: ${e.message}`, { code: 'LIBVIRT_ASYNC_UNHANDLED_STREAM_ERROR' })
+      return false
+    }
+    return super.emit(event, ...args)
   }
 
   /** @internal Called with the serial just before the opening CALL is written. */
