@@ -6,7 +6,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection } from '../../api/connection.js'
 import { CLOSE_REASON_NAMES } from '../../client/close-reason.js'
-import { REMOTE_PROCEDURES as P } from '../../generated/procedures.gen.js'
 import { parseCommand } from '../args.js'
 import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
 import { errorLine } from '../format.js'
@@ -44,59 +43,64 @@ async function act<T>(label: string, fn: () => Promise<T>): Promise<T> {
 /** Lets the events of the step just done arrive before the next header (cosmetic only). */
 const settle = (): Promise<void> => sleep(150).then(() => undefined)
 
-type Call = <A, R>(desc: { name: string } & object, args: A) => Promise<R>
-
 async function domainLife(conn: Connection, name: string, xml: string, snapshot: boolean): Promise<void> {
-  const call = conn.call.bind(conn) as unknown as Call
-  const { dom } = await act(`define ${name}`, () => call<unknown, { dom: unknown }>(P.DOMAIN_DEFINE_XML, { xml }))
-  await act('start', () => call(P.DOMAIN_CREATE, { dom }))
-  await act('suspend', () => call(P.DOMAIN_SUSPEND, { dom }))
-  await act('resume', () => call(P.DOMAIN_RESUME, { dom }))
+  const dom = await act(`conn.domainDefineXML(<${name}>)`, () => conn.domainDefineXML(xml))
+  await act('dom.create()', () => dom.create())
+  await act('dom.suspend()', () => dom.suspend())
+  await act('dom.resume()', () => dom.resume())
   if (snapshot) {
-    const { snap } = await act('take snapshot demo-snap', () => call<unknown, { snap: unknown }>(P.DOMAIN_SNAPSHOT_CREATE_XML, { dom, xml_desc: '<domainsnapshot><name>demo-snap</name></domainsnapshot>', flags: 0 }))
-    await act('delete the snapshot (snapshots have no events)', () => call(P.DOMAIN_SNAPSHOT_DELETE, { snap, flags: 0 }))
-    }
-  await act('destroy', () => call(P.DOMAIN_DESTROY, { dom }))
-  await act('undefine', () => call(P.DOMAIN_UNDEFINE, { dom }))
+    const snap = await act("dom.snapshotCreateXML(<demo-snap>)", () => dom.snapshotCreateXML('<domainsnapshot><name>demo-snap</name></domainsnapshot>'))
+    did(`snapshot ${snap.getName()} taken (snapshots have no events)`)
+    await act('snap.delete()', () => snap.delete())
+  }
+  await act('dom.destroy()', () => dom.destroy())
+  await act('dom.undefine()', () => dom.undefine())
 }
 
 async function networkLife(conn: Connection): Promise<void> {
-  const call = conn.call.bind(conn) as unknown as Call
-  const { net } = await act('define demo-net', () => call<unknown, { net: unknown }>(P.NETWORK_DEFINE_XML, { xml: "<network><name>demo-net</name><bridge name='demobr0'/></network>" }))
-  await act('start', () => call(P.NETWORK_CREATE, { net }))
-  await act('destroy', () => call(P.NETWORK_DESTROY, { net }))
-  await act('undefine', () => call(P.NETWORK_UNDEFINE, { net }))
+  const net = await act('conn.networkDefineXML(<demo-net>)', () => conn.networkDefineXML("<network><name>demo-net</name><bridge name='demobr0'/></network>"))
+  await act('net.create()', () => net.create())
+  await act('net.destroy()', () => net.destroy())
+  await act('net.undefine()', () => net.undefine())
 }
 
 async function poolLife(conn: Connection): Promise<void> {
-  const call = conn.call.bind(conn) as unknown as Call
   const xml = "<pool type='dir'><name>demo-pool</name><target><path>/demo-pool</path></target></pool>"
-  const { pool } = await act('define demo-pool', () => call<unknown, { pool: unknown }>(P.STORAGE_POOL_DEFINE_XML, { xml, flags: 0 }))
-  await act('build', () => call(P.STORAGE_POOL_BUILD, { pool, flags: 0 }))
-  await act('start', () => call(P.STORAGE_POOL_CREATE, { pool, flags: 0 }))
+  const pool = await act('conn.storagePoolDefineXML(<demo-pool>)', () => conn.storagePoolDefineXML(xml))
+  await act('pool.build()', () => pool.build())
+  await act('pool.create()', () => pool.create())
   const volXml = "<volume><name>demo-vol.img</name><capacity unit='MiB'>16</capacity></volume>"
-  const { vol } = await act('create volume demo-vol.img (volumes have no events)', () => call<unknown, { vol: unknown }>(P.STORAGE_VOL_CREATE_XML, { pool, xml: volXml, flags: 0 }))
-  await act('refresh', () => call(P.STORAGE_POOL_REFRESH, { pool, flags: 0 }))
-  await act('delete the volume', () => call(P.STORAGE_VOL_DELETE, { vol, flags: 0 }))
-  await act('destroy', () => call(P.STORAGE_POOL_DESTROY, { pool }))
-  await act('undefine', () => call(P.STORAGE_POOL_UNDEFINE, { pool }))
+  const vol = await act('pool.storageVolCreateXML(<demo-vol.img>) (volumes have no events)', () => pool.storageVolCreateXML(volXml))
+  did(`volume path ${await vol.getPath()}`)
+  await act('pool.refresh()', () => pool.refresh())
+  await act('vol.delete()', () => vol.delete())
+  await act('pool.destroy()', () => pool.destroy())
+  await act('pool.undefine()', () => pool.undefine())
 }
 
 async function nodeDeviceLife(conn: Connection): Promise<void> {
-  const call = conn.call.bind(conn) as unknown as Call
   const xml =
     "<device><parent>scsi_host1</parent><capability type='scsi_host'><capability type='fc_host'>" +
     '<wwnn>2001001b32a9da4e</wwnn><wwpn>2101001b32a9da4e</wwpn></capability></capability></device>'
-  const { dev } = await act('create a vHBA under scsi_host1', () => call<unknown, { dev: { name: string } }>(P.NODE_DEVICE_CREATE_XML, { xml_desc: xml, flags: 0 }))
-  await act(`destroy ${dev.name}`, () => call(P.NODE_DEVICE_DESTROY, { name: dev.name }))
+  const dev = await act('conn.nodeDeviceCreateXML(<vHBA under scsi_host1>)', () => conn.nodeDeviceCreateXML(xml))
+  await act(`dev.destroy() (${dev.getName()})`, () => dev.destroy())
 }
 
 async function secretLife(conn: Connection): Promise<void> {
-  const call = conn.call.bind(conn) as unknown as Call
   const xml = "<secret ephemeral='no' private='yes'><usage type='volume'><volume>/demo/secret.img</volume></usage></secret>"
-  const { secret } = await act('define a volume secret', () => call<unknown, { secret: unknown }>(P.SECRET_DEFINE_XML, { xml, flags: 0 }))
-  await act('set its value', () => call(P.SECRET_SET_VALUE, { secret, value: Buffer.from('s3cret'), flags: 0 }))
-  await act('undefine', () => call(P.SECRET_UNDEFINE, { secret }))
+  const secret = await act('conn.secretDefineXML(<volume secret>)', () => conn.secretDefineXML(xml))
+  await act('secret.setValue(…)', () => secret.setValue(Buffer.from('s3cret')))
+  await act('secret.undefine()', () => secret.undefine())
+}
+
+/** On a daemon that is not a test driver the demo changes nothing: it only looks around. */
+async function lookAround(conn: Connection): Promise<void> {
+  const [doms, nets, pools] = await Promise.all([conn.listAllDomains(0), conn.listAllNetworks(0), conn.listAllStoragePools(0)])
+  did(`domains: ${doms.map((d) => d.getName()).join(', ') || '(none)'}`)
+  did(`networks: ${nets.map((n) => n.getName()).join(', ') || '(none)'}`)
+  did(`storage pools: ${pools.map((p) => p.getName()).join(', ') || '(none)'}`)
+  did('watching events for 3 s (change something with virsh to see them)…')
+  await sleep(3000)
 }
 
 /** Runs an optional step; a failure is reported, not fatal. */
@@ -133,20 +137,25 @@ export async function demoCommand(argv: string[]): Promise<number> {
   try {
     const conn = target.conn
     if (target.daemon) did(`libvirtd pid ${target.daemon.pid}, URI ${target.uri}`)
-    const { lib_ver } = await conn.call(P.CONNECT_GET_LIB_VERSION, undefined)
-    did(`connected; libvirt ${fmtVersion(lib_ver)} on the daemon`)
+    const [libVer, type, host] = await Promise.all([conn.getLibVersion(), conn.getType(), conn.getHostname()])
+    did(`connected: driver ${type} on ${host}, libvirt ${fmtVersion(libVer)} on the daemon`)
 
     step('Subscribing to every event id of every family')
     const watcher = await subscribe(conn, '')
 
-    step('Domain demo-dom: define, start, suspend, resume, snapshot, destroy, undefine')
-    await domainLife(conn, 'demo-dom', "<domain type='test'><name>demo-dom</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>", true)
-    step('Network demo-net: define, start, destroy, undefine')
-    await networkLife(conn)
-    step('Storage pool demo-pool and volume demo-vol.img')
-    await poolLife(conn)
-    step('Node device: create and destroy a virtual HBA')
-    await optional('node device', () => nodeDeviceLife(conn))
+    if (type.toLowerCase() !== 'test') {
+      step(`Looking around ${args.uri} (read-only: the demo changes objects only on a test driver)`)
+      await lookAround(conn)
+    } else {
+      step('Domain demo-dom: define, start, suspend, resume, snapshot, destroy, undefine')
+      await domainLife(conn, 'demo-dom', "<domain type='test'><name>demo-dom</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>", true)
+      step('Network demo-net: define, start, destroy, undefine')
+      await networkLife(conn)
+      step('Storage pool demo-pool and volume demo-vol.img')
+      await poolLife(conn)
+      step('Node device: create and destroy a virtual HBA')
+      await optional('node device', () => nodeDeviceLife(conn))
+    }
 
     let qemuWatcher: Watcher | undefined
     let qemuConn: Connection | undefined
@@ -164,7 +173,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       await optional('real VM', () => domainLife(qemuConn!, 'demo-vm', vm, false))
       step('Secret: define, set value, undefine')
       await optional('secret', () => secretLife(qemuConn!))
-    } else {
+    } else if (type.toLowerCase() === 'test') {
       step('Secret')
       did('skipped: the test driver has no secrets (run `demo --qemu` as root for the real secret driver)')
     }
