@@ -150,11 +150,12 @@ function sparseRequested(desc: ProcedureDescriptor<any, any>, args: unknown): bo
 
 function unwrap<T>(x: unknown, keys: readonly string[], what: string): T {
   if (x && typeof x === 'object') {
-    if (keys.every((k) => k in x)) return x as T
+    // An API object (Domain, StorageVol) carries its wire handle in `.wire`.
     const w = (x as { wire?: unknown }).wire
     if (w && typeof w === 'object' && keys.every((k) => k in w)) return w as T
     const f = (x as { toWire?: unknown }).toWire
     if (typeof f === 'function') return unwrap<T>(f.call(x), keys, what)
+    if (keys.every((k) => k in x)) return x as T
   }
   throw new TypeError(`expected ${what} ({ ${keys.join(', ')} } or an API object carrying one)`)
 }

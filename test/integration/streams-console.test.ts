@@ -7,9 +7,10 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
 import { connect, LibvirtError, type Connection } from '../../src/index.js'
-import { domainScreenshot, openDomainChannel, openDomainConsole, storageVolDownload, type Stream } from '../../src/streams/index.js'
+import { CONSOLE_ESCAPE, domainScreenshot, openDomainChannel, openDomainConsole, runConsoleTty, storageVolDownload, type Stream } from '../../src/streams/index.js'
+import { PassThrough } from 'node:stream'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
-import { HAS_QEMU, destroyVm, startVm } from './streams-fixtures.js'
+import { HAS_QEMU, destroyVm, startVm, vmXml } from './streams-fixtures.js'
 import { REMOTE_PROCEDURES } from '../../src/index.js'
 
 /** Reads from `stream` until the text seen so far matches `re`; returns that text (stream left paused, open). */
@@ -97,6 +98,25 @@ describe('streams on QEMU guests', { skip: !HAS_QEMU && 'needs root and qemu-sys
       assert.ok(height >= 200 && height <= 4096, `height ${height}`)
     } finally {
       await destroyVm(conn, dom)
+    }
+  })
+
+  it('the typed API delegates here: dom.openConsole(), dom.screenshot(), runConsoleTty', async () => {
+    const dom = await conn.domainCreateXML(vmXml('st-typed', { graphics: true }), 1 /* START_PAUSED */)
+    try {
+      const console = await dom.openConsole(null, 0)
+      const input = new PassThrough()
+      const output = new PassThrough()
+      const tty = runConsoleTty(console, { input, output })
+      await dom.resume()
+      await readUntil(output as unknown as Stream, /SeaBIOS|bootable/)
+      input.write(Buffer.from([0x0d, CONSOLE_ESCAPE]))
+      assert.equal(await tty, 'escape')
+      await once(console, 'finish')
+      const { stream } = await dom.screenshot()
+      assert.ok((await stream.toArray()).length > 0)
+    } finally {
+      await dom.destroy().catch(() => {})
     }
   })
 
