@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect } from '../../src/index.js'
 import { startTestDaemon, testDomainXml, type TestDaemon } from '../../src/testing/index.js'
+import { readFileSync } from 'node:fs'
 import { start } from './cli-run.js'
 
 let daemon: TestDaemon
@@ -34,6 +35,29 @@ test('watch --json: a define appears as a JSON line; a killed daemon → close r
     const last = w.stdout().trim().split('\n').at(-1)!
     assert.deepEqual({ ...JSON.parse(last), time: undefined }, { time: undefined, closed: 'EOF', reason: 1 })
     assert.match(w.stderr(), /connection closed: EOF \(1\)/)
+  } finally {
+    w.child.kill('SIGKILL')
+  }
+})
+
+function alive(pid: number): boolean {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return !/^State:\s+[ZX]/m.test(status)
+  } catch {
+    return false
+  }
+}
+
+test('watch with no URI: embedded daemon; Ctrl-C → exit 130 and the daemon is gone', async () => {
+  const w = start(['watch'])
+  try {
+    const [, pid] = await w.waitFor('stderr', /private libvirtd \(pid (\d+)\)/)
+    await w.waitFor('stderr', /watching test\+unix:/)
+    assert.ok(alive(Number(pid)))
+    w.child.kill('SIGINT')
+    assert.equal(await w.exit, 130, w.stderr())
+    assert.equal(alive(Number(pid)), false, `libvirtd ${pid} still running after Ctrl-C`)
   } finally {
     w.child.kill('SIGKILL')
   }
