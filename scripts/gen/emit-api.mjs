@@ -53,6 +53,16 @@ export const HAND_WRITTEN = new Set([
   'REMOTE_PROC_DOMAIN_GET_VCPUS', // info + CPU maps split per vCPU
 ])
 
+/**
+ * Getters to which libvirt's public API adds VIR_TYPED_PARAM_STRING_OKAY (4) whenever the driver
+ * supports string parameters (every daemon this client can talk to), as src/libvirt-domain.c and
+ * src/libvirt-host.c do; without it the daemon leaves string parameters out.
+ */
+const STRING_OKAY = new Set([
+  'virDomainGetMemoryParameters', 'virDomainGetNumaParameters', 'virDomainGetBlkioParameters', 'virDomainGetSchedulerParametersFlags',
+  'virDomainBlockStatsFlags', 'virDomainGetInterfaceParameters', 'virDomainGetBlockIoTune', 'virNodeGetMemoryParameters', 'virNodeGetSEVInfo',
+])
+
 /** XDR `char` arrays (parsed as int arrays): users see strings. Checked against the model. */
 const CHAR_ARRAYS = new Set([
   'remote_node_get_info_ret.model',
@@ -134,6 +144,7 @@ export function emitApi(model) {
     const [st, fl] = cf.split('.')
     if (!structFields(model, st).some((f) => /** @type {any} */ (f).name === fl)) throw new Error(`CHAR_ARRAYS: ${cf} not in the protocol`)
   }
+  for (const f of STRING_OKAY) if (!plan.some((p) => p.proc.cFunction?.name === f)) throw new Error(`STRING_OKAY: ${f} is not a procedure`)
   for (const h of HAND_WRITTEN) if (!plan.some((p) => p.proc.name === h && p.method)) throw new Error(`HAND_WRITTEN: ${h} is not an exposed procedure`)
   const files = []
   for (const cls of API_CLASSES) {
@@ -268,9 +279,9 @@ function emitClass(model, cls, entries) {
         return
       }
       if (i === 0 && !isConn) throw new Error(`${proc.name}: first argument ${fd.name} is not the ${cls.cls} handle`)
-      if (fd.name === 'need_results') {
+      if (fd.name.startsWith('need_')) { // need_map / need_online: C passes a pointer to fill; we always want it
         sets.push(`${fd.name}: 1`)
-        dropRet.add('ret')
+        if (fd.name === 'need_results') dropRet.add('ret')
         return
       }
       if (MAX_COUNT_ARGS.has(fd.name)) {
@@ -313,10 +324,13 @@ function emitClass(model, cls, entries) {
         ts = `${argsType}['${fd.name}']`
         conv = `A.defined(${local}, '${fd.name}')`
       }
+      if (isFlags && STRING_OKAY.has(fn.name)) conv = `(${conv} | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */`
       params.push(isFlags ? `${local}: number = 0` : `${local}: ${ts}`)
       sets.push(`${fd.name}: ${conv}`)
     })
     // ---- result ----
+    // A `ret` count beside a list is the list's length: the list says it.
+    if (retFields.some((f) => /** @type {any} */ (f).shape === 'var' && /** @type {any} */ (f).type.name !== 'opaque') && retNames.has('ret')) dropRet.add('ret')
     const outs = retFields.filter((f) => !dropRet.has(/** @type {any} */ (f).name))
     /** @param {any} f @param {string} v */
     const retConv = (f, v) => {

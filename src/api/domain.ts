@@ -73,7 +73,8 @@ export class Domain extends GeneratedDomain {
   async getCPUStats(startCpu: number, ncpus: number, flags: number = 0): Promise<TypedParams[]> {
     A.argc(arguments.length, 2, 3, 'virDomainGetCPUStats')
     const a: RemoteDomainGetCpuStatsArgs = {
-      dom: this.wire, nparams: 0, start_cpu: A.int(startCpu, 'startCpu'), ncpus: A.uint(ncpus, 'ncpus'), flags: A.uint(flags, 'flags'),
+      dom: this.wire, nparams: 0, start_cpu: A.int(startCpu, 'startCpu'), ncpus: A.uint(ncpus, 'ncpus'),
+      flags: (A.uint(flags, 'flags') | 4) >>> 0, // VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds
     }
     a.nparams = (await this.connection.call(P.DOMAIN_GET_CPU_STATS, a)).nparams
     if (a.nparams === 0) return []

@@ -718,9 +718,9 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeGetCPUMap | virNodeGetCPUMap} (`REMOTE_PROC_NODE_GET_CPU_MAP`, ACL connect:read). */
-  async nodeGetCPUMap(need_map: number, need_online: number, flags: number = 0): Promise<{ cpumap: Buffer; online: number; ret: number }> {
-    A.argc(arguments.length, 2, 3, 'virNodeGetCPUMap')
-    const a: RemoteNodeGetCpuMapArgs = { need_map: A.int(need_map, 'need_map'), need_online: A.int(need_online, 'need_online'), flags: A.uint(flags, 'flags') }
+  async nodeGetCPUMap(flags: number = 0): Promise<{ cpumap: Buffer; online: number; ret: number }> {
+    A.argc(arguments.length, 0, 1, 'virNodeGetCPUMap')
+    const a: RemoteNodeGetCpuMapArgs = { need_map: 1, need_online: 1, flags: A.uint(flags, 'flags') }
     const r = await this.call(REMOTE_PROCEDURES.NODE_GET_CPU_MAP, a)
     return { cpumap: r.cpumap, online: r.online, ret: r.ret }
   }
@@ -767,7 +767,7 @@ export class GeneratedConnection extends EventConnection {
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeGetMemoryParameters | virNodeGetMemoryParameters} (`REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS`, ACL connect:read). */
   async nodeGetMemoryParameters(flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 0, 1, 'virNodeGetMemoryParameters')
-    const a: RemoteNodeGetMemoryParametersArgs = { nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteNodeGetMemoryParametersArgs = { nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.call(REMOTE_PROCEDURES.NODE_GET_MEMORY_PARAMETERS, a)).nparams
     const r = await this.call(REMOTE_PROCEDURES.NODE_GET_MEMORY_PARAMETERS, a)
     return fromTypedParams(r.params)
@@ -785,7 +785,7 @@ export class GeneratedConnection extends EventConnection {
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeGetSEVInfo | virNodeGetSEVInfo} (`REMOTE_PROC_NODE_GET_SEV_INFO`, ACL connect:read). */
   async nodeGetSEVInfo(flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 0, 1, 'virNodeGetSEVInfo')
-    const a: RemoteNodeGetSevInfoArgs = { nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteNodeGetSevInfoArgs = { nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.call(REMOTE_PROCEDURES.NODE_GET_SEV_INFO, a)).nparams
     const r = await this.call(REMOTE_PROCEDURES.NODE_GET_SEV_INFO, a)
     return fromTypedParams(r.params)

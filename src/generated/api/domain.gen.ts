@@ -392,7 +392,7 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainBlockStatsFlags | virDomainBlockStatsFlags} (`REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS`, ACL domain:read). */
   async blockStatsFlags(path: string, flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 1, 2, 'virDomainBlockStatsFlags')
-    const a: RemoteDomainBlockStatsFlagsArgs = { dom: this.wire, path: A.str(path, 'path'), nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainBlockStatsFlagsArgs = { dom: this.wire, path: A.str(path, 'path'), nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.connection.call(REMOTE_PROCEDURES.DOMAIN_BLOCK_STATS_FLAGS, a)).nparams
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_BLOCK_STATS_FLAGS, a)
     return fromTypedParams(r.params)
@@ -534,7 +534,7 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetBlkioParameters | virDomainGetBlkioParameters} (`REMOTE_PROC_DOMAIN_GET_BLKIO_PARAMETERS`, ACL domain:read). */
   async getBlkioParameters(flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 0, 1, 'virDomainGetBlkioParameters')
-    const a: RemoteDomainGetBlkioParametersArgs = { dom: this.wire, nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainGetBlkioParametersArgs = { dom: this.wire, nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_BLKIO_PARAMETERS, a)).nparams
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_BLKIO_PARAMETERS, a)
     return fromTypedParams(r.params)
@@ -551,7 +551,7 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetBlockIoTune | virDomainGetBlockIoTune} (`REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE`, ACL domain:read). */
   async getBlockIoTune(disk: string | null, flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 1, 2, 'virDomainGetBlockIoTune')
-    const a: RemoteDomainGetBlockIoTuneArgs = { dom: this.wire, disk: A.optStr(disk, 'disk'), nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainGetBlockIoTuneArgs = { dom: this.wire, disk: A.optStr(disk, 'disk'), nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_BLOCK_IO_TUNE, a)).nparams
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_BLOCK_IO_TUNE, a)
     return fromTypedParams(r.params)
@@ -590,11 +590,11 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetFSInfo | virDomainGetFSInfo} (`REMOTE_PROC_DOMAIN_GET_FSINFO`, ACL domain:fs_freeze). */
-  async getFSInfo(flags: number = 0): Promise<{ info: RemoteDomainGetFsinfoRet['info']; ret: number }> {
+  async getFSInfo(flags: number = 0): Promise<RemoteDomainGetFsinfoRet['info']> {
     A.argc(arguments.length, 0, 1, 'virDomainGetFSInfo')
     const a: RemoteDomainGetFsinfoArgs = { dom: this.wire, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_FSINFO, a)
-    return { info: r.info, ret: r.ret }
+    return r.info
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetGuestInfo | virDomainGetGuestInfo} (`REMOTE_PROC_DOMAIN_GET_GUEST_INFO`, ACL domain:write). */
@@ -622,11 +622,11 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetIOThreadInfo | virDomainGetIOThreadInfo} (`REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO`, ACL domain:read). */
-  async getIOThreadInfo(flags: number = 0): Promise<{ info: RemoteDomainGetIothreadInfoRet['info']; ret: number }> {
+  async getIOThreadInfo(flags: number = 0): Promise<RemoteDomainGetIothreadInfoRet['info']> {
     A.argc(arguments.length, 0, 1, 'virDomainGetIOThreadInfo')
     const a: RemoteDomainGetIothreadInfoArgs = { dom: this.wire, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_IOTHREAD_INFO, a)
-    return { info: r.info, ret: r.ret }
+    return r.info
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetInfo | virDomainGetInfo} (`REMOTE_PROC_DOMAIN_GET_INFO`, ACL domain:read). */
@@ -640,7 +640,7 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetInterfaceParameters | virDomainGetInterfaceParameters} (`REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS`, ACL domain:read). */
   async getInterfaceParameters(device: string, flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 1, 2, 'virDomainGetInterfaceParameters')
-    const a: RemoteDomainGetInterfaceParametersArgs = { dom: this.wire, device: A.str(device, 'device'), nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainGetInterfaceParametersArgs = { dom: this.wire, device: A.str(device, 'device'), nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_INTERFACE_PARAMETERS, a)).nparams
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_INTERFACE_PARAMETERS, a)
     return fromTypedParams(r.params)
@@ -689,7 +689,7 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetMemoryParameters | virDomainGetMemoryParameters} (`REMOTE_PROC_DOMAIN_GET_MEMORY_PARAMETERS`, ACL domain:read). */
   async getMemoryParameters(flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 0, 1, 'virDomainGetMemoryParameters')
-    const a: RemoteDomainGetMemoryParametersArgs = { dom: this.wire, nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainGetMemoryParametersArgs = { dom: this.wire, nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_MEMORY_PARAMETERS, a)).nparams
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_MEMORY_PARAMETERS, a)
     return fromTypedParams(r.params)
@@ -714,7 +714,7 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetNumaParameters | virDomainGetNumaParameters} (`REMOTE_PROC_DOMAIN_GET_NUMA_PARAMETERS`, ACL domain:read). */
   async getNumaParameters(flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 0, 1, 'virDomainGetNumaParameters')
-    const a: RemoteDomainGetNumaParametersArgs = { dom: this.wire, nparams: 0, flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainGetNumaParametersArgs = { dom: this.wire, nparams: 0, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     a.nparams = (await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_NUMA_PARAMETERS, a)).nparams
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_NUMA_PARAMETERS, a)
     return fromTypedParams(r.params)
@@ -747,7 +747,7 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetSchedulerParametersFlags | virDomainGetSchedulerParametersFlags} (`REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS`, ACL domain:read). */
   async getSchedulerParametersFlags(flags: number = 0): Promise<TypedParams> {
     A.argc(arguments.length, 0, 1, 'virDomainGetSchedulerParametersFlags')
-    const a: RemoteDomainGetSchedulerParametersFlagsArgs = { dom: this.wire, nparams: 16, flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainGetSchedulerParametersFlagsArgs = { dom: this.wire, nparams: 16, flags: (A.uint(flags, 'flags') | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */ }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, a)
     return fromTypedParams(r.params)
   }
