@@ -28,8 +28,10 @@ export async function startEmbedded(qemu: boolean): Promise<TestDaemon> {
     return await startTestDaemon({ qemu })
   } catch (err) {
     if (err instanceof TestHarnessError) {
-      const what = err.code === 'NOT_ROOT' ? 'the QEMU driver needs root; run as root, or drop --qemu' : SETUP_HINT
-      throw new CliError(EXIT.NO_DAEMON, `cannot start the embedded libvirtd (${err.code}): ${errorLine(err)}; ${what}`)
+      if (err.code === 'NOT_ROOT') {
+        throw new CliError(EXIT.NO_DAEMON, 'cannot start the embedded libvirtd with the QEMU driver: it needs root; run as root, or drop --qemu (the test driver runs unprivileged)')
+      }
+      throw new CliError(EXIT.NO_DAEMON, `cannot start the embedded libvirtd (${err.code}): ${errorLine(err)}; ${SETUP_HINT}`)
     }
     throw new CliError(EXIT.NO_DAEMON, `cannot start the embedded libvirtd: ${errorLine(err)}; ${SETUP_HINT}`)
   }

@@ -4,7 +4,9 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect } from '../../src/index.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
-import { isOneLine, run } from './cli-run.js'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { CLI, isOneLine, run } from './cli-run.js'
 
 let daemon: TestDaemon
 before(async () => {
@@ -71,3 +73,21 @@ test('unreachable URI → exit 1 with a one-line message, no stack trace', async
   assert.match(r.stderr, /cannot connect to/)
   assert.ok(isOneLine(r.stderr), r.stderr)
 })
+
+test('--qemu without root → exit 4 saying why and what to do', async (t) => {
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv')) return t.skip('needs root (to drop to nobody) and setpriv')
+  const r = await runAs(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'call', '--qemu', 'getLibVersion'])
+  if (/Cannot find module|EACCES|permission denied/i.test(r.stderr)) return t.skip(`checkout not readable by nobody: ${r.stderr.split('\n')[0]}`)
+  assert.equal(r.code, 4, r.stderr)
+  assert.match(r.stderr, /needs root; run as root, or drop --qemu/)
+  assert.ok(isOneLine(r.stderr), r.stderr)
+})
+
+function runAs(argv: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('close', (code) => res({ code: code ?? -1, stderr }))
+  })
+}
