@@ -12,6 +12,8 @@ export interface CommonArgs {
   help: boolean
   json: boolean
   positionals: string[]
+  /** Every option's value, the command's own extras included. */
+  values: Readonly<Record<string, string | boolean | undefined>>
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -45,5 +47,5 @@ export function parseCommand(argv: string[], extra: Options = {}): CommonArgs {
     uri = first
   }
   if (uri !== undefined && v.qemu === true) throw usage('--qemu starts an embedded daemon; it cannot be combined with a URI')
-  return { uri, qemu: v.qemu === true, help: v.help === true, json: v.json === true, positionals }
+  return { uri, qemu: v.qemu === true, help: v.help === true, json: v.json === true, positionals, values: v }
 }

@@ -12,6 +12,7 @@ type Command = (argv: string[]) => Promise<number>
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   demo: { summary: 'the whole system in under a minute (private daemon, events, close)', load: async () => (await import('./commands/demo.js')).demoCommand },
   watch: { summary: 'print every event of every family as it arrives', load: async () => (await import('./commands/watch.js')).watchCommand },
+  console: { summary: "a domain's serial console on this terminal (Ctrl+] leaves)", load: async () => (await import('./commands/console.js')).consoleCommand },
   call: { summary: 'call any API method; JSON arguments, JSON result', load: async () => (await import('./commands/call.js')).callCommand },
 }
 

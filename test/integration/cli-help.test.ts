@@ -10,7 +10,7 @@ test('--help lists the commands and exit codes', async () => {
   for (const w of ['demo', 'watch', 'call', 'Exit codes', '130']) assert.ok(r.stdout.includes(w), w)
 })
 
-for (const cmd of ['demo', 'watch', 'call']) {
+for (const cmd of ['demo', 'watch', 'call', 'console']) {
   test(`${cmd} --help`, async () => {
     const r = await run([cmd, '--help'])
     assert.equal(r.code, 0, r.stderr)

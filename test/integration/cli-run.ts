@@ -18,8 +18,8 @@ export interface Run {
   waitFor(stream: 'stdout' | 'stderr', re: RegExp): Promise<RegExpMatchArray>
 }
 
-export function start(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LIBVIRT_ASYNC_DEBUG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function start(args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Run {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LIBVIRT_ASYNC_DEBUG: '', ...env }, stdio: [stdin, 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   const waiters: (() => void)[] = []

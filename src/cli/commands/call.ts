@@ -59,7 +59,7 @@ export async function callCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${CALL_HELP}\n`)
     return EXIT.OK
   }
-  if (argv.includes('--list')) {
+  if (args.values.list === true) {
     process.stdout.write(`${METHOD_NAMES.join('\n')}\n`)
     return EXIT.OK
   }

@@ -1,0 +1,63 @@
+// CLI `console [URI] <domain>`: the domain's serial console on this terminal (raw mode), Ctrl+]
+// to leave, as with virsh. Without a URI it starts the embedded daemon with the QEMU driver (root)
+// and boots a tiny diskless VM whose SeaBIOS talks on the serial console.
+
+import type { Domain } from '../../api/domain.js'
+import { DomainConsoleFlags } from '../../generated/constants.gen.js'
+import { runConsoleTty } from '../../streams/console-tty.js'
+import { parseCommand } from '../args.js'
+import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
+import { LOOKUPS } from '../methods.js'
+import { onInterrupt, openTarget } from '../target.js'
+
+export const CONSOLE_HELP = `Usage: libvirt-async console [URI] <domain> [--devname NAME] [--force]
+       libvirt-async console            (embedded daemon with a tiny real VM; root)
+
+Connects this terminal to a running domain's console (raw mode; Ctrl+] leaves). The domain is
+named by name, UUID or id. Without a URI a private libvirtd with the QEMU driver is started (root
+only) with a 64 MiB diskless VM "console-vm" whose BIOS prints to the serial console; both are
+gone on exit.
+
+Options:
+  -c, --connect URI   the daemon (or give the URI as the first argument)
+      --devname NAME  a console or serial device alias other than the first console
+      --force         take the console over from another client
+  -h, --help          this help
+
+${EXIT_CODES_HELP}`
+
+const VM_XML =
+  "<domain type='qemu'><name>console-vm</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>" +
+  "<os><type arch='x86_64' machine='pc'>hvm</type><bios useserial='yes'/></os>" +
+  "<devices><serial type='pty'/><console type='pty'/><memballoon model='none'/></devices></domain>"
+
+export async function consoleCommand(argv: string[]): Promise<number> {
+  const args = parseCommand(argv, { devname: { type: 'string' }, force: { type: 'boolean' } })
+  if (args.help) {
+    process.stdout.write(`${CONSOLE_HELP}\n`)
+    return EXIT.OK
+  }
+  if (args.positionals.length > 1) throw usage(`console takes one domain: ${args.positionals.join(' ')}`)
+  let name = args.positionals[0]
+  if (args.uri !== undefined && name === undefined) throw usage('console needs a domain name (see --help)')
+  const target = await openTarget(args.uri, { qemu: args.uri === undefined })
+  const uninstall = onInterrupt(() => target.dispose())
+  try {
+    if (target.daemon) {
+      await target.conn.domainCreateXML(VM_XML, 0)
+      name ??= 'console-vm'
+      process.stderr.write(`libvirt-async: booted ${name} (QEMU, 64 MiB, no disk) on the private daemon\n`)
+    }
+    const dom = (await LOOKUPS.Domain!(target.conn, name!)) as Domain
+    const flags = args.values.force === true ? DomainConsoleFlags.FORCE : 0
+    const devname = typeof args.values.devname === 'string' ? args.values.devname : null
+    const stream = await dom.openConsole(devname, flags)
+    process.stderr.write(`Connected to domain ${name}\r\nEscape character is ^] (Ctrl+])\r\n`)
+    const why = await runConsoleTty(stream)
+    process.stderr.write(`\r\nlibvirt-async: console ${why === 'eof' ? 'ended' : 'left'}\n`)
+    return EXIT.OK
+  } finally {
+    await target.dispose()
+    uninstall()
+  }
+}
