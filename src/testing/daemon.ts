@@ -10,7 +10,7 @@ import { registerCleanup } from './cleanup.js'
 import { type ConfValue, daemonConfDefaults, qemuConfDefaults, renderConf } from './conf.js'
 import { TestHarnessError } from './errors.js'
 import { planLaunch } from './launch.js'
-import { isAlive, mountNamespaceOf, pidsInMountNamespace, procName, signalQuietly, waitGone } from './proc.js'
+import { MountNamespaceHandle, isAlive, mountNamespaceOf, pidsInMountNamespace, procName, signalQuietly, waitGone } from './proc.js'
 import { waitReady } from './readiness.js'
 import { checkRequirements, type DaemonPrograms } from './requirements.js'
 import { socketUri } from './uri.js'
@@ -118,7 +118,7 @@ export class TestDaemon {
   #child: ChildProcess | undefined
   #childExit: string | undefined
   #pid = 0
-  #mountNs: string | undefined
+  #mountNs: MountNamespaceHandle | undefined
   #unregister: (() => void) | undefined
   #stopping: Promise<void> | undefined
   #nodeCount = 0
@@ -241,6 +241,7 @@ export class TestDaemon {
     this.#child = child
     this.#childExit = undefined
     this.#pid = 0
+    this.#mountNs?.close()
     this.#mountNs = undefined
     child.once('error', (err) => {
       this.#childExit ??= `could not run ${plan.command}: ${err.message}`
@@ -276,7 +277,7 @@ export class TestDaemon {
       })
     }
     this.#pid = this.#readPid() ?? child.pid ?? 0
-    if (this.namespaced) this.#mountNs = mountNamespaceOf(this.#pid)
+    if (this.namespaced) this.#mountNs = MountNamespaceHandle.open(this.#pid)
   }
 
   #readPid(): number | undefined {
@@ -291,8 +292,8 @@ export class TestDaemon {
   /** Everything this daemon started that still runs: libvirtd, the reaper, QEMU. */
   #members(): number[] {
     const pids = new Set<number>()
-    const ns = this.#mountNs ?? (this.namespaced ? mountNamespaceOf(this.#pid || this.#readPid() || 0) : undefined)
-    // never sweep our own namespace: that is the host's
+    // Only a namespace we hold open is surely ours (see MountNamespaceHandle); never the host's.
+    const ns = this.#mountNs?.id
     if (ns && ns !== mountNamespaceOf(process.pid)) for (const p of pidsInMountNamespace(ns)) pids.add(p)
     for (const p of [this.#pid, this.#readPid() ?? 0, this.#child?.pid ?? 0]) if (p > 0 && isAlive(p)) pids.add(p)
     return [...pids]
@@ -317,6 +318,8 @@ export class TestDaemon {
       for (const p of rest) signalQuietly(p, 'SIGKILL')
       await waitGone(rest, 5000)
     }
+    this.#mountNs?.close()
+    this.#mountNs = undefined
     this.#unregister?.()
     this.#unregister = undefined
   }

@@ -2,7 +2,7 @@
 // count — this machine's PID 1 reaps late, so `kill -0` lies), which processes share a mount
 // namespace, and waiting for a process to be gone. Linux only, synchronous, never throws.
 
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
+import { readFileSync, readdirSync, readlinkSync, openSync, fstatSync, closeSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /** 'gone' covers both a reaped PID and a zombie (it has exited; only its entry is left). */
@@ -43,6 +43,40 @@ export function mountNamespaceOf(pid: number): string | undefined {
     return readlinkSync(`/proc/${pid}/ns/mnt`)
   } catch {
     return undefined
+  }
+}
+
+/**
+ * Keeps `pid`'s mount namespace alive by holding its nsfs file open, and names it by inode. A
+ * namespace's inode number is recycled once its last process and last open handle are gone: a
+ * sweep by a bare `mnt:[N]` taken after the daemon died could hit another test's new daemon.
+ */
+export class MountNamespaceHandle {
+  readonly id: string
+  #fd: number | undefined
+
+  private constructor(fd: number, id: string) {
+    this.#fd = fd
+    this.id = id
+  }
+
+  static open(pid: number): MountNamespaceHandle | undefined {
+    try {
+      const fd = openSync(`/proc/${pid}/ns/mnt`, 'r')
+      return new MountNamespaceHandle(fd, `mnt:[${fstatSync(fd).ino}]`)
+    } catch {
+      return undefined
+    }
+  }
+
+  close(): void {
+    if (this.#fd === undefined) return
+    try {
+      closeSync(this.#fd)
+    } catch {
+      // already closed
+    }
+    this.#fd = undefined
   }
 }
 
