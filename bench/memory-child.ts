@@ -1,5 +1,6 @@
 // Benchmark child process (run with --expose-gc): RSS and heap before and after `cycles`
-// connect / register every event family / close cycles, gc() before each measurement.
+// connect / register every event family / close cycles (and after the first tenth of them, to
+// tell a leak from the heap V8 keeps reserved), gc() before each measurement.
 // Usage: node --expose-gc dist/bench/memory-child.js '<json {uri, cycles}>'
 
 import { connect } from '../src/connect.js'
@@ -25,6 +26,13 @@ async function settle(): Promise<NodeJS.MemoryUsage> {
 for (let i = 0; i < 20; i++) await cycle()
 const before = await settle()
 let families = 0
-for (let i = 0; i < cycles; i++) families = await cycle()
+let mid = before
+const warm = Math.floor(cycles / 10)
+for (let i = 0; i < cycles; i++) {
+  if (i === warm) mid = await settle()
+  families = await cycle()
+}
 const after = await settle()
-process.stdout.write(`${JSON.stringify({ rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heapUsed, heapAfter: after.heapUsed, families })}\n`)
+const { rss: rssBefore, heapUsed: heapBefore, external: externalBefore } = before
+const { rss: rssAfter, heapUsed: heapAfter, external: externalAfter } = after
+process.stdout.write(`${JSON.stringify({ rssBefore, rssMid: mid.rss, rssAfter, heapMid: mid.heapUsed, heapBefore, heapAfter, externalBefore, externalAfter, heapTotalBefore: before.heapTotal, heapTotalAfter: after.heapTotal, families })}\n`)

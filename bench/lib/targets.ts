@@ -40,9 +40,13 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
       rs.every((r) => r.ours.median < 10),
       rs.map((r) => `${r.daemon} ${f(r.ours.median, 2)} ms`).join('; '),
     ]),
-    check(rows, 'memory growth < 10 MB over the cycles', ['memory.rss'], ([r]) => [
+    check(rows, 'memory growth < 10 MB over the cycles (RSS, start → end)', ['memory.rss', 'memory.rss-late', 'memory.heap'], ([r, late, heap]) => [
       r!.ours.median < 10,
-      `RSS ${f(r!.ours.median, 2)} MB (C ${f(r!.c!.median, 2)} MB)`,
+      `RSS ${f(r!.ours.median, 2)} MB (C ${f(r!.c!.median, 2)} MB); last 90 %: ${f(late!.ours.median, 2)} MB; JS heap used ${f(heap!.ours.median, 2)} MB`,
+    ]),
+    check(rows, 'no leak: RSS growth over the last 90 % of the cycles < 10 MB, JS heap used < 10 MB', ['memory.rss-late', 'memory.heap'], ([late, heap]) => [
+      late!.ours.median < 10 && heap!.ours.median < 10,
+      `RSS ${f(late!.ours.median, 2)} MB, heap ${f(heap!.ours.median, 2)} MB`,
     ]),
   ]
 }
