@@ -7,8 +7,32 @@ import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { RemoteNonnullDomain } from '../generated/remote-types.gen.js'
 import { A } from './args.js'
 import type { Domain } from './domain.js'
+import type { Network } from './network.js'
+import type { NodeDevice } from './node-device.js'
+import type { Secret } from './secret.js'
+import type { StoragePool } from './storage-pool.js'
 import { type TypedParams, fromTypedParams } from './typed-params.js'
+import type { EventObjectKind } from '../events/objects.js'
 import './objects.js'
+
+// Event callbacks receive (and filters accept) the API classes, not raw wire structs.
+declare module '../events/objects.js' {
+  interface EventObjectTypeMap {
+    domain: Domain
+    network: Network
+    storagePool: StoragePool
+    nodeDevice: NodeDevice
+    secret: Secret
+  }
+}
+
+const EVENT_OBJECT_CLASS: Readonly<Record<EventObjectKind, string>> = {
+  domain: 'Domain',
+  network: 'Network',
+  storagePool: 'StoragePool',
+  nodeDevice: 'NodeDevice',
+  secret: 'Secret',
+}
 
 /** One record of {@link Connection.getAllDomainStats}: the domain and its statistics by name. */
 export interface DomainStatsRecord {
@@ -26,6 +50,11 @@ export class Connection extends GeneratedConnection {
    * like libvirt's client, the URI this connection was opened with (after alias resolution);
    * asks the daemon only when none was given.
    */
+  /** @internal Event objects become instances bound to this connection. */
+  override wrapEventObject(kind: EventObjectKind, raw: unknown): unknown {
+    return A.make(EVENT_OBJECT_CLASS[kind], this, raw as never)
+  }
+
   override async getURI(): Promise<string> {
     A.argc(arguments.length, 0, 0, 'virConnectGetURI')
     if (this.parsedUri) return this.parsedUri.input

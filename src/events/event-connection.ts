@@ -4,7 +4,7 @@
 
 import { ConnectionBase, type ConnectionCore } from '../client/connection-base.js'
 import { EVENT_ID_NAMES, REGISTER_FUNCTION, type EventFamily } from './families.js'
-import { wireIdentity, type EventObject, type EventObjectKind } from './objects.js'
+import { wireIdentity, type EventFilter, type EventObjectKind } from './objects.js'
 import type {
   CloseCallback,
   DomainEventCallback,
@@ -84,7 +84,7 @@ export class EventConnection extends ConnectionBase {
    * (null: every domain). Resolves with the callback id for {@link domainEventDeregisterAny}.
    * @see https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectDomainEventRegisterAny
    */
-  domainEventRegisterAny<K extends DomainEventId>(dom: EventObject<'domain'> | null, eventId: K, callback: DomainEventCallback<K, this>): Promise<number> {
+  domainEventRegisterAny<K extends DomainEventId>(dom: EventFilter<'domain'> | null, eventId: K, callback: DomainEventCallback<K, this>): Promise<number> {
     return this.#register('domain', dom, eventId, callback)
   }
 
@@ -94,7 +94,7 @@ export class EventConnection extends ConnectionBase {
   }
 
   /** virConnectNetworkEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-network.html#virConnectNetworkEventRegisterAny */
-  networkEventRegisterAny<K extends NetworkEventId>(net: EventObject<'network'> | null, eventId: K, callback: NetworkEventCallback<K, this>): Promise<number> {
+  networkEventRegisterAny<K extends NetworkEventId>(net: EventFilter<'network'> | null, eventId: K, callback: NetworkEventCallback<K, this>): Promise<number> {
     return this.#register('network', net, eventId, callback)
   }
 
@@ -104,7 +104,7 @@ export class EventConnection extends ConnectionBase {
   }
 
   /** virConnectStoragePoolEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-storage.html#virConnectStoragePoolEventRegisterAny */
-  storagePoolEventRegisterAny<K extends StoragePoolEventId>(pool: EventObject<'storagePool'> | null, eventId: K, callback: StoragePoolEventCallback<K, this>): Promise<number> {
+  storagePoolEventRegisterAny<K extends StoragePoolEventId>(pool: EventFilter<'storagePool'> | null, eventId: K, callback: StoragePoolEventCallback<K, this>): Promise<number> {
     return this.#register('storagePool', pool, eventId, callback)
   }
 
@@ -114,7 +114,7 @@ export class EventConnection extends ConnectionBase {
   }
 
   /** virConnectNodeDeviceEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-nodedev.html#virConnectNodeDeviceEventRegisterAny */
-  nodeDeviceEventRegisterAny<K extends NodeDeviceEventId>(dev: EventObject<'nodeDevice'> | null, eventId: K, callback: NodeDeviceEventCallback<K, this>): Promise<number> {
+  nodeDeviceEventRegisterAny<K extends NodeDeviceEventId>(dev: EventFilter<'nodeDevice'> | null, eventId: K, callback: NodeDeviceEventCallback<K, this>): Promise<number> {
     return this.#register('nodeDevice', dev, eventId, callback)
   }
 
@@ -124,7 +124,7 @@ export class EventConnection extends ConnectionBase {
   }
 
   /** virConnectSecretEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-secret.html#virConnectSecretEventRegisterAny */
-  secretEventRegisterAny<K extends SecretEventId>(secret: EventObject<'secret'> | null, eventId: K, callback: SecretEventCallback<K, this>): Promise<number> {
+  secretEventRegisterAny<K extends SecretEventId>(secret: EventFilter<'secret'> | null, eventId: K, callback: SecretEventCallback<K, this>): Promise<number> {
     return this.#register('secret', secret, eventId, callback)
   }
 
@@ -155,7 +155,7 @@ export class EventConnection extends ConnectionBase {
    * `(conn, dom, event, seconds, micros, details)`.
    * @see https://libvirt.org/html/libvirt-libvirt-qemu.html#virConnectDomainQemuMonitorEventRegister
    */
-  qemuMonitorEventRegister(dom: EventObject<'domain'> | null, event: string | null, callback: QemuMonitorEventCallback<this>, flags = 0): Promise<number> {
+  qemuMonitorEventRegister(dom: EventFilter<'domain'> | null, event: string | null, callback: QemuMonitorEventCallback<this>, flags = 0): Promise<number> {
     if (event !== null && event !== undefined && typeof event !== 'string') return Promise.reject(new TypeError('virConnectDomainQemuMonitorEventRegister: event must be a string or null'))
     if (!Number.isInteger(flags) || flags < 0) return Promise.reject(new RangeError('virConnectDomainQemuMonitorEventRegister: flags must be a non-negative integer'))
     return this.#register('qemuMonitor', dom, -1, callback, { event: event ?? null, flags })

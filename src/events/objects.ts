@@ -34,13 +34,18 @@ export interface EventObjectTypeMap {}
 /** The type user callbacks receive (and filters accept) for `K`. */
 export type EventObject<K extends EventObjectKind> = K extends keyof EventObjectTypeMap ? EventObjectTypeMap[K] : RawEventObjects[K]
 
+/** What a registration filter accepts for `K`: the API object, or its raw wire struct. */
+export type EventFilter<K extends EventObjectKind> = EventObject<K> | RawEventObjects[K]
+
 /**
  * The wire identity of a filter object: an API object may carry it as `raw`, or as its own
  * `name`/`uuid`/`id` (…) properties; a raw wire object works as is.
  * @throws TypeError when `obj` does not identify an object of `kind`.
  */
 export function wireIdentity<K extends EventObjectKind>(kind: K, obj: unknown, where: string): RawEventObjects[K] {
-  const src = (obj !== null && typeof obj === 'object' && 'raw' in obj && typeof obj.raw === 'object' && obj.raw !== null ? obj.raw : obj) as Record<string, unknown>
+  // API objects carry their wire handle as `wire` (src/api/object-base.ts); `raw` is accepted too.
+  const inner = obj !== null && typeof obj === 'object' ? ((obj as { wire?: unknown }).wire ?? (obj as { raw?: unknown }).raw) : undefined
+  const src = (inner !== null && typeof inner === 'object' ? inner : obj) as Record<string, unknown>
   const bad = (what: string): never => {
     throw new TypeError(`${where}: the ${kind} filter must be null or a ${kind} object (${what})`)
   }

@@ -13,8 +13,9 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** `name` of a raw or wrapped event object. */
 export function nameOf(o: unknown): string {
-  const x = o as { name?: unknown; raw?: { name?: unknown } }
+  const x = o as { name?: unknown; raw?: { name?: unknown }; wire?: { name?: unknown } }
   if (typeof x.name === 'string') return x.name
+  if (x.wire && typeof x.wire.name === 'string') return x.wire.name
   if (x.raw && typeof x.raw.name === 'string') return x.raw.name
   const f = (o as { name?: () => string }).name
   return typeof f === 'function' ? f.call(o) : String(o)
