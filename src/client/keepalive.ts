@@ -26,6 +26,7 @@ export class KeepAliveTimer {
   #timer: NodeJS.Timeout | null = null
   #lastSeen = Date.now()
   #unanswered = 0
+  #suspended = false
   readonly #ping: () => void
   readonly #dead: () => void
 
@@ -40,7 +41,7 @@ export class KeepAliveTimer {
     this.#unanswered = 0
     const ms = s.interval * 1000
     this.#timer = setInterval(() => {
-      if (Date.now() - this.#lastSeen < ms - 5) return
+      if (this.#suspended || Date.now() - this.#lastSeen < ms - 5) return
       if (this.#unanswered >= s.count) {
         this.stop()
         this.#dead()
@@ -50,6 +51,15 @@ export class KeepAliveTimer {
       this.#ping()
     }, ms)
     this.#timer.unref()
+  }
+
+  /**
+   * While we ourselves stop reading the socket (a slow stream consumer), silence proves nothing:
+   * the daemon's PONGs wait unread. Suspend the verdict until reading resumes.
+   */
+  suspend(on: boolean): void {
+    this.#suspended = on
+    if (!on) this.seen()
   }
 
   /** Any byte from the daemon proves it alive. */

@@ -142,11 +142,17 @@ export class RpcClient {
 
   /** Stop reading the socket (stream back-pressure); counted, so nested pauses are safe. */
   pauseReading(): void {
-    if (this.#readPaused++ === 0) this.transport.stream.pause()
+    if (this.#readPaused++ === 0) {
+      this.transport.stream.pause()
+      this.#keepAlive.suspend(true)
+    }
   }
 
   resumeReading(): void {
-    if (this.#readPaused > 0 && --this.#readPaused === 0 && this.isOpen) this.transport.stream.resume()
+    if (this.#readPaused > 0 && --this.#readPaused === 0 && this.isOpen) {
+      this.#keepAlive.suspend(false)
+      this.transport.stream.resume()
+    }
   }
 
   /**

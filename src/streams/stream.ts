@@ -63,8 +63,9 @@ function zeroChunk(n: number): Buffer {
  * - Reading: data arrives as `Buffer`s. libvirt streams have no per-stream flow control, so when
  *   more than `highWaterMark` bytes wait for the consumer the stream stops reading the **whole
  *   connection** until the consumer catches up: replies, events and keepalive answers on that
- *   connection wait too (and a consumer stalled longer than the keepalive timeout loses the
- *   connection). Use a separate connection for bulk transfers.
+ *   connection wait too (keepalive is suspended meanwhile, so a stalled consumer does not cost the
+ *   connection — but a dead daemon is noticed only when reading resumes). Use a separate
+ *   connection for bulk transfers.
  * - Writing: `Buffer`, `Uint8Array` or string chunks (split into frames of at most 256 KiB),
  *   or `{ hole: n }` on a sparse stream (also `sendHole(n)`). `end()` runs libvirt's finish
  *   handshake; `'finish'` means the daemon confirmed it. `destroy()` aborts the stream.
