@@ -3,7 +3,6 @@
 // then prints {"pairs": n}. Usage: node dist/bench/event-producer.js '<json {uri, seconds, chains}>'
 
 import { connect } from '../src/connect.js'
-import { REMOTE_PROCEDURES as P } from '../src/generated/remote-procedures.gen.js'
 import { testDomainXml } from '../src/testing/node-xml.js'
 
 const { uri, seconds, chains } = JSON.parse(process.argv[2]!) as { uri: string; seconds: number; chains: number }
@@ -13,8 +12,8 @@ let pairs = 0
 await Promise.all(
   Array.from({ length: chains }, async (_, c) => {
     for (let n = 0; performance.now() < end; n++) {
-      const { dom } = await conn.call(P.DOMAIN_DEFINE_XML, { xml: testDomainXml(`bench-ev-${process.pid}-${c}-${n}`) })
-      await conn.call(P.DOMAIN_UNDEFINE, { dom })
+      const dom = await conn.domainDefineXML(testDomainXml(`bench-ev-${process.pid}-${c}-${n}`))
+      await dom.undefine()
       pairs++
     }
   }),

@@ -90,11 +90,9 @@ async function main(): Promise<void> {
 
 async function daemonVersion(uri: string): Promise<string> {
   const { connect } = await import('../src/connect.js')
-  const { REMOTE_PROCEDURES } = await import('../src/generated/remote-procedures.gen.js')
   const conn = await connect(uri)
-  const { lib_ver } = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+  const v = Number(await conn.getLibVersion())
   await conn.close()
-  const v = Number(lib_ver)
   return `${Math.floor(v / 1e6)}.${Math.floor(v / 1e3) % 1000}.${v % 1000}`
 }
 
