@@ -1,7 +1,7 @@
-// Layer 4 (client). libvirt's keepalive on Node's loop: every `interval` seconds without a byte
-// from the daemon we send a PING; after `count` unanswered PINGs the next tick declares it dead,
-// so a frozen daemon is detected after interval × (count + 1) (as virKeepAlive does). The timer
-// is always unref'd: keepalive alone never keeps a process alive.
+// Layer 4 (client). libvirt's keepalive on Node's loop: after `interval` seconds without a byte
+// from the daemon we send a PING, then one every `interval`; after `count` unanswered PINGs the
+// next tick declares it dead, so a frozen daemon is detected interval × (count + 1) after its last
+// byte (as virKeepAlive does). The timer is always unref'd: keepalive never keeps a process alive.
 
 export interface KeepAliveSettings {
   /** Seconds between checks (> 0). */
@@ -24,6 +24,7 @@ export function validateKeepAlive(k: unknown, where: string): KeepAliveSettings 
 
 export class KeepAliveTimer {
   #timer: NodeJS.Timeout | null = null
+  #settings: KeepAliveSettings | null = null
   #lastSeen = Date.now()
   #unanswered = 0
   #suspended = false
@@ -37,20 +38,34 @@ export class KeepAliveTimer {
 
   start(s: KeepAliveSettings): void {
     this.stop()
+    this.#settings = s
     this.#lastSeen = Date.now()
     this.#unanswered = 0
-    const ms = s.interval * 1000
-    this.#timer = setInterval(() => {
-      if (this.#suspended || Date.now() - this.#lastSeen < ms - 5) return
-      if (this.#unanswered >= s.count) {
-        this.stop()
-        this.#dead()
-        return
-      }
-      this.#unanswered++
-      this.#ping()
-    }, ms)
+    this.#schedule(s.interval * 1000)
+  }
+
+  // One timer, re-armed relative to the last byte received (as virKeepAlive does), so the verdict
+  // falls exactly interval × (count + 1) after the daemon went silent, not on a fixed phase.
+  #schedule(ms: number): void {
+    this.#timer = setTimeout(this.#tick, Math.max(1, ms))
     this.#timer.unref()
+  }
+
+  readonly #tick = (): void => {
+    const s = this.#settings
+    if (!s) return
+    const interval = s.interval * 1000
+    const silent = Date.now() - this.#lastSeen
+    if (this.#suspended) return this.#schedule(interval)
+    if (this.#unanswered === 0 && silent < interval) return this.#schedule(interval - silent)
+    if (this.#unanswered >= s.count) {
+      this.stop()
+      this.#dead()
+      return
+    }
+    this.#unanswered++
+    this.#ping()
+    this.#schedule(interval)
   }
 
   /**
@@ -69,8 +84,9 @@ export class KeepAliveTimer {
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer)
+    if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
+    this.#settings = null
   }
 
   get running(): boolean {

@@ -55,10 +55,17 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       await authenticate(client, parsed, options.auth)
-      client.features.keepalive = await supports(client, DrvFeature.PROGRAM_KEEPALIVE)
-      await client.call(REMOTE_PROCEDURES.CONNECT_OPEN, { name: parsed?.openName ?? '', flags: options.readOnly ? VIR_CONNECT_RO : 0 })
-      client.features.eventCallback = await supports(client, DrvFeature.REMOTE_EVENT_CALLBACK)
-      client.features.closeCallback = await supports(client, DrvFeature.REMOTE_CLOSE_CALLBACK)
+      // Pipelined in libvirt's order: the keepalive probe goes out before CONNECT_OPEN (the daemon
+      // answers it without an open connection); the two probes that need one follow the open.
+      const [keepalive] = await Promise.all([
+        supports(client, DrvFeature.PROGRAM_KEEPALIVE),
+        client.call(REMOTE_PROCEDURES.CONNECT_OPEN, { name: parsed?.openName ?? '', flags: options.readOnly ? VIR_CONNECT_RO : 0 }),
+      ])
+      const [eventCallback, closeCallback] = await Promise.all([
+        supports(client, DrvFeature.REMOTE_EVENT_CALLBACK),
+        supports(client, DrvFeature.REMOTE_CLOSE_CALLBACK),
+      ])
+      Object.assign(client.features, { keepalive, eventCallback, closeCallback })
     } finally {
       signal.removeEventListener('abort', onAbort)
     }
