@@ -44,6 +44,10 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
       r!.ours.median < 10,
       `RSS ${f(r!.ours.median, 2)} MB (C ${f(r!.c!.median, 2)} MB); last 90 %: ${f(late!.ours.median, 2)} MB; JS heap used ${f(heap!.ours.median, 2)} MB`,
     ]),
+    check(rows, 'memory growth < 10 MB with V8\'s young generation capped (RSS, start → end, --max-semi-space-size=1)', ['memory.rss-capped'], ([r]) => [
+      r!.ours.median < 10,
+      `RSS ${f(r!.ours.median, 2)} MB`,
+    ]),
     check(rows, 'no leak: RSS growth over the last 90 % of the cycles < 10 MB, JS heap used < 10 MB', ['memory.rss-late', 'memory.heap'], ([late, heap]) => [
       late!.ours.median < 10 && heap!.ours.median < 10,
       `RSS ${f(late!.ours.median, 2)} MB, heap ${f(heap!.ours.median, 2)} MB`,
