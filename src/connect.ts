@@ -1,5 +1,7 @@
 // Public entry point: `connect(uri, options)` → a Connection on Node's own event loop.
 
+// SASL registers itself with the client (it is a plug-in of layer 4, not a transport)
+import './auth/sasl/index.js'
 import { Connection } from './api/connection.js'
 import type { ConnectOptions } from './client/connect-options.js'
 import { openRpcClient } from './client/open.js'

@@ -17,7 +17,7 @@ export function emitProcedures(model) {
     '// Layer 1 (generated protocol). Every program of the protocol: its number, version and procedure',
     '// table, and PROCEDURES_BY_NUMBER to find a descriptor from the numbers in a message header.',
     '',
-    "import type { ProcedureDescriptor } from '../core/procedure.js'",
+    "import type { ProcedureDescriptor } from './procedure.js'",
   ]
   for (const p of model.programs) {
     const f = `./${p.module}-procedures.gen.js`
@@ -65,7 +65,7 @@ export function emitProcedures(model) {
  */
 function emitProgramTable(model, prog, byModule) {
   const imp = new Imports()
-  imp.add('../core/procedure.js', 'ProcedureDescriptor', true)
+  imp.add('./procedure.js', 'ProcedureDescriptor', true)
   const here = /** @type {{ types: string }} */ (byModule.get(prog.module)).types.replace(/\.ts$/, '.js')
   imp.add(`./${here}`, `${prog.prefix}_PROGRAM`, false)
   imp.add(`./${here}`, `${prog.prefix}_PROTOCOL_VERSION`, false)

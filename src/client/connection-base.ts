@@ -4,7 +4,7 @@
 // GeneratedConnection (generated API) → Connection (hand-written API) → ManagedConnection.
 
 import { LibvirtError } from '../errors.js'
-import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { ProcedureDescriptor } from '../generated/procedure.js'
 import type { CallOptions } from '../core/session.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { LibvirtUri } from '../transport/libvirt-uri.js'

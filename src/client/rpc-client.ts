@@ -6,7 +6,7 @@
 import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../errors.js'
 import type { MessageHeader } from '../core/header.js'
 import { KeepaliveProc } from '../core/limits.js'
-import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { ProcedureDescriptor } from '../generated/procedure.js'
 import { type CallOptions, ProtocolSession } from '../core/session.js'
 import type { Transport } from '../transport/transport.js'
 import { CloseReason } from './close-reason.js'

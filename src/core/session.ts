@@ -12,7 +12,7 @@ import type { Encoder } from '../xdr/codec.js'
 import { FrameDecoder } from './frame-decoder.js'
 import { type MessageHeader, readHeader, writeHeader } from './header.js'
 import { HEADER_SIZE, KEEPALIVE_PROGRAM, KEEPALIVE_VERSION, KeepaliveProc, LEN_SIZE, MESSAGE_MAX, MessageStatus, MessageType } from './limits.js'
-import type { ProcedureDescriptor } from './procedure.js'
+import type { ProcedureDescriptor } from '../generated/procedure.js'
 
 export interface SessionHooks {
   /** Send one complete frame. */

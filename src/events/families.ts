@@ -2,7 +2,7 @@
 // about, its event ids and their names, and the wire procedures that register and deregister a
 // server-side callback (the *_CALLBACK_REGISTER_ANY style: server-side filtering by object).
 
-import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { ProcedureDescriptor } from '../generated/procedure.js'
 import { DomainEventID, NetworkEventID, NodeDeviceEventID, SecretEventID, StoragePoolEventID } from '../generated/constants.gen.js'
 import { QEMU_PROCEDURES, REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { EventObjectKind, RawEventObjects } from './objects.js'

@@ -3,7 +3,7 @@
 // libvirt's order. One table entry per modern (callback-id carrying) event procedure.
 
 import type { MessageHeader } from '../core/header.js'
-import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { ProcedureDescriptor } from '../generated/procedure.js'
 import { QEMU_PROCEDURES, QEMU_PROGRAM, REMOTE_PROCEDURES, REMOTE_PROGRAM } from '../generated/procedures.gen.js'
 import { XdrReader } from '../xdr/xdr-reader.js'
 import type { EventFamily } from './families.js'

@@ -2,8 +2,8 @@
 // Layer 1 (generated protocol). Procedure table of the keepalive program (0x6b656570, version 1):
 // numbers, codecs of the argument and return structs, stream direction, priority and ACLs.
 
-import type { ProcedureDescriptor } from '../core/procedure.js'
 import { KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION } from './keepalive.gen.js'
+import type { ProcedureDescriptor } from './procedure.js'
 
 /** `KEEPALIVE_PROC_PING` (KEEPALIVE_PROGRAM procedure 1). */
 const PING: ProcedureDescriptor<void, void> = {

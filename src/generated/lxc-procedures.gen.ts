@@ -2,7 +2,6 @@
 // Layer 1 (generated protocol). Procedure table of the lxc program (0x00068000, version 1):
 // numbers, codecs of the argument and return structs, stream direction, priority and ACLs.
 
-import type { ProcedureDescriptor } from '../core/procedure.js'
 import {
   LXC_PROGRAM,
   LXC_PROTOCOL_VERSION,
@@ -10,6 +9,7 @@ import {
   decodeLxcDomainOpenNamespaceArgs,
   encodeLxcDomainOpenNamespaceArgs,
 } from './lxc.gen.js'
+import type { ProcedureDescriptor } from './procedure.js'
 
 /** `LXC_PROC_DOMAIN_OPEN_NAMESPACE` (LXC_PROGRAM procedure 1). C API: [virDomainLxcOpenNamespace](https://libvirt.org/html/libvirt-libvirt-lxc.html#virDomainLxcOpenNamespace). */
 const DOMAIN_OPEN_NAMESPACE: ProcedureDescriptor<LxcDomainOpenNamespaceArgs, void> = {

@@ -1,6 +1,6 @@
-// Layer 2 (protocol core). What the generated procedure tables describe: one remote procedure
-// of one program, with the codecs of its argument and return structs. Hand-written so the
-// generated tables and the engine share one definition.
+// Layer 1 (generated protocol) support, hand-written: what the generated procedure tables
+// describe, one remote procedure of one program with the codecs of its argument and return
+// structs. It lives here, not in core, so the tables never import upwards; core shares it.
 
 import type { Decoder, Encoder } from '../xdr/codec.js'
 

@@ -2,7 +2,7 @@
 // Layer 1 (generated protocol). Every program of the protocol: its number, version and procedure
 // table, and PROCEDURES_BY_NUMBER to find a descriptor from the numbers in a message header.
 
-import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { ProcedureDescriptor } from './procedure.js'
 import { KEEPALIVE_PROCEDURES } from './keepalive-procedures.gen.js'
 import { REMOTE_PROCEDURES } from './remote-procedures.gen.js'
 import { QEMU_PROCEDURES } from './qemu-procedures.gen.js'

@@ -2,7 +2,7 @@
 // Layer 1 (generated protocol). Procedure table of the remote program (0x20008086, version 1):
 // numbers, codecs of the argument and return structs, stream direction, priority and ACLs.
 
-import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { ProcedureDescriptor } from './procedure.js'
 import {
   decodeRemoteAuthListRet,
   decodeRemoteAuthPolkitRet,

@@ -3,7 +3,7 @@
 // the CALL is written. `openStreamCall` does this for any stream procedure; the named helpers
 // below validate their arguments and fill in the procedure's struct.
 
-import type { ProcedureDescriptor } from '../core/procedure.js'
+import type { ProcedureDescriptor } from '../generated/procedure.js'
 import type { RpcClient } from '../client/rpc-client.js'
 import * as constants from '../generated/constants.gen.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
