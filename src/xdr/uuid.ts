@@ -16,12 +16,38 @@ export function uuidToString(b: Uint8Array): string {
   return s
 }
 
-/** Accepts libvirt's forms: 32 hex digits, optionally with dashes anywhere between byte pairs. */
+// Whitespace as libvirt's parser (GLib's g_ascii_isspace) knows it: space, \t, \n, \f, \r (not \v).
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d
+const hexValue = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1)
+
+/**
+ * Parses a UUID string exactly as libvirt's client does (virUUIDParse): 32 hex digits in either
+ * case, with `-` or space allowed anywhere between byte pairs (not inside one), and whitespace
+ * before and after. Anything else is a TypeError.
+ */
 export function uuidToBytes(s: string): Buffer {
   if (typeof s !== 'string') throw new TypeError(`expected a UUID string, got ${s === null ? 'null' : typeof s}`)
-  const hex = s.trim().replace(/-/g, '')
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new TypeError(`not a valid UUID: ${JSON.stringify(s)}`)
-  return Buffer.from(hex, 'hex')
+  const out = Buffer.alloc(16)
+  let p = 0
+  const bad = (): never => {
+    throw new TypeError(`not a valid UUID: ${JSON.stringify(s)}`)
+  }
+  while (p < s.length && isSpace(s.charCodeAt(p))) p++
+  for (let i = 0; i < 16; ) {
+    if (p >= s.length) bad()
+    const c = s.charCodeAt(p)
+    if (c === 0x2d || c === 0x20) {
+      p++
+      continue
+    }
+    const hi = hexValue(c)
+    const lo = p + 1 < s.length ? hexValue(s.charCodeAt(p + 1)) : -1
+    if (hi < 0 || lo < 0) bad()
+    out[i++] = (hi << 4) | lo
+    p += 2
+  }
+  for (; p < s.length; p++) if (!isSpace(s.charCodeAt(p))) bad()
+  return out
 }
 
 // readUuid builds the canonical string in one scratch buffer: no Buffer view and no string
