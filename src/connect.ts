@@ -1,4 +1,5 @@
-// Public entry point: `connect(uri, options)` → a Connection on Node's own event loop.
+// Layer 5 (API). The public entry point: `connect(uri, options)` opens an RPC client (layer 4,
+// with SASL installed) and wraps it in a Connection on Node's own event loop.
 
 // SASL registers itself with the client (it is a plug-in of layer 4, not a transport)
 import './auth/sasl/index.js'

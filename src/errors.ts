@@ -4,7 +4,7 @@
 
 import { VIR_ERROR_DOMAIN_NAMES, VIR_ERROR_LEVEL_NAMES, VIR_ERROR_NUMBER_NAMES } from './generated/constants.gen.js'
 
-/** The virErrorNumber / virErrorDomain values this library raises on the client side. */
+/** The virErrorNumber (VIR_ERR_*) values this library raises on the client side. */
 export const ErrorCode = {
   INTERNAL_ERROR: 1,
   NO_SUPPORT: 3,
@@ -22,6 +22,7 @@ export const ErrorCode = {
   AUTH_UNAVAILABLE: 94,
 } as const
 
+/** The virErrorDomain (VIR_FROM_*) values this library raises on the client side. */
 export const ErrorDomain = {
   NONE: 0,
   RPC: 7,
@@ -62,13 +63,21 @@ export interface LibvirtErrorFields {
  */
 export class LibvirtError extends Error {
   override name = 'LibvirtError'
+  /** virErrorNumber, e.g. 42 (`VIR_ERR_NO_DOMAIN`); see {@link LibvirtError.codeName}. */
   readonly code: number
+  /** virErrorDomain, the part of libvirt that raised it, e.g. 10 (`VIR_FROM_QEMU`). */
   readonly domain: number
+  /** virErrorLevel: 1 warning, 2 error. */
   readonly level: number
+  /** Extra information libvirt attached (meaning depends on `code`), or null. */
   readonly str1: string | null
+  /** Extra information libvirt attached (meaning depends on `code`), or null. */
   readonly str2: string | null
+  /** Extra information libvirt attached (meaning depends on `code`), or null. */
   readonly str3: string | null
+  /** Extra number libvirt attached (meaning depends on `code`), or -1. */
   readonly int1: number
+  /** Extra number libvirt attached (meaning depends on `code`), or -1. */
   readonly int2: number
   /** Domain (VM) name the daemon attached to the error, if any. */
   readonly vmName: string | null

@@ -1,4 +1,5 @@
-// libvirt-async: the public surface.
+// libvirt-async: the public surface (the package root). Registers every transport once, then
+// re-exports what users may rely on; anything not exported here is internal and may change.
 import './transport/all.js'
 export { connect } from './connect.js'
 export { Connection } from './api/connection.js'

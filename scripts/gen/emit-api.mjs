@@ -426,6 +426,7 @@ function emitTable(model, plan) {
     '  readonly reason: string | null',
     '}',
     '',
+    '/** Every call procedure of the remote, qemu and lxc programs, and the typed method exposing it (or why none does). */',
     'export const API_TABLE: readonly ApiEntry[] = [',
   ]
   for (const p of plan) {

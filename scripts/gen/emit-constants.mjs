@@ -20,14 +20,14 @@ export function emitConstants(model) {
     for (const m of e.members) {
       if (seen.has(m.name)) continue
       seen.add(m.name)
-      lines.push(`export const ${m.name} = ${m.value}`)
+      lines.push(`/** ${e.name} member. */ export const ${m.name} = ${m.value}`)
     }
   }
   lines.push('', '// Integer and string #defines')
   for (const d of defines) {
     if (seen.has(d.name)) continue
     seen.add(d.name)
-    lines.push(`export const ${d.name} = ${typeof d.value === 'number' ? d.value : JSON.stringify(d.value)}`)
+    lines.push(`/** #define of ${d.header}. */ export const ${d.name} = ${typeof d.value === 'number' ? d.value : JSON.stringify(d.value)}`)
   }
 
   lines.push('', '// One object per C enum type: members without the common prefix, sentinels (`_LAST`) dropped.')

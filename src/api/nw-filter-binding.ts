@@ -9,11 +9,12 @@ import { A } from './args.js'
  * create and list methods; bound to that connection.
  */
 export class NWFilterBinding extends GeneratedNWFilterBinding {
-  /** virNWFilterBindingGetPortDev / GetFilterName: from the handle, without a call. */
+  /** virNWFilterBindingGetPortDev: from the handle, without a call. */
   getPortDev(): string {
     return this.wire.portdev
   }
 
+  /** virNWFilterBindingGetFilterName: the filter it applies; from the handle, without a call. */
   getFilterName(): string {
     return this.wire.filtername
   }

@@ -4,6 +4,10 @@
 
 import type { Connection } from './connection.js'
 
+/**
+ * Base class of every libvirt object the API returns (`Domain`, `Network`, …): a wire handle
+ * bound to the connection it came from. The objects hold no state of their own.
+ */
 export class LibvirtObject<W> {
   /** The connection this object was obtained from; every method calls through it. */
   readonly connection: Connection

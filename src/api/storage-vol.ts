@@ -11,11 +11,12 @@ import { A } from './args.js'
  * create and list methods; bound to that connection.
  */
 export class StorageVol extends GeneratedStorageVol {
-  /** virStorageVolGetName / GetKey: from the handle, without a call. */
+  /** virStorageVolGetName: from the handle, without a call. */
   getName(): string {
     return this.wire.name
   }
 
+  /** virStorageVolGetKey: the key, unique on the host; from the handle, without a call. */
   getKey(): string {
     return this.wire.key
   }

@@ -10,7 +10,9 @@ export type TypedParamTypeNumber = (typeof TypedParamType)[keyof typeof TypedPar
 
 /** A value with its wire type forced; made by the {@link typedParam} helpers. */
 export class TypedParamValue {
+  /** The wire type (a `TypedParamType` value). */
   readonly type: TypedParamTypeNumber
+  /** The value, sent with that type. */
   readonly value: number | bigint | boolean | string
   constructor(type: TypedParamTypeNumber, value: number | bigint | boolean | string) {
     this.type = type
@@ -35,6 +37,7 @@ export const typedParam = {
   string: (v: string) => new TypedParamValue(TypedParamType.STRING, v),
 }
 
+/** One typed-parameter value as given: its wire type is inferred, or forced with {@link typedParam}. */
 export type TypedParamInputValue = number | bigint | boolean | string | TypedParamValue
 /**
  * Typed parameters as given to the API. An array value sends the field once per element (libvirt

@@ -1,4 +1,5 @@
-// Layer 4 (client). Why a connection ended — libvirt's virConnectCloseReason values.
+// Layer 4 (client). Why a connection ended: libvirt's virConnectCloseReason values (ERROR 0,
+// EOF 1, KEEPALIVE 2, CLIENT 3) and their names. Constants only; `conn.closed` settles with one.
 
 /** virConnectCloseReason: why the connection to libvirt ended. */
 export const CloseReason = {
@@ -14,4 +15,5 @@ export const CloseReason = {
 
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason]
 
+/** The name of each close reason (`CLOSE_REASON_NAMES[CloseReason.EOF]` → `'EOF'`), for logs. */
 export const CLOSE_REASON_NAMES: Readonly<Record<CloseReason, string>> = { 0: 'ERROR', 1: 'EOF', 2: 'KEEPALIVE', 3: 'CLIENT' }

@@ -12,13 +12,20 @@ export interface AuthCredential {
   defresult?: string
 }
 
+/** Credentials for `connect()`: answers to what SASL (or an ssh password prompt) asks for. */
 export interface AuthOptions {
+  /** The user name (VIR_CRED_AUTHNAME); default: the URI's user, if any. */
   username?: string
+  /** The password (VIR_CRED_PASSPHRASE). */
   password?: string
   /** Asked for credentials the options do not hold; return one answer per credential, in order. */
   callback?: (credentials: AuthCredential[]) => Promise<Array<string | null>> | Array<string | null>
 }
 
+/**
+ * The one options object `connect()` takes, the same for every transport. Wrong values are a
+ * TypeError or RangeError before anything is sent.
+ */
 export interface ConnectOptions {
   /** Open read-only (VIR_CONNECT_RO; uses the daemon's read-only socket locally). */
   readOnly?: boolean

@@ -18,6 +18,11 @@ export interface ConnectionCore {
   readonly uri: LibvirtUri | null
 }
 
+/**
+ * The root of the Connection class chain (see docs/architecture.md): raw calls, close, the
+ * `closed` promise, keepalive and event-loop reference. Users get a `Connection` from
+ * `connect()`; this class is exported for `instanceof` checks and raw-call helpers.
+ */
 export class ConnectionBase implements AsyncDisposable {
   /** @internal The RPC client (shared with wrappers of this connection). */
   readonly rpc: RpcClient

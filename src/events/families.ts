@@ -7,6 +7,7 @@ import { DomainEventID, NetworkEventID, NodeDeviceEventID, SecretEventID, Storag
 import { QEMU_PROCEDURES, REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { EventObjectKind, RawEventObjects } from './objects.js'
 
+/** The event families: the five of the register-any API, and QEMU monitor events. */
 export type EventFamily = 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret' | 'qemuMonitor'
 
 /** Event id → name, per family (from libvirt's enums; QEMU monitor events have no ids). */
@@ -34,6 +35,7 @@ export interface FamilyWire {
   registerArgs(eventId: number, obj: RawEventObjects[EventObjectKind] | null, extra?: { event: string | null; flags: number }): unknown
 }
 
+/** How each family registers and deregisters on the wire (internal to the events layer). */
 export const FAMILY_WIRE: Readonly<Record<EventFamily, FamilyWire>> = {
   domain: {
     kind: 'domain',

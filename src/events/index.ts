@@ -1,8 +1,8 @@
 // Layer 6 (events). Public surface of the events layer: the connection mixin, typed payloads and
-// callbacks per event id, the family/id tables, and the object hooks the API layer fills in.
+// callbacks per event id, the event id names, and the object hooks the API layer fills in.
 
 export { EventConnection } from './event-connection.js'
-export { EVENT_ID_NAMES, FAMILY_WIRE, type EventFamily } from './families.js'
+export { EVENT_ID_NAMES, type EventFamily } from './families.js'
 export { ROUTED_REMOTE_PROCEDURES } from './messages.js'
 export type { EventObject, EventFilter, EventObjectKind, EventObjectTypeMap, RawEventObjects } from './objects.js'
 export type { TypedParams } from './typed-params.js'

@@ -112,18 +112,28 @@ export type QemuMonitorEventArgs = [event: string, seconds: bigint, micros: numb
  */
 type CallbackResult = void | Promise<unknown>
 
+/** A virDomainEventID value (`DomainEventID.*`) as a type: the key of the payload table. */
 export type DomainEventId = keyof DomainEventArgs
+/** A virNetworkEventID value (`NetworkEventID.*`) as a type: the key of the payload table. */
 export type NetworkEventId = keyof NetworkEventArgs
+/** A virStoragePoolEventID value (`StoragePoolEventID.*`) as a type: the key of the payload table. */
 export type StoragePoolEventId = keyof StoragePoolEventArgs
+/** A virNodeDeviceEventID value (`NodeDeviceEventID.*`) as a type: the key of the payload table. */
 export type NodeDeviceEventId = keyof NodeDeviceEventArgs
+/** A virSecretEventID value (`SecretEventID.*`) as a type: the key of the payload table. */
 export type SecretEventId = keyof SecretEventArgs
 
 /** Callback for domain event `K`: `(conn, dom, ...args)`. */
 export type DomainEventCallback<K extends DomainEventId, C = unknown> = (conn: C, dom: EventObject<'domain'>, ...args: DomainEventArgs[K]) => CallbackResult
+/** Callback for network event `K`: `(conn, net, ...args)`. */
 export type NetworkEventCallback<K extends NetworkEventId, C = unknown> = (conn: C, net: EventObject<'network'>, ...args: NetworkEventArgs[K]) => CallbackResult
+/** Callback for storagePool event `K`: `(conn, pool, ...args)`. */
 export type StoragePoolEventCallback<K extends StoragePoolEventId, C = unknown> = (conn: C, pool: EventObject<'storagePool'>, ...args: StoragePoolEventArgs[K]) => CallbackResult
+/** Callback for nodeDevice event `K`: `(conn, dev, ...args)`. */
 export type NodeDeviceEventCallback<K extends NodeDeviceEventId, C = unknown> = (conn: C, dev: EventObject<'nodeDevice'>, ...args: NodeDeviceEventArgs[K]) => CallbackResult
+/** Callback for secret event `K`: `(conn, secret, ...args)`. */
 export type SecretEventCallback<K extends SecretEventId, C = unknown> = (conn: C, secret: EventObject<'secret'>, ...args: SecretEventArgs[K]) => CallbackResult
+/** Callback for QEMU monitor events: `(conn, dom, event, seconds, micros, details)`. */
 export type QemuMonitorEventCallback<C = unknown> = (conn: C, dom: EventObject<'domain'>, ...args: QemuMonitorEventArgs) => CallbackResult
 /** Legacy domainEventRegister callback: lifecycle only. */
 export type DomainLifecycleCallback<C = unknown> = DomainEventCallback<0, C>

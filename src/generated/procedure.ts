@@ -7,6 +7,10 @@ import type { Decoder, Encoder } from '../xdr/codec.js'
 /** Direction of the data stream a procedure opens, from libvirt's annotations (with our overrides). */
 export type StreamDirection = 'none' | 'read' | 'write' | 'both'
 
+/**
+ * One procedure of one program (an entry of `REMOTE_PROCEDURES`, `QEMU_PROCEDURES`, …): its
+ * numbers, libvirt names, codecs and annotations. `conn.call(descriptor, args)` sends it.
+ */
 export interface ProcedureDescriptor<A = unknown, R = unknown> {
   /** Program number (REMOTE_PROGRAM, QEMU_PROGRAM, ...). */
   readonly program: number

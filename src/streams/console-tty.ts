@@ -7,6 +7,7 @@ import type { Stream } from './stream.js'
 /** The escape byte that ends the session: Ctrl+] (0x1d). */
 export const CONSOLE_ESCAPE = 0x1d
 
+/** Options of {@link runConsoleTty}: the terminal streams and the escape byte. */
 export interface ConsoleTtyOptions {
   /** Input (default `process.stdin`; raw mode is turned on when it is a TTY). */
   input?: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }

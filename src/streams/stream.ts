@@ -28,6 +28,7 @@ export type StreamDirection = 'read' | 'write' | 'both'
 /** Default bytes buffered on the readable side before the connection stops reading: 1 MiB. */
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 1024 * 1024
 
+/** How a `Stream` is set up (given by the stream methods; rarely by users). */
 export interface StreamOptions {
   /** Which sides are open. A `'read'` stream has no writable side, a `'write'` stream no readable side. */
   direction: StreamDirection

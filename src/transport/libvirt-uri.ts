@@ -13,6 +13,7 @@ const REMOTE_PARAMS: ReadonlySet<string> = new Set([
   'known_hosts_verify', 'tls_priority', 'mode', 'proxy', 'no_sanity', 'no_verify', 'no_tty', 'authfile',
 ])
 
+/** A libvirt URI taken apart by {@link parseLibvirtUri}: driver, transport, host, path and query options. */
 export interface LibvirtUri {
   /** The URI as given. */
   readonly input: string

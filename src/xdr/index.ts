@@ -1,4 +1,5 @@
-// Layer 0: the XDR codec (RFC 4506) used by the generated protocol code.
+// Layer 0 (XDR). The XDR codec (RFC 4506) used by the generated protocol code, published as
+// `libvirt-async/xdr`. Pure functions over Buffers; no I/O.
 export { XdrReader } from './xdr-reader.js'
 export { XdrWriter } from './xdr-writer.js'
 export { XdrError } from './xdr-error.js'

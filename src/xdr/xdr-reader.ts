@@ -6,9 +6,13 @@ import { XdrError } from './xdr-error.js'
 
 const UTF8 = 'utf8'
 
+/** Reads XDR items (RFC 4506, big-endian, 4-byte aligned) from `buf[pos, end)`, advancing `pos`. */
 export class XdrReader {
+  /** The buffer read from. */
   buf: Buffer
+  /** Offset of the next item. */
   pos: number
+  /** Offset where the data ends (exclusive). */
   end: number
 
   constructor(buf: Buffer, pos = 0, end = buf.length) {
@@ -26,6 +30,7 @@ export class XdrReader {
     if (this.end - this.pos < n) throw new XdrError(`XDR data truncated: need ${n} bytes at offset ${this.pos}, have ${this.end - this.pos}`)
   }
 
+  /** `int`: signed 32-bit. */
   i32(): number {
     this.#need(4)
     const v = this.buf.readInt32BE(this.pos)
@@ -33,6 +38,7 @@ export class XdrReader {
     return v
   }
 
+  /** `unsigned int`: unsigned 32-bit. */
   u32(): number {
     this.#need(4)
     const v = this.buf.readUInt32BE(this.pos)
@@ -40,6 +46,7 @@ export class XdrReader {
     return v
   }
 
+  /** `hyper`: signed 64-bit, as a bigint (never loses precision). */
   i64(): bigint {
     this.#need(8)
     const v = this.buf.readBigInt64BE(this.pos)
@@ -47,6 +54,7 @@ export class XdrReader {
     return v
   }
 
+  /** `unsigned hyper`: unsigned 64-bit, as a bigint. */
   u64(): bigint {
     this.#need(8)
     const v = this.buf.readBigUInt64BE(this.pos)
@@ -54,6 +62,7 @@ export class XdrReader {
     return v
   }
 
+  /** `float`: IEEE 754 single precision. */
   f32(): number {
     this.#need(4)
     const v = this.buf.readFloatBE(this.pos)
@@ -61,6 +70,7 @@ export class XdrReader {
     return v
   }
 
+  /** `double`: IEEE 754 double precision. */
   f64(): number {
     this.#need(8)
     const v = this.buf.readDoubleBE(this.pos)
@@ -68,6 +78,7 @@ export class XdrReader {
     return v
   }
 
+  /** `bool`: 0 or 1; anything else is an XdrError. */
   bool(): boolean {
     const v = this.i32()
     if (v === 0) return false
@@ -105,6 +116,7 @@ export class XdrReader {
     return this.fixedOpaque(n)
   }
 
+  /** `opaque[n]`: `n` bytes plus padding to 4. */
   fixedOpaque(n: number): Buffer {
     const padded = (n + 3) & ~3
     this.#need(padded)

@@ -11,7 +11,9 @@ const I64_MIN = -(1n << 63n)
 const I64_MAX = (1n << 63n) - 1n
 const U64_MAX = (1n << 64n) - 1n
 
+/** Writes XDR items (RFC 4506, big-endian, 4-byte aligned) into a growing Buffer. */
 export class XdrWriter {
+  /** The buffer written to (replaced by a larger one as it grows). */
   buf: Buffer
   pos = 0
 
@@ -37,10 +39,12 @@ export class XdrWriter {
     return at
   }
 
+  /** Overwrites the unsigned 32-bit value at `at` (a slot from `reserve(4)`). */
   patchU32(at: number, v: number): void {
     this.buf.writeUInt32BE(v, at)
   }
 
+  /** `int`: signed 32-bit; RangeError outside its range. */
   i32(v: number): void {
     if (!Number.isInteger(v) || v < I32_MIN || v > I32_MAX) throw badInt(v, 'int')
     this.#ensure(4)
@@ -48,6 +52,7 @@ export class XdrWriter {
     this.pos += 4
   }
 
+  /** `unsigned int`: unsigned 32-bit; RangeError outside its range. */
   u32(v: number): void {
     if (!Number.isInteger(v) || v < 0 || v > U32_MAX) throw badInt(v, 'unsigned int')
     this.#ensure(4)
@@ -55,6 +60,7 @@ export class XdrWriter {
     this.pos += 4
   }
 
+  /** `hyper`: signed 64-bit, from a bigint or a safe integer. */
   i64(v: bigint | number): void {
     const b = toBigInt(v, 'hyper')
     if (b < I64_MIN || b > I64_MAX) throw new RangeError(`${v} is out of range for hyper`)
@@ -63,6 +69,7 @@ export class XdrWriter {
     this.pos += 8
   }
 
+  /** `unsigned hyper`: unsigned 64-bit, from a bigint or a safe integer. */
   u64(v: bigint | number): void {
     const b = toBigInt(v, 'unsigned hyper')
     if (b < 0n || b > U64_MAX) throw new RangeError(`${v} is out of range for unsigned hyper`)
@@ -71,6 +78,7 @@ export class XdrWriter {
     this.pos += 8
   }
 
+  /** `float`: IEEE 754 single precision. */
   f32(v: number): void {
     if (typeof v !== 'number') throw new TypeError(`expected a number for float, got ${typeof v}`)
     this.#ensure(4)
@@ -78,6 +86,7 @@ export class XdrWriter {
     this.pos += 4
   }
 
+  /** `double`: IEEE 754 double precision. */
   f64(v: number): void {
     if (typeof v !== 'number') throw new TypeError(`expected a number for double, got ${typeof v}`)
     this.#ensure(8)
@@ -85,6 +94,7 @@ export class XdrWriter {
     this.pos += 8
   }
 
+  /** `bool`: 0 or 1. */
   bool(v: boolean): void {
     if (typeof v !== 'boolean') throw new TypeError(`expected a boolean, got ${typeof v}`)
     this.#ensure(4)
@@ -98,6 +108,7 @@ export class XdrWriter {
     this.u32(n)
   }
 
+  /** `string<max>`: UTF-8 bytes with their length, padded to 4; RangeError over `max` bytes. */
   string(s: string, max = U32_MAX): void {
     if (typeof s !== 'string') throw new TypeError(`expected a string, got ${s === null ? 'null' : typeof s}`)
     const n = Buffer.byteLength(s, 'utf8')
@@ -111,6 +122,7 @@ export class XdrWriter {
     this.pos += padded
   }
 
+  /** `opaque<max>`: bytes with their length, padded to 4; RangeError over `max` bytes. */
   opaque(b: Uint8Array, max = U32_MAX): void {
     if (!(b instanceof Uint8Array)) throw new TypeError(`expected a Buffer or Uint8Array, got ${b === null ? 'null' : typeof b}`)
     if (b.length > max) throw new RangeError(`opaque of ${b.length} bytes exceeds the declared maximum ${max}`)
@@ -118,6 +130,7 @@ export class XdrWriter {
     this.#raw(b)
   }
 
+  /** `opaque[len]`: exactly `len` bytes, padded to 4. */
   fixedOpaque(b: Uint8Array, len: number): void {
     if (!(b instanceof Uint8Array)) throw new TypeError(`expected a Buffer or Uint8Array, got ${b === null ? 'null' : typeof b}`)
     if (b.length !== len) throw new RangeError(`fixed opaque needs exactly ${len} bytes, got ${b.length}`)
@@ -143,6 +156,7 @@ export class XdrWriter {
     return this.buf.subarray(0, this.pos)
   }
 
+  /** Starts over, keeping the buffer (for reuse on a hot path). */
   reset(): void {
     this.pos = 0
   }

@@ -12,6 +12,7 @@ export interface ApiEntry {
   readonly reason: string | null
 }
 
+/** Every call procedure of the remote, qemu and lxc programs, and the typed method exposing it (or why none does). */
 export const API_TABLE: readonly ApiEntry[] = [
   { procedure: 'REMOTE_PROC_CONNECT_OPEN', cFunction: 'virConnectOpen', className: null, method: null, readOnly: false, reason: "connection life cycle: connect() / close()" },
   { procedure: 'REMOTE_PROC_CONNECT_CLOSE', cFunction: 'virConnectClose', className: null, method: null, readOnly: false, reason: "connection life cycle: connect() / close()" },
