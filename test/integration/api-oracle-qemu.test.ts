@@ -125,7 +125,7 @@ test('read-only procedures on the QEMU driver: same results as the C client', { 
     { m: 'Domain.getSecurityLabelList', ours: () => d.getSecurityLabelList(), py: 'd.securityLabelList()', norm: (x: { label: string; enforcing: number }[]) => x.map(label) },
     { m: 'Domain.getDiskErrors', ours: () => d.getDiskErrors(), py: 'd.diskErrors()', norm: (x: { errors: { disk: string; error: number }[] }) => Object.fromEntries(x.errors.map((e) => [e.disk, e.error])) },
     { m: 'Domain.getMetadata', ours: () => d.getMetadata(0, null), py: 'd.metadata(0, None)' },
-    { m: 'Domain.getMessages', ours: () => d.getMessages(), py: 'd.getMessages()' },
+    { m: 'Domain.getMessages', ours: () => d.getMessages(), py: 'd.messages(0)' },
     { m: 'Domain.getAutostart', ours: () => d.getAutostart(), py: 'd.autostart()' },
     { m: 'Domain.getAutostartOnce', ours: () => d.getAutostartOnce(), py: 'd.autostartOnce()' },
     { m: 'Domain.getMaxMemory', ours: () => d.getMaxMemory(), py: 'd.maxMemory()' },

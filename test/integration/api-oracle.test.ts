@@ -94,7 +94,7 @@ test('read-only procedures: same results as the C client', async (t) => {
     { m: 'Domain.getIOThreadInfo', ours: () => d.getIOThreadInfo(), py: 'd.ioThreadInfo()' },
     { m: 'Domain.getLaunchSecurityInfo', ours: () => d.getLaunchSecurityInfo(), py: 'd.launchSecurityInfo()' },
     { m: 'Domain.getEmulatorPinInfo', ours: () => d.getEmulatorPinInfo(Math.ceil(hostCpus / 8)), py: 'd.emulatorPinInfo()', norm: (x: { cpumaps: Buffer }) => cpuBits(x.cpumaps, hostCpus) },
-    { m: 'Domain.getMessages', ours: () => d.getMessages(), py: 'd.getMessages()' },
+    { m: 'Domain.getMessages', ours: () => d.getMessages(), py: 'd.messages(0)' },
     { m: 'Domain.listAllCheckpoints', ours: () => d.listAllCheckpoints(), py: '[x.getName() for x in d.listAllCheckpoints()]' },
     { m: 'Domain.getVcpuPinInfo', ours: () => d.getVcpuPinInfo(16, Math.ceil(hostCpus / 8)), py: 'd.vcpuPinInfo(0)',
       norm: (x: { cpumaps: Buffer; num: number }) => Array.from({ length: x.num }, (_, k) => cpuBits(x.cpumaps.subarray(k * Math.ceil(hostCpus / 8)), hostCpus)) },
