@@ -44,8 +44,7 @@ export type TypedParamInputValue = number | bigint | boolean | string | TypedPar
  * uses repeated fields, e.g. `migrate_disks`); `undefined` values are skipped.
  */
 export type TypedParamsInput = Readonly<Record<string, TypedParamInputValue | readonly TypedParamInputValue[] | undefined>>
-/** Typed parameters as returned: INT/UINT/DOUBLE → number, LLONG/ULLONG → bigint. */
-export type TypedParams = Record<string, number | bigint | boolean | string>
+export type { TypedParams } from '../core/typed-params.js'
 
 // VIR_TYPED_PARAM_FIELD_LENGTH: the field name must fit 80 bytes with its NUL.
 const FIELD_MAX = 79
@@ -122,18 +121,4 @@ export function toTypedParams(input: unknown, name: string, max: number): Remote
 }
 
 /** Wire list → plain object. A repeated field keeps its last value (as libvirt-python does). */
-export function fromTypedParams(params: readonly RemoteTypedParam[]): TypedParams {
-  const o: TypedParams = {}
-  for (const { field, value: v } of params) {
-    switch (v.type) {
-      case 1: o[field] = v.i; break
-      case 2: o[field] = v.ui; break
-      case 3: o[field] = v.l; break
-      case 4: o[field] = v.ul; break
-      case 5: o[field] = v.d; break
-      case 6: o[field] = v.b !== 0; break
-      case 7: o[field] = v.s; break
-    }
-  }
-  return o
-}
+export { typedParamsToObject as fromTypedParams } from '../core/typed-params.js'

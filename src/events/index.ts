@@ -5,7 +5,7 @@ export { EventConnection } from './event-connection.js'
 export { EVENT_ID_NAMES, type EventFamily } from './families.js'
 export { ROUTED_REMOTE_PROCEDURES } from './messages.js'
 export type { EventObject, EventFilter, EventObjectKind, EventObjectTypeMap, RawEventObjects } from './objects.js'
-export type { TypedParams } from './typed-params.js'
+export type { TypedParams } from '../core/typed-params.js'
 export type * from './payloads.js'
 export {
   DomainEventID,

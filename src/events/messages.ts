@@ -7,7 +7,7 @@ import type { ProcedureDescriptor } from '../generated/procedure.js'
 import { QEMU_PROCEDURES, QEMU_PROGRAM, REMOTE_PROCEDURES, REMOTE_PROGRAM } from '../generated/procedures.gen.js'
 import { XdrReader } from '../xdr/xdr-reader.js'
 import type { EventFamily } from './families.js'
-import { typedParamsToObject } from './typed-params.js'
+import { typedParamsToObject } from '../core/typed-params.js'
 
 /** A decoded event, ready to route. */
 export interface DecodedEvent {

@@ -3,7 +3,7 @@
 // registration for DomainEventID.BLOCK_JOB gets (conn, dom, disk, type, status) checked by tsc.
 
 import type { EventObject } from './objects.js'
-import type { TypedParams } from './typed-params.js'
+import type { TypedParams } from '../core/typed-params.js'
 
 /** virDomainEventGraphicsAddress. */
 export interface GraphicsAddress {

@@ -1,7 +1,7 @@
 // Layer 3 (transports). Local unix-socket transport: connects to the socket libvirt's rules
 // pick for the URI. Connection failures become libvirt's own "Failed to connect socket" error.
 
-import { connect as netConnect, type Socket } from 'node:net'
+import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net'
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
 import { unixSocketFor } from './socket-path.js'
 import type { Transport, TransportRequest } from './transport.js'
@@ -14,9 +14,17 @@ export async function connectUnixTransport(req: TransportRequest): Promise<Trans
 
 /** Opens a unix socket, rejecting with VIR_ERR_SYSTEM_ERROR like libvirt does when it fails. */
 export function connectUnixPath(path: string, signal?: AbortSignal): Promise<Socket> {
+  return connectSocket({ path }, signal, (err) => `Failed to connect socket to '${path}': ${describeErrno(err)}`)
+}
+
+/**
+ * Opens a unix or TCP socket; `signal` aborts it (VIR_ERR_OPERATION_ABORTED). A failure rejects
+ * with VIR_ERR_SYSTEM_ERROR, its message from `failure` and the socket error as `cause`.
+ */
+export function connectSocket(options: NetConnectOpts, signal: AbortSignal | undefined, failure: (err: NodeJS.ErrnoException) => string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortedError(signal))
-    const socket = netConnect({ path })
+    const socket = netConnect(options)
     const onAbort = (): void => {
       socket.destroy()
       reject(abortedError(signal!))
@@ -30,14 +38,7 @@ export function connectUnixPath(path: string, signal?: AbortSignal): Promise<Soc
     socket.once('error', (err: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort)
       socket.destroy()
-      reject(
-        LibvirtError.local(
-          ErrorCode.SYSTEM_ERROR,
-          ErrorDomain.RPC,
-          `Failed to connect socket to '${path}': ${describeErrno(err)}`,
-          err,
-        ),
-      )
+      reject(LibvirtError.local(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC, failure(err), err))
     })
   })
 }

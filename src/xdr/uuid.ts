@@ -1,4 +1,5 @@
 // Layer 0 (XDR). libvirt UUIDs travel as 16 raw bytes; users see canonical lower-case strings.
+// Parsing accepts exactly what libvirt's virUUIDParse accepts; anything else is a TypeError.
 import { XdrError } from './xdr-error.js'
 import type { XdrReader } from './xdr-reader.js'
 import type { XdrWriter } from './xdr-writer.js'
@@ -6,6 +7,7 @@ import type { XdrWriter } from './xdr-writer.js'
 const HEX: string[] = []
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'))
 
+/** 16 bytes → the canonical lower-case form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
 export function uuidToString(b: Uint8Array): string {
   if (b.length !== 16) throw new XdrError(`a UUID has 16 bytes, got ${b.length}`)
   let s = ''
@@ -61,6 +63,7 @@ for (let i = 0; i < 256; i++) {
 const AT = Uint8Array.of(0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34)
 const SCRATCH = Buffer.alloc(36, 0x2d)
 
+/** Reads a `remote_uuid` (16 bytes) as the canonical string. */
 export function readUuid(r: XdrReader): string {
   const p = r.pos
   if (r.end - p < 16) throw new XdrError(`XDR data truncated: need 16 bytes at offset ${p}, have ${r.end - p}`)
@@ -96,6 +99,7 @@ function parseCanonical(s: string): boolean {
   return true
 }
 
+/** Writes a `remote_uuid`: a UUID string (any form libvirt accepts) or 16 bytes. */
 export function writeUuid(w: XdrWriter, v: string | Uint8Array): void {
   if (typeof v === 'string' && parseCanonical(v)) {
     const at = w.reserve(16)
