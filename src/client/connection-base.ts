@@ -3,6 +3,7 @@
 // keepalive, ref/unref. Chain: ConnectionBase → EventConnection (events) →
 // GeneratedConnection (generated API) → Connection (hand-written API) → ManagedConnection.
 
+import '../dispose-symbol.js'
 import { LibvirtError } from '../errors.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
 import type { CallOptions } from '../core/session.js'

@@ -2,6 +2,7 @@
 // only by default, QEMU on request — and promises it is gone afterwards: stop(), process exit
 // and SIGINT/SIGTERM all end the daemon and every QEMU it started, and remove its temp dir.
 
+import '../dispose-symbol.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
