@@ -11,6 +11,12 @@ PACKAGES=(
   qemu-system-x86 qemu-utils tini iptables dnsmasq-base
   openssh-server openssh-client netcat-openbsd libsasl2-modules sasl2-bin gnutls-bin openssl xz-utils
 )
+# Debian 12's libvirt-daemon holds every driver the tests use; from Debian 13 on each is a package
+# of its own that libvirt-daemon only recommends (and --no-install-recommends leaves out).
+debian_release=$( (. /etc/os-release 2>/dev/null && echo "${VERSION_ID:-}") || true)
+if [ -r /etc/debian_version ] && ! [[ "$debian_release" =~ ^([0-9]|1[0-2])$ ]]; then
+  PACKAGES+=(libvirt-daemon-driver-{network,nodedev,nwfilter,secret,storage,interface})
+fi
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
