@@ -12,8 +12,8 @@ import { promisify } from 'node:util'
 import { oracleAvailable } from '../../src/testing/index.js'
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
-// rows where the C client has no counterpart (no event loop, no JS heap)
-const NO_C_SIDE = /^(lag\.|memory\.heap$)/
+// rows where the C client has no counterpart (no event loop, no JS heap, no V8 flags)
+const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$)/
 
 test('npm run bench --quick: every scenario, numbers for both sides', { timeout: 120_000 }, async (t) => {
   if (!(await oracleAvailable())) return t.skip('python3-libvirt not installed')
