@@ -2,9 +2,12 @@
 // against the bytes left and the declared maximum *before* anything is allocated, so a hostile
 // length is a thrown XdrError, never a huge allocation. No I/O.
 
+import { isAscii } from 'node:buffer'
 import { XdrError } from './xdr-error.js'
 
 const UTF8 = 'utf8'
+/** Strings at least this long try the ASCII fast path (below it the check costs more than it saves). */
+const ASCII_FAST_PATH = 512
 
 /** Reads XDR items (RFC 4506, big-endian, 4-byte aligned) from `buf[pos, end)`, advancing `pos`. */
 export class XdrReader {
@@ -107,6 +110,9 @@ export class XdrReader {
     const padded = (n + 3) & ~3
     this.#need(padded)
     this.pos += padded
+    // libvirt's large strings (XML documents) are nearly always ASCII: checked with SIMD, they
+    // decode as Latin-1 about 3× faster than through the UTF-8 decoder, with the same result.
+    if (n >= ASCII_FAST_PATH && isAscii(this.buf.subarray(start, start + n))) return this.buf.toString('latin1', start, start + n)
     return this.buf.toString(UTF8, start, start + n)
   }
 
