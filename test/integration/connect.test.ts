@@ -121,3 +121,50 @@ test('daemon killed mid-call: every pending call rejected at once, closed settle
     await d.stop()
   }
 })
+
+// A real daemon refusing the handshake: CONNECT_OPEN with a driver name it has no driver for.
+// libvirt's C client gets the same error code from the same daemon.
+test('a daemon that refuses CONNECT_OPEN: the daemon\'s error, as the C client sees it; nothing left open', async () => {
+  const uri = daemon.uri.replace(/^test\+unix:/, 'nosuchdriver+unix:')
+  let ours: LibvirtError | null = null
+  await connect(uri).then((c) => c.close(), (e: unknown) => { ours = e as LibvirtError })
+  assert.ok(ours !== null && (ours as unknown) instanceof LibvirtError, 'connect() must reject')
+  const err = ours as LibvirtError
+  assert.equal(err.local, false)
+  const oracle = await runOracle(uri, 'result = 1').then(() => null, (e: { code?: number }) => e.code ?? -1)
+  assert.equal(err.code, oracle)
+  // The daemon still serves others: the refused socket was not left half-open in a bad state.
+  await using conn = await connect(daemon.uri)
+  assert.equal(typeof (await conn.getLibVersion()), 'bigint')
+})
+
+test('a daemon that dies during the handshake: a clear LibvirtError, no hang', async () => {
+  const d = await startTestDaemon()
+  try {
+    d.freeze()
+    // The kernel accepts the socket; the frozen daemon never answers AUTH_LIST.
+    const p = connect(d.uri)
+    const settled = p.then(() => 'connected', () => 'rejected')
+    await new Promise((r) => setTimeout(r, 200))
+    d.kill('SIGKILL')
+    await assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.local && e.message === 'client socket is closed')
+    assert.equal(await settled, 'rejected')
+  } finally {
+    await d.stop()
+  }
+})
+
+test('an abort during the handshake rejects with VIR_ERR_OPERATION_ABORTED at once', async () => {
+  const d = await startTestDaemon()
+  try {
+    d.freeze()
+    const ac = new AbortController()
+    const p = connect(d.uri, { signal: ac.signal })
+    await new Promise((r) => setTimeout(r, 200))
+    ac.abort()
+    await assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.code === 78)
+    d.thaw()
+  } finally {
+    await d.stop()
+  }
+})

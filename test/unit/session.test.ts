@@ -163,3 +163,27 @@ test('fail() rejects every pending call with the given error', async () => {
   for (const c of calls) await assert.rejects(c, (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed')
   assert.equal(s.pendingCount, 0)
 })
+
+test('outgoing frame limit: a call or stream frame larger than the maximum is refused, nothing written', async () => {
+  const out: Buffer[] = []
+  const s = new ProtocolSession({ write: (b) => out.push(Buffer.from(b)) }, { maxFrameOut: 64 })
+  // 28 header bytes + 4 length + 32 name bytes = 64: fits exactly; one more byte does not.
+  void s.call(REMOTE_PROCEDURES.DOMAIN_LOOKUP_BY_NAME, { name: 'x'.repeat(32) })
+  assert.equal(out.length, 1)
+  assert.equal(out[0]!.length, 64)
+  await assert.rejects(s.call(REMOTE_PROCEDURES.DOMAIN_LOOKUP_BY_NAME, { name: 'x'.repeat(33) }), (e: unknown) =>
+    e instanceof RangeError && /exceeds the protocol maximum of 64/.test(e.message))
+  assert.throws(() => s.sendRaw({ program: REMOTE, version: 1, procedure: 201, type: 3, serial: 1, status: 2 }, Buffer.alloc(37)), RangeError)
+  assert.equal(out.length, 1)
+  // The session is still usable after a refused frame.
+  assert.equal(s.failure, null)
+  const p = s.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+  s.feed(frame(REMOTE, 1, 157, 1, 3, 0, hyper(7n)))
+  assert.deepEqual(await p, { lib_ver: 7n })
+})
+
+test('incoming frame limit: a length above the maximum is fatal with VIR_ERR_RPC naming both sizes', () => {
+  const s = new ProtocolSession({ write: () => {} }, { maxFrameIn: 64 })
+  assert.throws(() => s.feed(words(65)), (e: unknown) => e instanceof LibvirtError && e.code === 39 && /65/.test(e.message) && /64/.test(e.message))
+  assert.ok(s.failure instanceof LibvirtError)
+})
