@@ -451,32 +451,19 @@ export class ManagedConnection extends Connection {
   // ── close ─────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Closes the connection (the wrapped one too: they are one connection). While it is healthy,
-   * tracked registrations are first deregistered properly; then `onClose(wrapper, CLIENT)` runs
-   * and the clean-up follows. Resolves after the clean-up (at once when called again, or from
-   * inside onClose).
+   * Closes the connection (the wrapped one too: they are one connection). Then the close sequence
+   * runs as for any other way of closing: `onClose(wrapper, CLIENT)` first, while every
+   * registration is still tracked; then the clean-up (the daemon drops a closed client's
+   * registrations by itself, so no deregistration RPC is needed). Resolves after the clean-up (at
+   * once when called again, or from inside onClose).
    */
   override async close(): Promise<void> {
     if (this.#state === 'starting') await this.ready.catch(() => {})
     if (this.#state === 'detached') return super.close()
     if (this.#state !== 'open') return
-    if (this.rpc.isOpen) {
-      const regs = this.#table.takeAll()
-      if (this.#domainChange) regs.push(this.#domainChange)
-      this.#domainChange = null
-      for (const r of regs) {
-        const q = r.deactivate()
-        if (r.ownsQueue) this.#finishQuietly(q)
-        else if (q) this.#closingQueues.add(q)
-      }
-      await Promise.allSettled(regs.map((r) => this.#deregisterRemote(r)))
-    }
     await super.close()
     await this.#closedPromise
   }
-
-  /** User queues whose registrations close() already dropped: still finished by the close sequence. */
-  #closingQueues = new Set<QueueSink<unknown>>()
 
   #scheduleClose(reason: CloseReason): void {
     if (this.#closeSequence || this.#state === 'detached') return
@@ -496,8 +483,7 @@ export class ManagedConnection extends Connection {
     }
     // Registrations: the events layer has already dropped them locally with the socket; forget
     // ours too, and finish every queue.
-    const queues = this.#closingQueues
-    this.#closingQueues = new Set()
+    const queues = new Set<QueueSink<unknown>>()
     for (const r of this.#dropAllLocal()) {
       const q = r.deactivate()
       if (q) queues.add(q)

@@ -304,3 +304,60 @@ test('close sequence when virt is closed directly and with await using; resolvab
   }
   assert.equal(closedReason, CloseReason.CLIENT)
 })
+
+/**
+ * The close sequence of SPEC §2, seen from the outside, for one way of closing: onClose runs
+ * first, while every registration is still tracked and no queue or iterable has ended; then the
+ * queues finish and `closed` settles; the iterables end.
+ */
+async function closeOrder(how: (w: ManagedConnection, virt: Conn) => Promise<void>): Promise<string[]> {
+  const virt = await openPrivate()
+  const order: string[] = []
+  const counts = (w: ManagedConnection): string => (['domain', 'network', 'storagePool', 'nodeDevice'] as const).map((k) => w.trackedCallbackIds(k).length).join('')
+  let iterEnded = false
+  const q = new AsyncQueue<unknown[]>()
+  const w = await ManagedConnection.create({
+    virt,
+    onDomainChange: () => {},
+    onClose: (wr, reason) => void order.push(`onClose ${reason} tracked=${counts(wr)} queue=${q.finished} iterable=${iterEnded}`),
+  })
+  q.onFinish(() => order.push('queue finished'))
+  await w.domainEventRegisterAny(null, 0, q)
+  await w.networkEventRegisterAny(null, 0, () => {})
+  await w.storagePoolEventRegisterAny(null, 0, () => {})
+  await w.nodeDeviceEventRegisterAny(null, 0, () => {})
+  const nets = w.networkEvents(0)
+  await nets.ready
+  const iter = (async () => {
+    for await (const _ of nets) void 0
+    iterEnded = true
+    order.push('iterable ended')
+  })()
+  assert.equal(counts(w), '1211')
+  void w.closed.then((r) => order.push(`closed ${r}`))
+  await how(w, virt)
+  await w.closed
+  await iter
+  assert.equal(counts(w), '0000')
+  assert.equal(w.eventRouter.size, 0)
+  return order
+}
+
+for (const [name, how] of [
+  ['wrapper.close()', (w: ManagedConnection) => w.close()],
+  ['virt.close()', (_w: ManagedConnection, virt: Conn) => virt.close()],
+  ['await using', async (w: ManagedConnection) => {
+    await using _ = w
+  }],
+] as const) {
+  test(`close order with ${name}: onClose sees every registration tracked, then clean-up, closed last`, async () => {
+    const order = await closeOrder(how)
+    assert.equal(order[0], 'onClose 3 tracked=1211 queue=false iterable=false', order.join(' | '))
+    // the user's queue is finished before closed settles; the iterable (whose loop ends a few
+    // microtasks after its queue finished) ends after onClose
+    assert.equal(order.indexOf('queue finished'), 1, order.join(' | '))
+    assert.ok(order.indexOf('closed 3') > 1, order.join(' | '))
+    assert.ok(order.includes('iterable ended'), order.join(' | '))
+    assert.equal(order.length, 4, order.join(' | '))
+  })
+}

@@ -80,11 +80,20 @@ test('frozen daemon: keepalive closes, the wrapper reports KEEPALIVE and cleans 
   await using daemon = await startTestDaemon()
   const virt = await connect(daemon.uri, { keepAlive: { interval: 1, count: 1 } })
   const q = new AsyncQueue<unknown[]>()
-  const w = await ManagedConnection.create({ virt, onDomainChange: q })
+  const order: string[] = []
+  const w = await ManagedConnection.create({
+    virt,
+    onDomainChange: q,
+    onClose: (wr, reason) => void order.push(`onClose ${reason} tracked=${wr.trackedCallbackIds('network').length} queue=${q.finished}`),
+  })
+  q.onFinish(() => order.push('queue finished'))
+  void w.closed.then((r) => order.push(`closed ${r}`))
   await w.networkEventRegisterAny(null, 0, () => {})
   daemon.freeze()
   try {
     assert.equal(await w.closed, CloseReason.KEEPALIVE)
+    // the same sequence as for every other way of closing: onClose first, then clean-up
+    assert.deepEqual(order, ['onClose 2 tracked=1 queue=false', 'queue finished', 'closed 2'])
     assert.equal(q.finished, true)
     assert.deepEqual(w.trackedCallbackIds('network'), [])
   } finally {
