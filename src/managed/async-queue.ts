@@ -136,9 +136,10 @@ export class AsyncQueue<T> implements QueueSink<T>, AsyncIterable<T> {
       this.#dropped++
       if (this.#policy === 'drop-newest') return false
       if (this.#policy === 'error') throw new RangeError(`AsyncQueue is full (maxLength ${this.#max})`)
-      this.#head++ // drop-oldest
+      this.#items[this.#head++] = undefined as T // drop-oldest: let the dropped item be collected
     }
     this.#items.push(item)
+    this.#compact()
     return true
   }
 
@@ -151,11 +152,7 @@ export class AsyncQueue<T> implements QueueSink<T>, AsyncIterable<T> {
     if (this.length > 0) {
       const item = this.#items[this.#head]!
       this.#items[this.#head++] = undefined as T // let the item be collected
-      // compact now and then so a long-lived queue does not keep a growing array
-      if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-        this.#items = this.#items.slice(this.#head)
-        this.#head = 0
-      }
+      this.#compact()
       return Promise.resolve(item)
     }
     if (this.#finished) return Promise.resolve(undefined)
@@ -200,6 +197,18 @@ export class AsyncQueue<T> implements QueueSink<T>, AsyncIterable<T> {
     return () => {
       const i = this.#listeners.indexOf(listener)
       if (i >= 0) this.#listeners.splice(i, 1)
+    }
+  }
+
+  /**
+   * Drops the consumed (or overflowed) slots at the front now and then, so that neither a
+   * long-lived queue nor a full one nobody reads keeps a growing array: the array stays below
+   * twice the items held, plus 1024.
+   */
+  #compact(): void {
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head)
+      this.#head = 0
     }
   }
 

@@ -2,6 +2,8 @@
 // listeners, and option validation. Pure unit tests: no daemon needed.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { runInNewContext } from 'node:vm'
+import { setFlagsFromString } from 'node:v8'
 import { AsyncQueue } from '../../src/managed/async-queue.js'
 
 test('FIFO order; shift waits; undefined once finished and drained', async () => {
@@ -73,11 +75,23 @@ test('overflow policies count what they drop', async () => {
   assert.equal(await w, 7)
 })
 
-test('a bounded queue nobody reads stays bounded', () => {
-  const q = new AsyncQueue<Buffer>({ maxLength: 10 })
-  for (let i = 0; i < 100_000; i++) q.push(Buffer.alloc(16))
+test('a bounded queue nobody reads stays bounded: dropped items are released', async () => {
+  const q = new AsyncQueue<object>({ maxLength: 10 })
+  const first = new WeakRef({ n: 0 })
+  q.push(first.deref()!)
+  for (let i = 1; i < 100_000; i++) q.push({ n: i })
   assert.equal(q.length, 10)
   assert.equal(q.dropped, 99_990)
+  // length alone cannot tell: the items pushed out must not stay reachable from the queue
+  const gc = globalThis.gc ?? (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void)
+  for (let i = 0; i < 10 && first.deref() !== undefined; i++) {
+    await new Promise((r) => setImmediate(r)) // a WeakRef target is kept until the job ends
+    gc()
+  }
+  assert.equal(first.deref(), undefined, 'the oldest dropped item is still referenced by the queue')
+  const kept: unknown[] = []
+  for (let i = 0; i < 10; i++) kept.push(await q.shift())
+  assert.deepEqual(kept, Array.from({ length: 10 }, (_, i) => ({ n: 99_990 + i })))
 })
 
 test('abort discards items, rejects pending and later shifts, ends for-await with the reason', async () => {
