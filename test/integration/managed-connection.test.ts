@@ -3,7 +3,7 @@
 // the legacy rejections, callback failures, and the close sequence for each way of closing.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, CloseReason, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
+import { connect, CloseReason, Connection, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
 import { AsyncQueue } from '../../src/managed/async-queue.js'
 import { ManagedConnection } from '../../src/managed/managed-connection.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
@@ -361,3 +361,76 @@ for (const [name, how] of [
     assert.equal(order.length, 4, order.join(' | '))
   })
 }
+
+// Checked by the compiler (a mismatch fails the build): a wrapper is accepted wherever a
+// Connection is, and inherited methods keep the Connection's exact types.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+const sameType = <A, B>(..._: Same<A, B> extends true ? [] : [never]): void => {}
+const asConnection = (w: ManagedConnection): Connection => w
+sameType<ManagedConnection['getURI'], Connection['getURI']>()
+sameType<ManagedConnection['domainLookupByName'], Connection['domainLookupByName']>()
+sameType<ManagedConnection['listAllDomains'], Connection['listAllDomains']>()
+sameType<ManagedConnection['closed'], Connection['closed']>()
+
+test('a wrapper is a Connection: typed methods called through a Connection-typed reference', async () => {
+  await using virt = await openPrivate()
+  await using w = await ManagedConnection.create({ virt })
+  const c: Connection = asConnection(w)
+  assert.ok(c instanceof Connection)
+  assert.equal(await c.getURI(), await virt.getURI())
+  const d = await c.domainLookupByName('vm1')
+  assert.equal(d.connection, w, 'objects a wrapper returns are bound to it')
+  assert.deepEqual((await c.listAllDomains()).map((x) => x.name), ['vm1'])
+})
+
+test('deregisterCallbacks(): every tracked registration of every family goes, onDomainChange stays', async () => {
+  await using virt = await openPrivate()
+  const changes: unknown[][] = []
+  await using w = await ManagedConnection.create({ virt, onDomainChange: (...a) => void changes.push(a) })
+  const routerBase = w.eventRouter.size // the close callback and onDomainChange
+  const fnCalls: string[] = []
+  const q = new AsyncQueue<unknown[]>()
+  await w.domainEventRegisterAny(null, 0, () => void fnCalls.push('domain'))
+  await w.domainEventRegisterAny(null, 0, q)
+  await w.networkEventRegisterAny(null, 0, () => void fnCalls.push('network'))
+  await w.storagePoolEventRegisterAny(null, 0, () => void fnCalls.push('pool'))
+  await w.nodeDeviceEventRegisterAny(null, 0, () => void fnCalls.push('dev'))
+  const iterable = w.storagePoolEvents(1)
+  await iterable.ready
+  assert.equal(w.eventRouter.size, routerBase + 6)
+  await w.deregisterCallbacks()
+  for (const k of ['domain', 'network', 'storagePool', 'nodeDevice', 'secret'] as const) assert.deepEqual(w.trackedCallbackIds(k), [], k)
+  assert.equal(w.eventRouter.size, routerBase, 'deregistered on the daemon side too')
+  // the iterable the wrapper made ends; the user's own queue is left to its owner, but gets nothing more
+  for await (const _ of iterable) assert.fail('no pool refresh after deregisterCallbacks')
+  // the network event first: once the later domain event is in, the earlier one was dispatched
+  const net = await w.networkLookupByName('net1')
+  await net.destroy()
+  await w.call(P.DOMAIN_SUSPEND, { dom: await dom(w) })
+  await until(() => changes.length === 1) // onDomainChange still delivers
+  assert.deepEqual(changes[0]!.slice(2), [3, 0])
+  assert.deepEqual(fnCalls, [])
+  assert.equal(q.length, 0)
+  await w.deregisterCallbacks() // nothing left: harmless
+})
+
+test('*Events() with a signal: aborting ends the loop with the reason and deregisters at once', async () => {
+  await using virt = await openPrivate()
+  await using w = await ManagedConnection.create({ virt })
+  const ac = new AbortController()
+  const d = await w.domainLookupByName('vm1')
+  const events = w.domainEvents(0, { domain: d, signal: ac.signal })
+  const id = await events.ready
+  assert.deepEqual(w.trackedCallbackIds('domain'), [id])
+  await d.suspend()
+  const seen: unknown[] = []
+  await assert.rejects(async () => {
+    for await (const [obj, event] of events) {
+      seen.push(nameOf(obj), event)
+      ac.abort(new Error('enough'))
+    }
+  }, /enough/)
+  assert.deepEqual(seen, ['vm1', 3])
+  assert.deepEqual(w.trackedCallbackIds('domain'), [])
+  assert.throws(() => w.domainEvents(0, { signal: 'x' } as never), TypeError)
+})
