@@ -34,6 +34,18 @@ test('call Domain.getInfo test: the test driver domain, via -c as with virsh', a
   assert.match(info.maxMem, /^\d+$/)
 })
 
+test('call Domain.getInfo <uuid>: the object named by its UUID', async () => {
+  const conn = await connect(daemon.uri)
+  const uuid = (await conn.domainLookupByName('test')).uuid
+  await conn.close()
+  const r = await run(['call', daemon.uri, 'Domain.getInfo', uuid])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(JSON.parse(r.stdout).nrVirtCpu, 2)
+  const xml = await run(['call', daemon.uri, 'Domain.getXMLDesc', uuid.toUpperCase(), '0'])
+  assert.equal(xml.code, 0, xml.stderr)
+  assert.match(JSON.parse(xml.stdout), new RegExp(`<name>test</name>[^]*<uuid>${uuid}</uuid>`))
+})
+
 test('call with JSON arguments returns objects as their identity', async () => {
   const r = await run(['call', daemon.uri, 'domainLookupByName', '"test"'])
   assert.equal(r.code, 0, r.stderr)

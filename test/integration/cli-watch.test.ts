@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { connect } from '../../src/index.js'
 import { startTestDaemon, testDomainXml, type TestDaemon } from '../../src/testing/index.js'
 import { readFileSync } from 'node:fs'
-import { start } from './cli-run.js'
+import { isOneLine, start } from './cli-run.js'
 
 let daemon: TestDaemon
 before(async () => {
@@ -61,4 +61,31 @@ test('watch with no URI: embedded daemon; Ctrl-C → exit 130 and the daemon is 
   } finally {
     w.child.kill('SIGKILL')
   }
+})
+
+test('watch (text): readable lines as events arrive; closed daemon → reason on stderr, exit 3', async () => {
+  await using own = await startTestDaemon()
+  const w = start(['watch', own.uri])
+  try {
+    await w.waitFor('stderr', /watching .* registrations/)
+    const conn = await connect(own.uri)
+    const dom = await conn.domainDefineXML(testDomainXml('cli-watch-text'))
+    await dom.undefine()
+    const [line] = await w.waitFor('stdout', /^.*cli-watch-text.*UNDEFINED.*$/m)
+    assert.match(w.stdout(), /domain\s+LIFECYCLE\s+cli-watch-text\s+event=DEFINED detail=ADDED/)
+    assert.match(line, /domain\s+LIFECYCLE\s+cli-watch-text\s+event=UNDEFINED detail=REMOVED/)
+    assert.ok(!w.stdout().trimStart().startsWith('{'), 'text, not JSON')
+    own.kill('SIGKILL')
+    assert.equal(await w.exit, 3, w.stderr())
+    assert.match(w.stderr(), /connection closed: EOF \(1\)/)
+  } finally {
+    w.child.kill('SIGKILL')
+  }
+})
+
+test('watch: unreachable URI → exit 1, one line', async () => {
+  const w = start(['watch', 'test+unix:///default?socket=/nonexistent/libvirt-sock'])
+  assert.equal(await w.exit, 1)
+  assert.match(w.stderr(), /cannot connect to/)
+  assert.ok(isOneLine(w.stderr()), w.stderr())
 })
