@@ -25,9 +25,16 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
     assert.deepEqual(r.scenarios, ['latency', 'throughput', 'large', 'events', 'lag', 'memory', 'first-call', 'close'])
     const groups = new Set(r.rows.map((row: { group: string }) => row.group))
     for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'close']) assert.ok(groups.has(g), g)
-    for (const id of ['throughput.stock.64.seq', 'throughput.raised.64.t8', 'throughput.raised.512.c8', 'large.getAllDomainStats', 'close.keepalive', 'events.lost']) {
-      assert.ok(r.rows.some((row: { id: string }) => row.id === id), id)
-    }
+    // every figure issue 12 asks for, each scenario's rows complete: a scenario that silently
+    // produced fewer rows fails here
+    const depths = (s: string): string[] => [`${s}.1.seq`, `${s}.8.t8`, `${s}.64.seq`, `${s}.64.t8`, `${s}.512.t8`, `${s}.512.c8`].map((x) => `throughput.${x}`)
+    const expected = [
+      'latency.getLibVersion', 'latency.lookupInfo', ...depths('stock'), ...depths('raised'),
+      'large.listAllDomains', 'large.getAllDomainStats', 'large.getXMLDesc', 'events.rate', 'events.lost',
+      'lag.stock.p50', 'lag.stock.p99', 'lag.raised.p50', 'lag.raised.p99',
+      'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call', 'close.eof', 'close.keepalive',
+    ]
+    assert.deepEqual(r.rows.map((row: { id: string }) => row.id).sort(), expected.sort())
     for (const row of r.rows) {
       assert.ok(Number.isFinite(row.ours.median), `${row.id}: ours`)
       if (NO_C_SIDE.test(row.id)) assert.equal(row.c, null, row.id)
