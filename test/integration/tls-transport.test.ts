@@ -74,6 +74,13 @@ test('tls: without a client certificate the daemon refuses us', async () => {
   })
 })
 
+test('tls: a daemon whose tls_allowed_dn_list excludes our certificate: the one-byte check refuses', async () => {
+  // The handshake itself succeeds; libvirtd then closes instead of sending its \1 byte.
+  const p = await freePort()
+  await using _strict = await startTestDaemon({ listen: true, config: { ...tlsDaemonConfig(pki, p), tls_allowed_dn_list: ['CN=somebody-else'] } })
+  await assert.rejects(connect(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`, { keepAlive: false }), isError(39, /server verification \(of our certificate or IP address\) failed/))
+})
+
 test('tls: missing PKI files are named', async () => {
   const missing = join(dir, 'nowhere')
   await assert.rejects(connect(uri(missing), { keepAlive: false }), isError(38, new RegExp(`Cannot read CA certificate '${missing}/cacert\\.pem'`)))
