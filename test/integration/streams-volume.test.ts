@@ -8,7 +8,7 @@ import { once } from 'node:events'
 import { closeSync, openSync, readFileSync, statSync, writeSync, ftruncateSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { Writable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { randomBytes } from 'node:crypto'
 import { connect, REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
 import { STREAM_CHUNK, storageVolDownload, storageVolUpload, uploadSparseFile, writeSparseFile, isStreamHole } from '../../src/streams/index.js'
@@ -83,6 +83,16 @@ describe('volume streams', { skip: !HAS_QEMU && 'needs root (the daemon\'s stora
     // no sparse flag: the daemon sends every byte
     const plain = await storageVolDownload(conn, vol, 1 * MiB, 300 * 1024)
     assert.ok((await collect(plain)).equals(src.bytes.subarray(1 * MiB, 1 * MiB + 300 * 1024)))
+  })
+
+  it('the typed API: vol.upload() and vol.download() through pipeline(), byte-identical', async () => {
+    const { path } = await createVolume(conn, pool, 'typed.raw', 2 * MiB)
+    const vol = await conn.storageVolLookupByPath(path)
+    const data = randomBytes(2 * MiB)
+    await pipeline(Readable.from([data.subarray(0, MiB), data.subarray(MiB)]), await vol.upload(0, 2 * MiB))
+    assert.ok(readFileSync(path).equals(data), 'the volume holds what was uploaded')
+    const part = await collect(await vol.download(MiB / 2, MiB))
+    assert.ok(part.equals(data.subarray(MiB / 2, MiB / 2 + MiB)), 'offset and length honoured')
   })
 
   it('a hole on a stream opened without the sparse flag is a TypeError (and aborts)', async () => {
