@@ -123,7 +123,7 @@ export class ProtocolSession {
   sendRaw(header: MessageHeader, payload: Uint8Array): void {
     if (this.#dead) throw this.#dead
     const len = LEN_SIZE + HEADER_SIZE + payload.length
-    if (len > this.#maxOut) throw new RangeError(`message of ${len} bytes exceeds the protocol maximum of ${this.#maxOut}`)
+    if (len > this.#maxOut) throw tooLarge(len, this.#maxOut)
     const buf = Buffer.allocUnsafe(len)
     buf.writeUInt32BE(len, 0)
     writeHeader(buf, LEN_SIZE, header)
@@ -184,7 +184,7 @@ export class ProtocolSession {
     writeHeader(w.buf, at + LEN_SIZE, header)
     if (encode) encode(w, body)
     const len = w.pos
-    if (len > this.#maxOut) throw new RangeError(`message of ${len} bytes exceeds the protocol maximum of ${this.#maxOut}`)
+    if (len > this.#maxOut) throw tooLarge(len, this.#maxOut)
     w.patchU32(at, len)
     return w.toBuffer()
   }
@@ -275,6 +275,11 @@ export function decodeErrorBody(body: Buffer): LibvirtError {
   } catch (err) {
     return payloadError(err)
   }
+}
+
+// libvirt's client refuses an oversized outgoing message with VIR_ERR_RPC (virNetMessageEncodePayload).
+function tooLarge(len: number, max: number): LibvirtError {
+  return LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `Unable to encode message payload: message of ${len} bytes exceeds the protocol maximum of ${max}`)
 }
 
 function payloadError(e: unknown): LibvirtError {

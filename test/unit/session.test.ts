@@ -172,8 +172,8 @@ test('outgoing frame limit: a call or stream frame larger than the maximum is re
   assert.equal(out.length, 1)
   assert.equal(out[0]!.length, 64)
   await assert.rejects(s.call(REMOTE_PROCEDURES.DOMAIN_LOOKUP_BY_NAME, { name: 'x'.repeat(33) }), (e: unknown) =>
-    e instanceof RangeError && /exceeds the protocol maximum of 64/.test(e.message))
-  assert.throws(() => s.sendRaw({ program: REMOTE, version: 1, procedure: 201, type: 3, serial: 1, status: 2 }, Buffer.alloc(37)), RangeError)
+    e instanceof LibvirtError && e.code === 39 && /exceeds the protocol maximum of 64/.test(e.message))
+  assert.throws(() => s.sendRaw({ program: REMOTE, version: 1, procedure: 201, type: 3, serial: 1, status: 2 }, Buffer.alloc(37)), (e: unknown) => e instanceof LibvirtError && e.code === 39)
   assert.equal(out.length, 1)
   // The session is still usable after a refused frame.
   assert.equal(s.failure, null)
