@@ -122,6 +122,11 @@ export class LibvirtError extends Error {
   }
 }
 
+/** VIR_ERR_OPERATION_ABORTED for an AbortSignal the caller fired (`reason` becomes the cause). */
+export function abortedError(reason: unknown, message = 'connection aborted by the caller'): LibvirtError {
+  return LibvirtError.local(ErrorCode.OPERATION_ABORTED, ErrorDomain.RPC, message, reason)
+}
+
 /** Errors libvirt's client raises when the connection is gone. */
 export function connectionClosedError(cause?: unknown): LibvirtError {
   return LibvirtError.local(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, 'client socket is closed', cause)

@@ -3,6 +3,7 @@
 // wire handles become class instances bound to the connection that returned them.
 
 import type { ConnectionBase } from '../client/connection-base.js'
+import { I32_MAX, I32_MIN, I64_MAX, I64_MIN, U32_MAX, U64_MAX } from '../xdr/int-range.js'
 import { uuidToBytes } from '../xdr/uuid.js'
 import type { Connection } from './connection.js'
 import type { LibvirtObject } from './object-base.js'
@@ -10,12 +11,6 @@ import type { LibvirtObject } from './object-base.js'
 type ObjectClass = new (connection: Connection, wire: never) => LibvirtObject<unknown>
 const classes = new Map<string, ObjectClass>()
 
-const INT32_MIN = -0x80000000
-const INT32_MAX = 0x7fffffff
-const UINT32_MAX = 0xffffffff
-const INT64_MIN = -(1n << 63n)
-const INT64_MAX = (1n << 63n) - 1n
-const UINT64_MAX = (1n << 64n) - 1n
 
 function describe(v: unknown): string {
   if (v === null) return 'null'
@@ -52,10 +47,10 @@ export const A = {
     }
   },
 
-  int: (v: unknown, name: string): number => integer(v, name, INT32_MIN, INT32_MAX),
-  uint: (v: unknown, name: string): number => integer(v, name, 0, UINT32_MAX),
-  hyper: (v: unknown, name: string): bigint => big(v, name, INT64_MIN, INT64_MAX),
-  uhyper: (v: unknown, name: string): bigint => big(v, name, 0n, UINT64_MAX),
+  int: (v: unknown, name: string): number => integer(v, name, I32_MIN, I32_MAX),
+  uint: (v: unknown, name: string): number => integer(v, name, 0, U32_MAX),
+  hyper: (v: unknown, name: string): bigint => big(v, name, I64_MIN, I64_MAX),
+  uhyper: (v: unknown, name: string): bigint => big(v, name, 0n, U64_MAX),
 
   double(v: unknown, name: string): number {
     if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${describe(v)}`)

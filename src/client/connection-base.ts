@@ -4,7 +4,6 @@
 // GeneratedConnection (generated API) → Connection (hand-written API) → ManagedConnection.
 
 import '../dispose-symbol.js'
-import { LibvirtError } from '../errors.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
 import type { CallOptions } from '../core/session.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
@@ -73,7 +72,7 @@ export class ConnectionBase implements AsyncDisposable {
    * connection closed with KEEPALIVE after `count` unanswered ones. `interval <= 0` turns it off.
    */
   async setKeepAlive(interval: number, count: number): Promise<void> {
-    if (!this.rpc.isOpen) throw this.rpc.closeError ?? new LibvirtError({ code: 1, domain: 7, message: 'client socket is closed' })
+    this.rpc.assertOpen()
     if (typeof interval !== 'number' || typeof count !== 'number') throw new TypeError('setKeepAlive(interval, count) takes two numbers')
     if (interval <= 0) {
       this.rpc.setKeepAlive(false)

@@ -88,8 +88,4 @@ export class KeepAliveTimer {
     this.#timer = null
     this.#settings = null
   }
-
-  get running(): boolean {
-    return this.#timer !== null
-  }
 }

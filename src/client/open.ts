@@ -3,7 +3,7 @@
 // authenticate, probe keepalive support, CONNECT_OPEN with the daemon-side name, probe the event
 // and close-callback features, then start keepalive. Bounded by `timeout` and `signal`.
 
-import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import { loadClientConfig, resolveUri } from '../transport/client-config.js'
 import { parseLibvirtUri, type LibvirtUri } from '../transport/libvirt-uri.js'
@@ -35,7 +35,7 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
   const controller = new AbortController()
   const { signal: userSignal, timeout } = options
   const onUserAbort = (): void => controller.abort(userSignal!.reason)
-  if (userSignal?.aborted) throw abortError(userSignal.reason)
+  if (userSignal?.aborted) throw abortedError(userSignal.reason)
   userSignal?.addEventListener('abort', onUserAbort, { once: true })
   let timedOut = false
   const timer = timeout === undefined ? null : setTimeout(() => {
@@ -51,7 +51,7 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
     rpc = new RpcClient(transport, { onCallbackError: options.onCallbackError })
     const client = rpc
     // Abort/timeout during the handshake: drop the connection, which rejects the pending call.
-    const onAbort = (): void => client.destroy(CloseReason.CLIENT, timedOut ? timeoutError(timeout!) : abortError(signal.reason))
+    const onAbort = (): void => client.destroy(CloseReason.CLIENT, timedOut ? timeoutError(timeout!) : abortedError(signal.reason))
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       await authenticate(client, parsed, options.auth)
@@ -74,7 +74,7 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
   } catch (e) {
     rpc?.destroy(CloseReason.ERROR)
     transport?.destroy()
-    if (signal.aborted) throw timedOut ? timeoutError(timeout!) : abortError(userSignal?.reason)
+    if (signal.aborted) throw timedOut ? timeoutError(timeout!) : abortedError(userSignal?.reason)
     throw e
   } finally {
     if (timer) clearTimeout(timer)
@@ -94,8 +94,4 @@ async function supports(rpc: RpcClient, feature: number): Promise<boolean> {
 
 function timeoutError(ms: number): LibvirtError {
   return LibvirtError.local(ErrorCode.OPERATION_TIMEOUT, ErrorDomain.RPC, `timed out after ${ms} ms while connecting`)
-}
-
-function abortError(reason: unknown): LibvirtError {
-  return LibvirtError.local(ErrorCode.OPERATION_ABORTED, ErrorDomain.RPC, 'connection aborted by the caller', reason)
 }

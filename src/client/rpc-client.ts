@@ -41,7 +41,6 @@ export class RpcClient {
   #keepAlive: KeepAliveTimer
   #keepAliveSettings: KeepAliveSettings | false = false
   #corked = false
-  #refed = true
   #closing: Promise<void> | null = null
   #readPaused = 0
 
@@ -127,17 +126,16 @@ export class RpcClient {
   }
 
   ref(): void {
-    this.#refed = true
     if (this.isOpen) this.transport.ref()
   }
 
   unref(): void {
-    this.#refed = false
     this.transport.unref()
   }
 
-  get refed(): boolean {
-    return this.#refed
+  /** Throws the error the connection ended with (`client socket is closed`) once it is closed. */
+  assertOpen(): void {
+    if (this.#closeReason !== null) throw this.#closeError ?? connectionClosedError()
   }
 
   /** Stop reading the socket (stream back-pressure); counted, so nested pauses are safe. */

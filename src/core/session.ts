@@ -3,7 +3,9 @@
 // frames to an event hook, STREAM/STREAM_HOLE frames to a stream hook, keepalive PING answered
 // with PONG. Bytes in through feed(), bytes out through hooks.write(); no socket, no timer.
 
-import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../errors.js'
+import { ErrorCode, ErrorDomain, LibvirtError, abortedError, connectionClosedError } from '../errors.js'
+
+const OPERATION_ABORTED = 'operation aborted by the caller'
 import { decodeRemoteError } from '../generated/remote.gen.js'
 import { XdrError } from '../xdr/xdr-error.js'
 import { XdrReader } from '../xdr/xdr-reader.js'
@@ -88,7 +90,7 @@ export class ProtocolSession {
   ): Promise<unknown> {
     if (this.#dead) return Promise.reject(this.#dead)
     const signal = options?.signal
-    if (signal?.aborted) return Promise.reject(abortError(signal))
+    if (signal?.aborted) return Promise.reject(abortedError(signal.reason, OPERATION_ABORTED))
     const serial = this.#nextSerial()
     let frame: Buffer
     try {
@@ -102,7 +104,7 @@ export class ProtocolSession {
         const onAbort = (): void => {
           // Keep the serial reserved (as abandoned) so the late reply is recognised and dropped.
           this.#pending.set(serial, ABANDONED(program, procedure))
-          reject(abortError(signal))
+          reject(abortedError(signal.reason, OPERATION_ABORTED))
         }
         signal.addEventListener('abort', onAbort, { once: true })
         cleanup = () => signal.removeEventListener('abort', onAbort)
@@ -134,11 +136,6 @@ export class ProtocolSession {
   /** Sends a keepalive PING (or PONG). */
   sendKeepalive(procedure: number): void {
     this.send({ program: KEEPALIVE_PROGRAM, version: KEEPALIVE_VERSION, procedure, type: MessageType.MESSAGE, serial: 0, status: MessageStatus.OK })
-  }
-
-  /** Reserves a serial for something that is not a call (never used by the client today). */
-  nextSerial(): number {
-    return this.#nextSerial()
   }
 
   /**
@@ -285,10 +282,6 @@ function tooLarge(len: number, max: number): LibvirtError {
 function payloadError(e: unknown): LibvirtError {
   const detail = e instanceof XdrError || e instanceof Error ? e.message : String(e)
   return LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `Unable to decode message payload: ${detail}`, e)
-}
-
-function abortError(signal: AbortSignal): LibvirtError {
-  return LibvirtError.local(ErrorCode.OPERATION_ABORTED, ErrorDomain.RPC, 'operation aborted by the caller', signal.reason)
 }
 
 const NOOP = (): void => {}

@@ -100,13 +100,10 @@ export class EventRouter {
     return this.#locals.size
   }
 
-  #assertOpen(): void {
-    if (!this.rpc.isOpen) throw this.rpc.closeError ?? connectionClosedError()
-  }
 
   /** Registers a callback; resolves with its local id once the daemon delivers its events. */
   async register(req: RegisterRequest): Promise<number> {
-    this.#assertOpen()
+    this.rpc.assertOpen()
     const kind = FAMILY_WIRE[req.family].kind
     const fkey = req.filter ? filterKey(kind, req.filter) : '*'
     const q = req.qemu ? `:${req.qemu.event ?? '*'}:${req.qemu.flags}` : ''
@@ -140,7 +137,7 @@ export class EventRouter {
     const previous = this.#draining.get(key) ?? Promise.resolve()
     const args = wire.registerArgs(req.eventId, req.filter, req.qemu)
     server.ready = previous.then(async () => {
-      this.#assertOpen()
+      this.rpc.assertOpen()
       const ret = await this.rpc.call(wire.register, args)
       server.remoteId = ret.callbackID
       const rkey = `${req.family}:${ret.callbackID}`
@@ -221,7 +218,7 @@ export class EventRouter {
   // ── close callback ──────────────────────────────────────────────────────────────────────────
 
   async registerClose(callback: AnyCallback, host: EventHost): Promise<void> {
-    this.#assertOpen()
+    this.rpc.assertOpen()
     if (this.#close || this.#closePending) {
       throw LibvirtError.local(ErrorCode.OPERATION_INVALID, ErrorDomain.REMOTE, 'Requested operation is not valid: A close callback is already registered')
     }
@@ -232,12 +229,12 @@ export class EventRouter {
     } finally {
       this.#closePending = false
     }
-    this.#assertOpen()
+    this.rpc.assertOpen()
     this.#close = { callback, host }
   }
 
   async unregisterClose(callback: unknown): Promise<void> {
-    this.#assertOpen()
+    this.rpc.assertOpen()
     if (!this.#close || this.#close.callback !== callback) {
       throw LibvirtError.local(ErrorCode.OPERATION_INVALID, ErrorDomain.REMOTE, 'Requested operation is not valid: A different callback was requested')
     }

@@ -19,6 +19,3 @@ export const EVENT_FAMILIES: Readonly<Record<EventObjectKind, EventFamily>> = {
   nodeDevice: { kind: 'nodeDevice', register: 'nodeDeviceEventRegisterAny', deregister: 'nodeDeviceEventDeregisterAny' },
   secret: { kind: 'secret', register: 'secretEventRegisterAny', deregister: 'secretEventDeregisterAny' },
 }
-
-/** Every family, in a fixed order (clean-up walks them in this order). */
-export const FAMILY_KINDS: readonly EventObjectKind[] = ['domain', 'network', 'storagePool', 'nodeDevice', 'secret']

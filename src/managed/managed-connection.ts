@@ -21,7 +21,7 @@ import type {
   StoragePoolEventId,
 } from '../events/payloads.js'
 import { AsyncQueue, type QueueSink, validateQueueOptions, type AsyncQueueOptions } from './async-queue.js'
-import { EVENT_FAMILIES, FAMILY_KINDS } from './event-families.js'
+import { EVENT_FAMILIES } from './event-families.js'
 import { checkManagedOptions, type Resolvable } from './options.js'
 import { Registration, RegistrationTable, isQueueSink, type Target } from './registration.js'
 
@@ -171,7 +171,7 @@ export class ManagedConnection extends Connection {
 
   async #start(): Promise<this> {
     try {
-      if (!this.rpc.isOpen) throw this.rpc.closeError ?? connectionClosedError()
+      this.rpc.assertOpen()
       const close = (_conn: unknown, reason: number): void => this.#scheduleClose(reason as CloseReason)
       await base('registerCloseCallback').call(this, close)
       this.#closeCallback = close

@@ -5,9 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Socket } from 'node:net'
 import { Duplex } from 'node:stream'
-import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import type { Transport } from './transport.js'
-import { abortedError } from './unix.js'
 
 /** How to start the child behind a {@link ChildTransport}. */
 export interface ChildTransportOptions {
@@ -53,11 +52,11 @@ function trackChild(child: ChildProcess): void {
 export function spawnChildTransport(opts: ChildTransportOptions): Promise<ChildTransport> {
   return new Promise((resolve, reject) => {
     const { signal } = opts
-    if (signal?.aborted) return reject(abortedError(signal))
+    if (signal?.aborted) return reject(abortedError(signal.reason))
     const child = spawn(opts.command, [...opts.args], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env })
     const onAbort = (): void => {
       child.kill('SIGKILL')
-      reject(abortedError(signal!))
+      reject(abortedError(signal!.reason))
     }
     signal?.addEventListener('abort', onAbort, { once: true })
     child.once('error', (err: NodeJS.ErrnoException) => {

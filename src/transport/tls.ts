@@ -4,12 +4,12 @@
 
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls'
-import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import { loadPki, locatePki, type PkiMaterial } from './pki.js'
 import { registerTransport } from './select.js'
 import { connectTcp, remoteAddress } from './tcp.js'
 import type { Transport, TransportRequest } from './transport.js'
-import { abortedError, socketTransport } from './unix.js'
+import { socketTransport } from './unix.js'
 
 /** libvirtd's default `tls_port`. */
 export const DEFAULT_TLS_PORT = 16514
@@ -37,7 +37,7 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
     wrapped?.on('error', () => {})
     if (wrapped) wrapped.destroy()
     else raw.destroy()
-    if (req.signal?.aborted) throw abortedError(req.signal)
+    if (req.signal?.aborted) throw abortedError(req.signal.reason)
     throw e
   } finally {
     req.signal?.removeEventListener('abort', onAbort)

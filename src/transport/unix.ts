@@ -2,7 +2,7 @@
 // pick for the URI. Connection failures become libvirt's own "Failed to connect socket" error.
 
 import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net'
-import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import { unixSocketFor } from './socket-path.js'
 import type { Transport, TransportRequest } from './transport.js'
 
@@ -23,11 +23,11 @@ export function connectUnixPath(path: string, signal?: AbortSignal): Promise<Soc
  */
 export function connectSocket(options: NetConnectOpts, signal: AbortSignal | undefined, failure: (err: NodeJS.ErrnoException) => string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(signal))
+    if (signal?.aborted) return reject(abortedError(signal.reason))
     const socket = netConnect(options)
     const onAbort = (): void => {
       socket.destroy()
-      reject(abortedError(signal!))
+      reject(abortedError(signal!.reason))
     }
     signal?.addEventListener('abort', onAbort, { once: true })
     socket.once('connect', () => {
@@ -67,8 +67,4 @@ function describeErrno(err: NodeJS.ErrnoException): string {
     default:
       return err.message
   }
-}
-
-export function abortedError(signal: AbortSignal): LibvirtError {
-  return LibvirtError.local(ErrorCode.OPERATION_ABORTED, ErrorDomain.RPC, 'connection aborted by the caller', signal.reason)
 }

@@ -3,13 +3,7 @@
 // TypeError/RangeError raised before any byte reaches a socket. No I/O.
 
 import { Buffer } from 'node:buffer'
-
-const I32_MIN = -0x80000000
-const I32_MAX = 0x7fffffff
-const U32_MAX = 0xffffffff
-const I64_MIN = -(1n << 63n)
-const I64_MAX = (1n << 63n) - 1n
-const U64_MAX = (1n << 64n) - 1n
+import { I32_MAX, I32_MIN, I64_MAX, I64_MIN, U32_MAX, U64_MAX } from './int-range.js'
 
 /** Writes XDR items (RFC 4506, big-endian, 4-byte aligned) into a growing Buffer. */
 export class XdrWriter {
