@@ -123,7 +123,7 @@ before(async () => {
     mkdirSync(join(dir, 'src', dirname(rel)), { recursive: true })
     writeFileSync(join(dir, 'src', rel), readFileSync(join(ROOT, 'src', rel)))
   }
-  for (const f of ['xdr/xdr-reader.ts', 'xdr/xdr-writer.ts', 'xdr/xdr-error.ts', 'xdr/uuid.ts', 'xdr/codec.ts', 'generated/procedure.ts', 'generated/codec-support.ts']) copy(f)
+  for (const f of ['xdr/xdr-reader.ts', 'xdr/xdr-writer.ts', 'xdr/xdr-error.ts', 'xdr/uuid.ts', 'xdr/int-range.ts', 'xdr/codec.ts', 'generated/procedure.ts', 'generated/codec-support.ts']) copy(f)
   for (const f of emitAll(model)) writeFileSync(join(dir, 'src/generated', f.path), f.text)
   writeFileSync(
     join(dir, 'tsconfig.json'),
