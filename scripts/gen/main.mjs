@@ -11,7 +11,7 @@ import { emitConstants } from './emit-constants.mjs'
 import { emitPrograms } from './emit-program.mjs'
 import { emitProcedures } from './emit-procedures.mjs'
 import { emitVersion } from './emit-version.mjs'
-import { REPO_ROOT, libvirtSourceDir } from './libvirt-source.mjs'
+import { PinnedLibvirtUnavailableError, REPO_ROOT, libvirtSourceDir } from './libvirt-source.mjs'
 import { loadModel } from './model.mjs'
 
 /**
@@ -63,7 +63,15 @@ export function generate({ outDir, srcDir, check = false }) {
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('scripts/gen/main.mjs')) {
   const { values } = parseArgs({ options: { out: { type: 'string' }, check: { type: 'boolean' }, quiet: { type: 'boolean' } } })
   const outDir = resolve(values.out ?? join(REPO_ROOT, 'src/generated'))
-  const srcDir = libvirtSourceDir()
+  let srcDir
+  try {
+    srcDir = libvirtSourceDir()
+  } catch (e) {
+    // A pinned tarball that cannot be had is a stop, said plainly, never a fallback.
+    if (!(e instanceof PinnedLibvirtUnavailableError)) throw e
+    console.error(`npm run generate: ${e.message}`)
+    process.exit(1)
+  }
   const { written, changed } = generate({ outDir, srcDir, check: values.check })
   if (!values.quiet) console.log(`${written.length} files from ${srcDir} → ${outDir}; ${changed.length} changed${changed.length ? `: ${changed.join(', ')}` : ''}`)
   if (values.check && changed.length) {
