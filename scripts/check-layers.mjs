@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 export const RANKS = {
   'dispose-symbol.ts': 0, //  Symbol.asyncDispose on Node 20.0–20.3; imports nothing
   'xdr': 0,
+  'json.ts': 0, //             toJson/jsonReplacer: imports nothing
   'generated': 1, //            tables, codecs, constants; procedure.ts and codec-support.ts (hand-written)
   'errors.ts': 1.5, //          LibvirtError: imports generated constants, imported by every layer above
   'core': 2,

@@ -2,21 +2,10 @@
 // compact human-readable `key=value` lines for a terminal, and one-line error messages.
 
 import { LibvirtError } from '../errors.js'
+import { toJson } from '../json.js'
 
-/** JSON.stringify replacer: bigint → decimal string, Buffer/Uint8Array → base64, Map → object. */
-export function jsonReplacer(this: unknown, _key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString()
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64')
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
-    return Buffer.from((value as { data: number[] }).data).toString('base64')
-  }
-  if (value instanceof Map) return Object.fromEntries(value)
-  return value
-}
-
-export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value === undefined ? null : value, jsonReplacer, indent) ?? 'null'
-}
+// The JSON helper is public (src/json.ts); the CLI re-exports it for its own modules.
+export { jsonReplacer, toJson } from '../json.js'
 
 /** `a=1 b="x y" c={…}`: a short readable rendering of an event's fields. */
 export function keyValues(fields: Record<string, unknown>): string {
