@@ -14,8 +14,10 @@ import { svgChart } from './lib/svg.js'
 import { markdownTable, textTable } from './lib/table.js'
 import { evaluateTargets, targetsText } from './lib/targets.js'
 import { closeScenario } from './scenarios/close.js'
+import { coldScenario } from './scenarios/cold.js'
 import { eventsScenario } from './scenarios/events.js'
 import { firstCallScenario } from './scenarios/first-call.js'
+import { importScenario } from './scenarios/import.js'
 import { lagScenario } from './scenarios/lag.js'
 import { largeScenario } from './scenarios/large.js'
 import { latencyScenario } from './scenarios/latency.js'
@@ -25,6 +27,7 @@ import { throughputScenario } from './scenarios/throughput.js'
 /** The raised setting used by rows marked "raised" (stock: max_client_requests = 5, max_workers = 20). */
 export const RAISED_CONFIG = { max_client_requests: 1000, min_workers: 4, max_workers: 16 }
 
+// One line per scenario (name → function returning its rows); --only picks by name.
 export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   latency: latencyScenario,
   throughput: throughputScenario,
@@ -33,6 +36,8 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = 
   lag: lagScenario,
   memory: memoryScenario,
   'first-call': firstCallScenario,
+  import: importScenario,
+  cold: coldScenario,
   close: closeScenario,
 }
 

@@ -17,6 +17,11 @@ export interface Sizes {
   memoryCycles: number
   firstCallReps: number
   closeSamples: number
+  /** Fresh processes per side for the import and cold-process rows (interleaved). */
+  importRuns: number
+  coldRuns: number
+  /** Sequential calls each cold process makes (the rows report the first 1,000 and the whole rate). */
+  coldCalls: number
 }
 
 export const FULL: Sizes = {
@@ -31,6 +36,9 @@ export const FULL: Sizes = {
   memoryCycles: 10_000,
   firstCallReps: 100,
   closeSamples: 3,
+  importRuns: 15,
+  coldRuns: 10,
+  coldCalls: 3000,
 }
 
 export const QUICK: Sizes = {
@@ -45,6 +53,9 @@ export const QUICK: Sizes = {
   memoryCycles: 30,
   firstCallReps: 5,
   closeSamples: 1,
+  importRuns: 2,
+  coldRuns: 2,
+  coldCalls: 3000,
 }
 
 export interface BenchContext {

@@ -48,6 +48,13 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
       r!.ours.median < 10,
       `RSS ${f(r!.ours.median, 2)} MB`,
     ]),
+    check(rows, 'import of the package ≤ 50 ms (median, fresh processes)', ['import'], ([r]) => [
+      r!.ours.median <= 50,
+      `${f(r!.ours.median)} ms (import libvirt ${f(r!.c!.median)} ms)`,
+    ]),
+    check(rows, 'cold process (import + connect + 1,000 calls) ≥ 0.8× the C client', ['cold.1000'], allAtLeast(0.8)),
+    check(rows, 'first 3,000 calls of a fresh process ≥ 0.9× the C client', ['cold.first3000'], allAtLeast(0.9)),
+    check(rows, 'time to first call ≤ the C client (warm process and fresh process)', ['first-call', 'cold.first-call'], allAtLeast(1)),
     check(rows, 'no leak: RSS growth over the last 90 % of the cycles < 10 MB, JS heap used < 10 MB', ['memory.rss-late', 'memory.heap'], ([late, heap]) => [
       late!.ours.median < 10 && heap!.ours.median < 10,
       `RSS ${f(late!.ours.median, 2)} MB, heap ${f(heap!.ours.median, 2)} MB`,

@@ -22,9 +22,9 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
     await promisify(execFile)(process.execPath, [RUN, '--quick', '--out', out], { timeout: 110_000, maxBuffer: 16 << 20 })
     const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))
     assert.ok(existsSync(join(out, 'latest.svg')) && readFileSync(join(out, 'latest.svg'), 'utf8').startsWith('<svg'))
-    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'large', 'events', 'lag', 'memory', 'first-call', 'close'])
+    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'large', 'events', 'lag', 'memory', 'first-call', 'import', 'cold', 'close'])
     const groups = new Set(r.rows.map((row: { group: string }) => row.group))
-    for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'close']) assert.ok(groups.has(g), g)
+    for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'cold start', 'close']) assert.ok(groups.has(g), g)
     // every figure issue 12 asks for, each scenario's rows complete: a scenario that silently
     // produced fewer rows fails here
     const depths = (s: string): string[] => [`${s}.1.seq`, `${s}.8.t8`, `${s}.64.seq`, `${s}.64.t8`, `${s}.512.t8`, `${s}.512.c8`].map((x) => `throughput.${x}`)
@@ -32,7 +32,8 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
       'latency.getLibVersion', 'latency.lookupInfo', ...depths('stock'), ...depths('raised'),
       'large.listAllDomains', 'large.getAllDomainStats', 'large.getXMLDesc', 'events.rate', 'events.lost',
       'lag.stock.p50', 'lag.stock.p99', 'lag.raised.p50', 'lag.raised.p99',
-      'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call', 'close.eof', 'close.keepalive',
+      'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call',
+      'import', 'cold.first-call', 'cold.1000', 'cold.first3000', 'close.eof', 'close.keepalive',
     ]
     assert.deepEqual(r.rows.map((row: { id: string }) => row.id).sort(), expected.sort())
     for (const row of r.rows) {

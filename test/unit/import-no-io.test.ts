@@ -1,0 +1,59 @@
+// Importing the package does no file, network or process I/O beyond loading its own modules
+// (issue 19): a fresh Node process imports the main entry point with test/helpers/io-recorder
+// preloaded, and every fs / net / tls / dns / dgram / http(s) / child_process / worker / fetch
+// call it makes is listed. The recorder is first proven on a module that does such I/O.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import type { IoRecord } from '../helpers/io-recorder.js'
+
+const RECORDER = new URL('../helpers/io-recorder.js', import.meta.url).href
+const DIST_SRC = fileURLToPath(new URL('../../src/', import.meta.url))
+const PACKAGE_ROOT = dirname(dirname(DIST_SRC))
+
+async function importRecorded(entry: string): Promise<IoRecord[]> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', RECORDER, '--input-type=module', '-e', `await import(${JSON.stringify(entry)})`],
+    { timeout: 30_000, cwd: tmpdir() },
+  )
+  const line = stdout.split('\n').find((l) => l.startsWith('IO-RECORDS '))
+  assert.ok(line, `no records line in: ${stdout.slice(0, 500)}`)
+  return JSON.parse(line.slice('IO-RECORDS '.length)) as IoRecord[]
+}
+
+// reading the package's own files (its modules, its package.json) is loading it
+const loadingItself = (r: IoRecord): boolean => r.api.startsWith('fs') && (r.arg.startsWith(PACKAGE_ROOT) || r.arg.startsWith(pathToFileURL(PACKAGE_ROOT).href))
+
+test('the recorder sees file, network and process I/O done while a module loads', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'import-io-'))
+  try {
+    const mod = join(dir, 'does-io.mjs')
+    writeFileSync(mod, [
+      `import { readFileSync } from 'node:fs'`,
+      `import fsp from 'node:fs/promises'`,
+      `import net from 'node:net'`,
+      `import { execFileSync } from 'node:child_process'`,
+      `readFileSync('/proc/self/stat')`,
+      `await fsp.stat('/')`,
+      `const s = net.connect({ port: 1, host: '127.0.0.1' }); s.on('error', () => {}); s.destroy()`,
+      `execFileSync(process.execPath, ['-e', '0'])`,
+    ].join('\n'))
+    const apis = (await importRecorded(pathToFileURL(mod).href)).map((r) => r.api)
+    for (const api of ['fs.readFileSync', 'fs.promises.stat', 'net.connect', 'child_process.execFileSync']) {
+      assert.ok(apis.includes(api), `${api} not recorded: ${apis.join(', ')}`)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('importing the main entry point does no I/O beyond loading its modules', { timeout: 60_000 }, async () => {
+  const records = await importRecorded(pathToFileURL(join(DIST_SRC, 'index.js')).href)
+  assert.deepEqual(records.filter((r) => !loadingItself(r)), [])
+})
