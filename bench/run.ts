@@ -23,6 +23,7 @@ import { largeScenario } from './scenarios/large.js'
 import { latencyScenario } from './scenarios/latency.js'
 import { memoryScenario } from './scenarios/memory.js'
 import { throughputScenario } from './scenarios/throughput.js'
+import { tracingScenario } from './scenarios/tracing.js'
 
 /** The raised setting used by rows marked "raised" (stock: max_client_requests = 5, max_workers = 20). */
 export const RAISED_CONFIG = { max_client_requests: 1000, min_workers: 4, max_workers: 16 }
@@ -39,6 +40,7 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = 
   import: importScenario,
   cold: coldScenario,
   close: closeScenario,
+  tracing: tracingScenario,
 }
 
 function arg(name: string): string | undefined {

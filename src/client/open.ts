@@ -12,7 +12,9 @@ import type { Transport } from '../transport/transport.js'
 import { authenticate } from './auth.js'
 import { CloseReason } from './close-reason.js'
 import { validateConnectOptions, type ConnectOptions, type ValidatedConnectOptions } from './connect-options.js'
+import { redactUri } from './redact-uri.js'
 import { RpcClient } from './rpc-client.js'
+import { traceConnect } from './tracing.js'
 
 /** Driver features probed with CONNECT_SUPPORTS_FEATURE (libvirt's internal virDrvFeature). */
 export const DrvFeature = { PROGRAM_KEEPALIVE: 10, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15 } as const
@@ -27,10 +29,13 @@ export interface OpenedClient {
 
 export async function openRpcClient(uri: string | undefined | null, rawOptions?: ConnectOptions): Promise<OpenedClient> {
   if (uri !== undefined && uri !== null && typeof uri !== 'string') throw new TypeError(`connect() uri must be a string, got ${typeof uri}`)
+  const startTime = performance.now()
   const options = validateConnectOptions(rawOptions)
   const config = loadClientConfig()
   const resolved = resolveUri(uri, config)
   const parsed = resolved === null ? null : parseLibvirtUri(resolved)
+  const traceUri = resolved === null ? null : redactUri(resolved)
+  const transportName = parsed?.transport ?? 'unix'
 
   const controller = new AbortController()
   const { signal: userSignal, timeout } = options
@@ -47,8 +52,8 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
   let transport: Transport | null = null
   let rpc: RpcClient | null = null
   try {
-    transport = await transportFactory(parsed?.transport ?? 'unix')({ uri: parsed, readOnly: options.readOnly, remoteMode: config.remoteMode, signal })
-    rpc = new RpcClient(transport, { onCallbackError: options.onCallbackError })
+    transport = await transportFactory(transportName)({ uri: parsed, readOnly: options.readOnly, remoteMode: config.remoteMode, signal })
+    rpc = new RpcClient(transport, { onCallbackError: options.onCallbackError, traceUri })
     const client = rpc
     // Abort/timeout during the handshake: drop the connection, which rejects the pending call.
     const onAbort = (): void => client.destroy(CloseReason.CLIENT, timedOut ? timeoutError(timeout!) : abortedError(signal.reason))
@@ -70,12 +75,15 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
       signal.removeEventListener('abort', onAbort)
     }
     client.setKeepAlive(options.keepAlive)
+    client.opened = true
+    traceConnect(traceUri, transportName, startTime)
     return { rpc: client, uri: parsed, options }
   } catch (e) {
     rpc?.destroy(CloseReason.ERROR)
     transport?.destroy()
-    if (signal.aborted) throw timedOut ? timeoutError(timeout!) : abortedError(userSignal?.reason)
-    throw e
+    const err = signal.aborted ? (timedOut ? timeoutError(timeout!) : abortedError(userSignal?.reason)) : e
+    traceConnect(traceUri, transportName, startTime, err)
+    throw err
   } finally {
     if (timer) clearTimeout(timer)
     userSignal?.removeEventListener('abort', onUserAbort)

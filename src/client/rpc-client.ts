@@ -11,6 +11,7 @@ import { type CallOptions, ProtocolSession } from '../core/session.js'
 import type { Transport } from '../transport/transport.js'
 import { CloseReason } from './close-reason.js'
 import { KeepAliveTimer, type KeepAliveSettings } from './keepalive.js'
+import { callTracingActive, traceCall, traceClose } from './tracing.js'
 
 export type MessageHandler = (header: MessageHeader, body: Buffer) => void
 export type CloseListener = (reason: CloseReason, error: LibvirtError) => void
@@ -18,6 +19,8 @@ export type CloseListener = (reason: CloseReason, error: LibvirtError) => void
 export interface RpcClientOptions {
   /** Where errors thrown by user callbacks go (default: process.emitWarning). */
   onCallbackError?: (err: unknown) => void
+  /** The URI shown in tracing messages (password already masked). */
+  traceUri?: string | null
 }
 
 export class RpcClient {
@@ -33,6 +36,10 @@ export class RpcClient {
   streamHandler: MessageHandler | null = null
   /** Where exceptions from user callbacks are reported. */
   readonly reportCallbackError: (err: unknown) => void
+  /** The connection's URI with any password masked, for tracing (see tracing.ts). */
+  readonly traceUri: string | null
+  /** Set by open() once the handshake is done: only an opened connection's close is traced. */
+  opened = false
 
   #resolveClosed!: (r: CloseReason) => void
   #closeReason: CloseReason | null = null
@@ -47,6 +54,7 @@ export class RpcClient {
   constructor(transport: Transport, options: RpcClientOptions = {}) {
     this.transport = transport
     this.reportCallbackError = options.onCallbackError ?? defaultCallbackError
+    this.traceUri = options.traceUri ?? null
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve))
     this.#keepAlive = new KeepAliveTimer(
       () => this.#sendPing(),
@@ -93,7 +101,9 @@ export class RpcClient {
   }
 
   call<A, R>(desc: ProcedureDescriptor<A, R>, args: A, options?: CallOptions): Promise<R> {
-    return this.session.call(desc, args, options)
+    if (!callTracingActive()) return this.session.call(desc, args, options)
+    return traceCall(this.traceUri, desc as ProcedureDescriptor, (traced) =>
+      this.session.call(desc, args, { ...options, onSerial: (serial) => (traced(serial), options?.onSerial?.(serial)) }))
   }
 
   /** Runs `listener` once when the connection ends (synchronously, after pending calls are rejected). */
@@ -195,6 +205,7 @@ export class RpcClient {
       }
     }
     this.#resolveClosed(reason)
+    if (this.opened) traceClose(this.traceUri, reason, err)
   }
 
   #write(frame: Buffer): void {

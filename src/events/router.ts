@@ -8,6 +8,7 @@ import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import { CloseReason } from '../client/close-reason.js'
 import type { RpcClient } from '../client/rpc-client.js'
+import { eventTracingActive, traceEvent } from '../client/tracing.js'
 import { FAMILY_WIRE, type EventFamily } from './families.js'
 import { decodeEventMessage, type DecodedEvent } from './messages.js'
 import { filterKey, type EventObjectKind, type RawEventObjects } from './objects.js'
@@ -262,6 +263,7 @@ export class EventRouter {
       setImmediate(() => this.rpc.destroy(reason, connectionClosedError()))
       return
     }
+    if (eventTracingActive()) traceEvent(this.rpc.traceUri, ev.family, ev.eventId, ev.remoteId)
     // Callbacks never run inside protocol parsing: queue, and deliver on a later turn (after the
     // replies parsed with this chunk have resolved, so a registration's id is known by then).
     this.#queue.push(ev)

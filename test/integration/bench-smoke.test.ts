@@ -13,7 +13,7 @@ import { oracleAvailable } from '../../src/testing/index.js'
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 // rows where the C client has no counterpart (no event loop, no JS heap, no V8 flags)
-const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$)/
+const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.)/
 
 test('npm run bench --quick: every scenario, numbers for both sides', { timeout: 120_000 }, async (t) => {
   if (!(await oracleAvailable())) return t.skip('python3-libvirt not installed')
@@ -22,7 +22,7 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
     await promisify(execFile)(process.execPath, [RUN, '--quick', '--out', out], { timeout: 110_000, maxBuffer: 16 << 20 })
     const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))
     assert.ok(existsSync(join(out, 'latest.svg')) && readFileSync(join(out, 'latest.svg'), 'utf8').startsWith('<svg'))
-    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'large', 'events', 'lag', 'memory', 'first-call', 'import', 'cold', 'close'])
+    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'large', 'events', 'lag', 'memory', 'first-call', 'import', 'cold', 'close', 'tracing'])
     const groups = new Set(r.rows.map((row: { group: string }) => row.group))
     for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'cold start', 'close']) assert.ok(groups.has(g), g)
     // every figure issue 12 asks for, each scenario's rows complete: a scenario that silently
@@ -34,6 +34,7 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
       'lag.stock.p50', 'lag.stock.p99', 'lag.raised.p50', 'lag.raised.p99',
       'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call',
       'import', 'cold.first-call', 'cold.1000', 'cold.first3000', 'close.eof', 'close.keepalive',
+      'tracing.baseline', 'tracing.off', 'tracing.on',
     ]
     assert.deepEqual(r.rows.map((row: { id: string }) => row.id).sort(), expected.sort())
     for (const row of r.rows) {
