@@ -12,6 +12,7 @@ import {
   NodeDevice, NWFilter, NWFilterBinding, Secret, StoragePool, StorageVol, VIR_ERR_INTERNAL_ERROR,
 } from '../../src/index.js'
 import { OracleLibvirtError, runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { AT_ONCE_MS, within } from '../helpers/bounded.js'
 
 let daemon: TestDaemon
 let conn: Connection
@@ -119,7 +120,7 @@ test('objects of a closed connection: "client socket is closed", for every kind,
   ]
   if (v) calls.push(['StorageVol.getInfo', () => v.getInfo()])
   for (const [m, f] of calls) {
-    await assert.rejects(f(), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_INTERNAL_ERROR && e.message === 'client socket is closed', m)
+    await within(AT_ONCE_MS, assert.rejects(f(), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_INTERNAL_ERROR && e.message === 'client socket is closed', m), m)
   }
   // Misuse is still misuse: checked before the connection is.
   await assert.rejects(objs.d.getXMLDesc('x' as never), TypeError)

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect, CloseReason, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
 import { startTestDaemon, runOracle, type TestDaemon } from '../../src/testing/index.js'
+import { AT_ONCE_MS, timedRejection, within } from '../helpers/bounded.js'
 
 let daemon: TestDaemon
 before(async () => {
@@ -79,16 +80,20 @@ test('bad input: missing socket, unknown transport, bad options, timeout, abort'
   await assert.rejects(connect(daemon.uri, { readOnly: 'yes' } as never), TypeError)
   await assert.rejects(connect(daemon.uri, { bogus: 1 } as never), TypeError)
   await assert.rejects(connect(daemon.uri, { keepAlive: { interval: -1, count: 1 } }), RangeError)
+  // An already-aborted signal: rejected before anything is sent, so at once.
   const ac = new AbortController()
   ac.abort()
-  await assert.rejects(connect(daemon.uri, { signal: ac.signal }), (e: unknown) => e instanceof LibvirtError && e.code === 78)
+  await within(AT_ONCE_MS, assert.rejects(connect(daemon.uri, { signal: ac.signal }), (e: unknown) => e instanceof LibvirtError && e.code === 78), 'connect() with an aborted signal')
 })
 
 test('a frozen daemon during the handshake: timeout, no hang', async () => {
   const d = await startTestDaemon()
   try {
     d.freeze()
-    await assert.rejects(connect(d.uri, { timeout: 300 }), (e: unknown) => e instanceof LibvirtError && e.code === 68)
+    // The promised 300 ms, not before it and not much after.
+    const { error, ms } = await timedRejection(() => within(300 + AT_ONCE_MS, connect(d.uri, { timeout: 300 }), 'connect({ timeout: 300 }) to a frozen daemon'))
+    assert.ok(error instanceof LibvirtError && error.code === 68, String(error))
+    assert.ok(ms >= 290, `timed out after ${Math.round(ms)} ms, before the 300 ms asked for`)
     d.thaw()
   } finally {
     await d.stop()
@@ -100,7 +105,7 @@ test('daemon killed while idle: closed settles with EOF', async () => {
   try {
     const conn = await connect(d.uri)
     d.kill('SIGKILL')
-    assert.equal(await conn.closed, CloseReason.EOF)
+    assert.equal(await within(AT_ONCE_MS, conn.closed, 'closed after SIGKILL'), CloseReason.EOF)
     await assert.rejects(conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed')
   } finally {
     await d.stop()
@@ -115,8 +120,8 @@ test('daemon killed mid-call: every pending call rejected at once, closed settle
     d.freeze()
     const pending = Array.from({ length: 5 }, () => conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined))
     d.kill('SIGKILL')
-    for (const p of pending) await assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed')
-    assert.equal(await conn.closed, CloseReason.ERROR)
+    await within(AT_ONCE_MS, Promise.all(pending.map((p) => assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.message === 'client socket is closed'))), 'pending calls rejected after SIGKILL')
+    assert.equal(await within(AT_ONCE_MS, conn.closed, 'closed after SIGKILL'), CloseReason.ERROR)
   } finally {
     await d.stop()
   }
@@ -147,7 +152,7 @@ test('a daemon that dies during the handshake: a clear LibvirtError, no hang', a
     const settled = p.then(() => 'connected', () => 'rejected')
     await new Promise((r) => setTimeout(r, 200))
     d.kill('SIGKILL')
-    await assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.local && e.message === 'client socket is closed')
+    await within(AT_ONCE_MS, assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.local && e.message === 'client socket is closed'), 'connect() after the daemon died mid-handshake')
     assert.equal(await settled, 'rejected')
   } finally {
     await d.stop()
@@ -162,7 +167,7 @@ test('an abort during the handshake rejects with VIR_ERR_OPERATION_ABORTED at on
     const p = connect(d.uri, { signal: ac.signal })
     await new Promise((r) => setTimeout(r, 200))
     ac.abort()
-    await assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.code === 78)
+    await within(AT_ONCE_MS, assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.code === 78), 'connect() after abort()')
     d.thaw()
   } finally {
     await d.stop()

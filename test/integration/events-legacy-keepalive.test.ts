@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { connect, CloseReason, DomainEventID, LibvirtError, REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
 import { startTestDaemon, testDomainXml, type TestDaemon } from '../../src/testing/index.js'
 import { nameOf, sleep, waitFor } from './events-helpers.js'
+import { assertInWindow, keepaliveWindow, within } from '../helpers/bounded.js'
 
 const KEEPALIVE_PROGRAM = 0x6b656570
 const PING = 1
@@ -70,7 +71,7 @@ test('legacy domainEventRegister/Deregister: delivered, then nothing after dereg
   assert.deepEqual(frames.filter(([prog, p]) => prog !== KEEPALIVE_PROGRAM && legacyProcs.has(p)), [], 'no legacy procedure on the wire')
 })
 
-test('keepalive is on by default (5 s, 5): a frozen daemon gets 5 PINGs, then KEEPALIVE; connect() options change it', async () => {
+test('keepalive is on by default (5 s, 5): a frozen daemon gets 5 PINGs, then KEEPALIVE after 30 s ± 2 s; connect() options change it', async () => {
   const d = await startTestDaemon()
   const byDefault = await connect(d.uri)
   const custom = await connect(d.uri, { keepAlive: { interval: 1, count: 2 } })
@@ -78,9 +79,16 @@ test('keepalive is on by default (5 s, 5): a frozen daemon gets 5 PINGs, then KE
   const frames = [byDefault, custom, off].map(recordFrames)
   try {
     d.freeze()
-    // No timing assertion: the test's own timeout bounds the wait (5 s × 6 by default).
-    assert.equal(await custom.closed, CloseReason.KEEPALIVE)
-    assert.equal(await byDefault.closed, CloseReason.KEEPALIVE)
+    // libvirt's rule: declared dead interval × (count + 1) after the last byte, ± 2 s.
+    const t0 = performance.now()
+    const at = (c: Connection): Promise<[number, number]> => c.closed.then((r) => [r, performance.now() - t0])
+    const defaultWindow = keepaliveWindow(5, 5)
+    const [[customReason, customMs], [defaultReason, defaultMs]] = await within(defaultWindow.max + 1000,
+      Promise.all([at(custom), at(byDefault)]), 'KEEPALIVE closes on a frozen daemon')
+    assert.equal(customReason, CloseReason.KEEPALIVE)
+    assert.equal(defaultReason, CloseReason.KEEPALIVE)
+    assertInWindow(customMs, keepaliveWindow(1, 2), 'keepAlive { interval: 1, count: 2 }')
+    assertInWindow(defaultMs, defaultWindow, 'default keepalive (5 s, 5)')
     assert.deepEqual(frames.map(pings), [5, 2, 0], 'PINGs sent: default, { interval: 1, count: 2 }, false')
     assert.equal(off.isAlive(), true, 'keepAlive: false never gives up on a frozen daemon')
   } finally {

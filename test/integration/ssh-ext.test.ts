@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { connect, CloseReason, ErrorCode, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
 import type { ChildTransport } from '../../src/transport/child-transport.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { AT_ONCE_MS, timedRejection, within } from '../helpers/bounded.js'
 
 const nc = ['/usr/bin/nc', '/bin/nc'].find((p) => existsSync(p))
 const opts = { skip: nc ? false : 'nc missing (apt-get install netcat-openbsd)', timeout: 60000 }
@@ -63,7 +64,7 @@ test('ext: the command dying ends the connection with libvirt\'s error', opts, a
   const cmd = script('short', `exec nc -U '${daemon.socket}'`)
   const conn = await connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`)
   process.kill((conn.rpc.transport as ChildTransport).pid!, 'SIGTERM')
-  assert.equal(await conn.closed, CloseReason.ERROR)
+  assert.equal(await within(AT_ONCE_MS, conn.closed, 'closed after the command died'), CloseReason.ERROR)
   assert.equal(conn.rpc.closeError?.code, ErrorCode.SYSTEM_ERROR)
 })
 
@@ -84,9 +85,10 @@ test('ext: missing command= and missing program', opts, async () => {
 
 test('ext: a command that never answers is bounded by connect({ timeout }) and killed', opts, async () => {
   const cmd = script('silent', 'exec sleep 60')
-  const before = Date.now()
-  await assert.rejects(connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`, { timeout: 500 }), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.OPERATION_TIMEOUT)
-  assert.ok(Date.now() - before < 20000)
+  // The promised 500 ms, not before it and not much after.
+  const { error, ms } = await timedRejection(() => within(500 + AT_ONCE_MS, connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`, { timeout: 500 }), 'connect({ timeout: 500 })'))
+  assert.ok(error instanceof LibvirtError && error.code === ErrorCode.OPERATION_TIMEOUT, String(error))
+  assert.ok(ms >= 490, `timed out after ${Math.round(ms)} ms, before the 500 ms asked for`)
   // The sleep is our only child running `silent`; it must be gone.
   const end = Date.now() + 10000
   const alive = (): boolean => readdirSync('/proc').some((d) => {

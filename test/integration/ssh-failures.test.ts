@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { connect, ErrorCode, LibvirtError } from '../../src/index.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { freePort, sshdAvailable, startSshd, type TestSshd } from '../helpers/sshd.js'
+import { within } from '../helpers/bounded.js'
 
 const missing = sshdAvailable()
 const opts = { skip: missing ?? false, timeout: 60000 }
@@ -58,7 +59,9 @@ async function settledSshChildren(port: number): Promise<number[]> {
 
 async function rejectsWith(uri: string, code: number, pattern: RegExp): Promise<LibvirtError> {
   let caught: unknown
-  await assert.rejects(connect(uri), (e: unknown) => ((caught = e), true))
+  // "without waiting for a timeout": ssh fails within a second here; 10 s leaves room for a loaded
+  // machine and is still far below ssh's own ConnectTimeout.
+  await assert.rejects(within(10_000, connect(uri), `connect(${uri})`), (e: unknown) => ((caught = e), true))
   assert.ok(caught instanceof LibvirtError, `expected a LibvirtError, got ${String(caught)}`)
   assert.equal(caught.code, code, caught.message)
   assert.match(caught.message, pattern)

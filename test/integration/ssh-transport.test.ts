@@ -10,6 +10,7 @@ import type { ChildTransport } from '../../src/transport/child-transport.js'
 import { XdrReader } from '../../src/xdr/xdr-reader.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { sshdAvailable, startSshd, type TestSshd } from '../helpers/sshd.js'
+import { assertInWindow, keepaliveWindow, within } from '../helpers/bounded.js'
 
 const missing = sshdAvailable()
 let daemon: TestDaemon
@@ -101,12 +102,15 @@ test('ssh: a domain life-cycle event arrives over the tunnel', { skip: missing ?
   }
 })
 
-test('ssh: a frozen remote daemon is detected by keepalive', { skip: missing ?? false }, async () => {
+test('ssh: a frozen remote daemon is detected by keepalive (1 s, 2) after 3 s ± 2 s', { skip: missing ?? false }, async () => {
   const conn = await connect(sshUri(), { keepAlive: { interval: 1, count: 2 } })
   const pid = (conn.rpc.transport as ChildTransport).pid!
   daemon.freeze()
+  const t0 = performance.now()
   try {
-    assert.equal(await conn.closed, CloseReason.KEEPALIVE)
+    const window = keepaliveWindow(1, 2)
+    assert.equal(await within(window.max + 1000, conn.closed, 'KEEPALIVE close over ssh'), CloseReason.KEEPALIVE)
+    assertInWindow(performance.now() - t0, window, 'KEEPALIVE close over ssh')
   } finally {
     daemon.thaw()
   }

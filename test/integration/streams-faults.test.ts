@@ -10,6 +10,7 @@ import { connect, CloseReason, LibvirtError, REMOTE_PROCEDURES, type Connection 
 import { openDomainChannel, openDomainConsole, storageVolDownload, storageVolUpload } from '../../src/streams/index.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { HAS_QEMU, createVolume, startDirPool, startVm, turns } from './streams-fixtures.js'
+import { AT_ONCE_MS, within } from '../helpers/bounded.js'
 
 const MiB = 1024 * 1024
 
@@ -56,9 +57,9 @@ describe('streams when the daemon is killed', { skip: !HAS_QEMU && 'needs root a
     assert.equal((w as Error & { code?: string }).code, 'LIBVIRT_ASYNC_UNHANDLED_STREAM_ERROR')
     assert.equal(quiet.destroyed, true)
     // writing to a dead stream fails, it does not throw or hang
-    await assert.rejects(new Promise<void>((resolve, reject) => up.write(Buffer.from('x'), (e) => (e ? reject(e) : resolve()))))
+    await within(AT_ONCE_MS, assert.rejects(new Promise<void>((resolve, reject) => up.write(Buffer.from('x'), (e) => (e ? reject(e) : resolve())))), 'a write to a dead stream')
     // opening a stream on the dead connection rejects at once
-    await assert.rejects(storageVolDownload(conn, vol), LibvirtError)
-    await assert.rejects(conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), LibvirtError)
+    await within(AT_ONCE_MS, assert.rejects(storageVolDownload(conn, vol), LibvirtError), 'a download on a dead connection')
+    await within(AT_ONCE_MS, assert.rejects(conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), LibvirtError), 'a call on a dead connection')
   })
 })
