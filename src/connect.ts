@@ -1,11 +1,14 @@
 // Layer 5 (API). The public entry point: `connect(uri, options)` opens an RPC client (layer 4,
 // with SASL installed) and wraps it in a Connection on Node's own event loop.
 
-// SASL registers itself with the client (it is a plug-in of layer 4, not a transport)
-import './auth/sasl/index.js'
 import { Connection } from './api/connection.js'
+import { registerSaslAuthenticator } from './client/auth.js'
 import type { ConnectOptions } from './client/connect-options.js'
 import { openRpcClient } from './client/open.js'
+
+// SASL is a plug-in of layer 4 (not a transport); its code (and node:crypto) loads only when a
+// daemon asks for SASL, not with the package.
+registerSaslAuthenticator(async (ctx) => (await import('./auth/sasl/exchange.js')).saslAuthenticate(ctx))
 
 /**
  * Opens a connection to a libvirt daemon.
