@@ -27,6 +27,7 @@ export const RANKS = {
   'api': 5,
   'generated/api': 5, //        generated method bodies of the API classes
   'connect.ts': 5, //           connect(): RPC client + SASL → api Connection
+  'admin': 5, //                connectAdmin(): the admin program's connection, servers and clients
   'events': 6,
   'managed': 7,
   'index.ts': 8, //             the public surface

@@ -2,6 +2,7 @@
 // re-exports what users may rely on; anything not exported here is internal and may change.
 import './transport/all.js'
 export { connect } from './connect.js'
+export { connectAdmin, type AdminConnection, type AdminServer, type AdminClient, type AdminConnectOptions } from './admin/index.js'
 export { Connection } from './api/connection.js'
 export { ConnectionBase } from './client/connection-base.js'
 export type { ConnectOptions, AuthOptions, AuthCredential } from './client/connect-options.js'

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { emitAdmin, loadAdminModel } from './emit-admin.mjs'
 import { emitApi } from './emit-api.mjs'
 import { emitConstants } from './emit-constants.mjs'
 import { emitPrograms } from './emit-program.mjs'
@@ -19,7 +20,7 @@ import { loadModel } from './model.mjs'
  * Adding an output is one line here.
  * @type {ReadonlyArray<(model: import('./model.mjs').Model) => { path: string, text: string }[]>}
  */
-export const EMITTERS = [emitVersion, emitPrograms, emitProcedures, emitConstants, emitApi]
+export const EMITTERS = [emitVersion, emitPrograms, emitProcedures, emitConstants, emitApi, emitAdmin]
 
 /**
  * Generate all files into `outDir`. Stale `*.gen.ts` files there are removed.
@@ -27,7 +28,9 @@ export const EMITTERS = [emitVersion, emitPrograms, emitProcedures, emitConstant
  * @returns {{ written: string[], changed: string[] }}
  */
 export function generate({ outDir, srcDir, check = false }) {
-  const model = loadModel(srcDir)
+  const main = loadModel(srcDir)
+  // The admin program is a model of its own (emit-admin.mjs), carried beside the main one.
+  const model = Object.assign(main, { admin: loadAdminModel(srcDir, main) })
   /** @type {Map<string, string>} */
   const files = new Map()
   for (const emit of EMITTERS) {

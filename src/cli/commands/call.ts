@@ -7,9 +7,11 @@ import { CliError, EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
 import { toJson } from '../format.js'
 import { LOOKUPS, METHOD_NAMES, REF_HELP, closeMatches, isKnownMethod } from '../methods.js'
 import { onInterrupt, openTarget } from '../target.js'
+import { ADMIN_METHOD_NAMES, callAdmin } from './call-admin.js'
 
 export const CALL_HELP = `Usage: libvirt-async call [URI] <method> [args…]
        libvirt-async call [URI] <Class.method> <object> [args…]
+       libvirt-async call --admin [ADMIN-URI] <method | Server.method <server> | Client.method <server>/<id>> [args…]
        libvirt-async call --list
 
 Calls one libvirt API method and prints its result as JSON (bigints as strings, bytes as base64,
@@ -24,13 +26,17 @@ Examples:
   libvirt-async call Domain.getInfo test
   libvirt-async call test:///default domainLookupByName '"test"'
   libvirt-async call qemu:///system Domain.getXMLDesc web1 0
+  libvirt-async call --admin libvirtd:///system Server.getThreadPoolParameters libvirtd
+  libvirt-async call --admin virtqemud:///system setLoggingFilters '"1:qemu 3:*"'
 
 ${REF_HELP}
 
 Options:
   -c, --connect URI   the daemon to call (or give the URI as the first argument)
       --qemu          embedded daemon with the QEMU driver (root); calls go to qemu:///system there
-      --list          print every method name and exit
+      --admin         call the daemon's admin API (virt-admin's); the URI is an admin URI
+                      (libvirtd:///system, virtqemud:///session, …?socket=PATH)
+      --list          print every method name and exit (with --admin: the admin methods)
   -h, --help          this help
 
 ${EXIT_CODES_HELP}`
@@ -54,17 +60,18 @@ function plain(v: unknown): unknown {
 }
 
 export async function callCommand(argv: string[]): Promise<number> {
-  const args = parseCommand(argv, { list: { type: 'boolean' } })
+  const args = parseCommand(argv, { list: { type: 'boolean' }, admin: { type: 'boolean' } })
   if (args.help) {
     process.stdout.write(`${CALL_HELP}\n`)
     return EXIT.OK
   }
   if (args.values.list === true) {
-    process.stdout.write(`${METHOD_NAMES.join('\n')}\n`)
+    process.stdout.write(`${(args.values.admin === true ? ADMIN_METHOD_NAMES : METHOD_NAMES).join('\n')}\n`)
     return EXIT.OK
   }
   const [method, ...rest] = args.positionals
   if (method === undefined) throw usage('call needs a method name (see --help, or --list for all of them)')
+  if (args.values.admin === true) return callAdmin(args, method, rest, parseJsonArg)
   if (!isKnownMethod(method)) {
     const near = closeMatches(method)
     throw usage(`unknown method ${JSON.stringify(method)}${near.length ? `; did you mean: ${near.join(', ')}` : ''} (call --list shows all)`)
