@@ -148,6 +148,26 @@ def run_first_call():
     out({'values': ms})
 
 
+def run_remote():
+    """Milliseconds for open() + 10 concurrent calls (10 threads) + 10 sequential calls + close,
+    over a remote transport (TLS, SSH); the first `warmup` repetitions are not kept."""
+    ms = []
+    for i in range(REQ['reps'] + REQ.get('warmup', 0)):
+        t0 = now()
+        conn = libvirt.open(URI)
+        ts = [threading.Thread(target=conn.getLibVersion) for _ in range(10)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        for _ in range(10):
+            conn.getLibVersion()
+        conn.close()
+        if i >= REQ.get('warmup', 0):
+            ms.append((now() - t0) * 1e3)
+    out({'values': ms})
+
+
 def rss_bytes():
     with open('/proc/self/status') as f:
         for line in f:
@@ -223,6 +243,7 @@ def run_close_watch():
     'large': run_large,
     'events': run_events,
     'first-call': run_first_call,
+    'remote': run_remote,
     'memory': run_memory,
     'close-watch': run_close_watch,
 }[REQ['scenario']]()

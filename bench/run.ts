@@ -22,6 +22,7 @@ import { lagScenario } from './scenarios/lag.js'
 import { largeScenario } from './scenarios/large.js'
 import { latencyScenario } from './scenarios/latency.js'
 import { memoryScenario } from './scenarios/memory.js'
+import { remoteScenario } from './scenarios/remote.js'
 import { throughputScenario } from './scenarios/throughput.js'
 import { tracingScenario } from './scenarios/tracing.js'
 
@@ -41,6 +42,7 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = 
   cold: coldScenario,
   close: closeScenario,
   tracing: tracingScenario,
+  remote: remoteScenario,
 }
 
 function arg(name: string): string | undefined {

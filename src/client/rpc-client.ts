@@ -211,8 +211,9 @@ export class RpcClient {
   #write(frame: Buffer): void {
     if (this.#closeReason !== null) return
     const s = this.transport.stream
-    // Coalesce all frames written in one tick into one syscall.
-    if (!this.#corked) {
+    // Coalesce all frames written in one tick into one syscall, unless the peer needs each
+    // message in a write of its own (TLS records, see Transport.messagePerWrite).
+    if (!this.#corked && !this.transport.messagePerWrite) {
       this.#corked = true
       s.cork()
       process.nextTick(() => {

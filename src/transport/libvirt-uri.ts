@@ -32,8 +32,27 @@ export interface LibvirtUri {
   readonly params: ReadonlyArray<readonly [string, string]>
   /** Value of a parameter by case-insensitive name, or undefined. */
   param(name: string): string | undefined
+  /** A boolean parameter of the remote driver (`no_verify`, `no_tty`, `no_sanity`); false when absent. */
+  flag(name: UriBooleanName): boolean
   /** The URI the daemon is asked to open (CONNECT_OPEN name). */
   readonly openName: string
+}
+
+/** The remote driver's boolean URI parameters (EXTRACT_URI_ARG_BOOL in libvirt's remote driver). */
+export type UriBooleanName = 'no_sanity' | 'no_verify' | 'no_tty'
+const URI_BOOLEANS: ReadonlySet<string> = new Set<UriBooleanName>(['no_sanity', 'no_verify', 'no_tty'])
+
+/**
+ * A boolean URI parameter as libvirt's remote driver reads it: a base-10 C `int` (leading ASCII
+ * white space and a sign allowed, nothing after the digits), non-zero meaning true. Anything else
+ * — `''`, `no`, `false`, `1 `, `0x1`, beyond 32 bits — is VIR_ERR_INVALID_ARG, so a security
+ * switch such as `no_verify` never turns on by accident.
+ */
+export function parseUriBoolean(name: string, value: string): boolean {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(value)
+  const n = m ? Number(m[2]) * (m[1] === '-' ? -1 : 1) : Number.NaN
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw invalid(`Failed to parse value of URI component ${name}`)
+  return n !== 0
 }
 
 function invalid(msg: string): LibvirtError {
@@ -112,6 +131,12 @@ export function parseLibvirtUri(input: string): LibvirtUri {
     for (let i = params.length - 1; i >= 0; i--) if (params[i]![0].toLowerCase() === lower) return params[i]![1]
     return undefined
   }
+  // Every occurrence is checked, in order, as the remote driver does before it opens anything.
+  for (const [k, v] of params) if (URI_BOOLEANS.has(k.toLowerCase())) parseUriBoolean(k, v)
+  const flag = (name: UriBooleanName): boolean => {
+    const v = param(name)
+    return v === undefined ? false : parseUriBoolean(name, v)
+  }
 
   // CONNECT_OPEN name: `name=` wins; `remote` lets the daemon probe; else driver + path + kept params.
   let openName: string
@@ -124,7 +149,7 @@ export function parseLibvirtUri(input: string): LibvirtUri {
     openName = `${driver}://${encodePath(path)}${q ? '?' + q : ''}${fragment !== undefined ? '#' + fragment : ''}`
   }
 
-  return { input, driver, transport, explicitTransport, user, host, port, path, params, param, openName }
+  return { input, driver, transport, explicitTransport, user, host, port, path, params, param, flag, openName }
 }
 
 function decodeURIComponentSafe(s: string, input: string): string {

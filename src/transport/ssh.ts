@@ -24,14 +24,6 @@ function invalid(msg: string): LibvirtError {
   return LibvirtError.local(ErrorCode.INVALID_ARG, ErrorDomain.REMOTE, msg)
 }
 
-/** `no_tty=` / `no_verify=`: an integer, non-zero meaning true (EXTRACT_URI_ARG_BOOL). */
-function boolParam(uri: LibvirtUri, name: string): boolean {
-  const v = uri.param(name)
-  if (v === undefined) return false
-  if (!/^\s*[+-]?\d+$/.test(v)) throw invalid(`Failed to parse value of URI component ${name}`)
-  return Number(v) !== 0
-}
-
 /** Quotes for a POSIX shell only when needed (libvirt's virBufferEscapeShell). */
 export function shellQuote(s: string): string {
   if (s === '') return "''"
@@ -115,9 +107,8 @@ function libsshOptions(uri: LibvirtUri): string[] {
 
 /** The full ssh command line for `uri` (virNetSocketNewConnectSSH). */
 export function sshCommand(uri: LibvirtUri, readOnly: boolean, remoteMode?: string): SshCommand {
-  const noTty = boolParam(uri, 'no_tty')
-  const noVerify = boolParam(uri, 'no_verify')
-  boolParam(uri, 'no_sanity')
+  const noTty = uri.flag('no_tty')
+  const noVerify = uri.flag('no_verify')
   const args: string[] = []
   if (uri.port !== null) args.push('-p', String(uri.port))
   if (uri.user) args.push('-l', uri.user)

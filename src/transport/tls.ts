@@ -18,7 +18,7 @@ export const DEFAULT_TLS_PORT = 16514
 export async function connectTlsTransport(req: TransportRequest): Promise<Transport> {
   const { host, port } = remoteAddress(req, DEFAULT_TLS_PORT)
   const pki = loadPki(locatePki(req.uri?.param('pkipath') || undefined))
-  const noVerify = isTrue(req.uri?.param('no_verify'))
+  const noVerify = req.uri?.flag('no_verify') ?? false
   const raw = await connectTcp(host, port, req.signal)
   let socket: TLSSocket | null = null
   // Once wrapped, the TLS socket owns the TCP handle: destroying `raw` then would free it under TLS.
@@ -42,11 +42,7 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
   } finally {
     req.signal?.removeEventListener('abort', onAbort)
   }
-  return socketTransport(socket, `tls:${host}:${port}`, true)
-}
-
-function isTrue(v: string | undefined): boolean {
-  return v !== undefined && v !== '' && v !== '0'
+  return socketTransport(socket, `tls:${host}:${port}`, true, true)
 }
 
 function handshake(raw: Socket, host: string, pki: PkiMaterial, onWrapped: (s: TLSSocket) => void): Promise<TLSSocket> {

@@ -11,6 +11,13 @@ export interface Transport {
   readonly description: string
   /** Whether the channel is encrypted/authenticated end to end (TLS, SSH, unix). */
   readonly secure: boolean
+  /**
+   * The peer needs every RPC message in a write (and so a TLS record) of its own: libvirtd's TLS
+   * read path handles one message per read event and never looks at what GnuTLS already
+   * decrypted, so a second message in the same record waits for the next packet. When true the
+   * client never coalesces messages, and the stream never merges queued writes.
+   */
+  readonly messagePerWrite?: boolean
   /** Let the handles behind this transport stop keeping the process alive (and back). */
   ref(): void
   unref(): void

@@ -43,13 +43,20 @@ export function connectSocket(options: NetConnectOpts, signal: AbortSignal | und
   })
 }
 
-/** Wraps a connected net/tls socket as a Transport. */
-export function socketTransport(socket: Socket, description: string, secure: boolean): Transport {
+/**
+ * Wraps a connected net/tls socket as a Transport. With `messagePerWrite`, writes queued while
+ * the socket is busy go out one by one instead of merged (see {@link Transport.messagePerWrite}).
+ */
+export function socketTransport(socket: Socket, description: string, secure: boolean, messagePerWrite = false): Transport {
   socket.setNoDelay?.(true)
+  // A Writable merges queued chunks through _writev, and a TLS socket encrypts such a batch as
+  // one record; without _writev each chunk is its own write, hence its own record.
+  if (messagePerWrite) (socket as unknown as { _writev: unknown })._writev = null
   return {
     stream: socket,
     description,
     secure,
+    messagePerWrite,
     ref: () => void socket.ref(),
     unref: () => void socket.unref(),
     destroy: () => void socket.destroy(),

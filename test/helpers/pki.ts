@@ -3,7 +3,7 @@
 // directory usable as `pkipath=`. Plus free-port picking for listen daemons.
 
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
@@ -16,6 +16,13 @@ export interface TestPki {
   foreignCa: string
   /** pkipath with the right CA but no client certificate. */
   noClientCert: string
+  /**
+   * pkipath wholly of the foreign CA (its CA, a client certificate it signed): passes libvirt's
+   * own-certificate sanity check, but the server's certificate is not signed by its CA.
+   */
+  otherCaClient: string
+  /** A `ca_file` for the server trusting both CAs (so clients of either CA are accepted). */
+  serverCaBundle: string
 }
 
 function openssl(args: string[], cwd: string): void {
@@ -60,11 +67,18 @@ export function makePki(dir: string): TestPki {
   const noClientCert = join(dir, 'client-no-cert')
   mkdirSync(noClientCert, { recursive: true })
   copyFileSync(join(ca, 'cacert.pem'), join(noClientCert, 'cacert.pem'))
+  const otherCaClient = join(dir, 'client-other-ca')
+  issue(other, otherCaClient, 'client', 'other client', clientExt)
+  copyFileSync(join(other, 'cacert.pem'), join(otherCaClient, 'cacert.pem'))
+  const serverCaBundle = join(server, 'ca-bundle.pem')
+  writeFileSync(serverCaBundle, readFileSync(join(ca, 'cacert.pem'), 'utf8') + readFileSync(join(other, 'cacert.pem'), 'utf8'))
   return {
     server: { ca_file: join(server, 'cacert.pem'), cert_file: join(server, 'servercert.pem'), key_file: join(server, 'serverkey.pem') },
     client,
     foreignCa,
     noClientCert,
+    otherCaClient,
+    serverCaBundle,
   }
 }
 
