@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { connect, ErrorCode, LibvirtError } from '../../src/index.js'
 import { oracleAvailable, OracleLibvirtError, runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { freePort, makePki, tlsDaemonConfig, type TestPki } from '../helpers/pki.js'
-import { within } from '../helpers/time-bound.js'
+import { within } from '../helpers/bounded.js'
 
 let daemon: TestDaemon
 let pki: TestPki
@@ -34,7 +34,7 @@ const uri = (pkipath: string, extra = ''): string => `test+tls://127.0.0.1:${por
 // Before the fix this took ~15 s (connect ~10 s, each burst ~5 s: the batch waited for the next
 // keepalive packet). 5 s is generous for 21 round trips on loopback, and far below the stall.
 test('tls: connect + 10 concurrent + 10 sequential calls finish within 5 s (no TLS record stall)', { timeout: 60_000 }, async () => {
-  await within(5000, 'connect + 20 calls over TLS', (async () => {
+  await within(5000, async () => {
     const conn = await connect(uri(pki.client))
     try {
       const version = await conn.getLibVersion()
@@ -44,14 +44,14 @@ test('tls: connect + 10 concurrent + 10 sequential calls finish within 5 s (no T
     } finally {
       await conn.close()
     }
-  })())
+  }, 'connect + 20 calls over TLS')
 })
 
 test('tls: a burst of 200 calls of mixed sizes in one tick all complete within 5 s', { timeout: 60_000 }, async () => {
   const conn = await connect(uri(pki.client))
   try {
     const calls = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? conn.getCapabilities() : i % 3 === 1 ? conn.getHostname() : conn.getLibVersion()))
-    const out = await within(5000, '200 calls over TLS', Promise.all(calls))
+    const out = await within(5000, Promise.all(calls), '200 calls over TLS')
     assert.equal(out.length, 200)
     assert.match(String(out[0]), /<capabilities>/)
   } finally {
