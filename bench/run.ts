@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 async function daemonVersion(uri: string): Promise<string> {
   const { connect } = await import('../src/connect.js')
   const conn = await connect(uri)
-  const v = Number(await conn.getLibVersion())
+  const v = await conn.getLibVersion()
   await conn.close()
   return `${Math.floor(v / 1e6)}.${Math.floor(v / 1e3) % 1000}.${v % 1000}`
 }

@@ -5,6 +5,7 @@
 import { Imports, banner, byCode } from './emit-util.mjs'
 import { docPage, localName, pascalCase } from './naming.mjs'
 import { moduleFiles } from './emit-program.mjs'
+import { BOOLEAN_OVERRIDES, ENUM_OVERRIDES, SMALL_HYPERS, enumOf, enumTypeName, flagSets, flagsOf, isTruthValue } from './api-idioms.mjs'
 
 /**
  * @typedef {import('./model.mjs').Model} Model
@@ -146,6 +147,9 @@ export function emitApi(model) {
   }
   for (const f of STRING_OKAY) if (!plan.some((p) => p.proc.cFunction?.name === f)) throw new Error(`STRING_OKAY: ${f} is not a procedure`)
   for (const h of HAND_WRITTEN) if (!plan.some((p) => p.proc.name === h && p.method)) throw new Error(`HAND_WRITTEN: ${h} is not an exposed procedure`)
+  for (const [table, o] of [['BOOLEAN_OVERRIDES', BOOLEAN_OVERRIDES], ['ENUM_OVERRIDES', ENUM_OVERRIDES]])
+    for (const f of Object.keys(o)) if (!model.functions.some((x) => x.name === f)) throw new Error(`${table}: ${f} is not a public function`)
+  for (const st of Object.keys(SMALL_HYPERS)) if (!model.types.has(st)) throw new Error(`SMALL_HYPERS: ${st} is not in the protocol`)
   const files = []
   for (const cls of API_CLASSES) {
     const entries = plan.filter((p) => p.cls === cls && !HAND_WRITTEN.has(p.proc.name)).sort((a, b) => byCode(/** @type {string} */ (a.method), /** @type {string} */ (b.method)))
@@ -250,7 +254,7 @@ function emitClass(model, cls, entries) {
     seen.add(m)
     imp.add('../procedures.gen.js', progTable(prog.name), false)
     const desc = `${progTable(prog.name)}.${proc.key}`
-    const fn = /** @type {{ name: string, header: string }} */ (proc.cFunction)
+    const fn = /** @type {import('./parse-headers.mjs').HeaderFunction} */ (model.functions.find((x) => x.name === proc.cFunction?.name))
     const argFields = proc.args ? structFields(model, proc.args) : []
     const retFields = proc.ret ? structFields(model, proc.ret) : []
     const retNames = new Set(retFields.map((f) => /** @type {{ name: string }} */ (f).name))
@@ -325,7 +329,26 @@ function emitClass(model, cls, entries) {
         conv = `A.defined(${local}, '${fd.name}')`
       }
       if (isFlags && STRING_OKAY.has(fn.name)) conv = `(${conv} | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */`
-      params.push(isFlags ? `${local}: number = 0` : `${local}: ${ts}`)
+      let flagsTs = 'number'
+      if (isFlags) {
+        const sets = flagsOf(model, fn.name).map(enumTypeName)
+        if (sets.length > 0) {
+          for (const e of sets) imp.add('../constants.gen.js', e, true)
+          imp.add('../constants.gen.js', 'FlagBits', true)
+          flagsTs = `${sets.join(' | ')} | FlagBits`
+        }
+      } else if (s.kind === 'int' || s.kind === 'uint') {
+        const e = enumOf(model, fn, fd.name)
+        if (e) {
+          imp.add('../constants.gen.js', enumTypeName(e), true)
+          ts = enumTypeName(e)
+          if (flagSets(model).has(e)) {
+            imp.add('../constants.gen.js', 'FlagBits', true)
+            ts = `${ts} | FlagBits`
+          }
+        }
+      }
+      params.push(isFlags ? `${local}: ${flagsTs} = 0` : `${local}: ${ts}`)
       sets.push(`${fd.name}: ${conv}`)
     })
     // ---- result ----
@@ -350,6 +373,15 @@ function emitClass(model, cls, entries) {
       }
       if (s.kind === 'chars') return { ts: 'string', expr: `A.chars(${v})` }
       if (s.kind === 'fieldValues') return { ts: 'Record<string, bigint>', expr: `A.fieldValues(${v})` }
+      if (s.kind === 'int' || s.kind === 'uint') {
+        if (isTruthValue(model, fn, f.name, outs.length === 1)) return { ts: 'boolean', expr: `${v} !== 0` }
+        const e = enumOf(model, fn, f.name)
+        if (e) {
+          imp.add('../constants.gen.js', enumTypeName(e), true)
+          return { ts: enumTypeName(e), expr: `${v} as ${enumTypeName(e)}` }
+        }
+      }
+      if ((s.kind === 'hyper' || s.kind === 'uhyper') && SMALL_HYPERS[/** @type {string} */ (proc.ret)]?.includes(f.name)) return { ts: 'number', expr: `Number(${v})` }
       if (RET_TS[s.kind]) return { ts: RET_TS[s.kind], expr: v }
       return { ts: `${retType}['${f.name}']`, expr: v }
     }

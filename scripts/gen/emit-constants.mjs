@@ -4,6 +4,7 @@
 
 import { banner } from './emit-util.mjs'
 import { docPage, isIdentifier } from './naming.mjs'
+import { flagSets } from './api-idioms.mjs'
 
 /** @param {import('./model.mjs').Model} model @returns {{ path: string, text: string }[]} */
 export function emitConstants(model) {
@@ -30,7 +31,29 @@ export function emitConstants(model) {
     lines.push(`/** #define of ${d.header}. */ export const ${d.name} = ${typeof d.value === 'number' ? d.value : JSON.stringify(d.value)}`)
   }
 
-  lines.push('', '// One object per C enum type: members without the common prefix, sentinels (`_LAST`) dropped.')
+  lines.push(
+    '',
+    '// One object per C enum type (members without the common prefix, sentinels `_LAST` dropped) and a',
+    '// type of the same name. A flag set\'s members are branded with its C name, so a member of another',
+    '// set is a type error where a flag set is expected; a combination (`A.X | A.Y`) is a plain number.',
+    '',
+    'declare const flagSetBrand: unique symbol',
+    '/** A member of the libvirt flag set `N` (a number at run time). */',
+    'export type FlagSet<N extends string> = number & { readonly [flagSetBrand]?: N }',
+    '/** Any number that is not a member of a named flag set: combinations (`A.X | A.Y`), 0, or a value from elsewhere. */',
+    'export type FlagBits = number & { readonly [flagSetBrand]?: never }',
+    '',
+    '/**',
+    ' * The member name of an enum value: `enumName(DomainState, 1)` → `\'RUNNING\'`; undefined for a value',
+    ' * the enum does not have (e.g. from a newer daemon). Where members share a value, the first wins.',
+    ' */',
+    'export function enumName<E extends Readonly<Record<string, number>>>(enumObject: E, value: number): (keyof E & string) | undefined {',
+    '  for (const k in enumObject) if (enumObject[k] === value) return k',
+    '  return undefined',
+    '}',
+    '',
+  )
+  const flags = flagSets(model)
   const groupNames = new Set()
   for (const e of enums) {
     const members = e.members.filter((m) => !m.sentinel)
@@ -39,14 +62,23 @@ export function emitConstants(model) {
     if (groupNames.has(group)) continue
     groupNames.add(group)
     const prefix = commonPrefix(members.map((m) => m.name))
-    lines.push(`/** Members of [${e.name}](${docPage(e.header)}#${e.name}). */`, `export const ${group} = {`)
+    const isFlags = flags.has(e.name)
+    const brand = isFlags ? ` as FlagSet<'${e.name}'>` : ''
+    lines.push(`/** Members of [${e.name}](${docPage(e.header)}#${e.name})${isFlags ? ' (a flag set)' : ''}. */`, `export const ${group} = {`)
     for (const m of members) {
       const key = m.name.slice(prefix.length)
-      lines.push(`  ${isIdentifier(key) ? key : `'${key}'`}: ${m.value},`)
+      lines.push(`  ${isIdentifier(key) ? key : `'${key}'`}: ${m.value}${brand},`)
     }
     lines.push('} as const')
+    lines.push(
+      isFlags
+        ? `/** A member of ${e.name}; combine members with \`|\`. */`
+        : `/** A ${e.name} value; a value a newer daemon adds still arrives as its number. */`,
+      `export type ${group} = ${isFlags ? `FlagSet<'${e.name}'>` : `(typeof ${group})[keyof typeof ${group}]`}`,
+    )
   }
 
+  lines.push('', ...lifecycleDetails(enums, groupNames))
   lines.push('')
   for (const [name, type] of [
     ['VIR_ERROR_NUMBER_NAMES', 'virErrorNumber'],
@@ -81,4 +113,36 @@ export function commonPrefix(names) {
     if (names.every((x) => x.length > q.length)) return q
   }
   return ''
+}
+
+/**
+ * The detail enum of each life-cycle event type, paired by name as libvirt names them
+ * (`VIR_DOMAIN_EVENT_STARTED` → `virDomainEventStartedDetailType`): a lookup object keyed by
+ * the event type's value, and the union of the detail types.
+ * @param {import('./parse-headers.mjs').HeaderEnum[]} enums @param {Set<string>} groups
+ */
+function lifecycleDetails(enums, groups) {
+  const lines = []
+  const byLower = new Map([...groups].map((g) => [g.toLowerCase(), g]))
+  for (const e of enums) {
+    if (e.name !== 'virDomainEventType') continue
+    const members = e.members.filter((m) => !m.sentinel)
+    const prefix = commonPrefix(members.map((m) => m.name))
+    const pairs = []
+    for (const m of members) {
+      const key = m.name.slice(prefix.length).replace(/_/g, '').toLowerCase()
+      const detail = byLower.get(`domainevent${key}detailtype`)
+      if (!detail) throw new Error(`no detail enum for ${m.name}`)
+      pairs.push({ value: m.value, detail })
+    }
+    lines.push(
+      `/** The detail enum of each ${e.name} value: \`${'DomainEventDetail'}[DomainEventType.STARTED]\` is \`DomainEventStartedDetailType\`. */`,
+      'export const DomainEventDetail = {',
+      ...pairs.map((p) => `  ${p.value}: ${p.detail},`),
+      '} as const',
+      '/** A life-cycle event detail: one of the detail enums, chosen by the event type. */',
+      `export type DomainEventDetail = ${pairs.map((p) => p.detail).join(' | ')}`,
+    )
+  }
+  return lines
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseHeaders } from './parse-headers.mjs'
 import { parseXdr } from './parse-xdr.mjs'
+import { emptyDocs, parseDocs } from './parse-docs.mjs'
 import { matchKey, procedureFunctionKey } from './naming.mjs'
 import { STREAM_OVERRIDES, UUID_TYPEDEFS, XDR_FILES } from './overrides.mjs'
 
@@ -25,7 +26,8 @@ import { STREAM_OVERRIDES, UUID_TYPEDEFS, XDR_FILES } from './overrides.mjs'
  *   version: string, files: ModelFile[], types: Map<string, TypeEntry>, xdrConstants: Map<string, { value: number, module: string }>,
  *   programs: Program[], procedures: (Procedure & { program: string })[], constants: Map<string, number>,
  *   headers: import('./parse-headers.mjs').HeaderModel,
- *   functions: import('./parse-headers.mjs').HeaderFunction[], uuidTypedefs: ReadonlySet<string>
+ *   functions: import('./parse-headers.mjs').HeaderFunction[], uuidTypedefs: ReadonlySet<string>,
+ *   docs: import('./parse-docs.mjs').DocModel
  * }} Model
  */
 
@@ -47,7 +49,7 @@ export function readLibvirtVersion(dir) {
 export function loadModel(libvirtSrcDir) {
   const headers = parseHeaders(join(libvirtSrcDir, 'include/libvirt'))
   const inputs = XDR_FILES.map((f) => ({ ...f, text: readFileSync(join(libvirtSrcDir, f.path), 'utf8') }))
-  const model = buildModel({ version: readLibvirtVersion(libvirtSrcDir), headers, xdr: inputs })
+  const model = buildModel({ version: readLibvirtVersion(libvirtSrcDir), headers, xdr: inputs, docs: parseDocs(libvirtSrcDir) })
   // A stale override (procedure renamed or removed upstream) must not pass silently.
   for (const name of Object.keys(STREAM_OVERRIDES)) {
     if (!model.programs.some((p) => p.procedures.some((q) => q.name === name))) throw new Error(`stream override for unknown procedure ${name}`)
@@ -57,10 +59,10 @@ export function loadModel(libvirtSrcDir) {
 
 /**
  * Build the model from already-read inputs (exposed for tests).
- * @param {{ version: string, headers: import('./parse-headers.mjs').HeaderModel, xdr: { module: string, path: string, split: boolean, text: string }[] }} input
+ * @param {{ version: string, headers: import('./parse-headers.mjs').HeaderModel, xdr: { module: string, path: string, split: boolean, text: string }[], docs?: import('./parse-docs.mjs').DocModel }} input
  * @returns {Model}
  */
-export function buildModel({ version, headers, xdr }) {
+export function buildModel({ version, headers, xdr, docs = emptyDocs() }) {
   /** @type {Map<string, number>} */
   const known = new Map(headers.constants)
   /** @type {Map<string, { value: number, module: string }>} */
@@ -148,6 +150,7 @@ export function buildModel({ version, headers, xdr }) {
     headers,
     functions: headers.functions,
     uuidTypedefs: UUID_TYPEDEFS,
+    docs,
   }
 }
 

@@ -6,6 +6,7 @@ import { GeneratedConnection } from '../generated/api/connection.gen.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { RemoteNonnullDomain } from '../generated/remote-types.gen.js'
 import { A } from './args.js'
+import type { ConnectGetAllDomainStatsFlags, DomainStatsTypes, FlagBits } from '../generated/constants.gen.js'
 import type { Domain } from './domain.js'
 import type { Network } from './network.js'
 import type { NodeDevice } from './node-device.js'
@@ -66,7 +67,7 @@ export class Connection extends GeneratedConnection {
    * `stats` is a mask of `VIR_DOMAIN_STATS_*` (0: all the daemon supports), `flags` of
    * `VIR_CONNECT_GET_ALL_DOMAINS_STATS_*`.
    */
-  async getAllDomainStats(stats: number = 0, flags: number = 0): Promise<DomainStatsRecord[]> {
+  async getAllDomainStats(stats: DomainStatsTypes | FlagBits = 0, flags: ConnectGetAllDomainStatsFlags | FlagBits = 0): Promise<DomainStatsRecord[]> {
     A.argc(arguments.length, 0, 2, 'virConnectGetAllDomainStats')
     return this.#stats([], stats, flags)
   }
@@ -76,7 +77,7 @@ export class Connection extends GeneratedConnection {
    * the same records for the given domains (the C function's first parameter is a domain list,
    * so it lives on the connection, where libvirt's client sends it).
    */
-  async domainListGetStats(doms: readonly Domain[], stats: number = 0, flags: number = 0): Promise<DomainStatsRecord[]> {
+  async domainListGetStats(doms: readonly Domain[], stats: DomainStatsTypes | FlagBits = 0, flags: ConnectGetAllDomainStatsFlags | FlagBits = 0): Promise<DomainStatsRecord[]> {
     A.argc(arguments.length, 1, 3, 'virDomainListGetStats')
     if (!Array.isArray(doms)) throw new TypeError('doms must be an array of Domain')
     return this.#stats(doms.map((d, i) => A.obj<Domain>(d, 'Domain', `doms[${i}]`).wire), stats, flags)

@@ -8,6 +8,7 @@ import type { RemoteDomainGetCpuStatsArgs } from '../generated/remote-types.gen.
 import { type OpenStreamOptions, type Screenshot, domainScreenshot, openDomainChannel, openDomainConsole } from '../streams/open.js'
 import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
+import type { FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
 
 const P = REMOTE_PROCEDURES
@@ -25,7 +26,8 @@ const MIGRATE_PEER2PEER = 2
 /** One vCPU as virDomainGetVcpus reports it, with its CPU map. */
 export interface VcpuInfo {
   number: number
-  state: number
+  /** virVcpuState (`VcpuState.RUNNING`, …). */
+  state: VcpuState
   cpuTime: bigint
   cpu: number
   /** Bit i set: the vCPU may run on host CPU i. */
@@ -70,7 +72,7 @@ export class Domain extends GeneratedDomain {
    * `startCpu` -1 gives the domain's totals (one object); otherwise one object per host CPU from
    * `startCpu`, at most `ncpus`. Two calls, as libvirt's client makes: the count, then the values.
    */
-  async getCPUStats(startCpu: number, ncpus: number, flags: number = 0): Promise<TypedParams[]> {
+  async getCPUStats(startCpu: number, ncpus: number, flags: TypedParameterFlags | FlagBits = 0): Promise<TypedParams[]> {
     A.argc(arguments.length, 2, 3, 'virDomainGetCPUStats')
     const a: RemoteDomainGetCpuStatsArgs = {
       dom: this.wire, nparams: 0, start_cpu: A.int(startCpu, 'startCpu'), ncpus: A.uint(ncpus, 'ncpus'),
@@ -93,17 +95,17 @@ export class Domain extends GeneratedDomain {
   async getVcpus(maxinfo: number, maplen: number): Promise<VcpuInfo[]> {
     A.argc(arguments.length, 2, 2, 'virDomainGetVcpus')
     const r = await this.connection.call(P.DOMAIN_GET_VCPUS, { dom: this.wire, maxinfo: A.int(maxinfo, 'maxinfo'), maplen: A.int(maplen, 'maplen') })
-    return r.info.map((v, i) => ({ number: v.number, state: v.state, cpuTime: v.cpu_time, cpu: v.cpu, cpumap: r.cpumaps.subarray(i * maplen, (i + 1) * maplen) }))
+    return r.info.map((v, i) => ({ number: v.number, state: v.state as VcpuState, cpuTime: v.cpu_time, cpu: v.cpu, cpumap: r.cpumaps.subarray(i * maplen, (i + 1) * maplen) }))
   }
 
   /**
    * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetSecurityLabelList | virDomainGetSecurityLabelList}:
    * every security label with whether it is enforced.
    */
-  async getSecurityLabelList(): Promise<{ label: string; enforcing: number }[]> {
+  async getSecurityLabelList(): Promise<{ label: string; enforcing: boolean }[]> {
     A.argc(arguments.length, 0, 0, 'virDomainGetSecurityLabelList')
     const r = await this.connection.call(P.DOMAIN_GET_SECURITY_LABEL_LIST, { dom: this.wire })
-    return r.labels.map((l) => ({ label: A.chars(l.label), enforcing: l.enforcing }))
+    return r.labels.map((l) => ({ label: A.chars(l.label), enforcing: l.enforcing !== 0 }))
   }
 
   /**

@@ -4,11 +4,12 @@
 
 import type { EventObject } from './objects.js'
 import type { TypedParams } from '../core/typed-params.js'
+import type * as C from '../generated/constants.gen.js'
 
 /** virDomainEventGraphicsAddress. */
 export interface GraphicsAddress {
-  /** VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV4 0, IPV6 1, UNIX 2. */
-  family: number
+  /** `DomainEventGraphicsAddressType` (IPV4, IPV6, UNIX). */
+  family: C.DomainEventGraphicsAddressType
   node: string
   service: string
 }
@@ -21,28 +22,28 @@ export interface GraphicsSubjectIdentity {
 
 /** Extra arguments of each domain event id (virDomainEventID), in libvirt's order. */
 export interface DomainEventArgs {
-  /** LIFECYCLE: virDomainEventType, and its detail enum. */
-  0: [event: number, detail: number]
+  /** LIFECYCLE: the detail's enum depends on the event type: `DomainEventDetail[event]` names it. */
+  0: [event: C.DomainEventType, detail: C.DomainEventDetail]
   /** REBOOT */
   1: []
   /** RTC_CHANGE: offset from UTC, seconds. */
   2: [utcoffset: bigint]
   /** WATCHDOG: virDomainEventWatchdogAction. */
-  3: [action: number]
+  3: [action: C.DomainEventWatchdogAction]
   /** IO_ERROR */
-  4: [srcPath: string, devAlias: string, action: number]
+  4: [srcPath: string, devAlias: string, action: C.DomainEventIOErrorAction]
   /** GRAPHICS */
-  5: [phase: number, local: GraphicsAddress, remote: GraphicsAddress, authScheme: string, subject: GraphicsSubjectIdentity[]]
+  5: [phase: C.DomainEventGraphicsPhase, local: GraphicsAddress, remote: GraphicsAddress, authScheme: string, subject: GraphicsSubjectIdentity[]]
   /** IO_ERROR_REASON */
-  6: [srcPath: string, devAlias: string, action: number, reason: string]
+  6: [srcPath: string, devAlias: string, action: C.DomainEventIOErrorAction, reason: string]
   /** CONTROL_ERROR */
   7: []
   /** BLOCK_JOB: disk is the host path. */
-  8: [disk: string, type: number, status: number]
+  8: [disk: string, type: C.DomainBlockJobType, status: C.ConnectDomainEventBlockJobStatus]
   /** DISK_CHANGE */
-  9: [oldSrcPath: string | null, newSrcPath: string | null, devAlias: string, reason: number]
+  9: [oldSrcPath: string | null, newSrcPath: string | null, devAlias: string, reason: C.ConnectDomainEventDiskChangeReason]
   /** TRAY_CHANGE */
-  10: [devAlias: string, reason: number]
+  10: [devAlias: string, reason: C.DomainEventTrayChangeReason]
   /** PMWAKEUP */
   11: [reason: number]
   /** PMSUSPEND */
@@ -54,11 +55,11 @@ export interface DomainEventArgs {
   /** DEVICE_REMOVED */
   15: [devAlias: string]
   /** BLOCK_JOB_2: disk is the target name ("vda"). */
-  16: [disk: string, type: number, status: number]
+  16: [disk: string, type: C.DomainBlockJobType, status: C.ConnectDomainEventBlockJobStatus]
   /** TUNABLE */
   17: [params: TypedParams]
   /** AGENT_LIFECYCLE */
-  18: [state: number, reason: number]
+  18: [state: C.ConnectDomainEventAgentLifecycleState, reason: C.ConnectDomainEventAgentLifecycleReason]
   /** DEVICE_ADDED */
   19: [devAlias: string]
   /** MIGRATION_ITERATION */
@@ -67,12 +68,12 @@ export interface DomainEventArgs {
   21: [params: TypedParams]
   /** DEVICE_REMOVAL_FAILED */
   22: [devAlias: string]
-  /** METADATA_CHANGE: virDomainMetadataType, namespace URI (null unless ELEMENT). */
-  23: [type: number, nsuri: string | null]
+  /** METADATA_CHANGE: namespace URI (null unless ELEMENT). */
+  23: [type: C.DomainMetadataType, nsuri: string | null]
   /** BLOCK_THRESHOLD */
   24: [dev: string, path: string | null, threshold: bigint, excess: bigint]
   /** MEMORY_FAILURE */
-  25: [recipient: number, action: number, flags: number]
+  25: [recipient: C.DomainMemoryFailureRecipientType, action: C.DomainMemoryFailureActionType, flags: C.DomainMemoryFailureFlags | C.FlagBits]
   /** MEMORY_DEVICE_SIZE_CHANGE: KiB. */
   26: [alias: string, size: bigint]
   /** NIC_MAC_CHANGE */
@@ -81,25 +82,25 @@ export interface DomainEventArgs {
 
 /** Extra arguments of each network event id (virNetworkEventID). */
 export interface NetworkEventArgs {
-  0: [event: number, detail: number]
-  1: [type: number, nsuri: string | null]
+  0: [event: C.NetworkEventLifecycleType, detail: number]
+  1: [type: C.NetworkMetadataType, nsuri: string | null]
 }
 
 /** Extra arguments of each storage pool event id (virStoragePoolEventID). */
 export interface StoragePoolEventArgs {
-  0: [event: number, detail: number]
+  0: [event: C.StoragePoolEventLifecycleType, detail: number]
   1: []
 }
 
 /** Extra arguments of each node device event id (virNodeDeviceEventID). */
 export interface NodeDeviceEventArgs {
-  0: [event: number, detail: number]
+  0: [event: C.NodeDeviceEventLifecycleType, detail: number]
   1: []
 }
 
 /** Extra arguments of each secret event id (virSecretEventID). */
 export interface SecretEventArgs {
-  0: [event: number, detail: number]
+  0: [event: C.SecretEventLifecycleType, detail: number]
   1: []
 }
 
@@ -137,5 +138,5 @@ export type SecretEventCallback<K extends SecretEventId, C = unknown> = (conn: C
 export type QemuMonitorEventCallback<C = unknown> = (conn: C, dom: EventObject<'domain'>, ...args: QemuMonitorEventArgs) => CallbackResult
 /** Legacy domainEventRegister callback: lifecycle only. */
 export type DomainLifecycleCallback<C = unknown> = DomainEventCallback<0, C>
-/** Close callback: `(conn, reason)` with reason ERROR 0, EOF 1, KEEPALIVE 2, CLIENT 3. */
-export type CloseCallback<C = unknown> = (conn: C, reason: number) => CallbackResult
+/** Close callback: `(conn, reason)` with reason ERROR 0, EOF 1, KEEPALIVE 2, CLIENT 3 (`ConnectCloseReason`). */
+export type CloseCallback<Conn = unknown> = (conn: Conn, reason: C.ConnectCloseReason) => CallbackResult

@@ -143,7 +143,7 @@ test('blockResize, then a block copy job: getBlockJobInfo while it runs, blockJo
   await d.blockCopy('vda', `<disk type='file'><driver type='qcow2'/><source file='${dest}'/></disk>`, {}, VIR_DOMAIN_BLOCK_COPY_TRANSIENT_JOB)
   try {
     const job = await d.getBlockJobInfo('vda')
-    assert.equal(job.found, 1)
+    assert.equal(job.found, true)
     assert.equal(job.type, VIR_DOMAIN_BLOCK_JOB_TYPE_COPY)
     assert.equal(typeof job.end, 'bigint')
     const pj = await runOracle<{ type: number }>(daemon.qemuUri!, "result = conn.lookupByName('svm').blockJobInfo('vda', 0)")
@@ -152,7 +152,7 @@ test('blockResize, then a block copy job: getBlockJobInfo while it runs, blockJo
   } finally {
     await d.blockJobAbort('vda')
   }
-  assert.equal((await d.getBlockJobInfo('vda')).found, 0)
+  assert.equal((await d.getBlockJobInfo('vda')).found, false)
   assert.doesNotMatch(await d.getXMLDesc(), /<mirror /)
   // Nothing to abort now: the daemon says so, with the C client's code.
   const ours = await d.blockJobAbort('vda').then(() => null, (e: unknown) => e)

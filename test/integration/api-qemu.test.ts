@@ -49,9 +49,9 @@ test('a real VM: define, start, info, suspend/resume, attach/detach, destroy, un
     const reply = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-status"}')) as { return: { status: string } }
     assert.equal(reply.return.status, 'running')
     await dom.destroy()
-    assert.equal(await dom.isActive(), 0)
+    assert.equal(await dom.isActive(), false)
   } finally {
-    if (await dom.isActive().catch(() => 0)) await dom.destroy()
+    if (await dom.isActive().catch(() => false)) await dom.destroy()
     await dom.undefine()
   }
 })

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict'
 import type {
   Connection, Domain, Network, StoragePool, NodeDevice, Secret, TypedParams,
   DomainEventCallback, DomainEventId, NetworkEventId, StoragePoolEventId, NodeDeviceEventId, SecretEventId, CloseCallback,
+  DomainEventType, DomainEventDetail, DomainBlockJobType, ConnectDomainEventBlockJobStatus, DomainMetadataType, NetworkEventLifecycleType,
+  SecretEventLifecycleType,
 } from '../../src/index.js'
 import { Connection as ConnectionClass, DomainEventID, NetworkEventID, NodeDeviceEventID, SecretEventID, StoragePoolEventID } from '../../src/index.js'
 
@@ -25,13 +27,13 @@ same<SecretEventId, ValueOf<typeof SecretEventID>>()
 /** The parameters a domain callback registered through a Connection gets for event id `K`. */
 type DomainCb<K extends DomainEventId> = Parameters<DomainEventCallback<K, Connection>>
 
-same<DomainCb<typeof DomainEventID.LIFECYCLE>, [conn: Connection, dom: Domain, event: number, detail: number]>()
+same<DomainCb<typeof DomainEventID.LIFECYCLE>, [conn: Connection, dom: Domain, event: DomainEventType, detail: DomainEventDetail]>()
 same<DomainCb<typeof DomainEventID.REBOOT>, [conn: Connection, dom: Domain]>()
 same<DomainCb<typeof DomainEventID.RTC_CHANGE>, [conn: Connection, dom: Domain, utcoffset: bigint]>()
-same<DomainCb<typeof DomainEventID.BLOCK_JOB_2>, [conn: Connection, dom: Domain, disk: string, type: number, status: number]>()
+same<DomainCb<typeof DomainEventID.BLOCK_JOB_2>, [conn: Connection, dom: Domain, disk: string, type: DomainBlockJobType, status: ConnectDomainEventBlockJobStatus]>()
 same<DomainCb<typeof DomainEventID.TUNABLE>, [conn: Connection, dom: Domain, params: TypedParams]>()
 same<DomainCb<typeof DomainEventID.JOB_COMPLETED>, [conn: Connection, dom: Domain, params: TypedParams]>()
-same<DomainCb<typeof DomainEventID.METADATA_CHANGE>, [conn: Connection, dom: Domain, type: number, nsuri: string | null]>()
+same<DomainCb<typeof DomainEventID.METADATA_CHANGE>, [conn: Connection, dom: Domain, type: DomainMetadataType, nsuri: string | null]>()
 same<DomainCb<typeof DomainEventID.BALLOON_CHANGE>, [conn: Connection, dom: Domain, actual: bigint]>()
 
 // Registration as users write it: the callback's parameters are inferred from the event id.
@@ -45,7 +47,7 @@ export async function usage(conn: Connection): Promise<void> {
     same<[typeof dev, typeof path, typeof threshold, typeof excess], [string, string | null, bigint, bigint]>()
   })
   await conn.networkEventRegisterAny(null, NetworkEventID.LIFECYCLE, (_c, net, event, detail) => {
-    same<[typeof net, typeof event, typeof detail], [Network, number, number]>()
+    same<[typeof net, typeof event, typeof detail], [Network, NetworkEventLifecycleType, number]>()
   })
   await conn.storagePoolEventRegisterAny(null, StoragePoolEventID.REFRESH, (...a) => {
     same<typeof a, [conn: Connection, pool: StoragePool]>()
@@ -54,7 +56,7 @@ export async function usage(conn: Connection): Promise<void> {
     same<typeof a, [conn: Connection, dev: NodeDevice]>()
   })
   await conn.secretEventRegisterAny(null, SecretEventID.LIFECYCLE, (_c, secret, event, detail) => {
-    same<[typeof secret, typeof event, typeof detail], [Secret, number, number]>()
+    same<[typeof secret, typeof event, typeof detail], [Secret, SecretEventLifecycleType, number]>()
   })
   await conn.qemuMonitorEventRegister(null, null, (_c, dom, event, seconds, micros, details) => {
     same<[typeof dom, typeof event, typeof seconds, typeof micros, typeof details], [Domain, string, bigint, number, string | null]>()
