@@ -13,6 +13,7 @@ import type { Row } from './lib/model.js'
 import { svgChart } from './lib/svg.js'
 import { markdownTable, textTable } from './lib/table.js'
 import { evaluateTargets, targetsText } from './lib/targets.js'
+import { callerStackScenario } from './scenarios/caller-stack.js'
 import { closeScenario } from './scenarios/close.js'
 import { coldScenario } from './scenarios/cold.js'
 import { eventsScenario } from './scenarios/events.js'
@@ -43,6 +44,7 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = 
   close: closeScenario,
   tracing: tracingScenario,
   remote: remoteScenario,
+  'caller-stack': callerStackScenario,
 }
 
 function arg(name: string): string | undefined {

@@ -101,6 +101,17 @@ export class LibvirtError extends Error {
     this.local = f.local ?? false
   }
 
+  /**
+   * Where the `stack` of a failed call's LibvirtError comes from (for every connection; the
+   * error is made where the reply is read, so by itself it names only library frames):
+   * - `'await'` (default): taken again when the call fails, along the chain of async functions
+   *   awaiting it (`at async yourFunction …`); costs nothing for calls that succeed.
+   * - `'call'`: captured when each call is made, so it also names a synchronous caller or a
+   *   promise awaited later; one stack capture per call (see `npm run bench -- --only caller-stack`).
+   * - `'off'`: the library's frames only.
+   */
+  static callerStack: 'await' | 'call' | 'off' = 'await'
+
   /** Symbolic error number, e.g. `VIR_ERR_NO_DOMAIN`. */
   get codeName(): string {
     return VIR_ERROR_NUMBER_NAMES[this.code] ?? `VIR_ERR_${this.code}`

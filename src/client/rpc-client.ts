@@ -4,6 +4,7 @@
 // Everything above (Connection, events, streams, the notifier) shares one RpcClient.
 
 import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../errors.js'
+import { withCallerStack } from './caller-stack.js'
 import type { MessageHeader } from '../core/header.js'
 import { KeepaliveProc } from '../core/limits.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
@@ -101,9 +102,11 @@ export class RpcClient {
   }
 
   call<A, R>(desc: ProcedureDescriptor<A, R>, args: A, options?: CallOptions): Promise<R> {
-    if (!callTracingActive()) return this.session.call(desc, args, options)
-    return traceCall(this.traceUri, desc as ProcedureDescriptor, (traced) =>
-      this.session.call(desc, args, { ...options, onSerial: (serial) => (traced(serial), options?.onSerial?.(serial)) }))
+    const reply = callTracingActive()
+      ? traceCall(this.traceUri, desc as ProcedureDescriptor, (traced) =>
+        this.session.call(desc, args, { ...options, onSerial: (serial) => (traced(serial), options?.onSerial?.(serial)) }))
+      : this.session.call(desc, args, options)
+    return withCallerStack(reply, RpcClient.prototype.call)
   }
 
   /** Runs `listener` once when the connection ends (synchronously, after pending calls are rejected). */
