@@ -145,20 +145,19 @@ test('ssh: unref() lets the process exit, and the ssh child goes with it', { ski
 })
 
 const helper = existsSync('/usr/bin/virt-ssh-helper') || existsSync('/usr/local/bin/virt-ssh-helper')
-test('ssh + virt-ssh-helper (proxy=native)', { skip: missing ?? (helper ? false : 'virt-ssh-helper not installed') }, async () => {
+// virt-ssh-helper honours socket= only since libvirt 9.1: before, only its error can be checked.
+const dotted = (v: number): string => `${Math.floor(v / 1e6)}.${Math.floor(v / 1e3) % 1000}.${v % 1000}`
+
+async function localLibVersion(): Promise<number> {
   const local = await connect(daemon.uri)
   const { lib_ver } = await local.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
   await local.close()
-  if (Number(lib_ver) < 9_001_000) {
-    // virt-ssh-helper honours socket= only since libvirt 9.1: it tries the system socket and
-    // its own message must reach the caller.
-    await assert.rejects(connect(sshUri({ proxy: 'native' })), (e: unknown) => {
-      assert.ok(e instanceof LibvirtError && e.code === ErrorCode.SYSTEM_ERROR, String(e))
-      assert.match(e.message, /^Cannot recv data: virt-ssh-helper: cannot connect to '\/var\/run\/libvirt\/libvirt-sock'/)
-      return true
-    })
-    return
-  }
+  return Number(lib_ver)
+}
+
+test('ssh + virt-ssh-helper (proxy=native): calls work (libvirt ≥ 9.1)', { skip: missing ?? (helper ? false : 'virt-ssh-helper not installed') }, async (t) => {
+  const v = await localLibVersion()
+  if (v < 9_001_000) return t.skip(`libvirt ${dotted(v)}: virt-ssh-helper ignores socket= before 9.1, only the error path can be checked (next test)`)
   const conn = await connect(sshUri({ proxy: 'native' }))
   const uri = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_URI, undefined)
   assert.equal(uri.uri, 'test:///default')
@@ -166,4 +165,15 @@ test('ssh + virt-ssh-helper (proxy=native)', { skip: missing ?? (helper ? false 
   const ro = await connect(sshUri({ proxy: 'native' }), { readOnly: true })
   await assert.rejects(ro.call(REMOTE_PROCEDURES.DOMAIN_CREATE_XML, { xml_desc: '<domain/>', flags: 0 }), /read.?only/i)
   await ro.close()
+})
+
+test('ssh + virt-ssh-helper (proxy=native) before libvirt 9.1: its own error reaches the caller', { skip: missing ?? (helper ? false : 'virt-ssh-helper not installed') }, async (t) => {
+  const v = await localLibVersion()
+  if (v >= 9_001_000) return t.skip(`libvirt ${dotted(v)}: virt-ssh-helper honours socket=, there is no error path to check (previous test)`)
+  // it tries the system socket and its own message must reach the caller
+  await assert.rejects(connect(sshUri({ proxy: 'native' })), (e: unknown) => {
+    assert.ok(e instanceof LibvirtError && e.code === ErrorCode.SYSTEM_ERROR, String(e))
+    assert.match(e.message, /^Cannot recv data: virt-ssh-helper: cannot connect to '\/var\/run\/libvirt\/libvirt-sock'/)
+    return true
+  })
 })
