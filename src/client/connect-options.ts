@@ -1,6 +1,7 @@
 // Layer 4 (client). The one options object `connect()` takes for every transport (SPEC §2a),
 // validated up front so misuse is a TypeError/RangeError before anything is sent.
 
+import { nulError } from '../xdr/xdr-writer.js'
 import { validateKeepAlive, type KeepAliveSettings } from './keepalive.js'
 
 /** One credential libvirt asks for during authentication (virConnectCredential). */
@@ -65,6 +66,8 @@ export function validateConnectOptions(o: unknown): ValidatedConnectOptions {
   if (typeof auth !== 'object') throw new TypeError('connect() option auth must be an object')
   if (auth.username !== undefined && typeof auth.username !== 'string') throw new TypeError('auth.username must be a string')
   if (auth.password !== undefined && typeof auth.password !== 'string') throw new TypeError('auth.password must be a string')
+  if (auth.username?.includes('\0')) throw nulError(auth.username, 'auth.username')
+  if (auth.password?.includes('\0')) throw nulError(auth.password, 'auth.password')
   if (auth.callback !== undefined && typeof auth.callback !== 'function') throw new TypeError('auth.callback must be a function')
   return {
     readOnly: (opts.readOnly as boolean | undefined) ?? false,

@@ -3,6 +3,7 @@
 // in CONNECT_OPEN (mirrors remoteSplitURIScheme / doRemoteOpenExtractURIArgs / remoteConnectFormatURI).
 
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
+import { nulError } from '../xdr/xdr-writer.js'
 
 export type TransportName = 'unix' | 'tls' | 'tcp' | 'ssh' | 'libssh' | 'libssh2' | 'ext'
 const TRANSPORTS: ReadonlySet<string> = new Set(['tls', 'unix', 'ssh', 'libssh2', 'ext', 'tcp', 'libssh'])
@@ -62,6 +63,7 @@ function invalid(msg: string): LibvirtError {
 /** Parses a libvirt URI. Throws LibvirtError VIR_ERR_INVALID_ARG on a malformed URI or unknown transport. */
 export function parseLibvirtUri(input: string): LibvirtUri {
   if (typeof input !== 'string') throw new TypeError(`a libvirt URI must be a string, got ${input === null ? 'null' : typeof input}`)
+  if (input.includes('\0')) throw nulError(input, 'the URI')
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(input.trim())
   if (!m) throw invalid(`could not parse libvirt URI ${JSON.stringify(input)}`)
   const scheme = m[1]!
@@ -153,11 +155,15 @@ export function parseLibvirtUri(input: string): LibvirtUri {
 }
 
 function decodeURIComponentSafe(s: string, input: string): string {
+  let out: string
   try {
-    return decodeURIComponent(s)
+    out = decodeURIComponent(s)
   } catch {
     throw invalid(`malformed percent-encoding in URI ${JSON.stringify(input)}`)
   }
+  // `%00` would end the C string libvirt (or the socket path, or ssh's argument) sees.
+  if (out.includes('\0')) throw nulError(out, 'a decoded URI component')
+  return out
 }
 
 function encodeParam(s: string): string {

@@ -102,9 +102,14 @@ export class XdrWriter {
     this.u32(n)
   }
 
-  /** `string<max>`: UTF-8 bytes with their length, padded to 4; RangeError over `max` bytes. */
+  /**
+   * `string<max>`: UTF-8 bytes with their length, padded to 4; RangeError over `max` bytes.
+   * TypeError for a string containing NUL: the daemon reads C strings, so `'prod\0-x'` would act
+   * on `'prod'` (python3-libvirt refuses such a string too).
+   */
   string(s: string, max = U32_MAX): void {
     if (typeof s !== 'string') throw new TypeError(`expected a string, got ${s === null ? 'null' : typeof s}`)
+    if (s.includes('\0')) throw nulError(s)
     const n = Buffer.byteLength(s, 'utf8')
     if (n > max) throw new RangeError(`string of ${n} bytes exceeds the declared maximum ${max}`)
     const padded = (n + 3) & ~3
@@ -166,4 +171,12 @@ function toBigInt(v: bigint | number, what: string): bigint {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v)
   if (typeof v === 'number') throw new RangeError(`${v} is not a safe integer for ${what}; pass a bigint`)
   throw new TypeError(`expected a bigint for ${what}, got ${v === null ? 'null' : typeof v}`)
+}
+
+/**
+ * The TypeError for a string with an embedded NUL. It names the position, not the text (the
+ * string may be a password).
+ */
+export function nulError(s: string, what = 'a string'): TypeError {
+  return new TypeError(`${what} contains a NUL character (at index ${s.indexOf('\0')}); libvirt strings are C strings and would be cut there`)
 }

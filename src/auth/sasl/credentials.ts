@@ -4,6 +4,7 @@
 
 import type { AuthCredential, AuthOptions } from '../../client/connect-options.js'
 import { ErrorCode, ErrorDomain, LibvirtError } from '../../errors.js'
+import { nulError } from '../../xdr/xdr-writer.js'
 import type { SaslCredentials } from './mechanism.js'
 
 /** libvirt's virConnectCredentialType values used by SASL. */
@@ -36,6 +37,8 @@ export async function collectCredentials(auth: AuthOptions, uriUser: string | nu
     wanted.forEach((c, i) => {
       const a = answers[i] ?? c.defresult ?? null
       if (a !== null && typeof a !== 'string') throw authFailed(`Failed to collect auth credentials: answer ${i} is not a string`)
+      // PLAIN joins name and password with NUL, and SCRAM's peer reads C strings: refuse, never cut
+      if (a !== null && a.includes('\0')) throw nulError(a, `auth.callback answer ${i}`)
       if (c.type === CredType.AUTHNAME && a !== null) username = a
       if (c.type === CredType.PASSPHRASE && a !== null) password = a
     })
