@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connect, LibvirtError } from '../../src/index.js'
+import { connect, LibvirtError, type Connection } from '../../src/index.js'
 import { locatePki } from '../../src/transport/pki.js'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { freePort, makePki, tlsDaemonConfig, type TestPki } from '../helpers/pki.js'
 import { exerciseConnection } from '../helpers/sasl.js'
+import { within } from '../helpers/bounded.js'
 
 let daemon: TestDaemon
 let pki: TestPki
@@ -31,6 +32,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+// Every TLS connect, accepted or refused, settles within a bound: a local handshake takes tens of
+// milliseconds, and a stall (a 10 s one once passed every functional test) must fail here.
+const HANDSHAKE_MS = 5000
+const bounded = (u: string): Promise<Connection> => within(HANDSHAKE_MS, connect(u, { keepAlive: false }), `connect(${u})`)
+
 const uri = (pkipath: string, host = '127.0.0.1', extra = ''): string => `test+tls://${host}:${port}/default?pkipath=${pkipath}${extra}`
 
 function isError(code: number, pattern: RegExp): (e: unknown) => boolean {
@@ -43,29 +49,29 @@ function isError(code: number, pattern: RegExp): (e: unknown) => boolean {
 }
 
 test('tls: connect, list domains, receive a life-cycle event, close', async () => {
-  const conn = await connect(uri(pki.client), { keepAlive: false })
+  const conn = await bounded(uri(pki.client))
   assert.equal(conn.rpc.transport.secure, true)
   assert.match(conn.rpc.transport.description, /^tls:127\.0\.0\.1:/)
   await exerciseConnection(conn)
 })
 
 test('tls: a CA that did not sign the server certificate is refused', async () => {
-  await assert.rejects(connect(uri(pki.foreignCa), { keepAlive: false }), isError(45, /Failed to verify peer's certificate.*known issuer.*cacert\.pem/))
+  await assert.rejects(bounded(uri(pki.foreignCa)), isError(45, /Failed to verify peer's certificate.*known issuer.*cacert\.pem/))
 })
 
 test('tls: no_verify=1 skips the server check (the server still checks us)', async () => {
-  const conn = await connect(uri(pki.foreignCa, '127.0.0.1', '&no_verify=1'), { keepAlive: false }).catch((e: unknown) => e)
+  const conn = await bounded(uri(pki.foreignCa, '127.0.0.1', '&no_verify=1')).catch((e: unknown) => e)
   // Our client certificate is good, so the daemon accepts; only our own check was skipped.
   assert.ok(!(conn instanceof Error), String(conn))
   await (conn as Awaited<ReturnType<typeof connect>>).close()
 })
 
 test('tls: a host name the certificate does not name is refused', async () => {
-  await assert.rejects(connect(uri(pki.client, 'localhost'), { keepAlive: false }), isError(45, /does not match the hostname \(localhost\)/))
+  await assert.rejects(bounded(uri(pki.client, 'localhost')), isError(45, /does not match the hostname \(localhost\)/))
 })
 
 test('tls: without a client certificate the daemon refuses us', async () => {
-  await assert.rejects(connect(uri(pki.noClientCert), { keepAlive: false }), (e: unknown) => {
+  await assert.rejects(bounded(uri(pki.noClientCert)), (e: unknown) => {
     assert.ok(e instanceof LibvirtError, String(e))
     // TLS 1.3: an alert after the handshake (AUTH_FAILED), or the daemon just closes (RPC)
     assert.ok(e.code === 45 || e.code === 39, `${e.code} ${e.message}`)
@@ -78,12 +84,12 @@ test('tls: a daemon whose tls_allowed_dn_list excludes our certificate: the one-
   // The handshake itself succeeds; libvirtd then closes instead of sending its \1 byte.
   const p = await freePort()
   await using _strict = await startTestDaemon({ listen: true, config: { ...tlsDaemonConfig(pki, p), tls_allowed_dn_list: ['CN=somebody-else'] } })
-  await assert.rejects(connect(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`, { keepAlive: false }), isError(39, /server verification \(of our certificate or IP address\) failed/))
+  await assert.rejects(bounded(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`), isError(39, /server verification \(of our certificate or IP address\) failed/))
 })
 
 test('tls: missing PKI files are named', async () => {
   const missing = join(dir, 'nowhere')
-  await assert.rejects(connect(uri(missing), { keepAlive: false }), isError(38, new RegExp(`Cannot read CA certificate '${missing}/cacert\\.pem'`)))
+  await assert.rejects(bounded(uri(missing)), isError(38, new RegExp(`Cannot read CA certificate '${missing}/cacert\\.pem'`)))
 })
 
 test('tls: a server that closes during the handshake', async () => {
@@ -92,7 +98,7 @@ test('tls: a server that closes during the handshake', async () => {
   const p = (peer.address() as { port: number }).port
   try {
     await assert.rejects(
-      connect(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`, { keepAlive: false }),
+      bounded(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`),
       isError(45, /TLS handshake failed/),
     )
   } finally {
@@ -102,11 +108,11 @@ test('tls: a server that closes during the handshake', async () => {
 
 test('tls: nothing listening', async () => {
   const p = await freePort()
-  await assert.rejects(connect(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`, { keepAlive: false }), isError(38, /unable to connect to server at '127\.0\.0\.1:\d+': Connection refused/))
+  await assert.rejects(bounded(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`), isError(38, /unable to connect to server at '127\.0\.0\.1:\d+': Connection refused/))
 })
 
 test('tcp: a daemon with auth_tcp = "none" is reachable unencrypted', async () => {
-  const conn = await connect(`test+tcp://127.0.0.1:${tcpPort}/default`, { keepAlive: false })
+  const conn = await bounded(`test+tcp://127.0.0.1:${tcpPort}/default`)
   assert.equal(conn.rpc.transport.secure, false)
   await exerciseConnection(conn)
 })
