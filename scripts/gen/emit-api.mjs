@@ -52,6 +52,7 @@ export const HAND_WRITTEN = new Set([
   'REMOTE_PROC_DOMAIN_GET_CPU_STATS', // per-CPU typed parameter groups
   'REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST', // list of char-array labels
   'REMOTE_PROC_DOMAIN_GET_VCPUS', // info + CPU maps split per vCPU
+  'REMOTE_PROC_CONNECT_IS_SECURE', // isSecure()/isEncrypted() combine the client's transport with it, as the remote driver does
 ])
 
 /**

@@ -7,6 +7,7 @@ import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { RemoteNonnullDomain } from '../generated/remote-types.gen.js'
 import { A } from './args.js'
 import type { ConnectGetAllDomainStatsFlags, DomainStatsTypes, FlagBits } from '../generated/constants.gen.js'
+import { transportIsEncrypted, transportIsSecure } from '../client/channel-security.js'
 import type { Domain } from './domain.js'
 import type { Network } from './network.js'
 import type { NodeDevice } from './node-device.js'
@@ -56,6 +57,26 @@ export class Connection extends GeneratedConnection {
     return A.make(EVENT_OBJECT_CLASS[kind], this, raw as never)
   }
 
+  /**
+   * Whether the connection is secure, as libvirt's remote driver answers it: this client's
+   * transport is secure (TLS, unix socket, SSH; not plain TCP or an external command) and the
+   * daemon says its own connection is secure (CONNECT_IS_SECURE).
+   * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectIsSecure
+   */
+  async isSecure(): Promise<boolean> {
+    return (await daemonSaysSecure(this)) && transportIsSecure(this.rpc)
+  }
+
+  /**
+   * Whether the connection is encrypted, as libvirt's remote driver answers it: this client's
+   * transport is encrypted (TLS, or a SASL session) and the daemon says its own connection is
+   * secure (CONNECT_IS_SECURE). A unix socket or SSH is secure but not encrypted.
+   * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectIsEncrypted
+   */
+  async isEncrypted(): Promise<boolean> {
+    return (await daemonSaysSecure(this)) && transportIsEncrypted(this.rpc)
+  }
+
   override async getURI(): Promise<string> {
     A.argc(arguments.length, 0, 0, 'virConnectGetURI')
     if (this.parsedUri) return this.parsedUri.input
@@ -87,4 +108,10 @@ export class Connection extends GeneratedConnection {
     const r = await this.call(REMOTE_PROCEDURES.CONNECT_GET_ALL_DOMAIN_STATS, { doms, stats: A.uint(stats, 'stats'), flags: A.uint(flags, 'flags') })
     return r.retStats.map((s) => ({ domain: A.make<Domain>('Domain', this, s.dom), stats: fromTypedParams(s.params) }))
   }
+}
+
+/** The daemon's half of isSecure()/isEncrypted(). */
+async function daemonSaysSecure(conn: Connection): Promise<boolean> {
+  const r = await conn.call(REMOTE_PROCEDURES.CONNECT_IS_SECURE, undefined)
+  return r.secure !== 0
 }

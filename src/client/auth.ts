@@ -7,6 +7,7 @@ import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { LibvirtUri } from '../transport/libvirt-uri.js'
 import type { AuthOptions } from './connect-options.js'
 import type { RpcClient } from './rpc-client.js'
+import { markSaslSession } from './channel-security.js'
 
 export const AuthType = { NONE: 0, SASL: 1, POLKIT: 2 } as const
 
@@ -66,6 +67,7 @@ export async function authenticate(rpc: RpcClient, uri: LibvirtUri | null, auth:
         throw LibvirtError.local(ErrorCode.AUTH_FAILED, ErrorDomain.RPC, 'the daemon requires SASL authentication, which this build of libvirt-async cannot do')
       }
       await saslAuthenticator({ rpc, uri, auth, mechanism, signal })
+      markSaslSession(rpc)
       return
     default:
       throw LibvirtError.local(ErrorCode.AUTH_FAILED, ErrorDomain.RPC, `unsupported authentication type ${type}`)

@@ -74,7 +74,6 @@ import type {
   RemoteConnectGetTypeRet,
   RemoteConnectGetUriRet,
   RemoteConnectGetVersionRet,
-  RemoteConnectIsSecureRet,
   RemoteConnectListAllDomainsArgs,
   RemoteConnectListAllDomainsRet,
   RemoteConnectListAllInterfacesArgs,
@@ -503,13 +502,6 @@ export class GeneratedConnection extends EventConnection {
     const a: RemoteInterfaceLookupByNameArgs = { name: A.str(name, 'name') }
     const r = await this.call(REMOTE_PROCEDURES.INTERFACE_LOOKUP_BY_NAME, a)
     return A.make<Interface>('Interface', this, r.iface)
-  }
-
-  /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virConnectIsSecure | virConnectIsSecure} (`REMOTE_PROC_CONNECT_IS_SECURE`, ACL none). */
-  async isSecure(): Promise<boolean> {
-    A.argc(arguments.length, 0, 0, 'virConnectIsSecure')
-    const r = await this.call(REMOTE_PROCEDURES.CONNECT_IS_SECURE, undefined)
-    return r.secure !== 0
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectListAllDomains | virConnectListAllDomains} (`REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS`, ACL connect:search_domains). */
