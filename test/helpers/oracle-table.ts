@@ -25,6 +25,10 @@ export interface OracleTableResult {
   errors: string[]
   /** Methods whose binding this libvirt-python lacks (not compared). */
   missing: string[]
+  /** Methods with at least one row compared by value (the complement of `errors` in `compared`). */
+  byValue: string[]
+  /** Rows by outcome: equal values, the same error code on both sides, not comparable (missing binding). */
+  rows: { total: number; byValue: number; byError: number; missing: number }
 }
 
 const SAFE = 2n ** 53n - 1n
@@ -73,7 +77,7 @@ ${rows.map((r) => `  ${JSON.stringify(r.m)}: _try(lambda: ${r.py}),`).join('\n')
 `
   const oracle = await runOracle<Record<string, { v?: unknown; err?: number; missing?: string }>>(uri, py, { args })
   const table = new Map(API_TABLE.filter((e) => e.method).map((e) => [`${e.className}.${e.method}`, e]))
-  const out: OracleTableResult = { compared: [], errors: [], missing: [] }
+  const out: OracleTableResult = { compared: [], errors: [], missing: [], byValue: [], rows: { total: rows.length, byValue: 0, byError: 0, missing: 0 } }
   const byValue = new Set<string>()
   for (const r of rows) {
     const method = r.m.split('#')[0]!
@@ -81,6 +85,7 @@ ${rows.map((r) => `  ${JSON.stringify(r.m)}: _try(lambda: ${r.py}),`).join('\n')
     const o = oracle[r.m]!
     if (o.missing !== undefined) {
       out.missing.push(method)
+      out.rows.missing++
       continue
     }
     let ours: { v?: unknown; err?: number }
@@ -93,10 +98,29 @@ ${rows.map((r) => `  ${JSON.stringify(r.m)}: _try(lambda: ${r.py}),`).join('\n')
     }
     assert.deepEqual(ours, o, r.m)
     if (!out.compared.includes(method)) out.compared.push(method)
-    if (o.err === undefined) byValue.add(method)
+    if (o.err === undefined) {
+      byValue.add(method)
+      out.rows.byValue++
+    } else out.rows.byError++
   }
   out.errors = out.compared.filter((m) => !byValue.has(m))
+  out.byValue = out.compared.filter((m) => byValue.has(m))
+  // Every row ends in exactly one outcome: none is dropped on the way.
+  assert.equal(out.rows.byValue + out.rows.byError + out.rows.missing, rows.length, 'every oracle row accounted for')
   return out
+}
+
+/**
+ * The assertions every oracle table makes: at least `minByValue` rows compared by value (not only
+ * as a shared error), and no row dropped silently — a binding missing from this libvirt-python
+ * is reported, and at most `maxMissing` of them are tolerated.
+ */
+export function assertOracleCoverage(t: { diagnostic(s: string): void }, r: OracleTableResult, minByValue: number, maxMissing = 3): void {
+  t.diagnostic(`oracle rows: ${r.rows.total} — ${r.rows.byValue} equal values, ${r.rows.byError} the same error, ${r.rows.missing} not comparable`)
+  if (r.errors.length) t.diagnostic(`compared only as the same error: ${r.errors.join(' ')}`)
+  if (r.missing.length) t.diagnostic(`not in this libvirt-python (not compared): ${r.missing.join(' ')}`)
+  assert.ok(r.rows.byValue >= minByValue, `${r.rows.byValue} rows compared by value, want at least ${minByValue}`)
+  assert.ok(r.rows.missing <= maxMissing, `${r.rows.missing} rows not compared (binding missing): ${r.missing.join(' ')}`)
 }
 
 /** The read-only procedures (every ACL `:read`) among `methods`. */

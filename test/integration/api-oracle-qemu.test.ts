@@ -14,7 +14,7 @@ import {
   type NWFilter, type NWFilterBinding, type Secret, type StoragePool,
 } from '../../src/index.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
-import { compareWithOracle, cpuBits, type OracleRow, readOnlyOf } from '../helpers/oracle-table.js'
+import { assertOracleCoverage, compareWithOracle, cpuBits, type OracleRow, readOnlyOf } from '../helpers/oracle-table.js'
 
 let daemon: TestDaemon
 let conn: Connection
@@ -224,9 +224,11 @@ sec = conn.secretLookupByUUIDString(args['secret']); CPU = args['cpu']
     const ro = readOnlyOf(r.compared)
     t.diagnostic(`compared with the C client on the QEMU driver: ${r.compared.length} methods (${ro.length} read-only procedures; ${r.errors.length} as matching errors: ${r.errors.join(' ')})`)
     t.diagnostic(`read-only compared on QEMU: ${ro.join(' ')}`)
-    if (r.missing.length) t.diagnostic(`not in this libvirt-python: ${r.missing.join(' ')}`)
     // Results, not just errors: the VM, its port, binding, checkpoints and secret are real.
-    assert.ok(r.compared.length - r.errors.length >= 60, `${r.compared.length - r.errors.length} rows compared by value`)
+    assert.ok(r.byValue.length >= 60, `${r.byValue.length} methods compared by value`)
+    // 101 of 122 rows give equal values on libvirt 9.0 (the rest the same error; 2 bindings newer
+    // than that libvirt-python).
+    assertOracleCoverage(t, r, 90)
     assert.equal(sec.usageID, '/oracle/vol') // the handle's usage fields, read without a call
   } finally {
     await d.destroy()

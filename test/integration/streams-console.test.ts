@@ -12,6 +12,7 @@ import { PassThrough } from 'node:stream'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { HAS_QEMU, destroyVm, startVm, vmXml } from './streams-fixtures.js'
 import { REMOTE_PROCEDURES } from '../../src/index.js'
+import { within } from '../helpers/bounded.js'
 
 /** Reads from `stream` until the text seen so far matches `re`; returns that text (stream left paused, open). */
 function readUntil(stream: Stream, re: RegExp): Promise<string> {
@@ -30,6 +31,29 @@ function readUntil(stream: Stream, re: RegExp): Promise<string> {
     }
     stream.on('data', onData).on('end', onEnd).on('error', done)
   })
+}
+
+/** Every byte the client writes on `conn`'s socket from now on. */
+function recordWrites(c: Connection): Buffer[] {
+  const seen: Buffer[] = []
+  const s = c.rpc.transport.stream
+  const orig = s.write
+  s.write = function (this: typeof s, ...a: Parameters<typeof s.write>) {
+    if (a[0] instanceof Uint8Array) seen.push(Buffer.from(a[0]))
+    return orig.apply(this, a)
+  } as typeof s.write
+  return seen
+}
+
+/** The STREAM frames (type 3) in a byte sequence of whole frames. */
+function streamFrames(bytes: Buffer): { serial: number; status: number; payload: Buffer }[] {
+  const out: { serial: number; status: number; payload: Buffer }[] = []
+  for (let off = 0; off + 28 <= bytes.length;) {
+    const len = bytes.readUInt32BE(off)
+    if (bytes.readInt32BE(off + 16) === 3) out.push({ serial: bytes.readUInt32BE(off + 20), status: bytes.readInt32BE(off + 24), payload: bytes.subarray(off + 28, off + len) })
+    off += len
+  }
+  return out
 }
 
 describe('streams on QEMU guests', { skip: !HAS_QEMU && 'needs root and qemu-system-x86_64' }, () => {
@@ -73,13 +97,26 @@ describe('streams on QEMU guests', { skip: !HAS_QEMU && 'needs root and qemu-sys
     assert.equal(console.readableEnded, true)
   })
 
-  it('writes to a virtio channel and finishes', async () => {
+  it('writes to a virtio channel and finishes: every byte sent as STREAM data, the finish confirmed, no stream error', async () => {
     const dom = await startVm(conn, 'st-channel', { channel: 'org.libvirt-async.test' })
     try {
       const ch = await openDomainChannel(conn, dom, 'org.libvirt-async.test', 0)
-      ch.write(Buffer.from('hello channel\n'))
+      const wire = recordWrites(conn)
+      const errors: unknown[] = []
+      ch.on('error', (e) => errors.push(e))
+      const data = Buffer.from('hello channel\n')
+      const written = new Promise<void>((resolve, reject) => ch.write(data, (e) => (e ? reject(e) : resolve())))
       ch.end()
-      await once(ch, 'finish')
+      // 'finish' comes only after the daemon confirmed libvirt's finish handshake.
+      await within(10_000, Promise.all([written, once(ch, 'finish')]), 'channel write and finish')
+      await new Promise((r) => setImmediate(r))
+      assert.deepEqual(errors, [], 'no stream error')
+      assert.equal(ch.errored, null)
+      // On the wire: the bytes as STREAM data (status CONTINUE) of this stream, then the finish
+      // (an empty STREAM frame with status OK).
+      const mine = streamFrames(Buffer.concat(wire)).filter((f) => f.serial === ch.serial)
+      assert.deepEqual(Buffer.concat(mine.filter((f) => f.status === 2).map((f) => f.payload)), data, 'written bytes sent as STREAM data')
+      assert.deepEqual(mine.map((f) => [f.status, f.payload.length]).at(-1), [0, 0], 'the finish frame came last')
       ch.destroy()
     } finally {
       await destroyVm(conn, dom)
