@@ -82,9 +82,10 @@ export class RpcClient {
         this.#terminate(CloseReason.ERROR, e instanceof LibvirtError ? e : connectionClosedError(e))
       }
     })
-    s.on('end', () => this.#terminate(CloseReason.EOF, connectionClosedError()))
+    // (no error object, with its stack, for the socket's own 'close' after we closed it)
+    s.on('end', () => this.#closeReason === null && this.#terminate(CloseReason.EOF, connectionClosedError()))
     s.on('error', (err: Error) => this.#terminate(CloseReason.ERROR, err instanceof LibvirtError ? err : connectionClosedError(err)))
-    s.on('close', () => this.#terminate(CloseReason.ERROR, connectionClosedError()))
+    s.on('close', () => this.#closeReason === null && this.#terminate(CloseReason.ERROR, connectionClosedError()))
   }
 
   /** True until the connection is closed or lost. */
