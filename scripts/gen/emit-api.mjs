@@ -5,6 +5,7 @@
 import { Imports, banner, byCode } from './emit-util.mjs'
 import { docPage, localName, pascalCase } from './naming.mjs'
 import { moduleFiles } from './emit-program.mjs'
+import { PublicTypes, camelName } from './api-types.mjs'
 import { BOOLEAN_OVERRIDES, ENUM_OVERRIDES, SMALL_HYPERS, enumOf, enumTypeName, flagSets, flagsOf, isTruthValue } from './api-idioms.mjs'
 
 /**
@@ -152,10 +153,14 @@ export function emitApi(model) {
     for (const f of Object.keys(o)) if (!model.functions.some((x) => x.name === f)) throw new Error(`${table}: ${f} is not a public function`)
   for (const st of Object.keys(SMALL_HYPERS)) if (!model.types.has(st)) throw new Error(`SMALL_HYPERS: ${st} is not in the protocol`)
   const files = []
+  const types = new PublicTypes(model)
   for (const cls of API_CLASSES) {
     const entries = plan.filter((p) => p.cls === cls && !HAND_WRITTEN.has(p.proc.name)).sort((a, b) => byCode(/** @type {string} */ (a.method), /** @type {string} */ (b.method)))
-    files.push({ path: `api/${cls.file}.gen.ts`, text: emitClass(model, cls, entries) })
+    files.push({ path: `api/${cls.file}.gen.ts`, text: emitClass(model, cls, entries, types) })
   }
+  for (const st of HAND_WRITTEN_TYPES) types.struct(st)
+  files.push(...types.emit())
+  files.push({ path: 'handles.gen.ts', text: [banner(model.version), '// Layer 1 (generated protocol). How the daemon identifies each kind of object: the handle structs under public names.', '', ...handleTypes(model)].join('\n') })
   files.push({ path: 'api/api-table.gen.ts', text: emitTable(model, plan) })
   return files
 }
@@ -231,11 +236,36 @@ function typesFile(model, struct) {
   return `../${moduleFiles(f).types.replace(/\.ts$/, '.js')}`
 }
 
+/** Wire structs of hand-written methods' results that get a public type too. */
+const HAND_WRITTEN_TYPES = /** @type {string[]} */ ([])
+
+/**
+ * The handle of each object class as the daemon identifies it (`DomainHandle` = name, uuid, id):
+ * the wire struct's fields under a public name.
+ * @param {Model} model
+ */
+function handleTypes(model) {
+  const out = []
+  for (const c of API_CLASSES) {
+    if (!c.wire) continue
+    out.push(`/** How the daemon identifies a {@link ${c.cls}} (its handle on the wire). */`, `export interface ${c.cls}Handle {`)
+    for (const f of structFields(model, c.wire)) {
+      const fd = /** @type {any} */ (f)
+      const s = shapeOf(model, fd)
+      const ts = s.kind === 'handle' ? `${/** @type {ClassInfo} */ (s.cls).cls}Handle` : RET_TS[s.kind]
+      if (!ts) throw new Error(`${c.wire}.${fd.name}: no handle field type`)
+      out.push(`  ${fd.name}: ${ts}`)
+    }
+    out.push('}', '')
+  }
+  return out
+}
+
 /**
  * @param {Model} model @param {ClassInfo} cls
- * @param {ReturnType<typeof apiPlan>} entries
+ * @param {ReturnType<typeof apiPlan>} entries @param {PublicTypes} types
  */
-function emitClass(model, cls, entries) {
+function emitClass(model, cls, entries, types) {
   const imp = new Imports()
   const isConn = cls.cls === 'Connection'
   const self = isConn ? 'this' : 'this.connection'
@@ -244,7 +274,7 @@ function emitClass(model, cls, entries) {
   imp.add('../../api/args.js', 'A', false)
   if (!isConn) {
     imp.add('../../api/object-base.js', 'LibvirtObject', false)
-    imp.add(typesFile(model, /** @type {string} */ (cls.wire)), pascalCase(/** @type {string} */ (cls.wire)), true)
+    imp.add('../handles.gen.js', `${cls.cls}Handle`, true)
   } else {
     imp.add('../../events/event-connection.js', 'EventConnection', false)
   }
@@ -273,7 +303,8 @@ function emitClass(model, cls, entries) {
     argFields.forEach((f, i) => {
       const fd = /** @type {{ name: string, type: any, shape: string, size: number | null }} */ (f)
       const s = shapeOf(model, fd)
-      const local = localName(fd.name === 'arguments' ? 'args_' : fd.name)
+      const pub = camelName(fd.name)
+      const local = localName(fd.name === 'arguments' ? 'args_' : pub)
       if (i === 0 && !isConn && s.kind === 'handle' && s.cls === cls) {
         sets.push(`${fd.name}: this.wire`)
         return
@@ -316,18 +347,20 @@ function emitClass(model, cls, entries) {
         const c = /** @type {ClassInfo} */ (s.cls)
         imp.add(`../../api/${c.file}.js`, c.cls, true)
         ts = s.kind === 'handle' ? c.cls : `${c.cls} | null`
-        conv = `A.${s.kind === 'handle' ? 'obj' : 'optObj'}<${c.cls}>(${local}, '${c.cls}', '${fd.name}').wire`
-        if (s.kind === 'optHandle') conv = `A.optObj<${c.cls}>(${local}, '${c.cls}', '${fd.name}')?.wire ?? null`
+        conv = `A.${s.kind === 'handle' ? 'obj' : 'optObj'}<${c.cls}>(${local}, '${c.cls}', '${pub}').wire`
+        if (s.kind === 'optHandle') conv = `A.optObj<${c.cls}>(${local}, '${c.cls}', '${pub}')?.wire ?? null`
       } else if (CHECK[s.kind]) {
         ts = PARAM_TS[s.kind]
         if (s.kind === 'tparams') {
           imp.add('../../api/typed-params.js', 'toTypedParams', false)
           imp.add('../../api/typed-params.js', 'TypedParamsInput', true)
-          conv = `toTypedParams(${local}, '${fd.name}', ${s.max})`
-        } else conv = `${CHECK[s.kind]}(${local}, '${fd.name}')`
+          conv = `toTypedParams(${local}, '${pub}', ${s.max})`
+        } else conv = `${CHECK[s.kind]}(${local}, '${pub}')`
       } else {
-        ts = `${argsType}['${fd.name}']`
-        conv = `A.defined(${local}, '${fd.name}')`
+        const r = types.render(fd)
+        if (r.conv) throw new Error(`${proc.name}: argument ${fd.name} needs a conversion the generator does not write`)
+        ts = r.ts.endsWith('[]') ? `readonly ${r.ts}` : r.ts
+        conv = r.ts.endsWith('[]') ? `A.list(${local}, '${pub}')` : `A.defined(${local}, '${pub}')`
       }
       if (isFlags && STRING_OKAY.has(fn.name)) conv = `(${conv} | 4) >>> 0 /* VIR_TYPED_PARAM_STRING_OKAY, as libvirt's client adds */`
       let flagsTs = 'number'
@@ -384,7 +417,11 @@ function emitClass(model, cls, entries) {
       }
       if ((s.kind === 'hyper' || s.kind === 'uhyper') && SMALL_HYPERS[/** @type {string} */ (proc.ret)]?.includes(f.name)) return { ts: 'number', expr: `Number(${v})` }
       if (RET_TS[s.kind]) return { ts: RET_TS[s.kind], expr: v }
-      return { ts: `${retType}['${f.name}']`, expr: v }
+      const r = types.render(f, { small: SMALL_HYPERS[/** @type {string} */ (proc.ret)]?.includes(f.name) })
+      const used = r.ts.match(/\b[A-Z]\w+/g) ?? []
+      for (const u of used) if (u !== 'Buffer') imp.add(types.structs.has(u) ? './types.gen.js' : [...types.structs.values()].some((x) => x.name === u) ? './types.gen.js' : '../constants.gen.js', u, true)
+      for (const m of (r.conv ? r.conv(v) : '').matchAll(/\bto([A-Z]\w+)\(/g)) imp.add('./convert.gen.js', `to${m[1]}`, false)
+      return { ts: r.ts, expr: r.conv ? r.conv(v) : v }
     }
     let resultTs = 'void'
     let resultExpr = null
@@ -393,7 +430,7 @@ function emitClass(model, cls, entries) {
       resultTs = c.ts
       resultExpr = c.expr
     } else if (outs.length > 1) {
-      const cs = outs.map((f) => ({ name: /** @type {any} */ (f).name, ...retConv(f, `r.${/** @type {any} */ (f).name}`) }))
+      const cs = outs.map((f) => ({ name: camelName(/** @type {any} */ (f).name), ...retConv(f, `r.${/** @type {any} */ (f).name}`) }))
       resultTs = `{ ${cs.map((c) => `${c.name}: ${c.ts}`).join('; ')} }`
       resultExpr = `{ ${cs.map((c) => `${c.name}: ${c.expr}`).join(', ')} }`
     }
@@ -437,7 +474,7 @@ function emitClass(model, cls, entries) {
   }
   const decl = isConn
     ? `export class GeneratedConnection extends EventConnection {`
-    : `export class Generated${cls.cls} extends LibvirtObject<${pascalCase(/** @type {string} */ (cls.wire))}> {`
+    : `export class Generated${cls.cls} extends LibvirtObject<${cls.cls}Handle> {`
   const text = [...header, ...imp.lines(), '', `/** Generated methods of {@link ${cls.cls}}; use ${cls.cls}, not this class. */`, decl, ...wireProps, ...body, '}', ''].join('\n')
   return text.replace(/\{\n\n/, '{\n')
 }

@@ -94,6 +94,12 @@ export const A = {
     return v
   },
 
+  /** A list argument passed through as the protocol's array (a copy, so later changes by the caller do not leak in). */
+  list<T>(v: readonly T[], name: string): T[] {
+    if (!Array.isArray(v)) throw new TypeError(`${name} must be an array, got ${describe(v)}`)
+    return [...v]
+  },
+
   /** An object argument: an instance of the named class (from any connection object of this library). */
   obj<T extends LibvirtObject<unknown>>(v: unknown, kind: string, name: string): T {
     const ctor = classes.get(kind)

@@ -2,24 +2,18 @@
 // wire and user code, without the events layer importing the API classes (no import cycle): the
 // API layer augments EventObjectTypeMap for the types and overrides EventConnection.wrapEventObject.
 
-import type {
-  RemoteNonnullDomain,
-  RemoteNonnullNetwork,
-  RemoteNonnullNodeDevice,
-  RemoteNonnullSecret,
-  RemoteNonnullStoragePool,
-} from '../generated/remote-types.gen.js'
+import type { DomainHandle, NetworkHandle, NodeDeviceHandle, SecretHandle, StoragePoolHandle } from '../generated/handles.gen.js'
 
 /** The kinds of object an event can be about. */
 export type EventObjectKind = 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret'
 
 /** The objects as they travel on the wire (what callbacks get until the API layer wraps them). */
 export interface RawEventObjects {
-  domain: RemoteNonnullDomain
-  network: RemoteNonnullNetwork
-  storagePool: RemoteNonnullStoragePool
-  nodeDevice: RemoteNonnullNodeDevice
-  secret: RemoteNonnullSecret
+  domain: DomainHandle
+  network: NetworkHandle
+  storagePool: StoragePoolHandle
+  nodeDevice: NodeDeviceHandle
+  secret: SecretHandle
 }
 
 /**
@@ -67,5 +61,5 @@ export function wireIdentity<K extends EventObjectKind>(kind: K, obj: unknown, w
 
 /** The key libvirt filters on: UUID, or the name for node devices (which have no UUID). */
 export function filterKey(kind: EventObjectKind, raw: RawEventObjects[EventObjectKind]): string {
-  return kind === 'nodeDevice' ? (raw as RemoteNonnullNodeDevice).name : (raw as { uuid: string }).uuid
+  return kind === 'nodeDevice' ? (raw as NodeDeviceHandle).name : (raw as { uuid: string }).uuid
 }

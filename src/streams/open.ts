@@ -7,7 +7,7 @@ import type { ProcedureDescriptor } from '../generated/procedure.js'
 import type { RpcClient } from '../client/rpc-client.js'
 import * as constants from '../generated/constants.gen.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
-import type { RemoteNonnullDomain, RemoteNonnullStorageVol } from '../generated/remote-types.gen.js'
+import type { DomainHandle, StorageVolHandle } from '../generated/handles.gen.js'
 import { Stream, type StreamDirection, type StreamOptions } from './stream.js'
 
 /** Anything with the connection's RPC client: a `Connection`, `ConnectionBase` or `ManagedConnection`. */
@@ -25,9 +25,9 @@ export interface StreamCall<R> {
 }
 
 /** A domain: the wire object `{ name, uuid, id }` or an API object that carries one. */
-export type DomainLike = RemoteNonnullDomain | { readonly wire: RemoteNonnullDomain } | { toWire(): RemoteNonnullDomain }
+export type DomainLike = DomainHandle | { readonly wire: DomainHandle } | { toWire(): DomainHandle }
 /** A storage volume: the wire object `{ pool, name, key }` or an API object that carries one. */
-export type StorageVolLike = RemoteNonnullStorageVol | { readonly wire: RemoteNonnullStorageVol } | { toWire(): RemoteNonnullStorageVol }
+export type StorageVolLike = StorageVolHandle | { readonly wire: StorageVolHandle } | { toWire(): StorageVolHandle }
 
 /**
  * Calls any stream procedure (`descriptor.stream !== 'none'`, e.g.
@@ -160,14 +160,14 @@ function unwrap<T>(x: unknown, keys: readonly string[], what: string): T {
   throw new TypeError(`expected ${what} ({ ${keys.join(', ')} } or an API object carrying one)`)
 }
 
-function domainWire(d: DomainLike): RemoteNonnullDomain {
-  const w = unwrap<RemoteNonnullDomain>(d, ['name', 'uuid', 'id'], 'a domain')
+function domainWire(d: DomainLike): DomainHandle {
+  const w = unwrap<DomainHandle>(d, ['name', 'uuid', 'id'], 'a domain')
   if (typeof w.name !== 'string') throw new TypeError('domain name must be a string')
   return w
 }
 
-function volWire(v: StorageVolLike): RemoteNonnullStorageVol {
-  const w = unwrap<RemoteNonnullStorageVol>(v, ['pool', 'name', 'key'], 'a storage volume')
+function volWire(v: StorageVolLike): StorageVolHandle {
+  const w = unwrap<StorageVolHandle>(v, ['pool', 'name', 'key'], 'a storage volume')
   if (typeof w.pool !== 'string' || typeof w.name !== 'string' || typeof w.key !== 'string') throw new TypeError('storage volume pool, name and key must be strings')
   return w
 }

@@ -93,7 +93,7 @@ test('read-only procedures on the QEMU driver: same results as the C client', { 
       norm: (x: { cpumaps: Buffer; num: number }) => Array.from({ length: x.num }, (_, i) => cpuBits(x.cpumaps.subarray(i * maplen, (i + 1) * maplen), hostCpus)) },
     { m: 'Domain.getEmulatorPinInfo', ours: () => d.getEmulatorPinInfo(maplen), py: 'd.emulatorPinInfo()', norm: (x: { cpumaps: Buffer }) => cpuBits(x.cpumaps, hostCpus) },
     { m: 'Domain.getIOThreadInfo', ours: () => d.getIOThreadInfo(), py: 'd.ioThreadInfo()',
-      norm: (x: { iothread_id: number; cpumap: Buffer }[]) => x.map((e) => [e.iothread_id, cpuBits(e.cpumap, hostCpus)]) },
+      norm: (x: { iothreadId: number; cpumap: Buffer }[]) => x.map((e) => [e.iothreadId, cpuBits(e.cpumap, hostCpus)]) },
     { m: 'Domain.getBlockInfo', ours: () => d.getBlockInfo('vda'), py: "d.blockInfo('vda')",
       norm: (x: { capacity: bigint; allocation: bigint; physical: bigint }) => [x.capacity, x.allocation, x.physical] },
     { m: 'Domain.blockStats', ours: () => d.blockStats('vda'), py: "len(d.blockStats('vda'))", norm: (x: object) => Object.values(x).length }, // the firmware reads the disk

@@ -73,7 +73,7 @@ test('pinning: vCPUs (live and config), the emulator and an IOThread, as both cl
   assert.deepEqual(slice(config, 1), bits([0, last]))
   const emu = cpuBits((await d.getEmulatorPinInfo(maplen)).cpumaps, hostCpus)
   assert.deepEqual(emu, bits([last]))
-  const io = (await d.getIOThreadInfo()).map((t) => [t.iothread_id, cpuBits(t.cpumap, hostCpus)])
+  const io = (await d.getIOThreadInfo()).map((t) => [t.iothreadId, cpuBits(t.cpumap, hostCpus)])
   assert.deepEqual(io, [[1, bits([0])]])
   const vcpus = await d.getVcpus(2, maplen)
   assert.deepEqual(vcpus.map((v) => cpuBits(v.cpumap, hostCpus)), [bits([0]), bits([last])])

@@ -54,7 +54,7 @@ same<M<Domain, 'fsTrim'>, (mountPoint: string | null, minimum: bigint | number, 
 same<M<Domain, 'getXMLDesc'>, (flags?: DomainXMLFlags | FlagBits) => Promise<string>>()
 same<M<Domain, 'setMemoryParameters'>, (params: TypedParamsInput, flags?: DomainModificationImpact | FlagBits) => Promise<void>>()
 same<M<Domain, 'getMemoryParameters'>, (flags?: DomainModificationImpact | TypedParameterFlags | FlagBits) => Promise<TypedParams>>()
-same<M<Domain, 'snapshotCreateXML'>, (xml_desc: string, flags?: DomainSnapshotCreateFlags | FlagBits) => Promise<DomainSnapshot>>()
+same<M<Domain, 'snapshotCreateXML'>, (xmlDesc: string, flags?: DomainSnapshotCreateFlags | FlagBits) => Promise<DomainSnapshot>>()
 same<M<Domain, 'listAllSnapshots'>, (flags?: DomainSnapshotListFlags | FlagBits) => Promise<DomainSnapshot[]>>()
 same<M<Domain, 'listAllCheckpoints'>, (flags?: DomainCheckpointListFlags | FlagBits) => Promise<DomainCheckpoint[]>>()
 same<M<Domain, 'memoryStats'>, (maxStats?: number, flags?: number) => Promise<Record<string, bigint>>>()

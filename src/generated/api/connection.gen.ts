@@ -262,9 +262,9 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainCreateXML | virDomainCreateXML} (`REMOTE_PROC_DOMAIN_CREATE_XML`, ACL domain:write domain:start). */
-  async domainCreateXML(xml_desc: string, flags: DomainCreateFlags | FlagBits = 0): Promise<Domain> {
+  async domainCreateXML(xmlDesc: string, flags: DomainCreateFlags | FlagBits = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 2, 'virDomainCreateXML')
-    const a: RemoteDomainCreateXmlArgs = { xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainCreateXmlArgs = { xml_desc: A.str(xmlDesc, 'xmlDesc'), flags: A.uint(flags, 'flags') }
     const r = await this.call(REMOTE_PROCEDURES.DOMAIN_CREATE_XML, a)
     return A.make<Domain>('Domain', this, r.dom)
   }
@@ -310,9 +310,9 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-qemu.html#virDomainQemuAttach | virDomainQemuAttach} (`QEMU_PROC_DOMAIN_ATTACH`, ACL domain:start domain:write). */
-  async domainQemuAttach(pid_value: number, flags: number = 0): Promise<Domain> {
+  async domainQemuAttach(pidValue: number, flags: number = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 2, 'virDomainQemuAttach')
-    const a: QemuDomainAttachArgs = { pid_value: A.uint(pid_value, 'pid_value'), flags: A.uint(flags, 'flags') }
+    const a: QemuDomainAttachArgs = { pid_value: A.uint(pidValue, 'pidValue'), flags: A.uint(flags, 'flags') }
     const r = await this.call(QEMU_PROCEDURES.DOMAIN_ATTACH, a)
     return A.make<Domain>('Domain', this, r.dom)
   }
@@ -601,7 +601,7 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectListDomains | virConnectListDomains} (`REMOTE_PROC_CONNECT_LIST_DOMAINS`, ACL connect:search_domains). */
-  async listDomains(): Promise<RemoteConnectListDomainsRet['ids']> {
+  async listDomains(): Promise<number[]> {
     A.argc(arguments.length, 0, 0, 'virConnectListDomains')
     const a: RemoteConnectListDomainsArgs = { maxids: 16384 }
     const r = await this.call(REMOTE_PROCEDURES.CONNECT_LIST_DOMAINS, a)
@@ -697,25 +697,25 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeAllocPages | virNodeAllocPages} (`REMOTE_PROC_NODE_ALLOC_PAGES`, ACL connect:write). */
-  async nodeAllocPages(pageSizes: RemoteNodeAllocPagesArgs['pageSizes'], pageCounts: RemoteNodeAllocPagesArgs['pageCounts'], startCell: number, cellCount: number, flags: NodeAllocPagesFlags | FlagBits = 0): Promise<number> {
+  async nodeAllocPages(pageSizes: readonly number[], pageCounts: readonly bigint[], startCell: number, cellCount: number, flags: NodeAllocPagesFlags | FlagBits = 0): Promise<number> {
     A.argc(arguments.length, 4, 5, 'virNodeAllocPages')
-    const a: RemoteNodeAllocPagesArgs = { pageSizes: A.defined(pageSizes, 'pageSizes'), pageCounts: A.defined(pageCounts, 'pageCounts'), startCell: A.int(startCell, 'startCell'), cellCount: A.uint(cellCount, 'cellCount'), flags: A.uint(flags, 'flags') }
+    const a: RemoteNodeAllocPagesArgs = { pageSizes: A.list(pageSizes, 'pageSizes'), pageCounts: A.list(pageCounts, 'pageCounts'), startCell: A.int(startCell, 'startCell'), cellCount: A.uint(cellCount, 'cellCount'), flags: A.uint(flags, 'flags') }
     const r = await this.call(REMOTE_PROCEDURES.NODE_ALLOC_PAGES, a)
     return r.ret
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceCreateXML | virNodeDeviceCreateXML} (`REMOTE_PROC_NODE_DEVICE_CREATE_XML`, ACL node_device:write node_device:start). */
-  async nodeDeviceCreateXML(xml_desc: string, flags: NodeDeviceCreateXMLFlags | FlagBits = 0): Promise<NodeDevice> {
+  async nodeDeviceCreateXML(xmlDesc: string, flags: NodeDeviceCreateXMLFlags | FlagBits = 0): Promise<NodeDevice> {
     A.argc(arguments.length, 1, 2, 'virNodeDeviceCreateXML')
-    const a: RemoteNodeDeviceCreateXmlArgs = { xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
+    const a: RemoteNodeDeviceCreateXmlArgs = { xml_desc: A.str(xmlDesc, 'xmlDesc'), flags: A.uint(flags, 'flags') }
     const r = await this.call(REMOTE_PROCEDURES.NODE_DEVICE_CREATE_XML, a)
     return A.make<NodeDevice>('NodeDevice', this, r.dev)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceDefineXML | virNodeDeviceDefineXML} (`REMOTE_PROC_NODE_DEVICE_DEFINE_XML`, ACL node_device:write node_device:save). */
-  async nodeDeviceDefineXML(xml_desc: string, flags: NodeDeviceDefineXMLFlags | FlagBits = 0): Promise<NodeDevice> {
+  async nodeDeviceDefineXML(xmlDesc: string, flags: NodeDeviceDefineXMLFlags | FlagBits = 0): Promise<NodeDevice> {
     A.argc(arguments.length, 1, 2, 'virNodeDeviceDefineXML')
-    const a: RemoteNodeDeviceDefineXmlArgs = { xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
+    const a: RemoteNodeDeviceDefineXmlArgs = { xml_desc: A.str(xmlDesc, 'xmlDesc'), flags: A.uint(flags, 'flags') }
     const r = await this.call(REMOTE_PROCEDURES.NODE_DEVICE_DEFINE_XML, a)
     return A.make<NodeDevice>('NodeDevice', this, r.dev)
   }
@@ -754,7 +754,7 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeGetCellsFreeMemory | virNodeGetCellsFreeMemory} (`REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY`, ACL connect:read). */
-  async nodeGetCellsFreeMemory(startCell: number, maxcells: number): Promise<RemoteNodeGetCellsFreeMemoryRet['cells']> {
+  async nodeGetCellsFreeMemory(startCell: number, maxcells: number): Promise<bigint[]> {
     A.argc(arguments.length, 2, 2, 'virNodeGetCellsFreeMemory')
     const a: RemoteNodeGetCellsFreeMemoryArgs = { startCell: A.int(startCell, 'startCell'), maxcells: A.int(maxcells, 'maxcells') }
     const r = await this.call(REMOTE_PROCEDURES.NODE_GET_CELLS_FREE_MEMORY, a)
@@ -769,9 +769,9 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeGetFreePages | virNodeGetFreePages} (`REMOTE_PROC_NODE_GET_FREE_PAGES`, ACL connect:read). */
-  async nodeGetFreePages(pages: RemoteNodeGetFreePagesArgs['pages'], startCell: number, cellCount: number, flags: number = 0): Promise<RemoteNodeGetFreePagesRet['counts']> {
+  async nodeGetFreePages(pages: readonly number[], startCell: number, cellCount: number, flags: number = 0): Promise<bigint[]> {
     A.argc(arguments.length, 3, 4, 'virNodeGetFreePages')
-    const a: RemoteNodeGetFreePagesArgs = { pages: A.defined(pages, 'pages'), startCell: A.int(startCell, 'startCell'), cellCount: A.uint(cellCount, 'cellCount'), flags: A.uint(flags, 'flags') }
+    const a: RemoteNodeGetFreePagesArgs = { pages: A.list(pages, 'pages'), startCell: A.int(startCell, 'startCell'), cellCount: A.uint(cellCount, 'cellCount'), flags: A.uint(flags, 'flags') }
     const r = await this.call(REMOTE_PROCEDURES.NODE_GET_FREE_PAGES, a)
     return r.counts
   }

@@ -11,6 +11,7 @@ import type {
   DomainCheckpointXMLFlags,
   FlagBits,
 } from '../constants.gen.js'
+import type { DomainCheckpointHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
   RemoteDomainCheckpointDeleteArgs,
@@ -20,11 +21,10 @@ import type {
   RemoteDomainCheckpointGetXmlDescRet,
   RemoteDomainCheckpointListAllChildrenArgs,
   RemoteDomainCheckpointListAllChildrenRet,
-  RemoteNonnullDomainCheckpoint,
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link DomainCheckpoint}; use DomainCheckpoint, not this class. */
-export class GeneratedDomainCheckpoint extends LibvirtObject<RemoteNonnullDomainCheckpoint> {
+export class GeneratedDomainCheckpoint extends LibvirtObject<DomainCheckpointHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name

@@ -11,6 +11,7 @@ import type {
   DomainSnapshotRevertFlags,
   FlagBits,
 } from '../constants.gen.js'
+import type { DomainSnapshotHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
   RemoteDomainRevertToSnapshotArgs,
@@ -29,11 +30,10 @@ import type {
   RemoteDomainSnapshotListChildrenNamesRet,
   RemoteDomainSnapshotNumChildrenArgs,
   RemoteDomainSnapshotNumChildrenRet,
-  RemoteNonnullDomainSnapshot,
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link DomainSnapshot}; use DomainSnapshot, not this class. */
-export class GeneratedDomainSnapshot extends LibvirtObject<RemoteNonnullDomainSnapshot> {
+export class GeneratedDomainSnapshot extends LibvirtObject<DomainSnapshotHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name

@@ -64,6 +64,7 @@ import type {
   NodeSuspendTarget,
   TypedParameterFlags,
 } from '../constants.gen.js'
+import type { DomainHandle } from '../handles.gen.js'
 import { QEMU_PROCEDURES, REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
   QemuDomainAgentCommandArgs,
@@ -287,11 +288,12 @@ import type {
   RemoteDomainUndefineArgs,
   RemoteDomainUndefineFlagsArgs,
   RemoteDomainUpdateDeviceFlagsArgs,
-  RemoteNonnullDomain,
 } from '../remote-types.gen.js'
+import { toDomainDiskError, toDomainFSInfo, toDomainIOThreadInfo, toDomainInterface } from './convert.gen.js'
+import type { DomainDiskError, DomainFSInfo, DomainIOThreadInfo, DomainInterface } from './types.gen.js'
 
 /** Generated methods of {@link Domain}; use Domain, not this class. */
-export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
+export class GeneratedDomain extends LibvirtObject<DomainHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name
@@ -322,9 +324,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainAddIOThread | virDomainAddIOThread} (`REMOTE_PROC_DOMAIN_ADD_IOTHREAD`, ACL domain:write domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE domain:save:VIR_DOMAIN_AFFECT_CONFIG). */
-  async addIOThread(iothread_id: number, flags: DomainModificationImpact | FlagBits = 0): Promise<void> {
+  async addIOThread(iothreadId: number, flags: DomainModificationImpact | FlagBits = 0): Promise<void> {
     A.argc(arguments.length, 1, 2, 'virDomainAddIOThread')
-    const a: RemoteDomainAddIothreadArgs = { dom: this.wire, iothread_id: A.uint(iothread_id, 'iothread_id'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainAddIothreadArgs = { dom: this.wire, iothread_id: A.uint(iothreadId, 'iothreadId'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_ADD_IOTHREAD, a)
   }
 
@@ -366,9 +368,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainBackupBegin | virDomainBackupBegin} (`REMOTE_PROC_DOMAIN_BACKUP_BEGIN`, ACL domain:checkpoint domain:block_write). */
-  async backupBegin(backup_xml: string, checkpoint_xml: string | null, flags: DomainBackupBeginFlags | FlagBits = 0): Promise<void> {
+  async backupBegin(backupXml: string, checkpointXml: string | null, flags: DomainBackupBeginFlags | FlagBits = 0): Promise<void> {
     A.argc(arguments.length, 2, 3, 'virDomainBackupBegin')
-    const a: RemoteDomainBackupBeginArgs = { dom: this.wire, backup_xml: A.str(backup_xml, 'backup_xml'), checkpoint_xml: A.optStr(checkpoint_xml, 'checkpoint_xml'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainBackupBeginArgs = { dom: this.wire, backup_xml: A.str(backupXml, 'backupXml'), checkpoint_xml: A.optStr(checkpointXml, 'checkpointXml'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_BACKUP_BEGIN, a)
   }
 
@@ -438,11 +440,11 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainBlockStats | virDomainBlockStats} (`REMOTE_PROC_DOMAIN_BLOCK_STATS`, ACL domain:read). */
-  async blockStats(path: string): Promise<{ rd_req: bigint; rd_bytes: bigint; wr_req: bigint; wr_bytes: bigint; errs: bigint }> {
+  async blockStats(path: string): Promise<{ rdReq: bigint; rdBytes: bigint; wrReq: bigint; wrBytes: bigint; errs: bigint }> {
     A.argc(arguments.length, 1, 1, 'virDomainBlockStats')
     const a: RemoteDomainBlockStatsArgs = { dom: this.wire, path: A.str(path, 'path') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_BLOCK_STATS, a)
-    return { rd_req: r.rd_req, rd_bytes: r.rd_bytes, wr_req: r.wr_req, wr_bytes: r.wr_bytes, errs: r.errs }
+    return { rdReq: r.rd_req, rdBytes: r.rd_bytes, wrReq: r.wr_req, wrBytes: r.wr_bytes, errs: r.errs }
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainBlockStatsFlags | virDomainBlockStatsFlags} (`REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS`, ACL domain:read). */
@@ -455,9 +457,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain-checkpoint.html#virDomainCheckpointCreateXML | virDomainCheckpointCreateXML} (`REMOTE_PROC_DOMAIN_CHECKPOINT_CREATE_XML`, ACL domain:checkpoint domain:fs_freeze:VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE). */
-  async checkpointCreateXML(xml_desc: string, flags: DomainCheckpointCreateFlags | FlagBits = 0): Promise<DomainCheckpoint> {
+  async checkpointCreateXML(xmlDesc: string, flags: DomainCheckpointCreateFlags | FlagBits = 0): Promise<DomainCheckpoint> {
     A.argc(arguments.length, 1, 2, 'virDomainCheckpointCreateXML')
-    const a: RemoteDomainCheckpointCreateXmlArgs = { dom: this.wire, xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainCheckpointCreateXmlArgs = { dom: this.wire, xml_desc: A.str(xmlDesc, 'xmlDesc'), flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_CHECKPOINT_CREATE_XML, a)
     return A.make<DomainCheckpoint>('DomainCheckpoint', this.connection, r.checkpoint)
   }
@@ -500,9 +502,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainDelIOThread | virDomainDelIOThread} (`REMOTE_PROC_DOMAIN_DEL_IOTHREAD`, ACL domain:write domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE domain:save:VIR_DOMAIN_AFFECT_CONFIG). */
-  async delIOThread(iothread_id: number, flags: DomainModificationImpact | FlagBits = 0): Promise<void> {
+  async delIOThread(iothreadId: number, flags: DomainModificationImpact | FlagBits = 0): Promise<void> {
     A.argc(arguments.length, 1, 2, 'virDomainDelIOThread')
-    const a: RemoteDomainDelIothreadArgs = { dom: this.wire, iothread_id: A.uint(iothread_id, 'iothread_id'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainDelIothreadArgs = { dom: this.wire, iothread_id: A.uint(iothreadId, 'iothreadId'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_DEL_IOTHREAD, a)
   }
 
@@ -630,11 +632,11 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetDiskErrors | virDomainGetDiskErrors} (`REMOTE_PROC_DOMAIN_GET_DISK_ERRORS`, ACL domain:read). */
-  async getDiskErrors(flags: number = 0): Promise<{ errors: RemoteDomainGetDiskErrorsRet['errors']; nerrors: number }> {
+  async getDiskErrors(flags: number = 0): Promise<{ errors: DomainDiskError[]; nerrors: number }> {
     A.argc(arguments.length, 0, 1, 'virDomainGetDiskErrors')
     const a: RemoteDomainGetDiskErrorsArgs = { dom: this.wire, maxerrors: 256, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_DISK_ERRORS, a)
-    return { errors: r.errors, nerrors: r.nerrors }
+    return { errors: r.errors.map((x) => toDomainDiskError(x)), nerrors: r.nerrors }
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetEmulatorPinInfo | virDomainGetEmulatorPinInfo} (`REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO`, ACL domain:read). */
@@ -646,11 +648,11 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetFSInfo | virDomainGetFSInfo} (`REMOTE_PROC_DOMAIN_GET_FSINFO`, ACL domain:fs_freeze). */
-  async getFSInfo(flags: number = 0): Promise<RemoteDomainGetFsinfoRet['info']> {
+  async getFSInfo(flags: number = 0): Promise<DomainFSInfo[]> {
     A.argc(arguments.length, 0, 1, 'virDomainGetFSInfo')
     const a: RemoteDomainGetFsinfoArgs = { dom: this.wire, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_FSINFO, a)
-    return r.info
+    return r.info.map((x) => toDomainFSInfo(x))
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetGuestInfo | virDomainGetGuestInfo} (`REMOTE_PROC_DOMAIN_GET_GUEST_INFO`, ACL domain:write). */
@@ -678,11 +680,11 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetIOThreadInfo | virDomainGetIOThreadInfo} (`REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO`, ACL domain:read). */
-  async getIOThreadInfo(flags: DomainModificationImpact | FlagBits = 0): Promise<RemoteDomainGetIothreadInfoRet['info']> {
+  async getIOThreadInfo(flags: DomainModificationImpact | FlagBits = 0): Promise<DomainIOThreadInfo[]> {
     A.argc(arguments.length, 0, 1, 'virDomainGetIOThreadInfo')
     const a: RemoteDomainGetIothreadInfoArgs = { dom: this.wire, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_GET_IOTHREAD_INFO, a)
-    return r.info
+    return r.info.map((x) => toDomainIOThreadInfo(x))
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetInfo | virDomainGetInfo} (`REMOTE_PROC_DOMAIN_GET_INFO`, ACL domain:read). */
@@ -895,19 +897,19 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainInterfaceAddresses | virDomainInterfaceAddresses} (`REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES`, ACL domain:read domain:write::source:VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT). */
-  async interfaceAddresses(source: DomainInterfaceAddressesSource, flags: number = 0): Promise<RemoteDomainInterfaceAddressesRet['ifaces']> {
+  async interfaceAddresses(source: DomainInterfaceAddressesSource, flags: number = 0): Promise<DomainInterface[]> {
     A.argc(arguments.length, 1, 2, 'virDomainInterfaceAddresses')
     const a: RemoteDomainInterfaceAddressesArgs = { dom: this.wire, source: A.uint(source, 'source'), flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_INTERFACE_ADDRESSES, a)
-    return r.ifaces
+    return r.ifaces.map((x) => toDomainInterface(x))
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainInterfaceStats | virDomainInterfaceStats} (`REMOTE_PROC_DOMAIN_INTERFACE_STATS`, ACL domain:read). */
-  async interfaceStats(device: string): Promise<{ rx_bytes: bigint; rx_packets: bigint; rx_errs: bigint; rx_drop: bigint; tx_bytes: bigint; tx_packets: bigint; tx_errs: bigint; tx_drop: bigint }> {
+  async interfaceStats(device: string): Promise<{ rxBytes: bigint; rxPackets: bigint; rxErrs: bigint; rxDrop: bigint; txBytes: bigint; txPackets: bigint; txErrs: bigint; txDrop: bigint }> {
     A.argc(arguments.length, 1, 1, 'virDomainInterfaceStats')
     const a: RemoteDomainInterfaceStatsArgs = { dom: this.wire, device: A.str(device, 'device') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_INTERFACE_STATS, a)
-    return { rx_bytes: r.rx_bytes, rx_packets: r.rx_packets, rx_errs: r.rx_errs, rx_drop: r.rx_drop, tx_bytes: r.tx_bytes, tx_packets: r.tx_packets, tx_errs: r.tx_errs, tx_drop: r.tx_drop }
+    return { rxBytes: r.rx_bytes, rxPackets: r.rx_packets, rxErrs: r.rx_errs, rxDrop: r.rx_drop, txBytes: r.tx_bytes, txPackets: r.tx_packets, txErrs: r.tx_errs, txDrop: r.tx_drop }
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainIsActive | virDomainIsActive} (`REMOTE_PROC_DOMAIN_IS_ACTIVE`, ACL domain:read). */
@@ -1047,9 +1049,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainPinIOThread | virDomainPinIOThread} (`REMOTE_PROC_DOMAIN_PIN_IOTHREAD`, ACL domain:write domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE domain:save:VIR_DOMAIN_AFFECT_CONFIG). */
-  async pinIOThread(iothreads_id: number, cpumap: Uint8Array, flags: DomainModificationImpact | FlagBits = 0): Promise<void> {
+  async pinIOThread(iothreadsId: number, cpumap: Uint8Array, flags: DomainModificationImpact | FlagBits = 0): Promise<void> {
     A.argc(arguments.length, 2, 3, 'virDomainPinIOThread')
-    const a: RemoteDomainPinIothreadArgs = { dom: this.wire, iothreads_id: A.uint(iothreads_id, 'iothreads_id'), cpumap: A.bytes(cpumap, 'cpumap'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainPinIothreadArgs = { dom: this.wire, iothreads_id: A.uint(iothreadsId, 'iothreadsId'), cpumap: A.bytes(cpumap, 'cpumap'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_PIN_IOTHREAD, a)
   }
 
@@ -1105,9 +1107,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainRename | virDomainRename} (`REMOTE_PROC_DOMAIN_RENAME`, ACL domain:write domain:save). */
-  async rename(new_name: string | null, flags: number = 0): Promise<number> {
+  async rename(newName: string | null, flags: number = 0): Promise<number> {
     A.argc(arguments.length, 1, 2, 'virDomainRename')
-    const a: RemoteDomainRenameArgs = { dom: this.wire, new_name: A.optStr(new_name, 'new_name'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainRenameArgs = { dom: this.wire, new_name: A.optStr(newName, 'newName'), flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_RENAME, a)
     return r.retcode
   }
@@ -1148,16 +1150,16 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainSendKey | virDomainSendKey} (`REMOTE_PROC_DOMAIN_SEND_KEY`, ACL domain:send_input). */
-  async sendKey(codeset: KeycodeSet, holdtime: number, keycodes: RemoteDomainSendKeyArgs['keycodes'], flags: number = 0): Promise<void> {
+  async sendKey(codeset: KeycodeSet, holdtime: number, keycodes: readonly number[], flags: number = 0): Promise<void> {
     A.argc(arguments.length, 3, 4, 'virDomainSendKey')
-    const a: RemoteDomainSendKeyArgs = { dom: this.wire, codeset: A.uint(codeset, 'codeset'), holdtime: A.uint(holdtime, 'holdtime'), keycodes: A.defined(keycodes, 'keycodes'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainSendKeyArgs = { dom: this.wire, codeset: A.uint(codeset, 'codeset'), holdtime: A.uint(holdtime, 'holdtime'), keycodes: A.list(keycodes, 'keycodes'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_SEND_KEY, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainSendProcessSignal | virDomainSendProcessSignal} (`REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL`, ACL domain:send_signal). */
-  async sendProcessSignal(pid_value: bigint | number, signum: DomainProcessSignal, flags: number = 0): Promise<void> {
+  async sendProcessSignal(pidValue: bigint | number, signum: DomainProcessSignal, flags: number = 0): Promise<void> {
     A.argc(arguments.length, 2, 3, 'virDomainSendProcessSignal')
-    const a: RemoteDomainSendProcessSignalArgs = { dom: this.wire, pid_value: A.hyper(pid_value, 'pid_value'), signum: A.uint(signum, 'signum'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainSendProcessSignalArgs = { dom: this.wire, pid_value: A.hyper(pidValue, 'pidValue'), signum: A.uint(signum, 'signum'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_SEND_PROCESS_SIGNAL, a)
   }
 
@@ -1204,9 +1206,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainSetIOThreadParams | virDomainSetIOThreadParams} (`REMOTE_PROC_DOMAIN_SET_IOTHREAD_PARAMS`, ACL domain:write domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE domain:save:VIR_DOMAIN_AFFECT_CONFIG). */
-  async setIOThreadParams(iothread_id: number, params: TypedParamsInput, flags: DomainModificationImpact | TypedParameterFlags | FlagBits = 0): Promise<void> {
+  async setIOThreadParams(iothreadId: number, params: TypedParamsInput, flags: DomainModificationImpact | TypedParameterFlags | FlagBits = 0): Promise<void> {
     A.argc(arguments.length, 2, 3, 'virDomainSetIOThreadParams')
-    const a: RemoteDomainSetIothreadParamsArgs = { dom: this.wire, iothread_id: A.uint(iothread_id, 'iothread_id'), params: toTypedParams(params, 'params', 64), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainSetIothreadParamsArgs = { dom: this.wire, iothread_id: A.uint(iothreadId, 'iothreadId'), params: toTypedParams(params, 'params', 64), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_SET_IOTHREAD_PARAMS, a)
   }
 
@@ -1358,9 +1360,9 @@ export class GeneratedDomain extends LibvirtObject<RemoteNonnullDomain> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotCreateXML | virDomainSnapshotCreateXML} (`REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML`, ACL domain:snapshot domain:fs_freeze:VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE). */
-  async snapshotCreateXML(xml_desc: string, flags: DomainSnapshotCreateFlags | FlagBits = 0): Promise<DomainSnapshot> {
+  async snapshotCreateXML(xmlDesc: string, flags: DomainSnapshotCreateFlags | FlagBits = 0): Promise<DomainSnapshot> {
     A.argc(arguments.length, 1, 2, 'virDomainSnapshotCreateXML')
-    const a: RemoteDomainSnapshotCreateXmlArgs = { dom: this.wire, xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
+    const a: RemoteDomainSnapshotCreateXmlArgs = { dom: this.wire, xml_desc: A.str(xmlDesc, 'xmlDesc'), flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_SNAPSHOT_CREATE_XML, a)
     return A.make<DomainSnapshot>('DomainSnapshot', this.connection, r.snap)
   }

@@ -4,6 +4,7 @@
 
 import { A } from '../../api/args.js'
 import { LibvirtObject } from '../../api/object-base.js'
+import type { InterfaceHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
   RemoteInterfaceCreateArgs,
@@ -13,11 +14,10 @@ import type {
   RemoteInterfaceIsActiveArgs,
   RemoteInterfaceIsActiveRet,
   RemoteInterfaceUndefineArgs,
-  RemoteNonnullInterface,
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link Interface}; use Interface, not this class. */
-export class GeneratedInterface extends LibvirtObject<RemoteNonnullInterface> {
+export class GeneratedInterface extends LibvirtObject<InterfaceHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name

@@ -5,6 +5,7 @@
 import { A } from '../../api/args.js'
 import { LibvirtObject } from '../../api/object-base.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from '../../api/typed-params.js'
+import type { NetworkPortHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
   RemoteNetworkPortDeleteArgs,
@@ -13,11 +14,10 @@ import type {
   RemoteNetworkPortGetXmlDescArgs,
   RemoteNetworkPortGetXmlDescRet,
   RemoteNetworkPortSetParametersArgs,
-  RemoteNonnullNetworkPort,
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link NetworkPort}; use NetworkPort, not this class. */
-export class GeneratedNetworkPort extends LibvirtObject<RemoteNonnullNetworkPort> {
+export class GeneratedNetworkPort extends LibvirtObject<NetworkPortHandle> {
   /** The `uuid` the daemon identifies this object by. */
   get uuid(): string {
     return this.wire.uuid

@@ -14,6 +14,7 @@ import type {
   NetworkUpdateSection,
   NetworkXMLFlags,
 } from '../constants.gen.js'
+import type { NetworkHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
   RemoteNetworkCreateArgs,
@@ -42,11 +43,12 @@ import type {
   RemoteNetworkSetMetadataArgs,
   RemoteNetworkUndefineArgs,
   RemoteNetworkUpdateArgs,
-  RemoteNonnullNetwork,
 } from '../remote-types.gen.js'
+import { toNetworkDHCPLease } from './convert.gen.js'
+import type { NetworkDHCPLease } from './types.gen.js'
 
 /** Generated methods of {@link Network}; use Network, not this class. */
-export class GeneratedNetwork extends LibvirtObject<RemoteNonnullNetwork> {
+export class GeneratedNetwork extends LibvirtObject<NetworkHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name
@@ -88,11 +90,11 @@ export class GeneratedNetwork extends LibvirtObject<RemoteNonnullNetwork> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-network.html#virNetworkGetDHCPLeases | virNetworkGetDHCPLeases} (`REMOTE_PROC_NETWORK_GET_DHCP_LEASES`, ACL network:read). */
-  async getDHCPLeases(mac: string | null, flags: number = 0): Promise<RemoteNetworkGetDhcpLeasesRet['leases']> {
+  async getDHCPLeases(mac: string | null, flags: number = 0): Promise<NetworkDHCPLease[]> {
     A.argc(arguments.length, 1, 2, 'virNetworkGetDHCPLeases')
     const a: RemoteNetworkGetDhcpLeasesArgs = { net: this.wire, mac: A.optStr(mac, 'mac'), need_results: 1, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.NETWORK_GET_DHCP_LEASES, a)
-    return r.leases
+    return r.leases.map((x) => toNetworkDHCPLease(x))
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-network.html#virNetworkGetMetadata | virNetworkGetMetadata} (`REMOTE_PROC_NETWORK_GET_METADATA`, ACL network:read). */

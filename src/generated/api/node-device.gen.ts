@@ -5,6 +5,7 @@
 import { A } from '../../api/args.js'
 import { LibvirtObject } from '../../api/object-base.js'
 import type { FlagBits, NodeDeviceUpdateFlags, NodeDeviceXMLFlags } from '../constants.gen.js'
+import type { NodeDeviceHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
   RemoteNodeDeviceCreateArgs,
@@ -30,11 +31,10 @@ import type {
   RemoteNodeDeviceSetAutostartArgs,
   RemoteNodeDeviceUndefineArgs,
   RemoteNodeDeviceUpdateArgs,
-  RemoteNonnullNodeDevice,
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link NodeDevice}; use NodeDevice, not this class. */
-export class GeneratedNodeDevice extends LibvirtObject<RemoteNonnullNodeDevice> {
+export class GeneratedNodeDevice extends LibvirtObject<NodeDeviceHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name
@@ -153,9 +153,9 @@ export class GeneratedNodeDevice extends LibvirtObject<RemoteNonnullNodeDevice> 
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceUpdate | virNodeDeviceUpdate} (`REMOTE_PROC_NODE_DEVICE_UPDATE`, ACL node_device:write node_device:save:!VIR_NODE_DEVICE_UPDATE_AFFECT_CONFIG|VIR_NODE_DEVICE_UPDATE_AFFECT_LIVE node_device:save:VIR_NODE_DEVICE_UPDATE_AFFECT_CONFIG). */
-  async update(xml_desc: string, flags: NodeDeviceUpdateFlags | FlagBits = 0): Promise<void> {
+  async update(xmlDesc: string, flags: NodeDeviceUpdateFlags | FlagBits = 0): Promise<void> {
     A.argc(arguments.length, 1, 2, 'virNodeDeviceUpdate')
-    const a: RemoteNodeDeviceUpdateArgs = { name: this.wire.name, xml_desc: A.str(xml_desc, 'xml_desc'), flags: A.uint(flags, 'flags') }
+    const a: RemoteNodeDeviceUpdateArgs = { name: this.wire.name, xml_desc: A.str(xmlDesc, 'xmlDesc'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_UPDATE, a)
   }
 }

@@ -4,16 +4,16 @@
 
 import { A } from '../../api/args.js'
 import { LibvirtObject } from '../../api/object-base.js'
+import type { NWFilterBindingHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
-  RemoteNonnullNwfilterBinding,
   RemoteNwfilterBindingDeleteArgs,
   RemoteNwfilterBindingGetXmlDescArgs,
   RemoteNwfilterBindingGetXmlDescRet,
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link NWFilterBinding}; use NWFilterBinding, not this class. */
-export class GeneratedNWFilterBinding extends LibvirtObject<RemoteNonnullNwfilterBinding> {
+export class GeneratedNWFilterBinding extends LibvirtObject<NWFilterBindingHandle> {
   /** The `portdev` the daemon identifies this object by. */
   get portdev(): string {
     return this.wire.portdev

@@ -4,16 +4,16 @@
 
 import { A } from '../../api/args.js'
 import { LibvirtObject } from '../../api/object-base.js'
+import type { NWFilterHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
-  RemoteNonnullNwfilter,
   RemoteNwfilterGetXmlDescArgs,
   RemoteNwfilterGetXmlDescRet,
   RemoteNwfilterUndefineArgs,
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link NWFilter}; use NWFilter, not this class. */
-export class GeneratedNWFilter extends LibvirtObject<RemoteNonnullNwfilter> {
+export class GeneratedNWFilter extends LibvirtObject<NWFilterHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name

@@ -4,9 +4,9 @@
 
 import { A } from '../../api/args.js'
 import { LibvirtObject } from '../../api/object-base.js'
+import type { SecretHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
-  RemoteNonnullSecret,
   RemoteSecretGetValueArgs,
   RemoteSecretGetValueRet,
   RemoteSecretGetXmlDescArgs,
@@ -16,7 +16,7 @@ import type {
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link Secret}; use Secret, not this class. */
-export class GeneratedSecret extends LibvirtObject<RemoteNonnullSecret> {
+export class GeneratedSecret extends LibvirtObject<SecretHandle> {
   /** The `uuid` the daemon identifies this object by. */
   get uuid(): string {
     return this.wire.uuid

@@ -14,9 +14,9 @@ import type {
   StorageVolCreateFlags,
   StorageXMLFlags,
 } from '../constants.gen.js'
+import type { StoragePoolHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
-  RemoteNonnullStoragePool,
   RemoteStoragePoolBuildArgs,
   RemoteStoragePoolCreateArgs,
   RemoteStoragePoolDeleteArgs,
@@ -49,7 +49,7 @@ import type {
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link StoragePool}; use StoragePool, not this class. */
-export class GeneratedStoragePool extends LibvirtObject<RemoteNonnullStoragePool> {
+export class GeneratedStoragePool extends LibvirtObject<StoragePoolHandle> {
   /** The `name` the daemon identifies this object by. */
   get name(): string {
     return this.wire.name

@@ -13,9 +13,9 @@ import type {
   StorageVolType,
   StorageVolWipeAlgorithm,
 } from '../constants.gen.js'
+import type { StorageVolHandle } from '../handles.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
 import type {
-  RemoteNonnullStorageVol,
   RemoteStoragePoolLookupByVolumeArgs,
   RemoteStoragePoolLookupByVolumeRet,
   RemoteStorageVolDeleteArgs,
@@ -33,7 +33,7 @@ import type {
 } from '../remote-types.gen.js'
 
 /** Generated methods of {@link StorageVol}; use StorageVol, not this class. */
-export class GeneratedStorageVol extends LibvirtObject<RemoteNonnullStorageVol> {
+export class GeneratedStorageVol extends LibvirtObject<StorageVolHandle> {
   /** The `pool` the daemon identifies this object by. */
   get pool(): string {
     return this.wire.pool
