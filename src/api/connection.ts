@@ -64,6 +64,7 @@ export class Connection extends GeneratedConnection {
    * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectIsSecure
    */
   async isSecure(): Promise<boolean> {
+    A.argc(arguments.length, 0, 0, 'virConnectIsSecure')
     return (await daemonSaysSecure(this)) && transportIsSecure(this.rpc)
   }
 
@@ -74,6 +75,7 @@ export class Connection extends GeneratedConnection {
    * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectIsEncrypted
    */
   async isEncrypted(): Promise<boolean> {
+    A.argc(arguments.length, 0, 0, 'virConnectIsEncrypted')
     return (await daemonSaysSecure(this)) && transportIsEncrypted(this.rpc)
   }
 
