@@ -4,6 +4,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { usage } from './exit.js'
+import { printable } from './text.js'
 
 export interface CommonArgs {
   /** Explicit URI (positional or -c), or undefined: start the embedded daemon. */
@@ -43,7 +44,7 @@ export function parseCommand(argv: string[], extra: Options = {}): CommonArgs {
   if (uri === '') throw usage('--connect needs a URI')
   if (positionals.length > 0 && looksLikeUri(positionals[0]!)) {
     const first = positionals.shift()!
-    if (uri !== undefined && uri !== first) throw usage(`two URIs given: ${uri} and ${first}`)
+    if (uri !== undefined && uri !== first) throw usage(`two URIs given: ${printable(uri)} and ${printable(first)}`)
     uri = first
   }
   if (uri !== undefined && v.qemu === true) throw usage('--qemu starts an embedded daemon; it cannot be combined with a URI')

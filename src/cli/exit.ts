@@ -11,6 +11,8 @@ export const EXIT = {
   CONNECTION_LOST: 3,
   /** The embedded private daemon could not be started. */
   NO_DAEMON: 4,
+  /** A local file: an upload source that cannot be read, a download target that exists (no --force). */
+  FILE: 5,
   /** Ctrl-C / SIGTERM. */
   INTERRUPTED: 130,
 } as const
@@ -35,4 +37,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   2    usage error (unknown command or method, bad JSON, missing argument)
   3    connection lost (watch)
   4    the embedded private daemon cannot be started (the message says why and what to do)
+  5    local file problem (upload source missing, download target exists without --force)
   130  interrupted (Ctrl-C)`

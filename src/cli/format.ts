@@ -3,6 +3,7 @@
 
 import { LibvirtError } from '../errors.js'
 import { toJson } from '../json.js'
+import { printable } from './text.js'
 
 // The JSON helper is public (src/json.ts); the CLI re-exports it for its own modules.
 export { jsonReplacer, toJson } from '../json.js'
@@ -15,9 +16,12 @@ export function keyValues(fields: Record<string, unknown>): string {
     .join(' ')
 }
 
-/** One line describing any error, for stderr. */
+/**
+ * One line describing any error, for stderr: libvirt's whole message (a daemon's message may span
+ * lines: they are escaped, not cut), control characters escaped, passwords in URIs masked.
+ */
 export function errorLine(err: unknown): string {
-  if (err instanceof LibvirtError) return `libvirt error: ${err.message} (${err.codeName})`
-  if (err instanceof Error) return err.message.split('\n')[0] ?? String(err)
-  return String(err)
+  if (err instanceof LibvirtError) return `libvirt error: ${printable(err.message)} (${err.codeName})`
+  if (err instanceof Error) return printable(err.message.split('\n')[0] ?? String(err))
+  return printable(String(err))
 }

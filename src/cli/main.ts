@@ -4,6 +4,7 @@
 // unless LIBVIRT_ASYNC_DEBUG is set.
 
 import '../transport/all.js'
+import { readFileSync } from 'node:fs'
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit.js'
 import { errorLine } from './format.js'
 
@@ -13,14 +14,29 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   demo: { summary: 'the whole system in under a minute (private daemon, events, close)', load: async () => (await import('./commands/demo.js')).demoCommand },
   watch: { summary: 'print every event of every family as it arrives', load: async () => (await import('./commands/watch.js')).watchCommand },
   console: { summary: "a domain's serial console on this terminal (Ctrl+] leaves)", load: async () => (await import('./commands/console.js')).consoleCommand },
-  call: { summary: 'call any API method; JSON arguments, JSON result', load: async () => (await import('./commands/call.js')).callCommand },
+  call: { summary: 'call any API method; plain or JSON arguments, @file, JSON result', load: async () => (await import('./commands/call.js')).callCommand },
+  list: { summary: 'the domains as a table, like virsh list (--all, --json)', load: async () => (await import('./commands/list.js')).listCommand },
+  info: { summary: 'basic facts about one domain, like virsh dominfo', load: async () => (await import('./commands/list.js')).infoCommand },
+  upload: { summary: 'a local file into a storage volume, with progress', load: async () => (await import('./commands/transfer.js')).uploadCommand },
+  download: { summary: 'a storage volume into a local file, with progress', load: async () => (await import('./commands/transfer.js')).downloadCommand },
+  completion: {
+    summary: 'print a bash or zsh completion script',
+    load: async () => (await import('./commands/completion.js')).completionCommand(Object.keys(COMMANDS), Object.fromEntries(Object.entries(COMMANDS).map(([n, c]) => [n, c.summary]))),
+  },
+}
+
+/** The package's version, from the package.json next to dist/ (three levels up from this file). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
 }
 
 export const MAIN_HELP = `Usage: libvirt-async <command> [URI] [options] [arguments]
+       libvirt-async --version
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`)
   .join('\n')}
 
 Without a URI a command starts a private throwaway libvirtd (test driver; --qemu adds the QEMU
@@ -31,13 +47,20 @@ ${EXIT_CODES_HELP}`
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`libvirt-async ${version()}\n`)
+    return EXIT.OK
+  }
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     if (name === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]]!.load())(['--help'])
     process.stdout.write(`${MAIN_HELP}\n`)
     return name === undefined ? EXIT.USAGE : EXIT.OK
   }
   const cmd = COMMANDS[name]
-  if (!cmd) throw new CliError(EXIT.USAGE, `unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')} (see --help)`)
+  if (!cmd) {
+    const what = name.startsWith('-') ? 'option' : 'command'
+    throw new CliError(EXIT.USAGE, `unknown ${what} ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')} (see --help)`)
+  }
   return (await cmd.load())(rest)
 }
 

@@ -7,6 +7,7 @@ import type { Connection } from '../api/connection.js'
 import { startTestDaemon, TestHarnessError, type TestDaemon } from '../testing/index.js'
 import { CliError, EXIT } from './exit.js'
 import { errorLine } from './format.js'
+import { printable } from './text.js'
 
 export interface Target {
   conn: Connection
@@ -50,7 +51,7 @@ export async function openTarget(uri: string | undefined, opts: { qemu: boolean;
     conn = await connect(uri)
   } catch (err) {
     await daemon?.stop().catch(() => {})
-    throw new CliError(EXIT.LIBVIRT, `cannot connect to ${uri}: ${errorLine(err)}`)
+    throw new CliError(EXIT.LIBVIRT, `cannot connect to ${printable(uri)}: ${errorLine(err)}`)
   }
   let disposed: Promise<void> | undefined
   const target: Target = {

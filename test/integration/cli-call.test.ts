@@ -58,8 +58,8 @@ test('call without a URI starts its own daemon (embedded default)', async () => 
   assert.equal(JSON.parse(r.stdout).nrVirtCpu, 2)
 })
 
-test('bad JSON argument → exit 2, one line', async () => {
-  const r = await run(['call', daemon.uri, 'domainLookupByName', '{nope'])
+test('bad JSON argument where no string is taken → exit 2, one line', async () => {
+  const r = await run(['call', daemon.uri, 'Domain.getXMLDesc', 'test', '{nope'])
   assert.equal(r.code, 2)
   assert.match(r.stderr, /not JSON/)
   assert.ok(isOneLine(r.stderr), r.stderr)

@@ -1,20 +1,21 @@
-// `libvirt-async console` with the embedded daemon: a tiny real VM's SeaBIOS shows up on stdout,
-// Ctrl+] (0x1d) on stdin leaves with exit 0. Root and QEMU only; skipped otherwise.
+// `libvirt-async console` with the embedded daemon, on a pseudo-terminal (script -qec): a tiny
+// real VM's SeaBIOS shows up, Ctrl+] (0x1d) typed leaves with exit 0. Root and QEMU only; skipped
+// otherwise. (A stdin that is not a terminal is refused: see cli-tool.test.ts.)
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { isOneLine, run, start } from './cli-run.js'
+import { isOneLine, run, startInPty } from './cli-run.js'
 
 const HAS_QEMU = process.getuid?.() === 0 && existsSync('/usr/bin/qemu-system-x86_64')
 
 test('console (embedded VM): SeaBIOS on stdout, Ctrl+] leaves, exit 0', { skip: HAS_QEMU ? false : 'needs root and qemu-system-x86_64' }, async () => {
-  const c = start(['console'], {}, 'pipe')
+  const c = startInPty(['console'])
   try {
-    await c.waitFor('stderr', /Escape character is \^\]/)
+    await c.waitFor('stdout', /Escape character is \^\]/)
     await c.waitFor('stdout', /SeaBIOS|bootable/)
     c.child.stdin!.write(Buffer.from([0x1d]))
-    assert.equal(await c.exit, 0, c.stderr())
-    assert.match(c.stderr(), /console left/)
+    assert.equal(await c.exit, 0, c.stdout())
+    assert.match(c.stdout(), /console left/)
   } finally {
     c.child.kill('SIGKILL')
   }

@@ -18,8 +18,22 @@ export interface Run {
   waitFor(stream: 'stdout' | 'stderr', re: RegExp): Promise<RegExpMatchArray>
 }
 
-export function start(args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LIBVIRT_ASYNC_DEBUG: '', ...env }, stdio: [stdin, 'pipe', 'pipe'] })
+/** Single-quotes a word for sh. */
+const shq = (w: string): string => `'${w.replace(/'/g, `'\\''`)}'`
+
+/**
+ * Starts the CLI on a pseudo-terminal (util-linux `script -qec`): its stdin, stdout and stderr
+ * are a TTY; what it prints (both streams, as a terminal shows them) comes on `stdout`, and what
+ * is written to `child.stdin` is typed into the terminal.
+ */
+export function startInPty(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const cmd = [process.execPath, CLI, ...args].map(shq).join(' ')
+  return start(args, env, 'pipe', ['script', ['-qec', cmd, '/dev/null']])
+}
+
+export function start(args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore', via?: [string, string[]]): Run {
+  const [file, argv] = via ?? [process.execPath, [CLI, ...args]]
+  const child = spawn(file, argv, { env: { ...process.env, LIBVIRT_ASYNC_DEBUG: '', ...env }, stdio: [stdin, 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   const waiters: (() => void)[] = []

@@ -5,6 +5,8 @@
 import { parseCommand } from '../args.js'
 import { CliError, EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
 import { toJson } from '../format.js'
+import { callArguments, paramKinds } from '../call-args.js'
+import { printable, printableJson } from '../text.js'
 import { LOOKUPS, METHOD_NAMES, REF_HELP, closeMatches, isKnownMethod } from '../methods.js'
 import { onInterrupt, openTarget } from '../target.js'
 import { ADMIN_METHOD_NAMES, callAdmin } from './call-admin.js'
@@ -17,14 +19,20 @@ export const CALL_HELP = `Usage: libvirt-async call [URI] <method> [args…]
 Calls one libvirt API method and prints its result as JSON (bigints as strings, bytes as base64,
 libvirt objects as their identity {name, uuid, …}). Method names follow the library's naming rule
 (virConnectGetLibVersion → getLibVersion, virDomainLookupByName → domainLookupByName,
-virDomainGetInfo → Domain.getInfo). Arguments are JSON: strings need quotes ('"web1"'); put
-\`--\` before a negative number. Without a URI a private libvirtd (test driver, with its domain
-"test") is started and stopped.
+virDomainGetInfo → Domain.getInfo). Arguments:
+  word      taken as is where the method expects a string (web1, not '"web1"');
+            elsewhere read as JSON (0, true, null, {"key":1}), or as is when it is not JSON
+  @path     the contents of a file (an XML document, or JSON for other parameters)
+  -         the contents of stdin (once)
+Put \`--\` before a negative number. Without a URI a private libvirtd (test driver, with its
+domain "test") is started and stopped.
 
 Examples:
   libvirt-async call getLibVersion
   libvirt-async call Domain.getInfo test
-  libvirt-async call test:///default domainLookupByName '"test"'
+  libvirt-async call test:///default domainLookupByName test
+  libvirt-async call qemu:///system domainDefineXML @web1.xml
+  virsh dumpxml web1 | libvirt-async call qemu:///system domainCreateXML - 0
   libvirt-async call qemu:///system Domain.getXMLDesc web1 0
   libvirt-async call --admin libvirtd:///system Server.getThreadPoolParameters libvirtd
   libvirt-async call --admin virtqemud:///system setLoggingFilters '"1:qemu 3:*"'
@@ -40,14 +48,6 @@ Options:
   -h, --help          this help
 
 ${EXIT_CODES_HELP}`
-
-function parseJsonArg(text: string, index: number): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw usage(`argument ${index + 1} is not JSON: ${text} (strings need quotes, e.g. '"${text.replace(/'/g, '')}"')`)
-  }
-}
 
 /** Libvirt objects → their wire identity; everything else as is (recursively). */
 function plain(v: unknown): unknown {
@@ -85,7 +85,6 @@ export async function callCommand(argv: string[]): Promise<number> {
     if (ref === undefined) throw usage(`${method} needs the object first: ${method} <${className} name or UUID> [args…]`)
     if (!LOOKUPS[className]) throw usage(`cannot look up ${className} objects from the command line`)
   }
-  const jsonArgs = rest.map(parseJsonArg)
 
   const target = await openTarget(args.uri, { qemu: args.qemu, quiet: true })
   const uninstall = onInterrupt(() => target.dispose())
@@ -93,14 +92,15 @@ export async function callCommand(argv: string[]): Promise<number> {
     const receiver = className ? await LOOKUPS[className]!(target.conn, ref!) : target.conn
     const fn = (receiver as Record<string, unknown>)[name]
     if (typeof fn !== 'function') throw usage(`${method} is not available in this build`)
+    const callArgs = callArguments(rest, paramKinds(fn as (...a: never[]) => unknown))
     let result: unknown
     try {
-      result = await (fn as (...a: unknown[]) => Promise<unknown>).apply(receiver, jsonArgs)
+      result = await (fn as (...a: unknown[]) => Promise<unknown>).apply(receiver, callArgs)
     } catch (err) {
-      if (err instanceof TypeError || err instanceof RangeError) throw new CliError(EXIT.USAGE, `${method}: ${err.message}`)
+      if (err instanceof TypeError || err instanceof RangeError) throw new CliError(EXIT.USAGE, `${method}: ${printable(err.message)}`)
       throw err
     }
-    process.stdout.write(`${toJson(plain(result), process.stdout.isTTY ? 2 : undefined)}\n`)
+    process.stdout.write(`${printableJson(toJson(plain(result), process.stdout.isTTY ? 2 : undefined))}\n`)
     return EXIT.OK
   } finally {
     await target.dispose()

@@ -13,7 +13,8 @@ import { onInterrupt, openTarget } from '../target.js'
 export const CONSOLE_HELP = `Usage: libvirt-async console [URI] <domain> [--devname NAME] [--force]
        libvirt-async console            (embedded daemon with a tiny real VM; root)
 
-Connects this terminal to a running domain's console (raw mode; Ctrl+] leaves). The domain is
+Connects this terminal to a running domain's console (raw mode; Ctrl+] leaves); stdin must be a
+terminal (otherwise exit 2 at once, as virsh refuses too). The domain is
 named by name, UUID or id. Without a URI a private libvirtd with the QEMU driver is started (root
 only) with a 64 MiB diskless VM "console-vm" whose BIOS prints to the serial console; both are
 gone on exit.
@@ -40,6 +41,9 @@ export async function consoleCommand(argv: string[]): Promise<number> {
   if (args.positionals.length > 1) throw usage(`console takes one domain: ${args.positionals.join(' ')}`)
   let name = args.positionals[0]
   if (args.uri !== undefined && name === undefined) throw usage('console needs a domain name (see --help)')
+  // As virsh: an interactive console needs a terminal (raw mode, Ctrl+] to leave); on a pipe it
+  // would wait for an escape byte that never comes.
+  if (!process.stdin.isTTY) throw usage('console needs a terminal: stdin is not a TTY (run it in a terminal; from a script, give it one with script -qec)')
   const target = await openTarget(args.uri, { qemu: args.uri === undefined })
   const uninstall = onInterrupt(() => target.dispose())
   try {

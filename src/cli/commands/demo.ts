@@ -13,6 +13,7 @@ import { eventLine } from '../event-model.js'
 import { openTarget, onInterrupt, type Target } from '../target.js'
 import { connect } from '../../connect.js'
 import { countsLine, refusalLines, watchAll, type Watcher } from '../watcher.js'
+import { printable } from '../text.js'
 
 export const DEMO_HELP = `Usage: libvirt-async demo [URI] [--qemu]
 
@@ -131,12 +132,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
   }
   if (args.positionals.length > 0) throw usage(`demo takes no arguments besides a URI: ${args.positionals.join(' ')}`)
   const t0 = Date.now()
-  step(args.uri ? `Connecting to ${args.uri}` : `Starting a private libvirtd${args.qemu ? ' with the QEMU driver' : ' (test driver)'}`)
+  step(args.uri ? `Connecting to ${printable(args.uri)}` : `Starting a private libvirtd${args.qemu ? ' with the QEMU driver' : ' (test driver)'}`)
   const target: Target = await openTarget(args.uri, { qemu: args.qemu, quiet: true, testDriver: true })
   const uninstall = onInterrupt(() => target.dispose())
   try {
     const conn = target.conn
-    if (target.daemon) did(`libvirtd pid ${target.daemon.pid}, URI ${target.uri}`)
+    if (target.daemon) did(`libvirtd pid ${target.daemon.pid}, URI ${printable(target.uri)}`)
     const [libVer, type, host] = await Promise.all([conn.getLibVersion(), conn.getType(), conn.getHostname()])
     did(`connected: driver ${type} on ${host}, libvirt ${fmtVersion(libVer)} on the daemon`)
 
@@ -144,7 +145,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const watcher = await subscribe(conn, '')
 
     if (type.toLowerCase() !== 'test') {
-      step(`Looking around ${args.uri} (read-only: the demo changes objects only on a test driver)`)
+      step(`Looking around ${printable(args.uri ?? '')} (read-only: the demo changes objects only on a test driver)`)
       await lookAround(conn)
     } else {
       step('Domain demo-dom: define, start, suspend, resume, snapshot, destroy, undefine')

@@ -8,6 +8,7 @@ import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
 import { toJson } from '../format.js'
 import { eventJson, eventLine } from '../event-model.js'
 import { onInterrupt, openTarget } from '../target.js'
+import { printable } from '../text.js'
 import { countsLine, refusalLines, watchAll } from '../watcher.js'
 
 export const WATCH_HELP = `Usage: libvirt-async watch [URI] [--json] [--qemu]
@@ -42,7 +43,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
     const print = args.json ? eventJson : eventLine
     const watcher = await watchAll(target.conn, (e) => process.stdout.write(`${print(e)}\n`))
     for (const line of refusalLines(watcher.refused)) process.stderr.write(`libvirt-async: not supported by this daemon: ${line}\n`)
-    process.stderr.write(`libvirt-async: watching ${target.uri} (${watcher.total()} registrations: ${countsLine(watcher.counts())}); Ctrl-C to stop\n`)
+    process.stderr.write(`libvirt-async: watching ${printable(target.uri)} (${watcher.total()} registrations: ${countsLine(watcher.counts())}); Ctrl-C to stop\n`)
     const reason = await watcher.closed
     const name = CLOSE_REASON_NAMES[reason]
     if (args.json) process.stdout.write(`${toJson({ time: new Date().toISOString(), closed: name, reason })}\n`)
