@@ -9,6 +9,7 @@ import type { CommonArgs } from '../args.js'
 import { CliError, EXIT, usage } from '../exit.js'
 import { errorLine, toJson } from '../format.js'
 import { onInterrupt, startEmbedded } from '../target.js'
+import { printable, printableJson } from '../text.js'
 
 const CLASS = { Server: 'AdminServer', Client: 'AdminClient' } as const
 
@@ -49,7 +50,7 @@ export async function callAdmin(args: CommonArgs, method: string, rest: string[]
     try {
       admin = await connectAdmin(uri)
     } catch (err) {
-      throw new CliError(EXIT.LIBVIRT, `cannot connect to ${uri}: ${errorLine(err)}`)
+      throw new CliError(EXIT.LIBVIRT, `cannot connect to ${printable(uri)}: ${errorLine(err)}`)
     }
     let receiver: unknown = admin
     if (cls === 'Server') receiver = await admin.lookupServer(ref!)
@@ -66,7 +67,7 @@ export async function callAdmin(args: CommonArgs, method: string, rest: string[]
       if (err instanceof TypeError || err instanceof RangeError) throw new CliError(EXIT.USAGE, `${method}: ${err.message}`)
       throw err
     }
-    process.stdout.write(`${toJson(plain(result), process.stdout.isTTY ? 2 : undefined)}\n`)
+    process.stdout.write(`${printableJson(toJson(plain(result), process.stdout.isTTY ? 2 : undefined))}\n`)
     return EXIT.OK
   } finally {
     await dispose()

@@ -71,7 +71,11 @@ export async function callCommand(argv: string[]): Promise<number> {
   }
   const [method, ...rest] = args.positionals
   if (method === undefined) throw usage('call needs a method name (see --help, or --list for all of them)')
-  if (args.values.admin === true) return callAdmin(args, method, rest, parseJsonArg)
+  if (args.values.admin === true) {
+    // admin methods: the same word rules (JSON, a bare word, @path, -), kinds unknown
+    const words = callArguments(rest, [])
+    return callAdmin(args, method, rest, (_text, i) => words[i])
+  }
   if (!isKnownMethod(method)) {
     const near = closeMatches(method)
     throw usage(`unknown method ${JSON.stringify(method)}${near.length ? `; did you mean: ${near.join(', ')}` : ''} (call --list shows all)`)
