@@ -1,7 +1,10 @@
 // Layer 3 (transports). `+tls` (the default for remote URIs; port 16514): TCP, then TLS with
 // libvirt's PKI files, the server certificate checked against the CA and the host name (unless
 // `no_verify=1`), then libvirt's confirmation byte (1 = the server accepted our certificate).
+// Before connecting, libvirt's sanity check: our own certificate must be signed by our CA
+// (skipped with `no_sanity=1`).
 
+import { X509Certificate } from 'node:crypto'
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls'
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
@@ -19,6 +22,7 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
   const { host, port } = remoteAddress(req, DEFAULT_TLS_PORT)
   const pki = loadPki(locatePki(req.uri?.param('pkipath') || undefined))
   const noVerify = req.uri?.flag('no_verify') ?? false
+  if (!(req.uri?.flag('no_sanity') ?? false)) checkOwnCertificate(pki)
   const raw = await connectTcp(host, port, req.signal)
   let socket: TLSSocket | null = null
   // Once wrapped, the TLS socket owns the TCP handle: destroying `raw` then would free it under TLS.
@@ -102,11 +106,34 @@ function verifyServer(socket: TLSSocket, host: string, pki: PkiMaterial): void {
   if (err) throw deny(`Certificate's owner does not match the hostname (${host})`)
 }
 
+/**
+ * libvirt's client refuses its own certificate when no certificate of its CA file signed it
+ * (virNetTLSCertSanityCheck), with VIR_ERR_SYSTEM_ERROR, before any connection is made.
+ */
+function checkOwnCertificate(pki: PkiMaterial): void {
+  if (!pki.cert) return
+  let cert: X509Certificate
+  let cas: X509Certificate[]
+  try {
+    cert = new X509Certificate(pki.cert)
+    cas = (pki.ca.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem))
+  } catch {
+    return // unparsable PEM: the TLS handshake reports it
+  }
+  if (cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) return
+  throw LibvirtError.local(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC,
+    `Our own certificate ${pki.paths.cert} failed validation against ${pki.paths.cacert}: The certificate hasn't got a known issuer.`)
+}
+
 /** libvirt's check after the handshake: the server sends one byte, 1 when it accepted us. */
 function readConfirmation(socket: TLSSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     const refused = (): LibvirtError =>
       LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, 'server verification (of our certificate or IP address) failed')
+    // A server that drops us (or sends an alert) instead of the byte: libvirt's client gets EIO
+    // from GnuTLS (libvirtd sends no close_notify there) and reports VIR_ERR_SYSTEM_ERROR.
+    const unreadable = (cause?: Error): LibvirtError =>
+      LibvirtError.local(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC, 'Unable to read TLS confirmation: Input/output error', cause)
     const cleanup = (): void => {
       socket.off('readable', onReadable)
       socket.off('end', onEnd)
@@ -122,12 +149,12 @@ function readConfirmation(socket: TLSSocket): Promise<void> {
     }
     const onEnd = (): void => {
       cleanup()
-      reject(refused())
+      reject(unreadable())
     }
     const onError = (err: Error): void => {
       cleanup()
-      // TLS 1.3: the server's verdict on our certificate arrives as an alert after the handshake.
-      reject(LibvirtError.local(ErrorCode.AUTH_FAILED, ErrorDomain.RPC, `TLS handshake failed: ${err.message}`, err))
+      // TLS 1.3: the server's verdict on our certificate may arrive as an alert after the handshake.
+      reject(unreadable(err))
     }
     socket.on('readable', onReadable)
     socket.once('end', onEnd)

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { connect, LibvirtError, type Connection } from '../../src/index.js'
 import { locatePki } from '../../src/transport/pki.js'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { OracleLibvirtError, runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { freePort, makePki, tlsDaemonConfig, type TestPki } from '../helpers/pki.js'
 import { exerciseConnection } from '../helpers/sasl.js'
 import { within } from '../helpers/bounded.js'
@@ -39,6 +39,28 @@ const bounded = (u: string): Promise<Connection> => within(HANDSHAKE_MS, connect
 
 const uri = (pkipath: string, host = '127.0.0.1', extra = ''): string => `test+tls://${host}:${port}/default?pkipath=${pkipath}${extra}`
 
+/** What libvirt's C client (python3-libvirt) reports when it opens `u`: its error, or null when it connects. */
+async function oracleOpen(u: string): Promise<OracleLibvirtError | null> {
+  try {
+    await runOracle(u, 'result = 1', { timeoutMs: 30_000 })
+    return null
+  } catch (e) {
+    if (e instanceof OracleLibvirtError) return e
+    throw e
+  }
+}
+
+/** Our rejection has the C client's code and domain (and message, unless told otherwise). */
+function sameAs(theirs: OracleLibvirtError | null, opts: { message?: boolean } = {}): (e: unknown) => boolean {
+  return (e: unknown) => {
+    assert.ok(theirs, 'the C client connected where we were refused')
+    assert.ok(e instanceof LibvirtError, `expected LibvirtError, got ${String(e)}`)
+    assert.deepEqual([e.code, e.domain], [theirs.code, theirs.domain], `ours: ${e.message}; C client: ${theirs.message}`)
+    if (opts.message !== false) assert.equal(e.message, theirs.message)
+    return true
+  }
+}
+
 function isError(code: number, pattern: RegExp): (e: unknown) => boolean {
   return (e: unknown) => {
     assert.ok(e instanceof LibvirtError, `expected LibvirtError, got ${String(e)}`)
@@ -55,36 +77,52 @@ test('tls: connect, list domains, receive a life-cycle event, close', async () =
   await exerciseConnection(conn)
 })
 
-test('tls: a CA that did not sign the server certificate is refused', async () => {
-  await assert.rejects(bounded(uri(pki.foreignCa)), isError(45, /Failed to verify peer's certificate.*known issuer.*cacert\.pem/))
+// pki.foreignCa holds our good client certificate beside another CA: libvirt's client first checks
+// its own certificate against that CA (no_sanity=1 skips it), then the server's (no_verify=1).
+test('tls: our own certificate not signed by our CA: refused before connecting, as the C client does', async () => {
+  const u = uri(pki.foreignCa)
+  const theirs = await oracleOpen(u)
+  await assert.rejects(bounded(u), sameAs(theirs))
+  assert.match(theirs!.message, /^Our own certificate .* failed validation against .*cacert\.pem: The certificate hasn't got a known issuer\.$/)
+})
+
+test('tls: a CA that did not sign the server certificate is refused (no_sanity=1 reaches the server check)', async () => {
+  const u = uri(pki.foreignCa, '127.0.0.1', '&no_sanity=1')
+  // same code as the C client; our message adds why (libvirt's says only "Failed to verify peer's certificate")
+  const theirs = await oracleOpen(u)
+  await assert.rejects(bounded(u), sameAs(theirs, { message: false }))
+  await assert.rejects(bounded(u), isError(45, /Failed to verify peer's certificate.*known issuer.*cacert\.pem/))
 })
 
 test('tls: no_verify=1 skips the server check (the server still checks us)', async () => {
-  const conn = await bounded(uri(pki.foreignCa, '127.0.0.1', '&no_verify=1')).catch((e: unknown) => e)
-  // Our client certificate is good, so the daemon accepts; only our own check was skipped.
-  assert.ok(!(conn instanceof Error), String(conn))
-  await (conn as Awaited<ReturnType<typeof connect>>).close()
+  const u = uri(pki.foreignCa, '127.0.0.1', '&no_sanity=1&no_verify=1')
+  assert.equal(await oracleOpen(u), null, 'the C client connects')
+  // Our client certificate is good, so the daemon accepts; only our own checks were skipped.
+  const conn = await bounded(u)
+  await conn.close()
 })
 
 test('tls: a host name the certificate does not name is refused', async () => {
   await assert.rejects(bounded(uri(pki.client, 'localhost')), isError(45, /does not match the hostname \(localhost\)/))
 })
 
-test('tls: without a client certificate the daemon refuses us', async () => {
-  await assert.rejects(bounded(uri(pki.noClientCert)), (e: unknown) => {
-    assert.ok(e instanceof LibvirtError, String(e))
-    // TLS 1.3: an alert after the handshake (AUTH_FAILED), or the daemon just closes (RPC)
-    assert.ok(e.code === 45 || e.code === 39, `${e.code} ${e.message}`)
-    assert.match(e.message, /TLS handshake failed|server verification/)
-    return true
-  })
+test('tls: without a client certificate the daemon refuses us, with the C client\'s error', async () => {
+  // libvirtd drops us instead of sending its confirmation byte: libvirt's client reads EIO
+  // (VIR_ERR_SYSTEM_ERROR "Unable to read TLS confirmation"), not VIR_ERR_RPC nor AUTH_FAILED.
+  const u = uri(pki.noClientCert)
+  const theirs = await oracleOpen(u)
+  await assert.rejects(bounded(u), sameAs(theirs))
+  await assert.rejects(bounded(u), isError(38, /^Unable to read TLS confirmation: Input\/output error$/))
 })
 
 test('tls: a daemon whose tls_allowed_dn_list excludes our certificate: the one-byte check refuses', async () => {
   // The handshake itself succeeds; libvirtd then closes instead of sending its \1 byte.
   const p = await freePort()
   await using _strict = await startTestDaemon({ listen: true, config: { ...tlsDaemonConfig(pki, p), tls_allowed_dn_list: ['CN=somebody-else'] } })
-  await assert.rejects(bounded(`test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`), isError(39, /server verification \(of our certificate or IP address\) failed/))
+  const u = `test+tls://127.0.0.1:${p}/default?pkipath=${pki.client}`
+  // The C client's outcome: the byte never comes, GnuTLS reports EIO (no close_notify).
+  const theirs = await oracleOpen(u)
+  await assert.rejects(bounded(u), sameAs(theirs))
 })
 
 test('tls: missing PKI files are named', async () => {
