@@ -18,7 +18,13 @@ export { REMOTE_PROCEDURES, QEMU_PROCEDURES, LXC_PROCEDURES } from './generated/
 export * from './events/index.js'
 export * from './streams/index.js'
 export { Domain, Network, NetworkPort, StoragePool, StorageVol, NodeDevice, Secret, Interface, NWFilter, NWFilterBinding, DomainSnapshot, DomainCheckpoint } from './api/objects.js'
-export type { DomainStatsRecord } from './api/connection.js'
+export { parseDomainStats } from './api/stats/domain-stats.js'
+export type {
+  DomainStatsRecord, DomainStats, DomainStateStats, DomainCpuStats, DomainCacheMonitorStats, DomainCacheBankStats, DomainBalloonStats,
+  DomainVcpuStats, DomainNetStats, DomainBlockStats, DomainPerfStats, DomainIOThreadStats, DomainMemoryStats,
+  DomainMemoryBandwidthMonitorStats, DomainMemoryBandwidthNodeStats, DomainDirtyRateStats,
+} from './api/stats/domain-stats.js'
+export type { NodeCPUStats, NodeMemoryStats } from './api/stats/node-stats.js'
 export type { VcpuInfo } from './api/domain.js'
 export type * from './generated/api/types.gen.js'
 export type * from './generated/handles.gen.js'

@@ -165,6 +165,12 @@ export function emitApi(model) {
   return files
 }
 
+// The field/value lists with a typed view of their known fields (src/api/stats/node-stats.ts).
+const FIELD_VALUE_VIEWS = /** @type {Record<string, string>} */ ({
+  remote_node_get_cpu_stats_ret: 'NodeCPUStats',
+  remote_node_get_memory_stats_ret: 'NodeMemoryStats',
+})
+
 /**
  * How a declaration looks to the typed API.
  * @typedef {{ kind: 'int' | 'uint' | 'hyper' | 'uhyper' | 'bool' | 'double' | 'str' | 'optStr' | 'uuid' | 'bytes' | 'strArray' | 'tparams' | 'handle' | 'optHandle' | 'handleArray' | 'chars' | 'fieldValues' | 'other', cls?: ClassInfo, max?: number | null }} Shape
@@ -406,7 +412,11 @@ function emitClass(model, cls, entries, types) {
         return { ts: 'TypedParams', expr: `fromTypedParams(${v})` }
       }
       if (s.kind === 'chars') return { ts: 'string', expr: `A.chars(${v})` }
-      if (s.kind === 'fieldValues') return { ts: 'Record<string, bigint>', expr: `A.fieldValues(${v})` }
+      if (s.kind === 'fieldValues') {
+        const view = FIELD_VALUE_VIEWS[/** @type {string} */ (proc.ret)]
+        if (view) imp.add('../../api/stats/node-stats.js', view, true)
+        return { ts: view ?? 'Record<string, bigint>', expr: `A.fieldValues(${v})` }
+      }
       if (s.kind === 'int' || s.kind === 'uint') {
         if (isTruthValue(model, fn, f.name, outs.length === 1)) return { ts: 'boolean', expr: `${v} !== 0` }
         const e = enumOf(model, fn, f.name)

@@ -13,7 +13,8 @@ import type { Network } from './network.js'
 import type { NodeDevice } from './node-device.js'
 import type { Secret } from './secret.js'
 import type { StoragePool } from './storage-pool.js'
-import { type TypedParams, fromTypedParams } from './typed-params.js'
+import { type DomainStatsRecord, domainStatsRecord } from './stats/domain-stats.js'
+import { fromTypedParams } from './typed-params.js'
 import type { EventObjectKind } from '../events/objects.js'
 import './objects.js'
 
@@ -36,11 +37,7 @@ const EVENT_OBJECT_CLASS: Readonly<Record<EventObjectKind, string>> = {
   secret: 'Secret',
 }
 
-/** One record of {@link Connection.getAllDomainStats}: the domain and its statistics by name. */
-export interface DomainStatsRecord {
-  domain: Domain
-  stats: TypedParams
-}
+export type { DomainStatsRecord } from './stats/domain-stats.js'
 
 /**
  * A connection to a libvirt daemon, from {@link connect}. Every method returns a Promise; many
@@ -108,7 +105,7 @@ export class Connection extends GeneratedConnection {
 
   async #stats(doms: RemoteNonnullDomain[], stats: number, flags: number): Promise<DomainStatsRecord[]> {
     const r = await this.call(REMOTE_PROCEDURES.CONNECT_GET_ALL_DOMAIN_STATS, { doms, stats: A.uint(stats, 'stats'), flags: A.uint(flags, 'flags') })
-    return r.retStats.map((s) => ({ domain: A.make<Domain>('Domain', this, s.dom), stats: fromTypedParams(s.params) }))
+    return r.retStats.map((s) => domainStatsRecord(A.make<Domain>('Domain', this, s.dom), fromTypedParams(s.params)))
   }
 }
 

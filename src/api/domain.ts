@@ -8,7 +8,8 @@ import type { RemoteDomainGetCpuStatsArgs } from '../generated/remote-types.gen.
 import { type OpenStreamOptions, type Screenshot, domainScreenshot, openDomainChannel, openDomainConsole } from '../streams/open.js'
 import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
-import type { FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
+import { type DomainStats, type DomainStatsRecord, domainGetStats } from './stats/domain-stats.js'
+import type { ConnectGetAllDomainStatsFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
 
 const P = REMOTE_PROCEDURES
@@ -123,6 +124,16 @@ export class Domain extends GeneratedDomain {
       cookie_in: Buffer.alloc(0),
       flags: (A.uint(flags, 'flags') | MIGRATE_PEER2PEER) >>> 0,
     })
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainListGetStats | virDomainListGetStats}
+   * for this domain: its statistics record, raw keys and {@link DomainStats | typed view}
+   * (`stats`: groups, 0 for all the daemon has; `flags`: `ConnectGetAllDomainStatsFlags`).
+   */
+  async getStats(stats: DomainStatsTypes | FlagBits = 0, flags: ConnectGetAllDomainStatsFlags | FlagBits = 0): Promise<DomainStatsRecord> {
+    A.argc(arguments.length, 0, 2, 'virDomainListGetStats')
+    return domainGetStats(this, stats, flags)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenConsole | virDomainOpenConsole}: a bidirectional stream (the streams layer). */

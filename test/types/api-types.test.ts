@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type {
   Connection, Domain, Network, NetworkPort, StoragePool, StorageVol, NodeDevice, Secret, Interface, NWFilter, NWFilterBinding,
-  DomainSnapshot, DomainCheckpoint, TypedParams, TypedParamsInput, DomainStatsRecord, VcpuInfo,
+  DomainSnapshot, DomainCheckpoint, TypedParams, TypedParamsInput, DomainStatsRecord, VcpuInfo, NodeCPUStats,
 } from '../../src/index.js'
 import type {
   ConnectGetAllDomainStatsFlags, ConnectListAllDomainsFlags, ConnectListAllInterfacesFlags, ConnectListAllNetworksFlags, ConnectListAllNodeDeviceFlags,
@@ -35,7 +35,7 @@ same<M<Connection, 'listAllDomains'>, (flags?: ConnectListAllDomainsFlags | Flag
 same<M<Connection, 'listDefinedDomains'>, () => Promise<string[]>>()
 same<M<Connection, 'listDomains'>, () => Promise<number[]>>()
 same<M<Connection, 'nodeGetFreeMemory'>, () => Promise<bigint>>()
-same<M<Connection, 'nodeGetCPUStats'>, (cpuNum: number, flags?: number) => Promise<Record<string, bigint>>>()
+same<M<Connection, 'nodeGetCPUStats'>, (cpuNum: number, flags?: number) => Promise<NodeCPUStats>>()
 same<M<Connection, 'nodeGetMemoryParameters'>, (flags?: number) => Promise<TypedParams>>()
 same<M<Connection, 'getAllDomainStats'>, (stats?: DomainStatsTypes | FlagBits, flags?: ConnectGetAllDomainStatsFlags | FlagBits) => Promise<DomainStatsRecord[]>>()
 same<M<Connection, 'listAllNetworks'>, (flags?: ConnectListAllNetworksFlags | FlagBits) => Promise<Network[]>>()

@@ -10,6 +10,7 @@ import type { NodeDevice } from '../../api/node-device.js'
 import type { NWFilterBinding } from '../../api/nw-filter-binding.js'
 import type { NWFilter } from '../../api/nw-filter.js'
 import type { Secret } from '../../api/secret.js'
+import type { NodeCPUStats, NodeMemoryStats } from '../../api/stats/node-stats.js'
 import type { StoragePool } from '../../api/storage-pool.js'
 import type { StorageVol } from '../../api/storage-vol.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from '../../api/typed-params.js'
@@ -745,7 +746,7 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeGetCPUStats | virNodeGetCPUStats} (`REMOTE_PROC_NODE_GET_CPU_STATS`, ACL connect:read). */
-  async nodeGetCPUStats(cpuNum: number, flags: number = 0): Promise<Record<string, bigint>> {
+  async nodeGetCPUStats(cpuNum: number, flags: number = 0): Promise<NodeCPUStats> {
     A.argc(arguments.length, 1, 2, 'virNodeGetCPUStats')
     const a: RemoteNodeGetCpuStatsArgs = { cpuNum: A.int(cpuNum, 'cpuNum'), nparams: 0, flags: A.uint(flags, 'flags') }
     a.nparams = (await this.call(REMOTE_PROCEDURES.NODE_GET_CPU_STATS, a)).nparams
@@ -793,7 +794,7 @@ export class GeneratedConnection extends EventConnection {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-host.html#virNodeGetMemoryStats | virNodeGetMemoryStats} (`REMOTE_PROC_NODE_GET_MEMORY_STATS`, ACL connect:read). */
-  async nodeGetMemoryStats(cellNum: number, flags: number = 0): Promise<Record<string, bigint>> {
+  async nodeGetMemoryStats(cellNum: number, flags: number = 0): Promise<NodeMemoryStats> {
     A.argc(arguments.length, 1, 2, 'virNodeGetMemoryStats')
     const a: RemoteNodeGetMemoryStatsArgs = { nparams: 0, cellNum: A.int(cellNum, 'cellNum'), flags: A.uint(flags, 'flags') }
     a.nparams = (await this.call(REMOTE_PROCEDURES.NODE_GET_MEMORY_STATS, a)).nparams
