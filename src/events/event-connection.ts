@@ -1,4 +1,4 @@
-// Layer 6 (events). EventConnection: the link of the Connection chain that registers callbacks for
+// Layer 4c (events). EventConnection: the link of the Connection chain that registers callbacks for
 // all five event families, QEMU monitor events and the close callback. All state lives in the
 // RpcClient's EventRouter, so a wrapper built on the same RpcClient sees the same registrations.
 

@@ -1,4 +1,4 @@
-// Layer 6 (events). The five event families plus QEMU monitor events: which object kind each is
+// Layer 4c (events). The five event families plus QEMU monitor events: which object kind each is
 // about, its event ids and their names, and the wire procedures that register and deregister a
 // server-side callback (the *_CALLBACK_REGISTER_ANY style: server-side filtering by object).
 

@@ -1,4 +1,4 @@
-// Layer 6 (events). Public surface of the events layer: the connection mixin, typed payloads and
+// Layer 4c (events). Public surface of the events layer: the connection mixin, typed payloads and
 // callbacks per event id, the event id names, and the object hooks the API layer fills in.
 
 export { EventConnection } from './event-connection.js'

@@ -1,4 +1,4 @@
-// Layer 6 (events). Decodes one event MESSAGE with the generated decoders into what the router
+// Layer 4c (events). Decodes one event MESSAGE with the generated decoders into what the router
 // needs: family, the daemon's callback id, the raw object and the callback's extra arguments in
 // libvirt's order. One table entry per modern (callback-id carrying) event procedure.
 

@@ -1,4 +1,4 @@
-// Layer 6 (events). How event objects (the domain, network, … an event is about) cross between the
+// Layer 4c (events). How event objects (the domain, network, … an event is about) cross between the
 // wire and user code, without the events layer importing the API classes (no import cycle): the
 // API layer augments EventObjectTypeMap for the types and overrides EventConnection.wrapEventObject.
 

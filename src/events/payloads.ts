@@ -1,4 +1,4 @@
-// Layer 6 (events). The arguments every event id delivers after (conn, object), in libvirt's
+// Layer 4c (events). The arguments every event id delivers after (conn, object), in libvirt's
 // argument order, as tuple types keyed by event id; the callback types are mapped from them, so a
 // registration for DomainEventID.BLOCK_JOB gets (conn, dom, disk, type, status) checked by tsc.
 

@@ -1,4 +1,4 @@
-// Layer 6 (events). One EventRouter per RpcClient: tracks local registrations (our own ids),
+// Layer 4c (events). One EventRouter per RpcClient: tracks local registrations (our own ids),
 // shares one server registration per (family, event, filter) among them as libvirt's client does
 // (the daemon refuses a duplicate), routes MESSAGE frames to callbacks by the daemon's callback id,
 // and drops everything locally (no RPCs) when the connection ends.
