@@ -2,38 +2,11 @@
 // error struct; client-side failures use the VIR_ERR_* code libvirt's own client uses in the
 // same situation, so results compare with libvirt's C client (SPEC §2a).
 
-import { VIR_ERROR_DOMAIN_NAMES, VIR_ERROR_LEVEL_NAMES, VIR_ERROR_NUMBER_NAMES } from './generated/constants.gen.js'
+import { ErrorCode, ErrorDomain, ErrorLevel, VIR_ERROR_DOMAIN_NAMES, VIR_ERROR_LEVEL_NAMES, VIR_ERROR_NUMBER_NAMES } from './generated/constants.gen.js'
 
-/** The virErrorNumber (VIR_ERR_*) values this library raises on the client side. */
-export const ErrorCode = {
-  INTERNAL_ERROR: 1,
-  NO_SUPPORT: 3,
-  NO_CONNECT: 5,
-  INVALID_CONN: 6,
-  INVALID_ARG: 8,
-  SYSTEM_ERROR: 38,
-  RPC: 39,
-  AUTH_FAILED: 45,
-  OPERATION_INVALID: 55,
-  OPERATION_TIMEOUT: 68,
-  OPERATION_ABORTED: 78,
-  AUTH_CANCELLED: 79,
-  OPERATION_UNSUPPORTED: 84,
-  AUTH_UNAVAILABLE: 94,
-} as const
-
-/** The virErrorDomain (VIR_FROM_*) values this library raises on the client side. */
-export const ErrorDomain = {
-  NONE: 0,
-  RPC: 7,
-  CONF: 9,
-  REMOTE: 13,
-  STREAMS: 38,
-  EVENT: 40,
-} as const
-
-/** virErrorLevel. */
-export const ErrorLevel = { NONE: 0, WARNING: 1, ERROR: 2 } as const
+// ErrorCode (VIR_ERR_* without the prefix), ErrorDomain (VIR_FROM_*) and ErrorLevel come from the
+// generated constants: every value libvirt defines, so daemon errors compare by name too.
+export { ErrorCode, ErrorDomain, ErrorLevel }
 
 /** Fields of libvirt's error struct (`virError`), as sent by the daemon. */
 export interface LibvirtErrorFields {

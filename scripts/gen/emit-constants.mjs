@@ -78,7 +78,7 @@ export function emitConstants(model) {
     )
   }
 
-  lines.push('', ...lifecycleDetails(enums, groupNames))
+  lines.push('', ...lifecycleDetails(enums, groupNames), '', ...errorCodes(enums))
   lines.push('')
   for (const [name, type] of [
     ['VIR_ERROR_NUMBER_NAMES', 'virErrorNumber'],
@@ -144,5 +144,19 @@ function lifecycleDetails(enums, groups) {
       `export type DomainEventDetail = ${pairs.map((p) => p.detail).join(' | ')}`,
     )
   }
+  return lines
+}
+
+/**
+ * The `VIR_ERR_*` members of virErrorNumber without the prefix (`ErrorCode.NO_DOMAIN`), beside the
+ * grouped `ErrorNumber` (which keeps `ERR_`/`WAR_` since both occur).
+ * @param {import('./parse-headers.mjs').HeaderEnum[]} enums
+ */
+function errorCodes(enums) {
+  const e = enums.find((x) => x.name === 'virErrorNumber')
+  if (!e) throw new Error('virterror.h has no virErrorNumber')
+  const lines = ['/** The `VIR_ERR_*` codes of [virErrorNumber](https://libvirt.org/html/libvirt-virterror.html#virErrorNumber), without the prefix. */', 'export const ErrorCode = {']
+  for (const m of e.members) if (!m.sentinel && m.name.startsWith('VIR_ERR_')) lines.push(`  ${m.name.slice('VIR_ERR_'.length)}: ${m.value},`)
+  lines.push('} as const', '/** A virErrorNumber value; a code a newer daemon adds still arrives as its number. */', 'export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]')
   return lines
 }

@@ -3,10 +3,11 @@
 // forced with the `typedParam.*` wrappers when the daemon expects a specific one.
 
 import type { RemoteTypedParam } from '../generated/remote-types.gen.js'
+import { TypedParameterType } from '../generated/constants.gen.js'
 
-/** libvirt's virTypedParameterType numbers. */
-export const TypedParamType = { INT: 1, UINT: 2, LLONG: 3, ULLONG: 4, DOUBLE: 5, BOOLEAN: 6, STRING: 7 } as const
-export type TypedParamTypeNumber = (typeof TypedParamType)[keyof typeof TypedParamType]
+/** libvirt's virTypedParameterType numbers (the generated `TypedParameterType`, under the name this API has used). */
+export const TypedParamType = TypedParameterType
+export type TypedParamTypeNumber = TypedParameterType
 
 /** A value with its wire type forced; made by the {@link typedParam} helpers. */
 export class TypedParamValue {
@@ -64,23 +65,23 @@ function encodeOne(field: string, v: TypedParamInputValue, where: string): Remot
     return b
   }
   switch (t) {
-    case 1:
-      return { field, value: { type: 1, i: int(-0x80000000, 0x7fffffff) } }
-    case 2:
-      return { field, value: { type: 2, ui: int(0, 0xffffffff) } }
-    case 3:
-      return { field, value: { type: 3, l: big(-(1n << 63n), (1n << 63n) - 1n) } }
-    case 4:
-      return { field, value: { type: 4, ul: big(0n, (1n << 64n) - 1n) } }
-    case 5:
+    case TypedParamType.INT:
+      return { field, value: { type: TypedParamType.INT, i: int(-0x80000000, 0x7fffffff) } }
+    case TypedParamType.UINT:
+      return { field, value: { type: TypedParamType.UINT, ui: int(0, 0xffffffff) } }
+    case TypedParamType.LLONG:
+      return { field, value: { type: TypedParamType.LLONG, l: big(-(1n << 63n), (1n << 63n) - 1n) } }
+    case TypedParamType.ULLONG:
+      return { field, value: { type: TypedParamType.ULLONG, ul: big(0n, (1n << 64n) - 1n) } }
+    case TypedParamType.DOUBLE:
       if (typeof raw !== 'number') throw new TypeError(`${where} must be a number`)
-      return { field, value: { type: 5, d: raw } }
-    case 6:
+      return { field, value: { type: TypedParamType.DOUBLE, d: raw } }
+    case TypedParamType.BOOLEAN:
       if (typeof raw !== 'boolean') throw new TypeError(`${where} must be a boolean`)
-      return { field, value: { type: 6, b: raw ? 1 : 0 } }
-    case 7:
+      return { field, value: { type: TypedParamType.BOOLEAN, b: raw ? 1 : 0 } }
+    case TypedParamType.STRING:
       if (typeof raw !== 'string') throw new TypeError(`${where} must be a string`)
-      return { field, value: { type: 7, s: raw } }
+      return { field, value: { type: TypedParamType.STRING, s: raw } }
     default:
       throw new TypeError(`${where}: unknown typed parameter type ${String(t)}`)
   }
@@ -89,17 +90,17 @@ function encodeOne(field: string, v: TypedParamInputValue, where: string): Remot
 function infer(v: unknown, where: string): TypedParamTypeNumber {
   switch (typeof v) {
     case 'string':
-      return 7
+      return TypedParamType.STRING
     case 'boolean':
-      return 6
+      return TypedParamType.BOOLEAN
     case 'bigint':
-      return v < 0n ? 3 : 4
+      return v < 0n ? TypedParamType.LLONG : TypedParamType.ULLONG
     case 'number':
-      if (!Number.isInteger(v)) return 5
-      if (v >= 0 && v <= 0xffffffff) return 2
-      if (v < 0 && v >= -0x80000000) return 1
+      if (!Number.isInteger(v)) return TypedParamType.DOUBLE
+      if (v >= 0 && v <= 0xffffffff) return TypedParamType.UINT
+      if (v < 0 && v >= -0x80000000) return TypedParamType.INT
       if (!Number.isSafeInteger(v)) throw new RangeError(`${where} is not a safe integer: use a bigint`)
-      return v < 0 ? 3 : 4
+      return v < 0 ? TypedParamType.LLONG : TypedParamType.ULLONG
     default:
       throw new TypeError(`${where} must be a number, bigint, boolean, string or typedParam.*(), got ${v === null ? 'null' : typeof v}`)
   }

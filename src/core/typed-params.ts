@@ -3,6 +3,9 @@
 // are bigint so nothing loses precision. Shared by API results and event payloads (TUNABLE, …).
 
 import type { RemoteTypedParam } from '../generated/remote-types.gen.js'
+import {
+  VIR_TYPED_PARAM_BOOLEAN, VIR_TYPED_PARAM_DOUBLE, VIR_TYPED_PARAM_INT, VIR_TYPED_PARAM_LLONG, VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_ULLONG,
+} from '../generated/constants.gen.js'
 
 /** Typed parameters as a plain object: int/uint/double → number, llong/ullong → bigint, boolean, string. */
 export type TypedParams = Record<string, number | bigint | boolean | string>
@@ -12,13 +15,13 @@ export function typedParamsToObject(params: readonly RemoteTypedParam[]): TypedP
   const out: TypedParams = {}
   for (const { field, value: v } of params) {
     switch (v.type) {
-      case 1: out[field] = v.i; break
-      case 2: out[field] = v.ui; break
-      case 3: out[field] = v.l; break
-      case 4: out[field] = v.ul; break
-      case 5: out[field] = v.d; break
-      case 6: out[field] = v.b !== 0; break
-      case 7: out[field] = v.s; break
+      case VIR_TYPED_PARAM_INT: out[field] = v.i; break
+      case VIR_TYPED_PARAM_UINT: out[field] = v.ui; break
+      case VIR_TYPED_PARAM_LLONG: out[field] = v.l; break
+      case VIR_TYPED_PARAM_ULLONG: out[field] = v.ul; break
+      case VIR_TYPED_PARAM_DOUBLE: out[field] = v.d; break
+      case VIR_TYPED_PARAM_BOOLEAN: out[field] = v.b !== 0; break
+      case VIR_TYPED_PARAM_STRING: out[field] = v.s; break
     }
   }
   return out
