@@ -19,6 +19,6 @@ registerSaslAuthenticator(async (ctx) => (await import('./auth/sasl/exchange.js'
  * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectOpenAuth
  */
 export async function connect(uri?: string | null, options?: ConnectOptions): Promise<Connection> {
-  const { rpc, uri: parsed } = await openRpcClient(uri, options)
-  return new Connection({ rpc, uri: parsed })
+  const { rpc, uri: parsed, options: validated } = await openRpcClient(uri, options)
+  return new Connection({ rpc, uri: parsed, options: validated })
 }

@@ -112,6 +112,18 @@ export function abortedError(reason: unknown, message = 'connection aborted by t
 }
 
 /** Errors libvirt's client raises when the connection is gone. */
-export function connectionClosedError(cause?: unknown): LibvirtError {
-  return LibvirtError.local(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, 'client socket is closed', cause)
+export function connectionClosedError(cause?: unknown, message = 'client socket is closed'): ConnectionClosedError {
+  return new ConnectionClosedError({ code: ErrorCode.INTERNAL_ERROR, domain: ErrorDomain.RPC, message, local: true, cause })
+}
+
+/**
+ * The LibvirtError of a call that failed because the connection was gone (VIR_ERR_INTERNAL_ERROR
+ * "client socket is closed", as libvirt's client reports it): pending calls when the connection is
+ * lost, calls made after, streams that were open. `retryable` is true: the same call may succeed on
+ * a new connection — e.g. once a ManagedConnection with `reconnect` is connected again. (Whether a
+ * call that was in flight reached the daemon is unknown.)
+ */
+export class ConnectionClosedError extends LibvirtError {
+  /** Always true: the connection, not the call, failed. */
+  readonly retryable = true as const
 }

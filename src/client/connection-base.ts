@@ -9,6 +9,7 @@ import type { CallOptions } from '../core/session.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { LibvirtUri } from '../transport/libvirt-uri.js'
 import type { CloseReason } from './close-reason.js'
+import type { ValidatedConnectOptions } from './connect-options.js'
 import { validateKeepAlive } from './keepalive.js'
 import type { RpcClient } from './rpc-client.js'
 
@@ -16,6 +17,8 @@ import type { RpcClient } from './rpc-client.js'
 export interface ConnectionCore {
   readonly rpc: RpcClient
   readonly uri: LibvirtUri | null
+  /** The options the connection was opened with (so a wrapper can open the same again). */
+  readonly options?: ValidatedConnectOptions
 }
 
 /**
@@ -24,15 +27,37 @@ export interface ConnectionCore {
  * `connect()`; this class is exported for `instanceof` checks and raw-call helpers.
  */
 export class ConnectionBase implements AsyncDisposable {
-  /** @internal The RPC client (shared with wrappers of this connection). */
-  readonly rpc: RpcClient
-  /** @internal The parsed URI this connection was opened with (null: daemon's default). */
-  readonly parsedUri: LibvirtUri | null
+  #core: ConnectionCore
 
   constructor(core: ConnectionCore) {
-    this.rpc = core.rpc
-    this.parsedUri = core.uri
+    this.#core = core
   }
+
+  /** @internal The RPC client (shared with wrappers of this connection). */
+  get rpc(): RpcClient {
+    return this.#core.rpc
+  }
+
+  /** @internal The parsed URI this connection was opened with (null: daemon's default). */
+  get parsedUri(): LibvirtUri | null {
+    return this.#core.uri
+  }
+
+  /** @internal What this connection was opened with: RPC client, resolved URI, connect() options. */
+  get openedWith(): ConnectionCore {
+    return this.#core
+  }
+
+  /**
+   * Moves this connection object onto another RPC client (ManagedConnection's reconnect: the
+   * wrapper, and every object bound to it, then call through the new connection).
+   */
+  protected replaceCore(core: ConnectionCore): void {
+    this.#core = core
+  }
+
+  /** @internal Set by a ManagedConnection watching this connection: told when close() is called, also on a connection already lost. */
+  closeRequested: (() => void) | undefined = undefined
 
   /**
    * Calls any procedure by its generated descriptor (e.g. `REMOTE_PROCEDURES.CONNECT_GET_VERSION`);
@@ -60,6 +85,7 @@ export class ConnectionBase implements AsyncDisposable {
    * socket; `closed` then settles with CLIENT (3). Safe to call more than once.
    */
   close(): Promise<void> {
+    this.closeRequested?.()
     return this.rpc.close(() => this.rpc.call(REMOTE_PROCEDURES.CONNECT_CLOSE, undefined))
   }
 

@@ -27,7 +27,13 @@ export interface OpenedClient {
   options: ValidatedConnectOptions
 }
 
-export async function openRpcClient(uri: string | undefined | null, rawOptions?: ConnectOptions): Promise<OpenedClient> {
+/** Internal knobs of {@link openRpcClient} (ManagedConnection's reconnect attempts). */
+export interface OpenInternals {
+  /** Attempt without holding the event loop open (the caller's wrapper was unref()'d). */
+  unref?: boolean
+}
+
+export async function openRpcClient(uri: string | undefined | null, rawOptions?: ConnectOptions, internal: OpenInternals = {}): Promise<OpenedClient> {
   if (uri !== undefined && uri !== null && typeof uri !== 'string') throw new TypeError(`connect() uri must be a string, got ${typeof uri}`)
   const startTime = performance.now()
   const options = validateConnectOptions(rawOptions)
@@ -47,12 +53,14 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
     timedOut = true
     controller.abort()
   }, timeout)
+  if (internal.unref) timer?.unref()
   const signal = controller.signal
 
   let transport: Transport | null = null
   let rpc: RpcClient | null = null
   try {
     transport = await transportFactory(transportName)({ uri: parsed, readOnly: options.readOnly, remoteMode: config.remoteMode, signal })
+    if (internal.unref) transport.unref()
     rpc = new RpcClient(transport, { onCallbackError: options.onCallbackError, traceUri })
     const client = rpc
     // Abort/timeout during the handshake: drop the connection, which rejects the pending call.

@@ -59,7 +59,7 @@ export class RpcClient {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve))
     this.#keepAlive = new KeepAliveTimer(
       () => this.#sendPing(),
-      () => this.#terminate(CloseReason.KEEPALIVE, LibvirtError.local(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, 'connection closed due to keepalive timeout')),
+      () => this.#terminate(CloseReason.KEEPALIVE, connectionClosedError(undefined, 'connection closed due to keepalive timeout')),
     )
     this.session = new ProtocolSession({
       write: (frame) => this.#write(frame),

@@ -43,6 +43,12 @@ export class EventConnection extends ConnectionBase {
     eventRouter(this.rpc)
   }
 
+  /** Installs the router of the new RPC client at once too (see ConnectionBase.replaceCore). */
+  protected override replaceCore(core: ConnectionCore): void {
+    super.replaceCore(core)
+    eventRouter(this.rpc)
+  }
+
   /** @internal The event router shared by every connection object on this RpcClient. */
   get eventRouter(): EventRouter {
     return eventRouter(this.rpc)
@@ -56,7 +62,11 @@ export class EventConnection extends ConnectionBase {
     return raw
   }
 
-  #register(family: EventFamily, obj: unknown, eventId: number, callback: unknown, qemu?: { event: string | null; flags: number }): Promise<number> {
+  /**
+   * Registers `callback` for `eventId` of `family` (checked first); resolves with the callback id.
+   * The typed *EventRegisterAny methods and ManagedConnection (which tracks and replays them) use it.
+   */
+  protected registerEvent(family: EventFamily, obj: unknown, eventId: number, callback: unknown, qemu?: { event: string | null; flags: number }): Promise<number> {
     const fn = REGISTER_FUNCTION[family]
     try {
       if (typeof callback !== 'function') throw new TypeError(`${fn}: callback must be a function`)
@@ -74,7 +84,8 @@ export class EventConnection extends ConnectionBase {
     }
   }
 
-  #deregister(family: EventFamily, id: number): Promise<void> {
+  /** Removes the registration `id` of `family` (LibvirtError VIR_ERR_INVALID_ARG when unknown). */
+  protected deregisterEvent(family: EventFamily, id: number): Promise<void> {
     if (typeof id !== 'number') return Promise.reject(new TypeError(`${REGISTER_FUNCTION[family].replace('Register', 'Deregister')}: callback id must be a number`))
     return this.eventRouter.deregister(family, id)
   }
@@ -85,52 +96,52 @@ export class EventConnection extends ConnectionBase {
    * @see https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectDomainEventRegisterAny
    */
   domainEventRegisterAny<K extends DomainEventId>(dom: EventFilter<'domain'> | null, eventId: K, callback: DomainEventCallback<K, this>): Promise<number> {
-    return this.#register('domain', dom, eventId, callback)
+    return this.registerEvent('domain', dom, eventId, callback)
   }
 
   /** virConnectDomainEventDeregisterAny. Unknown id → LibvirtError VIR_ERR_INVALID_ARG. */
   domainEventDeregisterAny(callbackId: number): Promise<void> {
-    return this.#deregister('domain', callbackId)
+    return this.deregisterEvent('domain', callbackId)
   }
 
   /** virConnectNetworkEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-network.html#virConnectNetworkEventRegisterAny */
   networkEventRegisterAny<K extends NetworkEventId>(net: EventFilter<'network'> | null, eventId: K, callback: NetworkEventCallback<K, this>): Promise<number> {
-    return this.#register('network', net, eventId, callback)
+    return this.registerEvent('network', net, eventId, callback)
   }
 
   /** virConnectNetworkEventDeregisterAny. */
   networkEventDeregisterAny(callbackId: number): Promise<void> {
-    return this.#deregister('network', callbackId)
+    return this.deregisterEvent('network', callbackId)
   }
 
   /** virConnectStoragePoolEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-storage.html#virConnectStoragePoolEventRegisterAny */
   storagePoolEventRegisterAny<K extends StoragePoolEventId>(pool: EventFilter<'storagePool'> | null, eventId: K, callback: StoragePoolEventCallback<K, this>): Promise<number> {
-    return this.#register('storagePool', pool, eventId, callback)
+    return this.registerEvent('storagePool', pool, eventId, callback)
   }
 
   /** virConnectStoragePoolEventDeregisterAny. */
   storagePoolEventDeregisterAny(callbackId: number): Promise<void> {
-    return this.#deregister('storagePool', callbackId)
+    return this.deregisterEvent('storagePool', callbackId)
   }
 
   /** virConnectNodeDeviceEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-nodedev.html#virConnectNodeDeviceEventRegisterAny */
   nodeDeviceEventRegisterAny<K extends NodeDeviceEventId>(dev: EventFilter<'nodeDevice'> | null, eventId: K, callback: NodeDeviceEventCallback<K, this>): Promise<number> {
-    return this.#register('nodeDevice', dev, eventId, callback)
+    return this.registerEvent('nodeDevice', dev, eventId, callback)
   }
 
   /** virConnectNodeDeviceEventDeregisterAny. */
   nodeDeviceEventDeregisterAny(callbackId: number): Promise<void> {
-    return this.#deregister('nodeDevice', callbackId)
+    return this.deregisterEvent('nodeDevice', callbackId)
   }
 
   /** virConnectSecretEventRegisterAny. @see https://libvirt.org/html/libvirt-libvirt-secret.html#virConnectSecretEventRegisterAny */
   secretEventRegisterAny<K extends SecretEventId>(secret: EventFilter<'secret'> | null, eventId: K, callback: SecretEventCallback<K, this>): Promise<number> {
-    return this.#register('secret', secret, eventId, callback)
+    return this.registerEvent('secret', secret, eventId, callback)
   }
 
   /** virConnectSecretEventDeregisterAny. */
   secretEventDeregisterAny(callbackId: number): Promise<void> {
-    return this.#deregister('secret', callbackId)
+    return this.deregisterEvent('secret', callbackId)
   }
 
   /**
@@ -158,12 +169,12 @@ export class EventConnection extends ConnectionBase {
   qemuMonitorEventRegister(dom: EventFilter<'domain'> | null, event: string | null, callback: QemuMonitorEventCallback<this>, flags = 0): Promise<number> {
     if (event !== null && event !== undefined && typeof event !== 'string') return Promise.reject(new TypeError('virConnectDomainQemuMonitorEventRegister: event must be a string or null'))
     if (!Number.isInteger(flags) || flags < 0) return Promise.reject(new RangeError('virConnectDomainQemuMonitorEventRegister: flags must be a non-negative integer'))
-    return this.#register('qemuMonitor', dom, -1, callback, { event: event ?? null, flags })
+    return this.registerEvent('qemuMonitor', dom, -1, callback, { event: event ?? null, flags })
   }
 
   /** virConnectDomainQemuMonitorEventDeregister. */
   qemuMonitorEventDeregister(callbackId: number): Promise<void> {
-    return this.#deregister('qemuMonitor', callbackId)
+    return this.deregisterEvent('qemuMonitor', callbackId)
   }
 
   /**

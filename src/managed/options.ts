@@ -6,13 +6,14 @@ import { ConnectionBase } from '../client/connection-base.js'
 import type { CloseReason } from '../client/close-reason.js'
 import { isQueueSink } from './registration.js'
 import type { QueueSink } from './async-queue.js'
+import { checkReconnectOptions, type ReconnectSettings } from './reconnect-options.js'
 
 /** Something with a `resolve` method, e.g. `Promise.withResolvers()`'s result. */
 export interface Resolvable<T> {
   resolve(value: T): void
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['virt', 'onClose', 'onDomainChange', 'onError'])
+const OPTION_KEYS: ReadonlySet<string> = new Set(['virt', 'onClose', 'onDomainChange', 'onError', 'reconnect', 'resync', 'onDisconnect', 'onReconnect'])
 
 /** The validated options, untyped in the wrapper's own type (managed-connection.ts gives the public types). */
 export interface CheckedOptions {
@@ -20,6 +21,11 @@ export interface CheckedOptions {
   onClose: ((wrapper: never, reason: CloseReason) => unknown) | Resolvable<unknown> | undefined
   onDomainChange: ((...args: never[]) => unknown) | QueueSink<unknown> | undefined
   onError: ((error: unknown, wrapper: never) => void) | undefined
+  /** Null: reconnect off. */
+  reconnect: ReconnectSettings | null
+  resync: boolean
+  onDisconnect: ((wrapper: never, reason: CloseReason) => unknown) | undefined
+  onReconnect: ((wrapper: never, info: never) => unknown) | undefined
 }
 
 /**
@@ -42,7 +48,12 @@ export function checkManagedOptions(options: unknown): CheckedOptions {
     throw new TypeError('ManagedConnection: "onDomainChange" must be a function or an AsyncQueue')
   }
   if (onError !== undefined && typeof onError !== 'function') throw new TypeError('ManagedConnection: "onError" must be a function')
-  return o as unknown as CheckedOptions
+  for (const k of ['onDisconnect', 'onReconnect'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`ManagedConnection: "${k}" must be a function`)
+  }
+  if (o.resync !== undefined && typeof o.resync !== 'boolean') throw new TypeError('ManagedConnection: "resync" must be a boolean')
+  const reconnect = checkReconnectOptions(o.reconnect)
+  return { ...(o as unknown as CheckedOptions), reconnect, resync: o.resync === true }
 }
 
 function isResolvable(v: unknown): v is Resolvable<unknown> {

@@ -1,0 +1,77 @@
+// Layer 7 (notifier). What `resync` reports after a reconnect: every domain (UUID, name, state)
+// listed on connect and after each reconnect, and the difference between the two lists — the
+// domains that appeared, disappeared or changed state while the events were not flowing.
+
+import type { Connection } from '../api/connection.js'
+import type { Domain } from '../api/domain.js'
+import { LibvirtError } from '../errors.js'
+import { VIR_ERR_NO_DOMAIN } from '../generated/constants.gen.js'
+
+/** One domain as the resync listing saw it. */
+export interface DomainSnapshot {
+  readonly uuid: string
+  readonly name: string
+  /** virDomainState (e.g. 1 RUNNING, 5 SHUTOFF). */
+  readonly state: number
+  /** The domain, bound to the wrapper (absent for one that disappeared: it no longer exists). */
+  readonly domain?: Domain
+}
+
+/** A domain whose state differs between the listing before the loss and the one after. */
+export interface DomainStateChange {
+  readonly uuid: string
+  readonly name: string
+  readonly domain: Domain
+  /** virDomainState before the loss. */
+  readonly before: number
+  /** virDomainState after the reconnect. */
+  readonly after: number
+}
+
+/**
+ * The difference between the domains before the loss and after the reconnect. Apply it to the
+ * view the application built from events: add `appeared`, remove `disappeared`, update `changed`;
+ * then carry on with events (nothing from the new connection is delivered before onReconnect).
+ */
+export interface ResyncDiff {
+  readonly appeared: readonly DomainSnapshot[]
+  readonly disappeared: readonly DomainSnapshot[]
+  readonly changed: readonly DomainStateChange[]
+}
+
+/** Lists every domain (active and inactive) with its state; domains that vanish meanwhile are left out. */
+export async function listDomainStates(conn: Connection): Promise<Map<string, DomainSnapshot>> {
+  const doms = await conn.listAllDomains()
+  const states = await Promise.all(
+    doms.map(async (d) => {
+      try {
+        return (await d.getState()).state as number
+      } catch (e) {
+        if (e instanceof LibvirtError && e.code === VIR_ERR_NO_DOMAIN) return null
+        throw e
+      }
+    }),
+  )
+  const out = new Map<string, DomainSnapshot>()
+  doms.forEach((d, i) => {
+    const state = states[i]
+    if (state !== null && state !== undefined) out.set(d.uuid, { uuid: d.uuid, name: d.name, state, domain: d })
+  })
+  return out
+}
+
+/** The difference from `before` to `after` (both from {@link listDomainStates}). */
+export function diffDomains(before: ReadonlyMap<string, DomainSnapshot>, after: ReadonlyMap<string, DomainSnapshot>): ResyncDiff {
+  const appeared: DomainSnapshot[] = []
+  const disappeared: DomainSnapshot[] = []
+  const changed: DomainStateChange[] = []
+  for (const [uuid, now] of after) {
+    const was = before.get(uuid)
+    if (!was) appeared.push(now)
+    else if (was.state !== now.state) changed.push({ uuid, name: now.name, domain: now.domain!, before: was.state, after: now.state })
+  }
+  for (const [uuid, was] of before) {
+    if (!after.has(uuid)) disappeared.push({ uuid: was.uuid, name: was.name, state: was.state })
+  }
+  return { appeared, disappeared, changed }
+}
