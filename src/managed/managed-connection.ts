@@ -27,6 +27,7 @@ import type {
   StoragePoolEventId,
 } from '../events/payloads.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
+import type { Domain } from '../api/domain.js'
 import type { CallOptions } from '../core/session.js'
 import { AsyncQueue, type QueueSink, validateQueueOptions, type AsyncQueueOptions } from './async-queue.js'
 import { DeliveryGate } from './delivery-gate.js'
@@ -35,7 +36,7 @@ import { EVENT_FAMILIES } from './event-families.js'
 import { checkManagedOptions, type Resolvable } from './options.js'
 import { backoffDelay, type ReconnectOptions, type ReconnectSettings } from './reconnect-options.js'
 import { Registration, RegistrationTable, isQueueSink, type RegistrationSpec, type Target } from './registration.js'
-import { diffDomains, listDomainStates, type DomainSnapshot, type ResyncDiff } from './resync.js'
+import { applyLifecycle, diffDomains, listDomainStates, type DomainSnapshot, type ResyncDiff } from './resync.js'
 
 /** A callback's result: a returned promise is awaited only for its rejection (reported to onError). */
 type CallbackResult = void | Promise<unknown>
@@ -122,7 +123,8 @@ export type EventStreamOptions<K extends EventObjectKind> = AsyncQueueOptions & 
 /** What the `*Events()` methods return: an async iterable whose registration starts at once. */
 export type EventStream<T> = AsyncIterable<T> & { readonly ready: Promise<number> }
 
-type State = 'starting' | 'open' | 'disconnected' | 'closing' | 'closed' | 'detached'
+/** 'disconnected': between a loss and a new connection; 'restoring': registering again on the new one. */
+type State = 'starting' | 'open' | 'disconnected' | 'restoring' | 'closing' | 'closed' | 'detached'
 
 /** One recovery after a loss: the loss, its time, the attempts made, and how to stop it. */
 interface Recovery {
@@ -199,6 +201,8 @@ export class ManagedConnection extends Connection {
   /** Registrations whose register call is still in flight (dropped at close too). */
   #pending = new Set<Registration>()
   #domainChange: Registration | null = null
+  /** With resync: the wrapper's own life-cycle registration that keeps the listing current. */
+  #resyncReg: Registration | null = null
   #closeCallback: ((conn: unknown, reason: number) => void) | null = null
   #unlistenRpc: () => void = () => {}
   #resolveClosed!: (r: CloseReason) => void
@@ -259,7 +263,12 @@ export class ManagedConnection extends Connection {
 
   /** True while a reconnect is under way (the connection was lost and the wrapper has not given up). */
   get reconnecting(): boolean {
-    return this.#state === 'disconnected'
+    return this.#recovering()
+  }
+
+  /** A method, so the compiler does not narrow the state across awaits. */
+  #recovering(): boolean {
+    return this.#state === 'disconnected' || this.#state === 'restoring'
   }
 
   /**
@@ -285,7 +294,13 @@ export class ManagedConnection extends Connection {
       await this.#registerCloseCallback(this.rpc)
       const change = this.#onDomainChange
       if (change !== undefined) this.#domainChange = await this.#register({ family: 'domain', filter: null, eventId: 0 }, change as Target, false, false)
-      if (this.#resync) this.#domains = await listDomainStates(this)
+      if (this.#resync) {
+        const track = (_w: unknown, dom: unknown, event: unknown): void => {
+          if (this.#domains) applyLifecycle(this.#domains, dom as Domain, event as number)
+        }
+        this.#resyncReg = await this.#register({ family: 'domain', filter: null, eventId: 0 }, track, false, false)
+        this.#domains = await listDomainStates(this)
+      }
       if (this.#state === 'starting') this.#state = 'open'
       return this
     } catch (e) {
@@ -457,7 +472,9 @@ export class ManagedConnection extends Connection {
   #dropAllLocal(): Registration[] {
     const regs = this.#table.takeAll()
     if (this.#domainChange) regs.push(this.#domainChange)
+    if (this.#resyncReg) regs.push(this.#resyncReg)
     this.#domainChange = null
+    this.#resyncReg = null
     for (const r of this.#pending) regs.push(r)
     return regs
   }
@@ -672,14 +689,14 @@ export class ManagedConnection extends Connection {
       this.#lost(reason)
       return
     }
-    if (this.#state === 'disconnected') return // lost again during a reconnect: the attempt loop sees it
+    if (this.#recovering()) return // lost again during a reconnect: the attempt loop sees it
     this.#scheduleClose(reason, !explicit)
   }
 
   /** close() was called on the wrapped connection (maybe after its socket was already gone). */
   #closeRequested(): void {
     this.#explicitClose = true
-    if (this.#state === 'disconnected') this.#stopRecovery(CloseReason.CLIENT, false)
+    if (this.#recovering()) this.#stopRecovery(CloseReason.CLIENT, false)
   }
 
   #lost(reason: CloseReason): void {
@@ -700,6 +717,7 @@ export class ManagedConnection extends Connection {
   #allRegistrations(): Registration[] {
     const regs = this.#table.all()
     if (this.#domainChange) regs.push(this.#domainChange)
+    if (this.#resyncReg) regs.push(this.#resyncReg)
     return regs
   }
 
@@ -777,6 +795,8 @@ export class ManagedConnection extends Connection {
     if (!this.#refed) rpc.unref()
     this.#watch(rpc)
     this.#gate.hold()
+    // The wrapper's own calls (registrations, resync) go through from here on; so do the user's.
+    this.#state = 'restoring'
     const refused: { family: EventFamily; id: number; error: unknown }[] = []
     let diff: ResyncDiff | undefined
     try {
@@ -796,6 +816,7 @@ export class ManagedConnection extends Connection {
     } catch (e) {
       this.#gate.drop()
       if (rec.abort.signal.aborted) return true
+      this.#state = 'disconnected'
       if (rpc.isOpen) {
         // The new daemon refused what the wrapper needs (e.g. the close callback): report, try again later.
         this.#report(e)
@@ -836,6 +857,8 @@ export class ManagedConnection extends Connection {
     rec.abort.abort()
     rec.wake?.()
     this.#gate.drop()
+    // Stopped while registering again: the new connection goes too.
+    if (this.rpc.isOpen) void this.rpc.close()
     this.#scheduleClose(reason, lost)
   }
 
@@ -871,7 +894,7 @@ export class ManagedConnection extends Connection {
     if (this.#state === 'starting') await this.ready.catch(() => {})
     if (this.#state === 'detached') return super.close()
     this.#explicitClose = true
-    if (this.#state === 'disconnected') {
+    if (this.#recovering()) {
       this.#stopRecovery(CloseReason.CLIENT, false)
       await this.#closedPromise
       return

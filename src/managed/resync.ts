@@ -75,3 +75,34 @@ export function diffDomains(before: ReadonlyMap<string, DomainSnapshot>, after: 
   }
   return { appeared, disappeared, changed }
 }
+
+/** virDomainEventType → the virDomainState it leaves the domain in (null: no change of state). */
+const STATE_AFTER_EVENT: Readonly<Record<number, number | null>> = {
+  2: 1, // STARTED → RUNNING
+  3: 3, // SUSPENDED → PAUSED
+  4: 1, // RESUMED → RUNNING
+  5: 5, // STOPPED → SHUTOFF
+  6: null, // SHUTDOWN: a STOPPED follows when it is done
+  7: 7, // PMSUSPENDED → PMSUSPENDED
+  8: 6, // CRASHED → CRASHED
+}
+
+/**
+ * Keeps a listing current with a life-cycle event, so the difference after a reconnect is the
+ * change during the gap, not since the last listing.
+ */
+export function applyLifecycle(map: Map<string, DomainSnapshot>, domain: Domain, event: number): void {
+  const uuid = domain.uuid
+  if (event === 1) {
+    map.delete(uuid) // UNDEFINED
+    return
+  }
+  const was = map.get(uuid)
+  if (event === 0) {
+    if (!was) map.set(uuid, { uuid, name: domain.name, state: 5, domain }) // DEFINED: a new domain is shut off
+    return
+  }
+  const state = STATE_AFTER_EVENT[event]
+  if (state === null || state === undefined) return
+  map.set(uuid, { uuid, name: domain.name, state, domain: was?.domain ?? domain })
+}

@@ -244,11 +244,13 @@ export class TestDaemon {
     this.#pid = 0
     this.#mountNs?.close()
     this.#mountNs = undefined
+    // Only this launch's child counts: after kill() + restart() the previous one's exit is
+    // reported late and must not fail the new start (it did, about 4 times in 5).
     child.once('error', (err) => {
-      this.#childExit ??= `could not run ${plan.command}: ${err.message}`
+      if (this.#child === child) this.#childExit ??= `could not run ${plan.command}: ${err.message}`
     })
     child.once('exit', (code, signal) => {
-      this.#childExit ??= `libvirtd exited during start-up (${signal ? `signal ${signal}` : `code ${code}`})`
+      if (this.#child === child) this.#childExit ??= `libvirtd exited during start-up (${signal ? `signal ${signal}` : `code ${code}`})`
     })
     // a forgotten daemon must not keep the test process alive; the exit hook ends it
     child.unref()
