@@ -19,6 +19,7 @@ import {
   testNodeXml,
 } from '../../src/testing/index.js'
 import { procState } from '../../src/testing/proc.js'
+import { within } from '../helpers/bounded.js'
 
 const ROOT = process.getuid?.() === 0
 const HAS_QEMU = ROOT && existsSync('/usr/bin/qemu-system-x86_64')
@@ -161,8 +162,9 @@ result = [sorted(d.name() for d in conn.listAllDomains()), sorted(d.name() for d
   })
 
   it('reports a daemon that fails to start with its log', async () => {
-    // a config libvirtd refuses: the error must say so instead of hanging until the timeout
-    const err = await startTestDaemon({ config: { max_clients: 'many' } }).then(
+    // a config libvirtd refuses: the error must say so instead of hanging until the (30 s) start
+    // timeout — libvirtd exits at once, so 10 s is plenty and still well under it
+    const err = await within(10_000, startTestDaemon({ config: { max_clients: 'many' } }), 'startTestDaemon with a refused config').then(
       () => assert.fail('started'),
       (e: unknown) => e,
     )
