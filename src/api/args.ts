@@ -15,11 +15,13 @@ const classes = new Map<string, ObjectClass>()
 function describe(v: unknown): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'number') return `the number ${v}`
   return typeof v
 }
 
 function integer(v: unknown, name: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${name} must be an integer, got ${describe(v)}`)
+  if (!Number.isSafeInteger(v)) throw new RangeError(`${name} must be between ${min} and ${max}, got ${v} (not even a safe integer)`)
   if (v < min || v > max) throw new RangeError(`${name} must be between ${min} and ${max}, got ${v}`)
   return v
 }
@@ -28,7 +30,10 @@ function big(v: unknown, name: string, min: bigint, max: bigint): bigint {
   let b: bigint
   if (typeof v === 'bigint') b = v
   else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v)
-  else throw new TypeError(`${name} must be a bigint (or a safe integer number), got ${describe(v)}`)
+  else if (typeof v === 'number' && Number.isInteger(v)) {
+    // Past 2^53 a number has already been rounded: sending it would send some other value.
+    throw new RangeError(`${name} is ${v}, which is not a safe integer (beyond ±2^53 a number loses precision): pass a bigint, e.g. ${BigInt(v)}n, or a string parsed with BigInt()`)
+  } else throw new TypeError(`${name} must be an integer: a bigint, or a number that is a safe integer; got ${describe(v)}`)
   if (b < min || b > max) throw new RangeError(`${name} is out of range: ${b}`)
   return b
 }

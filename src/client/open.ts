@@ -8,6 +8,7 @@ import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import { loadClientConfig, resolveUri } from '../transport/client-config.js'
 import { parseLibvirtUri, type LibvirtUri } from '../transport/libvirt-uri.js'
 import { transportFactory } from '../transport/select.js'
+import { refuseClientSideDriver } from '../transport/client-side-drivers.js'
 import type { Transport } from '../transport/transport.js'
 import { authenticate } from './auth.js'
 import { CloseReason } from './close-reason.js'
@@ -41,6 +42,7 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
   const resolved = resolveUri(uri, config)
   const parsed = resolved === null ? null : parseLibvirtUri(resolved)
   const traceUri = resolved === null ? null : redactUri(resolved)
+  refuseClientSideDriver(parsed, traceUri ?? '')
   const transportName = parsed?.transport ?? 'unix'
 
   const controller = new AbortController()
