@@ -16,6 +16,7 @@ import { VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM, VIR_STORAGE_VOL_UPLOAD_SPARSE_S
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { HAS_QEMU, createVolume, startDirPool, turns } from './streams-fixtures.js'
 import type { RemoteNonnullStoragePool } from '../../src/generated/remote-types.gen.js'
+import { AT_ONCE_MS, within } from '../helpers/bounded.js'
 
 const MiB = 1024 * 1024
 
@@ -169,9 +170,10 @@ describe('volume streams', { skip: !HAS_QEMU && 'needs root (the daemon\'s stora
       assert.equal(err.message, 'changed my mind')
 
       // same connection: calls and a whole new download still work
-      await conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
-      const again = await storageVolDownload(conn, vol, 0, 1 * MiB)
-      assert.equal((await collect(again)).length, 1 * MiB)
+      // (bounded: a connection left paused by the aborted stream would stall here, not fail)
+      await within(AT_ONCE_MS, conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), 'a call after the aborts')
+      const again = await within(AT_ONCE_MS, storageVolDownload(conn, vol, 0, 1 * MiB), 'a new download after the aborts')
+      assert.equal((await within(10_000, collect(again), 'reading 1 MiB after the aborts')).length, 1 * MiB)
       await turns(10)
       assert.deepEqual(warnings, [])
     } finally {
