@@ -4,7 +4,7 @@
 // a TypeError/RangeError before anything is sent.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, type Connection, DomainState } from '../../src/index.js'
+import { connect, type Connection, DomainState, toJson } from '../../src/index.js'
 import { startTestDaemon, runOracle, type TestDaemon } from '../../src/testing/index.js'
 
 let daemon: TestDaemon
@@ -49,6 +49,10 @@ test('domainListGetStats and Domain.getStats: the same record for the same domai
     assert.deepEqual(one.stats, list[i]!.stats)
     assert.deepEqual(one.typed, list[i]!.typed)
     assert.deepEqual(one.typed, { state: { state: one.stats['state.state'], reason: one.stats['state.reason'] } })
+    // the view is computed once and kept; JSON of a record carries both forms
+    assert.equal(one.typed, one.typed)
+    const back = JSON.parse(toJson(one)) as { domain: { name: string }; stats: Record<string, unknown>; typed: { state: { state: number } } }
+    assert.deepEqual([back.domain.name, back.stats['state.state'], back.typed.state.state], [d.getName(), one.stats['state.state'], one.typed.state?.state])
   }
 })
 

@@ -306,9 +306,19 @@ const num = (v: Value): number | undefined => (typeof v === 'number' ? v : typeo
 const str = (v: Value): string | undefined => (typeof v === 'string' ? v : undefined)
 const bool = (v: Value): boolean | undefined => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : undefined)
 
+// The same keys come back in every record: their camelCase forms are kept (bounded, so a daemon
+// inventing keys cannot grow it without limit).
+const camelCache = new Map<string, string>()
+
 /** `rd.bytes` → `rdBytes`, `last-update` → `lastUpdate`, `swap_in` → `swapIn`. */
 function camel(parts: readonly string[]): string {
-  return parts.join('.').replace(/[._-]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase())
+  const key = parts.join('.')
+  let c = camelCache.get(key)
+  if (c === undefined) {
+    c = key.replace(/[._-]+([a-z0-9])/gi, (_, ch: string) => ch.toUpperCase())
+    if (camelCache.size < 4096) camelCache.set(key, c)
+  }
+  return c
 }
 
 /** A non-negative decimal index, or -1. */
@@ -487,7 +497,7 @@ export function parseDomainStats(raw: TypedParams): DomainStats {
 /**
  * One record of {@link Connection.getAllDomainStats}, {@link Connection.domainListGetStats} or
  * {@link Domain.getStats}: the domain, its statistics under libvirt's own keys, and the same
- * statistics structured and typed.
+ * statistics structured and typed (computed on first use, then kept; `JSON.stringify` includes it).
  *
  * @example
  * ```ts
@@ -501,12 +511,25 @@ export interface DomainStatsRecord {
   /** Every statistic under libvirt's key (`'block.0.rd.bytes'`), as the daemon typed it. */
   stats: TypedParams
   /** The same statistics grouped and typed: {@link DomainStats}. */
-  typed: DomainStats
+  readonly typed: DomainStats
+}
+
+// The view is built when first read: a caller that reads only raw keys (or a few records of
+// thousands) does not pay for it.
+class StatsRecord implements DomainStatsRecord {
+  #typed: DomainStats | undefined
+  constructor(public domain: Domain, public stats: TypedParams) {}
+  get typed(): DomainStats {
+    return (this.#typed ??= parseDomainStats(this.stats))
+  }
+  toJSON(): { domain: Domain; stats: TypedParams; typed: DomainStats } {
+    return { domain: this.domain, stats: this.stats, typed: this.typed }
+  }
 }
 
 /** A record from the daemon's answer: the raw keys and their structured view. */
 export function domainStatsRecord(domain: Domain, stats: TypedParams): DomainStatsRecord {
-  return { domain, stats, typed: parseDomainStats(stats) }
+  return new StatsRecord(domain, stats)
 }
 
 /**
@@ -515,5 +538,5 @@ export function domainStatsRecord(domain: Domain, stats: TypedParams): DomainSta
  */
 export async function domainGetStats(dom: Domain, stats: DomainStatsTypes | FlagBits, flags: ConnectGetAllDomainStatsFlags | FlagBits): Promise<DomainStatsRecord> {
   const [r] = await dom.connection.domainListGetStats([dom], stats, flags)
-  return r ?? { domain: dom, stats: {}, typed: {} }
+  return r ?? new StatsRecord(dom, {})
 }
