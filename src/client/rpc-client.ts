@@ -74,14 +74,16 @@ export class RpcClient {
       onUnexpected: (err) => this.#warn(err),
     })
     const s = transport.stream
-    s.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer): void => {
       this.#keepAlive.seen()
       try {
         this.session.feed(chunk)
       } catch (e) {
         this.#terminate(CloseReason.ERROR, e instanceof LibvirtError ? e : connectionClosedError(e))
       }
-    })
+    }
+    if (transport.onBytes) transport.onBytes(onChunk)
+    else s.on('data', onChunk)
     // (no error object, with its stack, for the socket's own 'close' after we closed it)
     s.on('end', () => this.#closeReason === null && this.#terminate(CloseReason.EOF, connectionClosedError()))
     s.on('error', (err: Error) => this.#terminate(CloseReason.ERROR, err instanceof LibvirtError ? err : connectionClosedError(err)))

@@ -18,6 +18,12 @@ export interface Transport {
    * client never coalesces messages, and the stream never merges queued writes.
    */
   readonly messagePerWrite?: boolean
+  /**
+   * When present, received bytes go to `sink` (each chunk a buffer of its own) instead of
+   * `stream`'s 'data' events; 'end', 'error', 'close', pause() and resume() stay on `stream`.
+   * The unix transport reads this way (Node's `onread`): no Readable bookkeeping per read.
+   */
+  readonly onBytes?: (sink: (chunk: Buffer) => void) => void
   /** Let the handles behind this transport stop keeping the process alive (and back). */
   ref(): void
   unref(): void

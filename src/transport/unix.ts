@@ -8,13 +8,45 @@ import type { Transport, TransportRequest } from './transport.js'
 
 export async function connectUnixTransport(req: TransportRequest): Promise<Transport> {
   const choice = unixSocketFor(req.uri, { readOnly: req.readOnly, mode: req.remoteMode })
-  const socket = await connectUnixPath(choice.path, req.signal)
-  return socketTransport(socket, `unix:${choice.path}`, true)
+  const reader = directReader()
+  const socket = await connectSocket({ path: choice.path, onread: reader.onread }, req.signal, (err) =>
+    `Failed to connect socket to '${choice.path}': ${describeErrno(err)}`)
+  return { ...socketTransport(socket, `unix:${choice.path}`, true), onBytes: reader.onBytes }
 }
 
 /** Opens a unix socket, rejecting with VIR_ERR_SYSTEM_ERROR like libvirt does when it fails. */
 export function connectUnixPath(path: string, signal?: AbortSignal): Promise<Socket> {
   return connectSocket({ path }, signal, (err) => `Failed to connect socket to '${path}': ${describeErrno(err)}`)
+}
+
+const READ_SIZE = 65536
+
+/**
+ * Reads a socket through Node's `onread` (one reused buffer, a callback per read) instead of
+ * 'data' events: a fresh process spends a good part of each round trip in the Readable
+ * machinery otherwise. Each chunk handed on is an exact-size copy, so frames and their parts
+ * never alias the reused buffer; bytes that arrive before the sink is set wait for it.
+ */
+function directReader(): { onread: NonNullable<NetConnectOpts['onread']>; onBytes: (sink: (chunk: Buffer) => void) => void } {
+  let sink: ((chunk: Buffer) => void) | null = null
+  const early: Buffer[] = []
+  const onread = {
+    buffer: Buffer.allocUnsafeSlow(READ_SIZE),
+    callback(n: number, buf: Uint8Array): boolean {
+      const chunk = Buffer.allocUnsafeSlow(n)
+      chunk.set(buf.subarray(0, n))
+      if (sink) sink(chunk)
+      else early.push(chunk)
+      return true // (false would pause the socket; pausing stays with stream.pause())
+    },
+  }
+  return {
+    onread,
+    onBytes(s) {
+      sink = s
+      for (const chunk of early.splice(0)) s(chunk)
+    },
+  }
 }
 
 /**
