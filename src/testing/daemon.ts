@@ -328,6 +328,9 @@ export class TestDaemon {
   }
 }
 
+/** A {@link TestDaemon} started with `qemu: true`: its `qemuUri` is always there. */
+export type QemuTestDaemon = TestDaemon & { readonly qemuUri: string }
+
 /**
  * Start a private libvirtd and resolve once it answers RPCs.
  *
@@ -343,6 +346,8 @@ export class TestDaemon {
  * @throws TestHarnessError `NOT_ROOT` / `MISSING_PROGRAM` (with a hint saying what to install),
  *   `START_FAILED` (with the daemon's log), `START_TIMEOUT`; TypeError/RangeError for bad options.
  */
+export async function startTestDaemon(options: TestDaemonOptions & { qemu: true }): Promise<QemuTestDaemon>
+export async function startTestDaemon(options?: TestDaemonOptions): Promise<TestDaemon>
 export async function startTestDaemon(options?: TestDaemonOptions): Promise<TestDaemon> {
   const opts = validate(options)
   const programs = checkRequirements({ qemu: opts.qemu === true })

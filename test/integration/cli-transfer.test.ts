@@ -8,20 +8,20 @@ import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSyn
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { connect, type Connection } from '../../src/index.js'
-import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { startTestDaemon, type QemuTestDaemon } from '../../src/testing/index.js'
 import { HAS_QEMU, createVolume, startDirPool } from './streams-fixtures.js'
 import { isOneLine, run, startInPty } from './cli-run.js'
 
 const MiB = 1024 * 1024
 
 describe('cli upload and download', { skip: !HAS_QEMU && 'needs root (the daemon\'s storage driver)' }, () => {
-  let daemon: TestDaemon
+  let daemon: QemuTestDaemon
   let conn: Connection
   let work: string
   let uri: string
   before(async () => {
     daemon = await startTestDaemon({ qemu: true })
-    uri = daemon.qemuUri!
+    uri = daemon.qemuUri
     conn = await connect(uri)
     work = join(daemon.dir, 'work')
     mkdirSync(work, { recursive: true })

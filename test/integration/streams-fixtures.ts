@@ -5,19 +5,15 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
+import { tinyQemuDomainXml } from '../../src/testing/index.js'
 import type { RemoteNonnullDomain, RemoteNonnullStoragePool, RemoteNonnullStorageVol } from '../../src/generated/remote-types.gen.js'
 
 /** QEMU guests need root and the emulator; the tests skip otherwise. */
 export const HAS_QEMU = process.getuid?.() === 0 && existsSync('/usr/bin/qemu-system-x86_64')
 
-/** XML of a 64 MiB diskless guest whose SeaBIOS prints to the serial console. */
+/** XML of a 64 MiB diskless guest whose SeaBIOS prints to the serial console (the harness's helper). */
 export function vmXml(name: string, opts: { graphics?: boolean; channel?: string } = {}): string {
-  return `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>` +
-    `<os><type arch='x86_64' machine='pc'>hvm</type><bios useserial='yes'/></os><devices>` +
-    `<serial type='pty'/><console type='pty'/>` +
-    (opts.channel ? `<channel type='unix'><source mode='bind'/><target type='virtio' name='${opts.channel}'/></channel>` : '') +
-    (opts.graphics ? `<graphics type='vnc' autoport='yes' listen='127.0.0.1'/><video><model type='cirrus'/></video>` : '') +
-    `<memballoon model='none'/></devices></domain>`
+  return tinyQemuDomainXml(name, opts)
 }
 
 /** Starts a transient guest (paused when asked). */

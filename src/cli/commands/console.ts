@@ -5,6 +5,7 @@
 import type { Domain } from '../../api/domain.js'
 import { DomainConsoleFlags } from '../../generated/constants.gen.js'
 import { runConsoleTty } from '../../streams/console-tty.js'
+import { tinyQemuDomainXml } from '../../testing/tiny-vm.js'
 import { parseCommand } from '../args.js'
 import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
 import { LOOKUPS } from '../methods.js'
@@ -27,11 +28,6 @@ Options:
 
 ${EXIT_CODES_HELP}`
 
-const VM_XML =
-  "<domain type='qemu'><name>console-vm</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>" +
-  "<os><type arch='x86_64' machine='pc'>hvm</type><bios useserial='yes'/></os>" +
-  "<devices><serial type='pty'/><console type='pty'/><memballoon model='none'/></devices></domain>"
-
 export async function consoleCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, { devname: { type: 'string' }, force: { type: 'boolean' } })
   if (args.help) {
@@ -48,7 +44,7 @@ export async function consoleCommand(argv: string[]): Promise<number> {
   const uninstall = onInterrupt(() => target.dispose())
   try {
     if (target.daemon) {
-      await target.conn.domainCreateXML(VM_XML, 0)
+      await target.conn.domainCreateXML(tinyQemuDomainXml('console-vm'), 0)
       name ??= 'console-vm'
       process.stderr.write(`libvirt-async: booted ${name} (QEMU, 64 MiB, no disk) on the private daemon\n`)
     }

@@ -14,6 +14,7 @@ import { openTarget, onInterrupt, type Target } from '../target.js'
 import { connect } from '../../connect.js'
 import { countsLine, refusalLines, watchAll, type Watcher } from '../watcher.js'
 import { printable } from '../text.js'
+import { tinyQemuDomainXml } from '../../testing/tiny-vm.js'
 
 export const DEMO_HELP = `Usage: libvirt-async demo [URI] [--qemu]
 
@@ -168,9 +169,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       did(`connected to ${qemuUri}`)
       qemuWatcher = await subscribe(qemuConn, ' qemu')
       step('Real VM demo-vm (QEMU, 64 MiB, no disk)')
-      const vm =
-        "<domain type='qemu'><name>demo-vm</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>" +
-        "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>"
+      const vm = tinyQemuDomainXml('demo-vm')
       await optional('real VM', () => domainLife(qemuConn!, 'demo-vm', vm, false))
       step('Secret: define, set value, undefine')
       await optional('secret', () => secretLife(qemuConn!))
