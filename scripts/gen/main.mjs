@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { emitAdmin, loadAdminModel } from './emit-admin.mjs'
 import { emitApi } from './emit-api.mjs'
 import { emitConstants } from './emit-constants.mjs'
+import { emitEvents } from './emit-events.mjs'
 import { emitPrograms } from './emit-program.mjs'
 import { emitProcedures } from './emit-procedures.mjs'
 import { emitVersion } from './emit-version.mjs'
@@ -20,7 +21,7 @@ import { loadModel } from './model.mjs'
  * Adding an output is one line here.
  * @type {ReadonlyArray<(model: import('./model.mjs').Model) => { path: string, text: string }[]>}
  */
-export const EMITTERS = [emitVersion, emitPrograms, emitProcedures, emitConstants, emitApi, emitAdmin]
+export const EMITTERS = [emitVersion, emitPrograms, emitProcedures, emitConstants, emitEvents, emitApi, emitAdmin]
 
 /**
  * Generate all files into `outDir`. Stale `*.gen.ts` files there are removed.

@@ -2,10 +2,11 @@
 // event's own fields, with life-cycle numbers turned into libvirt's names (STARTED/BOOTED…).
 
 import * as C from '../generated/constants.gen.js'
+import { EVENT_TABLE, OBJECT_EVENT_FAMILIES } from '../generated/events.gen.js'
 import { keyValues, toJson } from './format.js'
 
-export type Family = 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret'
-export const FAMILIES: readonly Family[] = ['domain', 'network', 'storagePool', 'nodeDevice', 'secret']
+export type Family = (typeof OBJECT_EVENT_FAMILIES)[number]
+export const FAMILIES: readonly Family[] = OBJECT_EVENT_FAMILIES
 
 /** Event ids per family, from libvirt's enums (newest ids last). */
 export const EVENT_IDS: Readonly<Record<Family, Readonly<Record<string, number>>>> = {
@@ -16,23 +17,12 @@ export const EVENT_IDS: Readonly<Record<Family, Readonly<Record<string, number>>
   secret: C.SecretEventID,
 }
 
-const LC = ['event', 'detail']
-/** Names of each event id's arguments after the object, in libvirt's order (see events/payloads.ts). */
-export const ARG_NAMES: Readonly<Record<Family, Readonly<Record<number, readonly string[]>>>> = {
-  domain: {
-    0: LC, 1: [], 2: ['utcoffset'], 3: ['action'], 4: ['srcPath', 'devAlias', 'action'],
-    5: ['phase', 'local', 'remote', 'authScheme', 'subject'], 6: ['srcPath', 'devAlias', 'action', 'reason'], 7: [],
-    8: ['disk', 'type', 'status'], 9: ['oldSrcPath', 'newSrcPath', 'devAlias', 'reason'], 10: ['devAlias', 'reason'],
-    11: ['reason'], 12: ['reason'], 13: ['actual'], 14: ['reason'], 15: ['devAlias'], 16: ['disk', 'type', 'status'],
-    17: ['params'], 18: ['state', 'reason'], 19: ['devAlias'], 20: ['iteration'], 21: ['params'], 22: ['devAlias'],
-    23: ['type', 'nsuri'], 24: ['dev', 'path', 'threshold', 'excess'], 25: ['recipient', 'action', 'flags'],
-    26: ['alias', 'size'], 27: ['alias', 'oldMAC', 'newMAC'],
-  },
-  network: { 0: LC, 1: ['type', 'nsuri'] },
-  storagePool: { 0: LC, 1: [] },
-  nodeDevice: { 0: LC, 1: [] },
-  secret: { 0: LC, 1: [] },
-}
+/** Names of each event id's arguments after the object, in libvirt's order (the generated event table). */
+export const ARG_NAMES: Readonly<Record<Family, Readonly<Record<number, readonly string[]>>>> = (() => {
+  const out: Record<Family, Record<number, readonly string[]>> = { domain: {}, network: {}, storagePool: {}, nodeDevice: {}, secret: {} }
+  for (const e of EVENT_TABLE) if (e.family !== 'qemuMonitor') out[e.family][e.eventId] = e.argNames
+  return out
+})()
 
 export interface CliEvent {
   family: Family
@@ -44,35 +34,22 @@ export interface CliEvent {
   fields: Record<string, unknown>
 }
 
-const invert = (o: Readonly<Record<string, number>>): Record<number, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [v, k]))
-
-const DOMAIN_DETAILS = [
-  C.DomainEventDefinedDetailType,
-  C.DomainEventUndefinedDetailType,
-  C.DomainEventStartedDetailType,
-  C.DomainEventSuspendedDetailType,
-  C.DomainEventResumedDetailType,
-  C.DomainEventStoppedDetailType,
-  C.DomainEventShutdownDetailType,
-  C.DomainEventPMSuspendedDetailType,
-  C.DomainEventCrashedDetailType,
-].map(invert)
-
-const LIFECYCLE_TYPES: Readonly<Record<Family, Record<number, string>>> = {
-  domain: invert(C.DomainEventType),
-  network: invert(C.NetworkEventLifecycleType),
-  storagePool: invert(C.StoragePoolEventLifecycleType),
-  nodeDevice: invert(C.NodeDeviceEventLifecycleType),
-  secret: invert(C.SecretEventLifecycleType),
+const LIFECYCLE_TYPES: Readonly<Record<Family, Readonly<Record<string, number>>>> = {
+  domain: C.DomainEventType,
+  network: C.NetworkEventLifecycleType,
+  storagePool: C.StoragePoolEventLifecycleType,
+  nodeDevice: C.NodeDeviceEventLifecycleType,
+  secret: C.SecretEventLifecycleType,
 }
 
 /** Replaces numeric life-cycle `event`/`detail` fields by their names (unknown numbers stay). */
 export function nameLifecycle(family: Family, event: string, fields: Record<string, unknown>): Record<string, unknown> {
   if (event !== 'LIFECYCLE' || typeof fields.event !== 'number') return fields
   const ev = fields.event
-  const out: Record<string, unknown> = { ...fields, event: LIFECYCLE_TYPES[family][ev] ?? ev }
-  if (typeof fields.detail === 'number') {
-    if (family === 'domain') out.detail = DOMAIN_DETAILS[ev]?.[fields.detail] ?? fields.detail
+  const out: Record<string, unknown> = { ...fields, event: C.enumName(LIFECYCLE_TYPES[family], ev) ?? ev }
+  if (typeof fields.detail === 'number' && family === 'domain') {
+    const details = (C.DomainEventDetail as Readonly<Record<number, Readonly<Record<string, number>>>>)[ev]
+    out.detail = (details && C.enumName(details, fields.detail)) ?? fields.detail
   }
   return out
 }

@@ -7,8 +7,8 @@ import {
   VIR_TYPED_PARAM_BOOLEAN, VIR_TYPED_PARAM_DOUBLE, VIR_TYPED_PARAM_INT, VIR_TYPED_PARAM_LLONG, VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_ULLONG,
 } from '../generated/constants.gen.js'
 
-/** Typed parameters as a plain object: int/uint/double → number, llong/ullong → bigint, boolean, string. */
-export type TypedParams = Record<string, number | bigint | boolean | string>
+import type { TypedParams } from '../generated/typed-params.js'
+export type { TypedParams }
 
 /** Wire list → plain object. A repeated field keeps its last value (as libvirt-python does). */
 export function typedParamsToObject(params: readonly RemoteTypedParam[]): TypedParams {

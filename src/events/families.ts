@@ -7,8 +7,8 @@ import { DomainEventID, NetworkEventID, NodeDeviceEventID, SecretEventID, Storag
 import { QEMU_PROCEDURES, REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { EventObjectKind, RawEventObjects } from './objects.js'
 
-/** The event families: the five of the register-any API, and QEMU monitor events. */
-export type EventFamily = 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret' | 'qemuMonitor'
+import type { EventFamily } from '../generated/events.gen.js'
+export type { EventFamily }
 
 /** Event id → name, per family (from libvirt's enums; QEMU monitor events have no ids). */
 export const EVENT_ID_NAMES: Readonly<Record<Exclude<EventFamily, 'qemuMonitor'>, Readonly<Record<number, string>>>> = {

@@ -4,8 +4,8 @@
 
 import type { DomainHandle, NetworkHandle, NodeDeviceHandle, SecretHandle, StoragePoolHandle } from '../generated/handles.gen.js'
 
-/** The kinds of object an event can be about. */
-export type EventObjectKind = 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret'
+import type { EventObjectKind } from '../generated/events.gen.js'
+export type { EventObjectKind }
 
 /** The objects as they travel on the wire (what callbacks get until the API layer wraps them). */
 export interface RawEventObjects {

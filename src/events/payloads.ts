@@ -1,111 +1,19 @@
-// Layer 4c (events). The arguments every event id delivers after (conn, object), in libvirt's
-// argument order, as tuple types keyed by event id; the callback types are mapped from them, so a
-// registration for DomainEventID.BLOCK_JOB gets (conn, dom, disk, type, status) checked by tsc.
+// Layer 4c (events). The callback types of every event id, mapped from the generated payload tuples
+// (arguments after (conn, object) in libvirt's order, keyed by event id), so a registration for
+// DomainEventID.BLOCK_JOB gets (conn, dom, disk, type, status) checked by tsc.
 
 import type { EventObject } from './objects.js'
-import type { TypedParams } from '../core/typed-params.js'
 import type * as C from '../generated/constants.gen.js'
 
-/** virDomainEventGraphicsAddress. */
-export interface GraphicsAddress {
-  /** `DomainEventGraphicsAddressType` (IPV4, IPV6, UNIX). */
-  family: C.DomainEventGraphicsAddressType
-  node: string
-  service: string
+// The payload tables are generated from libvirt's callback typedefs and event messages (events.gen.ts).
+import type {
+  DomainEventArgs, DomainEventGraphicsAddress, DomainEventGraphicsSubjectIdentity, NetworkEventArgs, NodeDeviceEventArgs, QemuMonitorEventArgs,
+  SecretEventArgs, StoragePoolEventArgs,
+} from '../generated/events.gen.js'
+export type {
+  DomainEventArgs, DomainEventGraphicsAddress, DomainEventGraphicsSubjectIdentity, NetworkEventArgs, NodeDeviceEventArgs, QemuMonitorEventArgs,
+  SecretEventArgs, StoragePoolEventArgs,
 }
-
-/** One identity of virDomainEventGraphicsSubject. */
-export interface GraphicsSubjectIdentity {
-  type: string
-  name: string
-}
-
-/** Extra arguments of each domain event id (virDomainEventID), in libvirt's order. */
-export interface DomainEventArgs {
-  /** LIFECYCLE: the detail's enum depends on the event type: `DomainEventDetail[event]` names it. */
-  0: [event: C.DomainEventType, detail: C.DomainEventDetail]
-  /** REBOOT */
-  1: []
-  /** RTC_CHANGE: offset from UTC, seconds. */
-  2: [utcoffset: bigint]
-  /** WATCHDOG: virDomainEventWatchdogAction. */
-  3: [action: C.DomainEventWatchdogAction]
-  /** IO_ERROR */
-  4: [srcPath: string, devAlias: string, action: C.DomainEventIOErrorAction]
-  /** GRAPHICS */
-  5: [phase: C.DomainEventGraphicsPhase, local: GraphicsAddress, remote: GraphicsAddress, authScheme: string, subject: GraphicsSubjectIdentity[]]
-  /** IO_ERROR_REASON */
-  6: [srcPath: string, devAlias: string, action: C.DomainEventIOErrorAction, reason: string]
-  /** CONTROL_ERROR */
-  7: []
-  /** BLOCK_JOB: disk is the host path. */
-  8: [disk: string, type: C.DomainBlockJobType, status: C.ConnectDomainEventBlockJobStatus]
-  /** DISK_CHANGE */
-  9: [oldSrcPath: string | null, newSrcPath: string | null, devAlias: string, reason: C.ConnectDomainEventDiskChangeReason]
-  /** TRAY_CHANGE */
-  10: [devAlias: string, reason: C.DomainEventTrayChangeReason]
-  /** PMWAKEUP */
-  11: [reason: number]
-  /** PMSUSPEND */
-  12: [reason: number]
-  /** BALLOON_CHANGE: KiB. */
-  13: [actual: bigint]
-  /** PMSUSPEND_DISK */
-  14: [reason: number]
-  /** DEVICE_REMOVED */
-  15: [devAlias: string]
-  /** BLOCK_JOB_2: disk is the target name ("vda"). */
-  16: [disk: string, type: C.DomainBlockJobType, status: C.ConnectDomainEventBlockJobStatus]
-  /** TUNABLE */
-  17: [params: TypedParams]
-  /** AGENT_LIFECYCLE */
-  18: [state: C.ConnectDomainEventAgentLifecycleState, reason: C.ConnectDomainEventAgentLifecycleReason]
-  /** DEVICE_ADDED */
-  19: [devAlias: string]
-  /** MIGRATION_ITERATION */
-  20: [iteration: number]
-  /** JOB_COMPLETED: job statistics. */
-  21: [params: TypedParams]
-  /** DEVICE_REMOVAL_FAILED */
-  22: [devAlias: string]
-  /** METADATA_CHANGE: namespace URI (null unless ELEMENT). */
-  23: [type: C.DomainMetadataType, nsuri: string | null]
-  /** BLOCK_THRESHOLD */
-  24: [dev: string, path: string | null, threshold: bigint, excess: bigint]
-  /** MEMORY_FAILURE */
-  25: [recipient: C.DomainMemoryFailureRecipientType, action: C.DomainMemoryFailureActionType, flags: C.DomainMemoryFailureFlags | C.FlagBits]
-  /** MEMORY_DEVICE_SIZE_CHANGE: KiB. */
-  26: [alias: string, size: bigint]
-  /** NIC_MAC_CHANGE */
-  27: [alias: string, oldMAC: string, newMAC: string]
-}
-
-/** Extra arguments of each network event id (virNetworkEventID). */
-export interface NetworkEventArgs {
-  0: [event: C.NetworkEventLifecycleType, detail: number]
-  1: [type: C.NetworkMetadataType, nsuri: string | null]
-}
-
-/** Extra arguments of each storage pool event id (virStoragePoolEventID). */
-export interface StoragePoolEventArgs {
-  0: [event: C.StoragePoolEventLifecycleType, detail: number]
-  1: []
-}
-
-/** Extra arguments of each node device event id (virNodeDeviceEventID). */
-export interface NodeDeviceEventArgs {
-  0: [event: C.NodeDeviceEventLifecycleType, detail: number]
-  1: []
-}
-
-/** Extra arguments of each secret event id (virSecretEventID). */
-export interface SecretEventArgs {
-  0: [event: C.SecretEventLifecycleType, detail: number]
-  1: []
-}
-
-/** Arguments of a QEMU monitor event after (conn, dom): event name, timestamp, JSON details. */
-export type QemuMonitorEventArgs = [event: string, seconds: bigint, micros: number, details: string | null]
 
 /**
  * Callbacks may return a promise: a rejection goes to `onCallbackError` like an exception.

@@ -4,6 +4,7 @@
 
 import type { EventFamily } from '../events/families.js'
 import type { EventObjectKind } from '../events/objects.js'
+import { OBJECT_EVENT_FAMILIES } from '../generated/events.gen.js'
 
 /** One tracked family: the kind of object its events are about, and its names for messages. */
 export interface TrackedFamily {
@@ -15,12 +16,10 @@ export interface TrackedFamily {
   readonly deregister: string
 }
 
-/** Every family the notifier tracks, keyed by family. */
+/** Every family the notifier tracks, keyed by family: the five of the generated event table, and QEMU monitor events. */
 export const EVENT_FAMILIES: Readonly<Record<EventFamily, TrackedFamily>> = {
-  domain: { family: 'domain', kind: 'domain', register: 'domainEventRegisterAny', deregister: 'domainEventDeregisterAny' },
-  network: { family: 'network', kind: 'network', register: 'networkEventRegisterAny', deregister: 'networkEventDeregisterAny' },
-  storagePool: { family: 'storagePool', kind: 'storagePool', register: 'storagePoolEventRegisterAny', deregister: 'storagePoolEventDeregisterAny' },
-  nodeDevice: { family: 'nodeDevice', kind: 'nodeDevice', register: 'nodeDeviceEventRegisterAny', deregister: 'nodeDeviceEventDeregisterAny' },
-  secret: { family: 'secret', kind: 'secret', register: 'secretEventRegisterAny', deregister: 'secretEventDeregisterAny' },
+  ...(Object.fromEntries(
+    OBJECT_EVENT_FAMILIES.map((f) => [f, { family: f, kind: f, register: `${f}EventRegisterAny`, deregister: `${f}EventDeregisterAny` }]),
+  ) as Record<(typeof OBJECT_EVENT_FAMILIES)[number], TrackedFamily>),
   qemuMonitor: { family: 'qemuMonitor', kind: 'domain', register: 'qemuMonitorEventRegister', deregister: 'qemuMonitorEventDeregister' },
 }
