@@ -4,6 +4,7 @@
 // Flags: --quick (tiny counts, for the smoke test), --out DIR (default bench/results), --only a,b.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startTestDaemon } from '../src/testing/daemon.js'
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
   const only = arg('--only')?.split(',')
   const sizes = quick ? QUICK : FULL
   const t0 = performance.now()
+  // Other processes on the machine move every row: the load average is part of the result.
+  const loadAtStart = loadavg()
   const log = (msg: string): void => void process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`)
 
   log('starting daemons')
@@ -80,7 +83,8 @@ async function main(): Promise<void> {
       quick,
       node: process.version,
       libvirtd: await daemonVersion(stock.uri),
-      cpus: (await import('node:os')).cpus().length,
+      cpus: cpus().length,
+      loadAverage: { start: loadAtStart, end: loadavg() },
       daemons: { stock: {}, raised: RAISED_CONFIG },
       sizes,
       scenarios: Object.keys(SCENARIOS).filter((n) => !only || only.includes(n)),
@@ -90,7 +94,9 @@ async function main(): Promise<void> {
     }
     mkdirSync(outDir, { recursive: true })
     writeFileSync(join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n')
-    writeFileSync(join(outDir, 'latest.md'), `${markdownTable(rows)}\n\n${targetsText(targets)}\n`)
+    const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ')
+    const conditions = `Node ${result.node}, libvirt ${result.libvirtd}, ${result.cpus} CPUs; load average (1 / 5 / 15 min) ${load(loadAtStart)} at the start, ${load(result.loadAverage.end)} at the end.`
+    writeFileSync(join(outDir, 'latest.md'), `${conditions}\n\n${markdownTable(rows)}\n\n${targetsText(targets)}\n`)
     writeFileSync(join(outDir, 'latest.svg'), svgChart(rows))
     process.stdout.write(`${textTable(rows)}\n\n${targetsText(targets)}\n`)
     log(`wrote ${join(outDir, 'latest.json')} (+ .md, .svg)`)
