@@ -5,6 +5,7 @@
 // getLibVersion (wall µs/call, the median of each run; and this process's CPU µs per call, which
 // a busy machine disturbs less) and 64 calls in flight on the raised daemon (calls/s). Each row:
 // the median over the runs, min/max across them. Calls succeed: that is the cost every user pays.
+// One more row isolates what 'call' adds: the CPU time of one stack capture at a call's depth.
 
 import { connect } from '../../src/connect.js'
 import { LibvirtError } from '../../src/errors.js'
@@ -18,8 +19,8 @@ const MODES = ['off', 'await', 'call'] as const
 type Mode = (typeof MODES)[number]
 
 export async function callerStackScenario(ctx: BenchContext): Promise<Row[]> {
-  const runs = ctx.quick ? 2 : 12
-  const seconds = ctx.quick ? 0.05 : 0.4
+  const runs = ctx.quick ? 2 : 16
+  const seconds = ctx.quick ? 0.05 : 0.5
   const per = (): Record<Mode, number[]> => ({ off: [], await: [], call: [] })
   const seq = per()
   const cpu = per()
@@ -49,6 +50,7 @@ export async function callerStackScenario(ctx: BenchContext): Promise<Row[]> {
     const d = (quantileOf(m[mode], 0.5) / quantileOf(m.off, 0.5) - 1) * 100
     return `${d >= 0 ? '+' : ''}${d.toFixed(1)}% vs off`
   }
+  const capture = captureCost(runs, ctx.quick ? 1000 : 20_000)
   const NAME: Record<Mode, string> = { off: "'off'", await: "'await' (default)", call: "'call'" }
   const rows: Row[] = []
   const base = { group: 'caller stack', c: null, cLabel: '–' }
@@ -58,5 +60,21 @@ export async function callerStackScenario(ctx: BenchContext): Promise<Row[]> {
     rows.push(row({ ...base, id: `caller-stack.cpu.${mode}`, label: `getLibVersion sequential, client CPU, callerStack ${NAME[mode]}`, unit: 'µs CPU/call', better: 'lower', daemon: 'stock', ours: minMax(cpu[mode]), note: note(vsOff(cpu, mode)) }))
     rows.push(row({ ...base, id: `caller-stack.64.${mode}`, label: `${DEPTH} in flight, callerStack ${NAME[mode]}`, unit: 'calls/s', better: 'higher', daemon: 'raised', ours: minMax(par[mode]), note: note(vsOff(par, mode)) }))
   }
+  rows.push(row({ ...base, id: 'caller-stack.capture', label: "one stack capture ('call' mode), no I/O", unit: 'µs CPU', better: 'lower', daemon: 'stock', ours: minMax(capture), note: note('Error.captureStackTrace under 4 frames of callers, as at a call') }))
   return rows
+}
+
+/** CPU µs of one Error.captureStackTrace a few frames deep, as the 'call' mode makes per call. */
+function captureCost(runs: number, n: number): number[] {
+  const site: { stack?: string } = {}
+  const capture = (): void => Error.captureStackTrace(site, capture)
+  const depth = (k: number): void => (k === 0 ? capture() : depth(k - 1))
+  const out: number[] = []
+  for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage()
+    for (let i = 0; i < n; i++) depth(4)
+    const c = process.cpuUsage(c0)
+    out.push((c.user + c.system) / n)
+  }
+  return out
 }

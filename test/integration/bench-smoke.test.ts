@@ -57,7 +57,7 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
       // the SSH row needs a private sshd (openssh-server)
       'remote.tls', ...(sshdAvailable() === null ? ['remote.ssh'] : []),
       'caller-stack.seq.off', 'caller-stack.seq.await', 'caller-stack.seq.call', 'caller-stack.cpu.off', 'caller-stack.cpu.await', 'caller-stack.cpu.call',
-      'caller-stack.64.off', 'caller-stack.64.await', 'caller-stack.64.call',
+      'caller-stack.64.off', 'caller-stack.64.await', 'caller-stack.64.call', 'caller-stack.capture',
     ]
     assert.deepEqual(r.rows.map((row: { id: string }) => row.id).sort(), expected.sort())
     let timings = 0
