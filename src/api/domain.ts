@@ -10,6 +10,8 @@ import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
 import { type DomainStats, type DomainStatsRecord, domainGetStats } from './stats/domain-stats.js'
 import type { ConnectGetAllDomainStatsFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
+import type { Connection } from './connection.js'
+import { migrate as migrateApi, migrate3 as migrate3Api, migrateToURI as migrateToURIApi, migrateToURI2 as migrateToURI2Api } from './migrate.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
 
 const P = REMOTE_PROCEDURES
@@ -113,7 +115,7 @@ export class Domain extends GeneratedDomain {
    * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI3 | virDomainMigrateToURI3},
    * peer-to-peer only: the source daemon connects to `dconnuri` and runs the whole migration, so
    * it is one call (`REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS`). `VIR_MIGRATE_PEER2PEER` is
-   * added to `flags`. Managed (client-driven) migration is not supported: see the README.
+   * added to `flags`. Client-managed migration between two connections is {@link Domain.migrate3}.
    */
   async migrateToURI3(dconnuri: string, params: TypedParamsInput = {}, flags: number = 0): Promise<void> {
     A.argc(arguments.length, 1, 3, 'virDomainMigrateToURI3')
@@ -134,6 +136,46 @@ export class Domain extends GeneratedDomain {
   async getStats(stats: DomainStatsTypes | FlagBits = 0, flags: ConnectGetAllDomainStatsFlags | FlagBits = 0): Promise<DomainStatsRecord> {
     A.argc(arguments.length, 0, 2, 'virDomainListGetStats')
     return domainGetStats(this, stats, flags)
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrate | virDomainMigrate}:
+   * moves this domain to the daemon of `dconn` and resolves to the Domain there. Without
+   * `VIR_MIGRATE_PEER2PEER` this client runs the phases across both connections as libvirt's
+   * client does (protocol 3, 2 or 1, whichever both daemons support); if the destination fails,
+   * the domain keeps running here. With it, `uri` (default: `dconn`'s URI) is the destination the
+   * source daemon connects to itself.
+   */
+  migrate(dconn: Connection, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+    return migrateApi(this, dconn, null, flags, dname, uri, bandwidth, 'virDomainMigrate')
+  }
+
+  /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrate2 | virDomainMigrate2}: {@link Domain.migrate} with the destination XML `dxml`. */
+  migrate2(dconn: Connection, dxml: string | null = null, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+    return migrateApi(this, dconn, dxml, flags, dname, uri, bandwidth, 'virDomainMigrate2')
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrate3 | virDomainMigrate3}:
+   * client-managed migration with typed parameters (`migrate_uri`, `destination_name`,
+   * `destination_xml`, `bandwidth`, …); peer-to-peer is `migrateToURI3`.
+   */
+  migrate3(dconn: Connection, params: TypedParamsInput = {}, flags: number = 0): Promise<Domain> {
+    return migrate3Api(this, dconn, params, flags)
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI | virDomainMigrateToURI}:
+   * with `VIR_MIGRATE_PEER2PEER`, `duri` is the destination's connection URI; without, the
+   * migration URI of a direct migration (which the QEMU driver does not offer).
+   */
+  migrateToURI(duri: string, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+    return migrateToURIApi(this, duri, flags, dname, bandwidth)
+  }
+
+  /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI2 | virDomainMigrateToURI2}. */
+  migrateToURI2(dconnuri: string | null, miguri: string | null = null, dxml: string | null = null, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+    return migrateToURI2Api(this, dconnuri, miguri, dxml, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenConsole | virDomainOpenConsole}: a bidirectional stream (the streams layer). */
