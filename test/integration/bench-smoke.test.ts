@@ -9,26 +9,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { runOracle, TestHarnessError } from '../../src/testing/index.js'
+import { cClientMissing } from '../helpers/c-client.js'
 import { sshdAvailable } from '../helpers/sshd.js'
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 // rows where the C client has no counterpart (no event loop, no JS heap, no V8 flags)
 const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.|caller-stack\.)/
-
-/**
- * Why the C side cannot run, or null when it can. Only a python3 or python3-libvirt that is really
- * not installed is a reason to skip; any other oracle failure (a timeout, a crash) fails the test.
- */
-async function cClientMissing(): Promise<string | null> {
-  try {
-    await runOracle(null, 'result = libvirt.getVersion()', { timeoutMs: 30_000 })
-    return null
-  } catch (e) {
-    if (e instanceof TestHarnessError && (e.code === 'MISSING_PYTHON_LIBVIRT' || e.code === 'MISSING_PROGRAM')) return e.message
-    throw e
-  }
-}
 
 // Rows measuring time or a rate: a median of 0 (or below) means nothing was measured.
 const TIMING_UNIT = /^(µs|ms|s)(\/call)?$|\/s$/

@@ -9,8 +9,9 @@ import { connect, type Connection } from '../../src/index.js'
 import { ProtocolSession } from '../../src/core/session.js'
 import { parseLibvirtUri } from '../../src/transport/libvirt-uri.js'
 import { XdrWriter } from '../../src/xdr/xdr-writer.js'
-import { oracleAvailable, runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { run } from './cli-run.js'
+import { cClientMissing } from '../helpers/c-client.js'
 
 let daemon: TestDaemon
 let conn: Connection
@@ -84,7 +85,8 @@ test('CLI: a JSON argument decoding to a string with NUL fails with a one-line u
 })
 
 test('oracle: python3-libvirt refuses the same string (embedded null character)', async (t) => {
-  if (!(await oracleAvailable())) return t.skip('python3-libvirt not installed')
+  const missing = await cClientMissing()
+  if (missing) return t.skip(`no C client to compare with: ${missing}`)
   await assert.rejects(
     runOracle(daemon.uri, 'result = conn.lookupByName(args).name()', { args: 'test\0-sandbox' }),
     (e: unknown) => {

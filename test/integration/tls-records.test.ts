@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect, ErrorCode, LibvirtError } from '../../src/index.js'
-import { oracleAvailable, OracleLibvirtError, runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { OracleLibvirtError, runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { freePort, makePki, tlsDaemonConfig, type TestPki } from '../helpers/pki.js'
 import { within } from '../helpers/bounded.js'
+import { cClientMissing } from '../helpers/c-client.js'
 
 let daemon: TestDaemon
 let pki: TestPki
@@ -98,7 +99,8 @@ test('URI booleans: no_tty and no_sanity are parsed the same way, on every trans
 })
 
 test('oracle: python3-libvirt gives the same verdicts for no_verify on the same listener', async (t) => {
-  if (!(await oracleAvailable())) return t.skip('python3-libvirt not installed')
+  const missing = await cClientMissing()
+  if (missing) return t.skip(`no C client to compare with: ${missing}`)
   const verdict = async (v: string): Promise<string> => {
     try {
       await runOracle(uri(pki.otherCaClient, `&no_verify=${v}`), 'result = conn.getLibVersion()', { timeoutMs: 30_000 })
