@@ -20,6 +20,7 @@ import { coldScenario } from './scenarios/cold.js'
 import { eventsScenario } from './scenarios/events.js'
 import { firstCallScenario } from './scenarios/first-call.js'
 import { importScenario } from './scenarios/import.js'
+import { inflightRoundsScenario } from './scenarios/inflight-rounds.js'
 import { lagScenario } from './scenarios/lag.js'
 import { largeScenario } from './scenarios/large.js'
 import { latencyScenario } from './scenarios/latency.js'
@@ -35,6 +36,7 @@ export const RAISED_CONFIG = { max_client_requests: 1000, min_workers: 4, max_wo
 export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   latency: latencyScenario,
   throughput: throughputScenario,
+  'inflight-rounds': inflightRoundsScenario,
   large: largeScenario,
   events: eventsScenario,
   lag: lagScenario,

@@ -22,6 +22,8 @@ export interface Sizes {
   coldRuns: number
   /** Sequential calls each cold process makes (the rows report the first 1,000 and the whole rate). */
   coldCalls: number
+  /** Alternating rounds (ours, C client) of the 64-in-flight comparison. */
+  inflightRounds: number
 }
 
 export const FULL: Sizes = {
@@ -39,6 +41,7 @@ export const FULL: Sizes = {
   importRuns: 15,
   coldRuns: 10,
   coldCalls: 3000,
+  inflightRounds: 10,
 }
 
 export const QUICK: Sizes = {
@@ -56,6 +59,7 @@ export const QUICK: Sizes = {
   importRuns: 2,
   coldRuns: 2,
   coldCalls: 3000,
+  inflightRounds: 2,
 }
 
 export interface BenchContext {

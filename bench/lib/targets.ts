@@ -31,6 +31,10 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
     check(rows, '64 in flight ≥ 3× the C client sequential (stock daemon)', ['throughput.stock.64.seq'], allAtLeast(3)),
     check(rows, '64 in flight ahead of the C client with 8 threads (raised daemon)', ['throughput.raised.64.t8'], allAtLeast(1)),
     check(rows, '64 in flight ahead of the C client with 8 threads (stock daemon)', ['throughput.stock.64.t8'], allAtLeast(1)),
+    check(rows, '64 in flight vs the C client with 8 threads, alternating rounds (stock): median ratio ≥ 1.0×, none below 0.9×', ['inflight.ratio'], ([r]) => [
+      r!.ours.median >= 1 && r!.ours.lo >= 0.9,
+      `per-round ratio median ${r!.ours.median.toFixed(2)}×, min ${r!.ours.lo.toFixed(2)}×, max ${r!.ours.hi.toFixed(2)}× over ${r!.ours.n} rounds`,
+    ]),
     check(rows, 'large replies decoded no slower than the C client', ['large.listAllDomains', 'large.getAllDomainStats', 'large.getXMLDesc'], allAtLeast(1)),
     check(rows, 'events ≥ the C client rate, 0 lost', ['events.rate', 'events.lost'], ([rate, lost]) => [
       rate!.advantage! >= 1 && lost!.ours.median === 0,

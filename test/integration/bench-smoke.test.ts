@@ -14,7 +14,7 @@ import { sshdAvailable } from '../helpers/sshd.js'
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 // rows where the C client has no counterpart (no event loop, no JS heap, no V8 flags)
-const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.|caller-stack\.)/
+const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.|caller-stack\.|inflight\.ratio$)/
 
 // Rows measuring time or a rate: a median of 0 (or below) means nothing was measured.
 const TIMING_UNIT = /^(µs|ms|s)(\/call)?$|\/s$/
@@ -27,14 +27,14 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
     await promisify(execFile)(process.execPath, [RUN, '--quick', '--out', out], { timeout: 170_000, maxBuffer: 16 << 20 })
     const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))
     assert.ok(existsSync(join(out, 'latest.svg')) && readFileSync(join(out, 'latest.svg'), 'utf8').startsWith('<svg'))
-    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'large', 'events', 'lag', 'memory', 'first-call', 'import', 'cold', 'close', 'tracing', 'remote', 'caller-stack'])
+    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'inflight-rounds', 'large', 'events', 'lag', 'memory', 'first-call', 'import', 'cold', 'close', 'tracing', 'remote', 'caller-stack'])
     const groups = new Set(r.rows.map((row: { group: string }) => row.group))
     for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'cold start', 'close', 'remote', 'caller stack']) assert.ok(groups.has(g), g)
     // every figure issue 12 asks for, each scenario's rows complete: a scenario that silently
     // produced fewer rows fails here
     const depths = (s: string): string[] => [`${s}.1.seq`, `${s}.8.t8`, `${s}.64.seq`, `${s}.64.t8`, `${s}.512.t8`, `${s}.512.c8`].map((x) => `throughput.${x}`)
     const expected = [
-      'latency.getLibVersion', 'latency.lookupInfo', ...depths('stock'), ...depths('raised'),
+      'latency.getLibVersion', 'latency.lookupInfo', ...depths('stock'), ...depths('raised'), 'inflight.rounds', 'inflight.ratio',
       'large.listAllDomains', 'large.getAllDomainStats', 'large.getXMLDesc', 'events.rate', 'events.lost',
       'lag.stock.p50', 'lag.stock.p99', 'lag.raised.p50', 'lag.raised.p99',
       'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call',
