@@ -7,6 +7,7 @@ import { connect, CloseReason } from '../../src/index.js'
 import { AsyncQueue } from '../../src/managed/async-queue.js'
 import { ManagedConnection } from '../../src/managed/managed-connection.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { assertInWindow, keepaliveWindow, within } from '../helpers/bounded.js'
 
 let daemon: TestDaemon
 before(async () => {
@@ -90,8 +91,11 @@ test('frozen daemon: keepalive closes, the wrapper reports KEEPALIVE and cleans 
   void w.closed.then((r) => order.push(`closed ${r}`))
   await w.networkEventRegisterAny(null, 0, () => {})
   daemon.freeze()
+  const t0 = performance.now()
   try {
-    assert.equal(await w.closed, CloseReason.KEEPALIVE)
+    const window = keepaliveWindow(1, 1)
+    assert.equal(await within(window.max + 1000, w.closed, 'KEEPALIVE close of the wrapper'), CloseReason.KEEPALIVE)
+    assertInWindow(performance.now() - t0, window, 'keepalive (1 s, 1) → wrapper closed')
     // the same sequence as for every other way of closing: onClose first, then clean-up
     assert.deepEqual(order, ['onClose 2 tracked=1 queue=false', 'queue finished', 'closed 2'])
     assert.equal(q.finished, true)
