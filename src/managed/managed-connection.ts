@@ -217,8 +217,8 @@ export class ManagedConnection extends Connection {
   #nextId = 1
   /** Ids this wrapper deregistered lately, so a second deregistration of one is harmless. */
   #recentlyDropped = new Set<string>()
-  /** What to reopen: the URI and options `virt` was opened with (no one-shot signal). */
-  #reopen: ConnectionCore
+  /** What to reopen: the URI and options `virt` was opened with (no one-shot signal; no RPC client, which may go). */
+  #reopen: Omit<ConnectionCore, 'rpc'>
 
   /**
    * Wraps `options.virt`. Options are checked before the wrapped connection is touched.
@@ -234,7 +234,7 @@ export class ManagedConnection extends Connection {
     super(o.virt.openedWith)
     this.#virt = o.virt
     const core = o.virt.openedWith
-    this.#reopen = { rpc: core.rpc, uri: core.uri, options: core.options && { ...core.options, signal: undefined } }
+    this.#reopen = { uri: core.uri, options: core.options && { ...core.options, signal: undefined } }
     this.#onClose = o.onClose as ManagedConnectionOptions['onClose']
     this.#onDomainChange = o.onDomainChange as ManagedConnectionOptions['onDomainChange']
     this.#onError = o.onError as ManagedConnectionOptions['onError']
