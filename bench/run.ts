@@ -25,6 +25,7 @@ import { lagScenario } from './scenarios/lag.js'
 import { largeScenario } from './scenarios/large.js'
 import { latencyScenario } from './scenarios/latency.js'
 import { memoryScenario } from './scenarios/memory.js'
+import { recoveryScenario } from './scenarios/recovery.js'
 import { remoteScenario } from './scenarios/remote.js'
 import { throughputScenario } from './scenarios/throughput.js'
 import { tracingScenario } from './scenarios/tracing.js'
@@ -48,6 +49,7 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = 
   tracing: tracingScenario,
   remote: remoteScenario,
   'caller-stack': callerStackScenario,
+  recovery: recoveryScenario,
 }
 
 function arg(name: string): string | undefined {

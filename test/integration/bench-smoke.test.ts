@@ -14,7 +14,7 @@ import { sshdAvailable } from '../helpers/sshd.js'
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 // rows where the C client has no counterpart (no event loop, no JS heap, no V8 flags)
-const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.|caller-stack\.|inflight\.ratio$)/
+const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.|caller-stack\.|inflight\.ratio$|recovery\.)/
 
 // Rows measuring time or a rate: a median of 0 (or below) means nothing was measured.
 const TIMING_UNIT = /^(µs|ms|s)(\/call)?$|\/s$/
@@ -27,9 +27,9 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
     await promisify(execFile)(process.execPath, [RUN, '--quick', '--out', out], { timeout: 170_000, maxBuffer: 16 << 20 })
     const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))
     assert.ok(existsSync(join(out, 'latest.svg')) && readFileSync(join(out, 'latest.svg'), 'utf8').startsWith('<svg'))
-    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'inflight-rounds', 'large', 'events', 'lag', 'memory', 'first-call', 'import', 'cold', 'close', 'tracing', 'remote', 'caller-stack'])
+    assert.deepEqual(r.scenarios, ['latency', 'throughput', 'inflight-rounds', 'large', 'events', 'lag', 'memory', 'first-call', 'import', 'cold', 'close', 'tracing', 'remote', 'caller-stack', 'recovery'])
     const groups = new Set(r.rows.map((row: { group: string }) => row.group))
-    for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'cold start', 'close', 'remote', 'caller stack']) assert.ok(groups.has(g), g)
+    for (const g of ['latency', 'throughput', 'large replies', 'events', 'event-loop lag', 'memory', 'connect', 'cold start', 'close', 'remote', 'caller stack', 'recovery']) assert.ok(groups.has(g), g)
     // every figure issue 12 asks for, each scenario's rows complete: a scenario that silently
     // produced fewer rows fails here
     const depths = (s: string): string[] => [`${s}.1.seq`, `${s}.8.t8`, `${s}.64.seq`, `${s}.64.t8`, `${s}.512.t8`, `${s}.512.c8`].map((x) => `throughput.${x}`)
@@ -44,6 +44,7 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
       'remote.tls', ...(sshdAvailable() === null ? ['remote.ssh'] : []),
       'caller-stack.seq.off', 'caller-stack.seq.await', 'caller-stack.seq.call', 'caller-stack.cpu.off', 'caller-stack.cpu.await', 'caller-stack.cpu.call',
       'caller-stack.64.off', 'caller-stack.64.await', 'caller-stack.64.call', 'caller-stack.capture',
+      'recovery.5', 'recovery.100',
     ]
     assert.deepEqual(r.rows.map((row: { id: string }) => row.id).sort(), expected.sort())
     let timings = 0
