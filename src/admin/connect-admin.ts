@@ -3,7 +3,9 @@
 // daemon's admin server answers like its main one. Bounded by `timeout` and `signal`.
 
 import { CloseReason } from '../client/close-reason.js'
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../client/connect-options.js'
 import { validateKeepAlive } from '../client/keepalive.js'
+import { setLongTimeout } from '../client/long-timer.js'
 import { RpcClient } from '../client/rpc-client.js'
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import { ADMIN_PROCEDURES } from '../generated/admin-procedures.gen.js'
@@ -62,13 +64,14 @@ export async function connectAdmin(uri?: string | null, options?: AdminConnectOp
   const onUserAbort = (): void => controller.abort(userSignal!.reason)
   userSignal?.addEventListener('abort', onUserAbort, { once: true })
   let timedOut = false
-  const timer = timeout === undefined ? null : setTimeout(() => {
+  // Same default and long-timer rule as connect(): never pends for ever, Infinity never fires.
+  const timer = setLongTimeout(() => {
     timedOut = true
     controller.abort()
-  }, timeout)
+  }, timeout ?? DEFAULT_CONNECT_TIMEOUT_MS)
   const signal = controller.signal
   const failure = (): LibvirtError =>
-    timedOut ? LibvirtError.local(ErrorCode.OPERATION_TIMEOUT, ErrorDomain.RPC, `timed out after ${timeout} ms while connecting`) : abortedError(userSignal?.reason)
+    timedOut ? LibvirtError.local(ErrorCode.OPERATION_TIMEOUT, ErrorDomain.RPC, `timed out after ${timeout ?? DEFAULT_CONNECT_TIMEOUT_MS} ms while connecting`) : abortedError(userSignal?.reason)
 
   let transport: Transport | null = null
   let rpc: RpcClient | null = null
@@ -93,7 +96,7 @@ export async function connectAdmin(uri?: string | null, options?: AdminConnectOp
     if (signal.aborted) throw failure()
     throw e
   } finally {
-    if (timer) clearTimeout(timer)
+    timer.clear()
     userSignal?.removeEventListener('abort', onUserAbort)
   }
 }

@@ -34,7 +34,12 @@ export interface ConnectOptions {
   keepAlive?: { interval: number; count: number } | false
   /** Credentials for SASL / SSH-password style authentication. */
   auth?: AuthOptions
-  /** Milliseconds for connecting, authenticating and opening; VIR_ERR_OPERATION_TIMEOUT after. */
+  /**
+   * Milliseconds for connecting, authenticating and opening; VIR_ERR_OPERATION_TIMEOUT after.
+   * Default {@link DEFAULT_CONNECT_TIMEOUT_MS} (30 s, the default keepalive verdict time), so a
+   * daemon that accepts and never answers cannot hang `connect()`. `Infinity` waits for ever
+   * (e.g. while an auth callback asks a person for a password).
+   */
   timeout?: number
   /** Aborts connecting (VIR_ERR_OPERATION_ABORTED). */
   signal?: AbortSignal
@@ -46,10 +51,16 @@ export interface ValidatedConnectOptions {
   readOnly: boolean
   keepAlive: KeepAliveSettings | false
   auth: AuthOptions
-  timeout: number | undefined
+  timeout: number
   signal: AbortSignal | undefined
   onCallbackError: ((err: unknown) => void) | undefined
 }
+
+/**
+ * The default `connect()` timeout: 30 s, the time the default keepalive (interval 5 s, count 5)
+ * takes to declare a silent daemon dead, so connecting never waits longer than a connection would.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000
 
 const KNOWN = new Set(['readOnly', 'keepAlive', 'auth', 'timeout', 'signal', 'onCallbackError'])
 
@@ -73,7 +84,7 @@ export function validateConnectOptions(o: unknown): ValidatedConnectOptions {
     readOnly: (opts.readOnly as boolean | undefined) ?? false,
     keepAlive: validateKeepAlive(opts.keepAlive, 'connect() option keepAlive'),
     auth,
-    timeout: opts.timeout as number | undefined,
+    timeout: (opts.timeout as number | undefined) ?? DEFAULT_CONNECT_TIMEOUT_MS,
     signal: opts.signal as AbortSignal | undefined,
     onCallbackError: opts.onCallbackError as ((err: unknown) => void) | undefined,
   }

@@ -1,7 +1,9 @@
-// Layer 4 (client). libvirt's keepalive on Node's loop: after `interval` seconds without a byte
+// Layer 4 (client). libvirt's keepalive on Node's loop: after `interval` seconds without a message
 // from the daemon we send a PING, then one every `interval`; after `count` unanswered PINGs the
 // next tick declares it dead, so a frozen daemon is detected interval × (count + 1) after its last
 // byte (as virKeepAlive does). The timer is always unref'd: keepalive never keeps a process alive.
+
+import { type LongTimer, setLongTimeout } from './long-timer.js'
 
 export interface KeepAliveSettings {
   /** Seconds between checks (> 0). */
@@ -23,7 +25,7 @@ export function validateKeepAlive(k: unknown, where: string): KeepAliveSettings 
 }
 
 export class KeepAliveTimer {
-  #timer: NodeJS.Timeout | null = null
+  #timer: LongTimer | null = null
   #settings: KeepAliveSettings | null = null
   #lastSeen = Date.now()
   #unanswered = 0
@@ -46,9 +48,9 @@ export class KeepAliveTimer {
 
   // One timer, re-armed relative to the last byte received (as virKeepAlive does), so the verdict
   // falls exactly interval × (count + 1) after the daemon went silent, not on a fixed phase.
+  // A long timer: an interval of days must wait days, not fire at once (setTimeout's overflow).
   #schedule(ms: number): void {
-    this.#timer = setTimeout(this.#tick, Math.max(1, ms))
-    this.#timer.unref()
+    this.#timer = setLongTimeout(this.#tick, Math.max(1, ms), true)
   }
 
   readonly #tick = (): void => {
@@ -77,14 +79,17 @@ export class KeepAliveTimer {
     if (!on) this.seen()
   }
 
-  /** Any byte from the daemon proves it alive. */
+  /**
+   * A complete message from the daemon proves it alive (not a byte: a peer dribbling one
+   * endless frame is as dead as a silent one, as virKeepAlive counts messages too).
+   */
   seen(): void {
     this.#lastSeen = Date.now()
     this.#unanswered = 0
   }
 
   stop(): void {
-    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer?.clear()
     this.#timer = null
     this.#settings = null
   }

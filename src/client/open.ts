@@ -14,6 +14,7 @@ import { authenticate } from './auth.js'
 import { CloseReason } from './close-reason.js'
 import { validateConnectOptions, type ConnectOptions, type ValidatedConnectOptions } from './connect-options.js'
 import { redactUri } from './redact-uri.js'
+import { setLongTimeout } from './long-timer.js'
 import { RpcClient } from './rpc-client.js'
 import { traceConnect } from './tracing.js'
 
@@ -51,7 +52,8 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
   if (userSignal?.aborted) throw abortedError(userSignal.reason)
   userSignal?.addEventListener('abort', onUserAbort, { once: true })
   let timedOut = false
-  const timer = timeout === undefined ? null : setTimeout(() => {
+  // A long timer: `timeout: Infinity` waits for ever, 2**31 ms waits that long (never "at once").
+  const timer = setLongTimeout(() => {
     timedOut = true
     controller.abort()
   }, timeout)
@@ -95,7 +97,7 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
     traceConnect(traceUri, transportName, startTime, err)
     throw err
   } finally {
-    if (timer) clearTimeout(timer)
+    timer.clear()
     userSignal?.removeEventListener('abort', onUserAbort)
   }
 }

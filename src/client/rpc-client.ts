@@ -5,14 +5,21 @@
 
 import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../errors.js'
 import { withCallerStack } from './caller-stack.js'
-import type { MessageHeader } from '../core/header.js'
-import { KeepaliveProc } from '../core/limits.js'
+import { type MessageHeader, writeHeader } from '../core/header.js'
+import { FRAME_MIN, KEEPALIVE_PROGRAM, KEEPALIVE_VERSION, KeepaliveProc, LEN_SIZE, MessageStatus, MessageType } from '../core/limits.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
 import { type CallOptions, ProtocolSession } from '../core/session.js'
 import type { Transport } from '../transport/transport.js'
 import { CloseReason } from './close-reason.js'
 import { KeepAliveTimer, type KeepAliveSettings } from './keepalive.js'
+import { WarningLimiter } from './warning-limiter.js'
 import { callTracingActive, traceCall, traceClose } from './tracing.js'
+
+/**
+ * How long `close()` waits for the daemon's answer to CONNECT_CLOSE before it releases the socket
+ * anyway (a frozen daemon must not hold `close()` until keepalive gives up).
+ */
+export const CLOSE_TIMEOUT_MS = 5_000
 
 export type MessageHandler = (header: MessageHeader, body: Buffer) => void
 export type CloseListener = (reason: CloseReason, error: LibvirtError) => void
@@ -51,6 +58,8 @@ export class RpcClient {
   #corked = false
   #closing: Promise<void> | null = null
   #readPaused = 0
+  #pongOwed = false
+  readonly #warnings = new WarningLimiter('LIBVIRT_ASYNC_UNEXPECTED_MESSAGE')
 
   constructor(transport: Transport, options: RpcClientOptions = {}) {
     this.transport = transport
@@ -72,15 +81,19 @@ export class RpcClient {
         else this.#warn(LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `stream message for serial ${h.serial} with no stream handler`))
       },
       onUnexpected: (err) => this.#warn(err),
+      answerPing: () => this.#answerPing(),
     })
     const s = transport.stream
     const onChunk = (chunk: Buffer): void => {
-      this.#keepAlive.seen()
+      const frames = this.session.framesIn
       try {
         this.session.feed(chunk)
       } catch (e) {
         this.#terminate(CloseReason.ERROR, e instanceof LibvirtError ? e : connectionClosedError(e))
+        return
       }
+      // keepalive counts complete messages, not bytes (a dribbled frame proves nothing)
+      if (this.session.framesIn !== frames) this.#keepAlive.seen()
     }
     if (transport.onBytes) transport.onBytes(onChunk)
     else s.on('data', onChunk)
@@ -178,10 +191,19 @@ export class RpcClient {
     if (!this.isOpen) return (this.#closing = Promise.resolve())
     this.#closing = (async () => {
       if (farewell) {
+        let timer: NodeJS.Timeout | undefined
         try {
-          await farewell()
+          await Promise.race([
+            farewell(),
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)
+              timer.unref()
+            }),
+          ])
         } catch {
           // The daemon may already be gone; closing still succeeds locally.
+        } finally {
+          clearTimeout(timer)
         }
       }
       this.#terminate(CloseReason.CLIENT, connectionClosedError())
@@ -214,7 +236,7 @@ export class RpcClient {
     if (this.opened) traceClose(this.traceUri, reason, err)
   }
 
-  #write(frame: Buffer): void {
+  #write(frame: Buffer, done?: () => void): void {
     if (this.#closeReason !== null) return
     const s = this.transport.stream
     // Coalesce all frames written in one tick into one syscall, unless the peer needs each
@@ -227,7 +249,15 @@ export class RpcClient {
         s.uncork()
       })
     }
-    s.write(frame)
+    s.write(frame, done)
+  }
+
+  // One PONG outstanding answers every PING received so far: a peer that floods PINGs and never
+  // reads gets one queued PONG, not one per PING.
+  #answerPing(): void {
+    if (this.#pongOwed) return
+    this.#pongOwed = true
+    this.#write(PONG_FRAME, () => (this.#pongOwed = false))
   }
 
   #sendPing(): void {
@@ -238,10 +268,18 @@ export class RpcClient {
     }
   }
 
+  // Rate-limited per connection (see WarningLimiter).
   #warn(err: LibvirtError): void {
-    process.emitWarning(err.message, { code: 'LIBVIRT_ASYNC_UNEXPECTED_MESSAGE' })
+    this.#warnings.warn(err.message)
   }
 }
+
+const PONG_FRAME = ((): Buffer => {
+  const b = Buffer.alloc(FRAME_MIN)
+  b.writeUInt32BE(FRAME_MIN, 0)
+  writeHeader(b, LEN_SIZE, { program: KEEPALIVE_PROGRAM, version: KEEPALIVE_VERSION, procedure: KeepaliveProc.PONG, type: MessageType.MESSAGE, serial: 0, status: MessageStatus.OK })
+  return b
+})()
 
 function defaultCallbackError(err: unknown): void {
   const e = err instanceof Error ? err : new Error(String(err))

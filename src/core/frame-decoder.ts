@@ -1,14 +1,19 @@
-// Layer 2 (protocol core), sans-I/O. Turns arbitrary byte chunks into whole frames. Holds at
-// most one partial frame; a length word outside [28, MESSAGE_MAX] is a fatal framing error
-// (mirrors virNetMessageDecodeLength), raised before anything is allocated for it.
+// Layer 2 (protocol core), sans-I/O. Turns arbitrary byte chunks into whole frames. A length word
+// outside [28, MESSAGE_MAX] is a fatal framing error (mirrors virNetMessageDecodeLength), raised
+// before anything is allocated for it. Once a partial frame's length is known, exactly one buffer
+// of that size is allocated and every later chunk is copied into it: a frame delivered a byte per
+// read costs about its own size, never a Buffer object per read.
 
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
 import { FRAME_MIN, LEN_SIZE, MESSAGE_MAX } from './limits.js'
 
 export class FrameDecoder {
-  #chunks: Buffer[] = []
-  #buffered = 0
-  #need = -1
+  /** The length word while fewer than LEN_SIZE bytes of it have arrived. */
+  readonly #head = Buffer.alloc(LEN_SIZE)
+  #headFilled = 0
+  /** The frame being filled (its length known), or null. */
+  #frame: Buffer | null = null
+  #filled = 0
   readonly maxFrame: number
 
   constructor(maxFrame = MESSAGE_MAX) {
@@ -17,7 +22,7 @@ export class FrameDecoder {
 
   /** Bytes held that do not yet form a whole frame. */
   get buffered(): number {
-    return this.#buffered
+    return this.#frame ? this.#filled : this.#headFilled
   }
 
   /**
@@ -25,40 +30,51 @@ export class FrameDecoder {
    * Throws a LibvirtError (VIR_ERR_RPC) on an impossible length; the stream is then unusable.
    */
   push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
-    // Fast path: nothing buffered, whole frames inside this chunk.
-    if (this.#buffered === 0) {
-      let off = 0
-      while (chunk.length - off >= LEN_SIZE) {
+    let off = 0
+    const end = chunk.length
+    while (off < end) {
+      const frame = this.#frame
+      if (frame !== null) {
+        const n = Math.min(frame.length - this.#filled, end - off)
+        chunk.copy(frame, this.#filled, off, off + n)
+        this.#filled += n
+        off += n
+        if (this.#filled === frame.length) {
+          this.#frame = null
+          this.#filled = 0
+          onFrame(frame)
+        }
+        continue
+      }
+      if (this.#headFilled === 0 && end - off >= LEN_SIZE) {
         const len = this.#checkLength(chunk.readUInt32BE(off))
-        if (chunk.length - off < len) break
-        onFrame(chunk.subarray(off, off + len))
-        off += len
+        if (end - off >= len) {
+          // Fast path: a whole frame inside this chunk, handed on without a copy.
+          onFrame(chunk.subarray(off, off + len))
+          off += len
+          continue
+        }
+        this.#start(len)
+        continue
       }
-      if (off === chunk.length) return
-      chunk = chunk.subarray(off)
-    }
-    this.#chunks.push(chunk)
-    this.#buffered += chunk.length
-    for (;;) {
-      if (this.#need < 0) {
-        if (this.#buffered < LEN_SIZE) return
-        this.#need = this.#checkLength(this.#peekLength())
+      // Fewer than LEN_SIZE bytes of the length word so far.
+      const n = Math.min(LEN_SIZE - this.#headFilled, end - off)
+      chunk.copy(this.#head, this.#headFilled, off, off + n)
+      this.#headFilled += n
+      off += n
+      if (this.#headFilled === LEN_SIZE) {
+        const len = this.#checkLength(this.#head.readUInt32BE(0))
+        this.#headFilled = 0
+        this.#start(len)
+        this.#head.copy(this.#frame!, 0)
+        this.#filled = LEN_SIZE
       }
-      if (this.#buffered < this.#need) return
-      const all = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#buffered)
-      const frame = all.subarray(0, this.#need)
-      const rest = all.subarray(this.#need)
-      this.#chunks = rest.length > 0 ? [rest] : []
-      this.#buffered = rest.length
-      this.#need = -1
-      onFrame(frame)
     }
   }
 
-  #peekLength(): number {
-    const first = this.#chunks[0]!
-    if (first.length >= LEN_SIZE) return first.readUInt32BE(0)
-    return Buffer.concat(this.#chunks, this.#buffered).readUInt32BE(0)
+  #start(len: number): void {
+    this.#frame = Buffer.allocUnsafe(len)
+    this.#filled = 0
   }
 
   #checkLength(len: number): number {
@@ -73,8 +89,8 @@ export class FrameDecoder {
   }
 
   reset(): void {
-    this.#chunks = []
-    this.#buffered = 0
-    this.#need = -1
+    this.#headFilled = 0
+    this.#frame = null
+    this.#filled = 0
   }
 }

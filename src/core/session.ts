@@ -25,12 +25,18 @@ export interface SessionHooks {
   onStream?(header: MessageHeader, body: Buffer): void
   /** A keepalive PING or PONG arrived (PING is already answered). */
   onKeepalive?(procedure: number): void
+  /**
+   * Answers a PING. Default: a PONG at once. The I/O layer may instead keep at most one PONG
+   * outstanding, so a peer that floods PINGs and never reads cannot grow our write queue.
+   */
+  answerPing?(): void
   /** A frame that could not be used (unknown serial, bad type...). The session stays usable. */
   onUnexpected?(err: LibvirtError, header: MessageHeader | null): void
 }
 
 interface Pending {
   readonly program: number
+  readonly version: number
   readonly procedure: number
   readonly decode: ((r: XdrReader) => unknown) | null
   readonly resolve: (v: any) => void
@@ -56,6 +62,7 @@ export class ProtocolSession {
   readonly #maxOut: number
   #serial = 0
   #dead: LibvirtError | null = null
+  #framesIn = 0
 
   constructor(hooks: SessionHooks, options: { maxFrameIn?: number; maxFrameOut?: number } = {}) {
     this.#hooks = hooks
@@ -66,6 +73,11 @@ export class ProtocolSession {
   /** Calls awaiting a reply. */
   get pendingCount(): number {
     return this.#pending.size
+  }
+
+  /** Complete frames received so far (keepalive counts messages, not bytes). */
+  get framesIn(): number {
+    return this.#framesIn
   }
 
   /** The error that ended the session, or null while it is usable. */
@@ -103,13 +115,13 @@ export class ProtocolSession {
       if (signal) {
         const onAbort = (): void => {
           // Keep the serial reserved (as abandoned) so the late reply is recognised and dropped.
-          this.#pending.set(serial, ABANDONED(program, procedure))
+          this.#pending.set(serial, ABANDONED(program, version, procedure))
           reject(abortedError(signal.reason, OPERATION_ABORTED))
         }
         signal.addEventListener('abort', onAbort, { once: true })
         cleanup = () => signal.removeEventListener('abort', onAbort)
       }
-      this.#pending.set(serial, { program, procedure, decode, resolve, reject, cleanup })
+      this.#pending.set(serial, { program, version, procedure, decode, resolve, reject, cleanup })
       options?.onSerial?.(serial)
       this.#hooks.write(frame)
     })
@@ -186,7 +198,10 @@ export class ProtocolSession {
     return w.toBuffer()
   }
 
+  // Throwing here is fatal: feed() fails the session with the error (libvirt's client closes the
+  // connection for the same protocol violations).
   readonly #onFrame = (frame: Buffer): void => {
+    this.#framesIn++
     const h = readHeader(frame)
     const body = frame.subarray(LEN_SIZE + HEADER_SIZE)
     switch (h.type) {
@@ -206,15 +221,21 @@ export class ProtocolSession {
         else this.#unexpected(`unexpected stream message for serial ${h.serial}`, h)
         return
       default:
-        this.#unexpected(`unexpected message type ${h.type}`, h)
+        // A CALL from the server, or a type that does not exist.
+        throw protocolError(`got unexpected RPC call prog ${h.program} vers ${h.version} proc ${h.procedure} type ${h.type}`)
     }
   }
 
   #onReply(h: MessageHeader, body: Buffer): void {
+    // A reply nobody waits for, or one whose program, version or procedure is not the call's, is
+    // a misrouted reply: libvirt's client treats it as fatal (and so must we, or the call it
+    // names would wait forever).
     const p = this.#pending.get(h.serial)
-    if (!p) return this.#unexpected(`reply with unknown serial ${h.serial} (procedure ${h.procedure})`, h)
-    if (p.program !== h.program || p.procedure !== h.procedure) {
-      return this.#unexpected(`reply for serial ${h.serial} names program ${hex(h.program)} procedure ${h.procedure}, expected ${hex(p.program)} procedure ${p.procedure}`, h)
+    if (!p || p.program !== h.program || p.version !== h.version) {
+      throw protocolError(`no call waiting for reply with prog ${h.program} vers ${h.version} serial ${h.serial}`)
+    }
+    if (p.procedure !== h.procedure) {
+      throw protocolError(`reply for serial ${h.serial} names procedure ${h.procedure}, expected procedure ${p.procedure}`)
     }
     this.#pending.delete(h.serial)
     p.cleanup?.()
@@ -240,7 +261,10 @@ export class ProtocolSession {
     if (body.length !== 0 || (h.procedure !== KeepaliveProc.PING && h.procedure !== KeepaliveProc.PONG)) {
       return this.#unexpected(`malformed keepalive message (procedure ${h.procedure})`, h)
     }
-    if (h.procedure === KeepaliveProc.PING) this.sendKeepalive(KeepaliveProc.PONG)
+    if (h.procedure === KeepaliveProc.PING) {
+      if (this.#hooks.answerPing) this.#hooks.answerPing()
+      else this.sendKeepalive(KeepaliveProc.PONG)
+    }
     this.#hooks.onKeepalive?.(h.procedure)
   }
 
@@ -285,8 +309,12 @@ function payloadError(e: unknown): LibvirtError {
 }
 
 const NOOP = (): void => {}
-function ABANDONED(program: number, procedure: number): Pending {
-  return { program, procedure, decode: null, resolve: NOOP, reject: NOOP, cleanup: null }
+function ABANDONED(program: number, version: number, procedure: number): Pending {
+  return { program, version, procedure, decode: null, resolve: NOOP, reject: NOOP, cleanup: null }
+}
+
+function protocolError(message: string): LibvirtError {
+  return LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, message)
 }
 
 function hex(n: number): string {

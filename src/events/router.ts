@@ -9,6 +9,7 @@ import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import { CloseReason } from '../client/close-reason.js'
 import type { RpcClient } from '../client/rpc-client.js'
 import { eventTracingActive, traceEvent } from '../client/tracing.js'
+import { WarningLimiter } from '../client/warning-limiter.js'
 import { FAMILY_WIRE, type EventFamily } from './families.js'
 import { decodeEventMessage, type DecodedEvent } from './messages.js'
 import { filterKey, type EventObjectKind, type RawEventObjects } from './objects.js'
@@ -335,6 +336,9 @@ export class EventRouter {
   }
 }
 
+// Rate-limited: a daemon flooding events for unknown callbacks must not flood the process.
+const eventWarnings = new WarningLimiter('LIBVIRT_ASYNC_UNEXPECTED_EVENT')
+
 function warn(message: string): void {
-  process.emitWarning(`libvirt-async: ${message}`, { code: 'LIBVIRT_ASYNC_UNEXPECTED_EVENT' })
+  eventWarnings.warn(`libvirt-async: ${message}`)
 }

@@ -120,16 +120,26 @@ test('an impossible length is fatal and rejects every pending call', async () =>
   assert.throws(() => small.s.feed(words(27)), LibvirtError)
 })
 
-test('unknown serial, wrong procedure and unknown type are reported, not fatal', async () => {
-  const { s, unexpected } = harness()
-  const p = s.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
-  s.feed(frame(REMOTE, 1, 157, 1, 99, 0, hyper(1n)))
-  s.feed(frame(REMOTE, 1, 4, 1, 1, 0, hyper(1n)))
-  s.feed(frame(REMOTE, 1, 157, 9, 1, 0))
-  assert.equal(unexpected.length, 3)
-  s.feed(frame(REMOTE, 1, 157, 1, 1, 0, hyper(5n)))
-  assert.deepEqual(await p, { lib_ver: 5n })
-})
+// As libvirt's client (virNetClientCallDispatch): a reply no call waits for, a reply naming
+// another program, version or procedure, and a CALL or unknown type from the server are protocol
+// errors that end the connection; every pending call is rejected with VIR_ERR_RPC, none pends.
+for (const [what, bad] of [
+  ['unknown serial', frame(REMOTE, 1, 157, 1, 99, 0, hyper(1n))],
+  ['wrong procedure', frame(REMOTE, 1, 4, 1, 1, 0, hyper(1n))],
+  ['wrong program', frame(0x20008087, 1, 157, 1, 1, 0, hyper(1n))],
+  ['wrong version', frame(REMOTE, 2, 157, 1, 1, 0, hyper(1n))],
+  ['a CALL from the server', frame(REMOTE, 1, 157, 0, 1, 0)],
+  ['an unknown type', frame(REMOTE, 1, 157, 9, 1, 0)],
+] as const) {
+  test(`misrouted: ${what} is fatal, every pending call rejected with VIR_ERR_RPC`, async () => {
+    const { s } = harness()
+    const p = s.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined)
+    const q = s.call(REMOTE_PROCEDURES.CONNECT_GET_HOSTNAME, undefined)
+    assert.throws(() => s.feed(bad), (e: unknown) => e instanceof LibvirtError && e.code === 39)
+    for (const call of [p, q]) await assert.rejects(call, (e: unknown) => e instanceof LibvirtError && e.code === 39 && e.message === s.failure?.message)
+    await assert.rejects(s.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), LibvirtError)
+  })
+}
 
 test('a reply with a bad payload rejects only that call with VIR_ERR_RPC', async () => {
   const { s } = harness()

@@ -83,6 +83,13 @@ export async function saslAuthenticate(ctx: SaslContext): Promise<void> {
     if (rounds > 16) throw authFailed(`SASL ${mech.name} authentication did not finish after ${rounds} rounds`)
     const challenge = fromWire(ret)
     if (ret.complete && mech.complete && challenge === null) return
+    if (mech.prepare) {
+      try {
+        await mech.prepare(challenge)
+      } catch (e) {
+        throw authFailed(`SASL ${mech.name} authentication failed: ${(e as Error).message}`, e)
+      }
+    }
     out = wrap(() => mech.step(challenge))
     if (ret.complete) {
       if (!mech.complete) throw authFailed(`SASL ${mech.name} authentication failed: the server finished before the client`)

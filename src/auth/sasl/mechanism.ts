@@ -12,6 +12,11 @@ export interface SaslMechanism {
    * throws when the server's data is malformed or proves it does not know the password.
    */
   step(challenge: Buffer | null): Buffer | null
+  /**
+   * Optional: expensive work for the next step() done asynchronously first (SCRAM's key
+   * derivation), so the event loop is never blocked by a server's parameters.
+   */
+  prepare?(challenge: Buffer | null): Promise<void>
   /** True once the mechanism has everything it needs (e.g. verified the server's signature). */
   readonly complete: boolean
 }

@@ -2,12 +2,15 @@
 // `n,,` GS2 header (no channel binding, as Cyrus SASL expects), client-final with the proof,
 // then verification of the server's signature — mutual authentication.
 
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { SaslCredentials, SaslMechanism } from './mechanism.js'
 
 const GS2_HEADER = 'n,,'
-/** Refuse absurd iteration counts from a hostile server (RFC 5802 minimum is 4096 in practice). */
-const MAX_ITERATIONS = 10_000_000
+/**
+ * Highest SCRAM iteration count accepted from a server: 100,000, well above Cyrus SASL's default
+ * of 4,096 (what libvirtd uses). A hostile server naming more would make us burn CPU for it.
+ */
+export const SCRAM_MAX_ITERATIONS = 100_000
 
 /** Thrown for a malformed or dishonest server message. */
 export class ScramError extends Error {
@@ -50,6 +53,8 @@ export class ScramSha256 implements SaslMechanism {
   #clientNonce: string
   #clientFirstBare = ''
   #serverSignature: Buffer | null = null
+  /** The salted password computed ahead by prepare() (off the event loop), for this salt and count. */
+  #presalted: { key: string; salted: Buffer } | null = null
   #state: 'initial' | 'first-sent' | 'final-sent' | 'done' = 'initial'
 
   constructor(creds: SaslCredentials, nonce?: string) {
@@ -82,7 +87,19 @@ export class ScramSha256 implements SaslMechanism {
     }
   }
 
-  #clientFinal(serverFirst: string): Buffer {
+  /**
+   * Computes the expensive salted password of the server-first message with the asynchronous
+   * pbkdf2 (on libuv's thread pool), so the event loop is not blocked; step() then reuses it.
+   */
+  async prepare(challenge: Buffer | null): Promise<void> {
+    if (this.#state !== 'first-sent' || challenge === null) return
+    const { salt, iterations } = this.#parseServerFirst(challenge.toString('utf8'))
+    const salted = await new Promise<Buffer>((resolve, reject) =>
+      pbkdf2(saslPrep(this.#creds.password), salt, iterations, 32, 'sha256', (err, key) => (err ? reject(err) : resolve(key))))
+    this.#presalted = { key: `${salt.toString('base64')}:${iterations}`, salted }
+  }
+
+  #parseServerFirst(serverFirst: string): { attrs: Map<string, string>; nonce: string; salt: Buffer; iterations: number } {
     const attrs = parseAttributes(serverFirst)
     if (attrs.has('m')) throw new ScramError('the server requires a SCRAM extension we do not know')
     const nonce = attrs.get('r')
@@ -92,12 +109,18 @@ export class ScramSha256 implements SaslMechanism {
     if (!nonce.startsWith(this.#clientNonce) || nonce.length === this.#clientNonce.length) {
       throw new ScramError('the server nonce does not extend ours')
     }
-    if (!/^\d+$/.test(iterStr)) throw new ScramError(`bad SCRAM iteration count ${JSON.stringify(iterStr)}`)
+    if (!/^\d{1,10}$/.test(iterStr)) throw new ScramError(`bad SCRAM iteration count ${JSON.stringify(iterStr.slice(0, 20))}`)
     const iterations = Number(iterStr)
-    if (iterations < 1 || iterations > MAX_ITERATIONS) throw new ScramError(`SCRAM iteration count ${iterations} out of range`)
-    const salt = Buffer.from(saltB64, 'base64')
+    if (iterations < 1 || iterations > SCRAM_MAX_ITERATIONS) {
+      throw new ScramError(`SCRAM iteration count ${iterations} out of range (1 to ${SCRAM_MAX_ITERATIONS})`)
+    }
+    return { attrs, nonce, salt: Buffer.from(saltB64, 'base64'), iterations }
+  }
 
-    const salted = pbkdf2Sync(saslPrep(this.#creds.password), salt, iterations, 32, 'sha256')
+  #clientFinal(serverFirst: string): Buffer {
+    const { nonce, salt, iterations } = this.#parseServerFirst(serverFirst)
+    const pre = this.#presalted
+    const salted = pre && pre.key === `${salt.toString('base64')}:${iterations}` ? pre.salted : pbkdf2Sync(saslPrep(this.#creds.password), salt, iterations, 32, 'sha256')
     const clientKey = hmac(salted, 'Client Key')
     const storedKey = sha256(clientKey)
     const withoutProof = `c=${Buffer.from(GS2_HEADER).toString('base64')},r=${nonce}`
