@@ -78,6 +78,8 @@ export class Connection extends GeneratedConnection {
 
   override async getURI(): Promise<string> {
     A.argc(arguments.length, 0, 0, 'virConnectGetURI')
+    // Answered locally, but like every method it fails once the connection is closed.
+    this.rpc.assertOpen()
     if (this.parsedUri) return this.parsedUri.input
     return super.getURI()
   }

@@ -52,9 +52,34 @@ export class Domain extends GeneratedDomain {
     return this.wire.uuid
   }
 
-  /** virDomainGetID: the id this handle was obtained with (-1 when inactive), without a call. */
+  /**
+   * virDomainGetID: the id this handle was obtained with (-1 when inactive), without a call;
+   * `create()` / `createWithFlags()` update it, as libvirt's client does.
+   */
   getID(): number {
     return this.wire.id
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainCreate | virDomainCreate}:
+   * starts the domain, then (as libvirt's client does, the reply carrying nothing) looks it up by
+   * UUID so this handle's id is the running domain's.
+   */
+  override async create(): Promise<void> {
+    A.argc(arguments.length, 0, 0, 'virDomainCreate')
+    await super.create()
+    const r = await this.connection.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid: this.wire.uuid })
+    this.wire.id = r.dom.id
+  }
+
+  /**
+   * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainCreateWithFlags | virDomainCreateWithFlags}:
+   * starts the domain; this handle's id becomes the running domain's (as libvirt's client sets it).
+   */
+  override async createWithFlags(...args: Parameters<GeneratedDomain['createWithFlags']>): Promise<Domain> {
+    const started = await super.createWithFlags(...args)
+    this.wire.id = started.wire.id
+    return started
   }
 
   /**

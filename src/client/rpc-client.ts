@@ -97,9 +97,15 @@ export class RpcClient {
     }
     if (transport.onBytes) transport.onBytes(onChunk)
     else s.on('data', onChunk)
-    // (no error object, with its stack, for the socket's own 'close' after we closed it)
-    s.on('end', () => this.#closeReason === null && this.#terminate(CloseReason.EOF, connectionClosedError()))
-    s.on('error', (err: Error) => this.#terminate(CloseReason.ERROR, err instanceof LibvirtError ? err : connectionClosedError(err)))
+    // Close reasons as libvirt's client reports them (compared with python3-libvirt per transport):
+    // a reset or broken pipe is a hang-up (EOF); a clean end is EOF, or ERROR where the transport
+    // says so (TCP/TLS); any other error is ERROR. (No error object, with its stack, for the
+    // socket's own 'end'/'close' after we closed it.)
+    s.on('end', () => this.#closeReason === null && this.#terminate(transport.endReason === 'ERROR' ? CloseReason.ERROR : CloseReason.EOF, connectionClosedError()))
+    s.on('error', (err: Error) => {
+      const hangup = HANGUP_CODES.has((err as NodeJS.ErrnoException).code ?? '')
+      this.#terminate(hangup ? CloseReason.EOF : CloseReason.ERROR, err instanceof LibvirtError ? err : connectionClosedError(err))
+    })
     s.on('close', () => this.#closeReason === null && this.#terminate(CloseReason.ERROR, connectionClosedError()))
   }
 
@@ -273,6 +279,8 @@ export class RpcClient {
     this.#warnings.warn(err.message)
   }
 }
+
+const HANGUP_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE'])
 
 const PONG_FRAME = ((): Buffer => {
   const b = Buffer.alloc(FRAME_MIN)

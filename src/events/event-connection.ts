@@ -178,8 +178,9 @@ export class EventConnection extends ConnectionBase {
   }
 
   /**
-   * virConnectRegisterCloseCallback: `callback(conn, reason)` once when the connection ends —
-   * ERROR 0, EOF 1, KEEPALIVE 2, and (unlike libvirt's C client) CLIENT 3 on our own `close()`.
+   * virConnectRegisterCloseCallback: `callback(conn, reason)` once when the connection is lost —
+   * ERROR 0, EOF 1, KEEPALIVE 2. Not for the caller's own `close()` (as in libvirt's client, which
+   * unregisters it first); `conn.closed` still settles with CLIENT 3 then.
    * One per connection: a second → LibvirtError "A close callback is already registered".
    * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectRegisterCloseCallback
    */

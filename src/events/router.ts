@@ -332,7 +332,9 @@ export class EventRouter {
     this.#draining.clear()
     const c = this.#close
     this.#close = null
-    if (c) this.#invoke(c.callback, [c.host, reason])
+    // As libvirt's client: the caller's own close() unregisters the close callback first, so it
+    // runs only when the connection is lost (`closed` still settles with CLIENT).
+    if (c && reason !== CloseReason.CLIENT) this.#invoke(c.callback, [c.host, reason])
   }
 }
 

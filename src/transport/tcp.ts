@@ -25,7 +25,7 @@ export function connectTcp(host: string, port: number, signal?: AbortSignal): Pr
 export async function connectTcpTransport(req: TransportRequest): Promise<Transport> {
   const { host, port } = remoteAddress(req, DEFAULT_TCP_PORT)
   const socket = await connectTcp(host, port, req.signal)
-  return socketTransport(socket, `tcp:${host}:${port}`, false)
+  return { ...socketTransport(socket, `tcp:${host}:${port}`, false), endReason: 'ERROR' }
 }
 
 registerTransport('tcp', connectTcpTransport)

@@ -46,7 +46,7 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
   } finally {
     req.signal?.removeEventListener('abort', onAbort)
   }
-  return socketTransport(socket, `tls:${host}:${port}`, true, true)
+  return { ...socketTransport(socket, `tls:${host}:${port}`, true, true), endReason: 'ERROR' }
 }
 
 function handshake(raw: Socket, host: string, pki: PkiMaterial, onWrapped: (s: TLSSocket) => void): Promise<TLSSocket> {

@@ -24,6 +24,13 @@ export interface Transport {
    * The unix transport reads this way (Node's `onread`): no Readable bookkeeping per read.
    */
   readonly onBytes?: (sink: (chunk: Buffer) => void) => void
+  /**
+   * The close reason for a clean end of stream. libvirt's client reports EOF when poll shows a
+   * hang-up — on a unix socket whenever the daemon dies — but on TCP/TLS a daemon that exits
+   * with nothing of ours unread sends a plain FIN, which libvirt reads as an I/O error (ERROR).
+   * A reset (the daemon died with our calls unread) is a hang-up, EOF, everywhere.
+   */
+  readonly endReason?: 'EOF' | 'ERROR'
   /** Let the handles behind this transport stop keeping the process alive (and back). */
   ref(): void
   unref(): void
