@@ -10,6 +10,8 @@ export const TIMER_MAX_MS = 0x7fffffff
 export interface LongTimer {
   /** Cancels it (idempotent). */
   clear(): void
+  /** From now on it does not keep the process alive. */
+  unref(): void
 }
 
 /**
@@ -30,6 +32,10 @@ export function setLongTimeout(fn: () => void, ms: number, unref = false): LongT
     clear: () => {
       if (timer) clearTimeout(timer)
       timer = null
+    },
+    unref: () => {
+      unref = true
+      timer?.unref()
     },
   }
 }

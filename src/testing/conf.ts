@@ -42,7 +42,8 @@ export function renderConf(...layers: ReadonlyArray<Readonly<Record<string, Conf
 export function daemonConfDefaults(dir: string): Record<string, ConfValue> {
   return {
     unix_sock_dir: `${dir}/run`,
-    unix_sock_ro_perms: '0777',
+    // no socket is world-writable (connecting needs write permission); root and its group may
+    unix_sock_ro_perms: '0770',
     unix_sock_rw_perms: '0770',
     unix_sock_admin_perms: '0700',
     // root's compiled-in default is polkit, which needs a system bus we do not have

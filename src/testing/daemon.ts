@@ -4,7 +4,7 @@
 
 import '../dispose-symbol.js'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { registerCleanup } from './cleanup.js'
@@ -364,7 +364,9 @@ export async function startTestDaemon(options?: TestDaemonOptions): Promise<Test
   let ownsDir: boolean
   if (opts.dir !== undefined) {
     dir = resolve(opts.dir)
-    mkdirSync(dir, { recursive: true })
+    // the state dir holds the daemon's sockets, config and keys: the owner's alone
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    chmodSync(dir, 0o700)
     ownsDir = false
   } else {
     // the overlays would hide a dir under /etc, /var or /run from the host

@@ -41,6 +41,10 @@ if [ "$LIBVIRT_ASYNC_TEST_QEMU" = 1 ] && ! getent passwd libvirt-qemu >/dev/null
   useradd --system --user-group --no-create-home -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
 fi
 unset LIBVIRT_ASYNC_TEST_QEMU
+# a new network namespace starts with its loopback down: bring it up (a VM's VNC on 127.0.0.1, the
+# daemon's own 127.0.0.1 connections); in the host's namespace it is up already
+if [ "$LIBVIRT_ASYNC_TEST_NETNS" = 1 ]; then ip link set lo up; fi
+unset LIBVIRT_ASYNC_TEST_NETNS
 exec "$@"`
 
 /** Work out how to start the daemon; see the file header for what each mode isolates. */
@@ -72,6 +76,7 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
     return { command: command!, args, env, namespaced: false }
   }
   env.LIBVIRT_ASYNC_TEST_QEMU = input.qemu ? '1' : '0'
+  env.LIBVIRT_ASYNC_TEST_NETNS = input.listen ? '0' : '1'
   Object.assign(env, input.env)
   const unshareArgs = ['--mount', '--propagation', 'private']
   // a private network namespace has its own loopback, so TCP/TLS tests need the host's

@@ -161,7 +161,7 @@ test('deregistering a sibling mid-dispatch: it gets nothing more, not even the c
   assert.deepEqual(got, ['first', 'first'])
 })
 
-test('a callback that destroys the connection mid-dispatch: no crash, close callback once, nothing after', async () => {
+test('a callback that destroys the connection mid-dispatch: no crash, nothing after (a CLIENT close runs no close callback)', async () => {
   const conn = await connect(daemon.uri)
   const got: string[] = []
   const reasons: number[] = []
@@ -177,7 +177,8 @@ test('a callback that destroys the connection mid-dispatch: no crash, close call
   assert.equal(await conn.closed, CloseReason.CLIENT)
   await sleep(100)
   assert.deepEqual(got, ['a'])
-  assert.deepEqual(reasons, [CloseReason.CLIENT])
+  // our own close (CLIENT) does not run the close callback, as in libvirt's client
+  assert.deepEqual(reasons, [])
 })
 
 test('the same registrations are visible through every connection object of one RpcClient', async () => {

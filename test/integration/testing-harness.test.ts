@@ -109,7 +109,8 @@ describe('startTestDaemon (test driver)', () => {
     await using d = await startTestDaemon({ config: { unix_sock_ro_perms: '0700' } })
     assert.equal(statSync(d.roSocket).mode & 0o777, 0o700)
     await using plain = await startTestDaemon()
-    assert.equal(statSync(plain.roSocket).mode & 0o777, 0o777)
+    // the default: no socket is world-writable (issue 15)
+    assert.equal(statSync(plain.roSocket).mode & 0o777, 0o770)
   })
 
   it('runs two daemons at once, each with its own state', async () => {
