@@ -1,4 +1,5 @@
-// Scenario: import of the package's main entry point in a fresh process (nothing else), against
+// Scenario: import of the package's main entry point in a fresh process (nothing else) — a program
+// whose `import { connect } from …` is static, as users write it (bench/lib/cold-child.ts) — against
 // `import libvirt` in a fresh /usr/bin/python3; ms, median and min/max over the runs.
 
 import type { BenchContext } from '../lib/context.js'
