@@ -1,7 +1,7 @@
 // Layer 5 (API). The public entry point: `connect(uri, options)` opens an RPC client (layer 4,
 // with SASL installed) and wraps it in a Connection on Node's own event loop.
 
-import { Connection } from './api/connection.js'
+import { Connection } from './api/objects.js'
 import { registerSaslAuthenticator } from './client/auth.js'
 import type { ConnectOptions } from './client/connect-options.js'
 import { openRpcClient } from './client/open.js'

@@ -3,7 +3,7 @@
 import './transport/all.js'
 export { connect } from './connect.js'
 export { connectAdmin, type AdminConnection, type AdminServer, type AdminClient, type AdminConnectOptions } from './admin/index.js'
-export { Connection } from './api/connection.js'
+export { Connection } from './api/objects.js'
 export { ConnectionBase } from './client/connection-base.js'
 export type { ConnectOptions, AuthOptions, AuthCredential } from './client/connect-options.js'
 export { CloseReason, CLOSE_REASON_NAMES } from './client/close-reason.js'

@@ -1,7 +1,7 @@
 // Benchmark helpers: event registration for the events and memory scenarios, through the typed
 // register-any methods of all five families.
 
-import type { Connection } from '../../src/api/connection.js'
+import type { Connection } from '../../src/api/objects.js'
 
 /** Calls `onEvent` for every domain life-cycle event on `conn`. */
 export async function listenLifecycle(conn: Connection, onEvent: () => void): Promise<void> {

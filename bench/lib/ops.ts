@@ -2,7 +2,7 @@
 // and the C-client script name the same operations. Typed API methods — what a user pays,
 // object wrapping and value conversion included.
 
-import type { Connection } from '../../src/api/connection.js'
+import type { Connection } from '../../src/api/objects.js'
 
 export type OpName = 'getLibVersion' | 'lookupInfo' | 'listAllDomains' | 'getAllDomainStats' | 'getXMLDesc'
 

@@ -12,24 +12,24 @@ import { BOOLEAN_OVERRIDES, ENUM_OVERRIDES, SMALL_HYPERS, enumOf, enumTypeName, 
  * @typedef {import('./model.mjs').Model} Model
  * @typedef {import('./model.mjs').Procedure} Procedure
  * @typedef {import('./parse-xdr.mjs').Declaration} Declaration
- * @typedef {{ cls: string, ptr: string, prefix: string, wire: string | null, file: string }} ClassInfo
+ * @typedef {{ cls: string, ptr: string, prefix: string, wire: string | null, file: string, doc: string }} ClassInfo
  */
 
 /** The API classes: C handle type, name prefix dropped from its methods, wire struct, file stem. @type {ClassInfo[]} */
 export const API_CLASSES = [
-  { cls: 'Connection', ptr: 'virConnectPtr', prefix: 'Connect', wire: null, file: 'connection' },
-  { cls: 'Domain', ptr: 'virDomainPtr', prefix: 'Domain', wire: 'remote_nonnull_domain', file: 'domain' },
-  { cls: 'Network', ptr: 'virNetworkPtr', prefix: 'Network', wire: 'remote_nonnull_network', file: 'network' },
-  { cls: 'NetworkPort', ptr: 'virNetworkPortPtr', prefix: 'NetworkPort', wire: 'remote_nonnull_network_port', file: 'network-port' },
-  { cls: 'StoragePool', ptr: 'virStoragePoolPtr', prefix: 'StoragePool', wire: 'remote_nonnull_storage_pool', file: 'storage-pool' },
-  { cls: 'StorageVol', ptr: 'virStorageVolPtr', prefix: 'StorageVol', wire: 'remote_nonnull_storage_vol', file: 'storage-vol' },
-  { cls: 'NodeDevice', ptr: 'virNodeDevicePtr', prefix: 'NodeDevice', wire: 'remote_nonnull_node_device', file: 'node-device' },
-  { cls: 'Secret', ptr: 'virSecretPtr', prefix: 'Secret', wire: 'remote_nonnull_secret', file: 'secret' },
-  { cls: 'Interface', ptr: 'virInterfacePtr', prefix: 'Interface', wire: 'remote_nonnull_interface', file: 'interface' },
-  { cls: 'NWFilter', ptr: 'virNWFilterPtr', prefix: 'NWFilter', wire: 'remote_nonnull_nwfilter', file: 'nw-filter' },
-  { cls: 'NWFilterBinding', ptr: 'virNWFilterBindingPtr', prefix: 'NWFilterBinding', wire: 'remote_nonnull_nwfilter_binding', file: 'nw-filter-binding' },
-  { cls: 'DomainSnapshot', ptr: 'virDomainSnapshotPtr', prefix: 'DomainSnapshot', wire: 'remote_nonnull_domain_snapshot', file: 'domain-snapshot' },
-  { cls: 'DomainCheckpoint', ptr: 'virDomainCheckpointPtr', prefix: 'DomainCheckpoint', wire: 'remote_nonnull_domain_checkpoint', file: 'domain-checkpoint' },
+  { cls: 'Connection', ptr: 'virConnectPtr', prefix: 'Connect', wire: null, file: 'connection', doc: 'A connection to a libvirt daemon, from {@link connect}. Every method returns a Promise; many calls may be in flight at once. Objects it returns (Domain, Network, …) are bound to it.' },
+  { cls: 'Domain', ptr: 'virDomainPtr', prefix: 'Domain', wire: 'remote_nonnull_domain', file: 'domain', doc: 'A virtual machine (`virDomainPtr`) on a {@link Connection}, bound to the connection that returned it.' },
+  { cls: 'Network', ptr: 'virNetworkPtr', prefix: 'Network', wire: 'remote_nonnull_network', file: 'network', doc: 'A virtual network (`virNetworkPtr`) on a {@link Connection}, bound to the connection that returned it.' },
+  { cls: 'NetworkPort', ptr: 'virNetworkPortPtr', prefix: 'NetworkPort', wire: 'remote_nonnull_network_port', file: 'network-port', doc: 'A port of a virtual network (`virNetworkPortPtr`), bound to the connection that returned it.' },
+  { cls: 'StoragePool', ptr: 'virStoragePoolPtr', prefix: 'StoragePool', wire: 'remote_nonnull_storage_pool', file: 'storage-pool', doc: 'A storage pool (`virStoragePoolPtr`), bound to the connection that returned it.' },
+  { cls: 'StorageVol', ptr: 'virStorageVolPtr', prefix: 'StorageVol', wire: 'remote_nonnull_storage_vol', file: 'storage-vol', doc: 'A storage volume (`virStorageVolPtr`), bound to the connection that returned it.' },
+  { cls: 'NodeDevice', ptr: 'virNodeDevicePtr', prefix: 'NodeDevice', wire: 'remote_nonnull_node_device', file: 'node-device', doc: 'A host device (`virNodeDevicePtr`), bound to the connection that returned it.' },
+  { cls: 'Secret', ptr: 'virSecretPtr', prefix: 'Secret', wire: 'remote_nonnull_secret', file: 'secret', doc: 'A secret (`virSecretPtr`), bound to the connection that returned it.' },
+  { cls: 'Interface', ptr: 'virInterfacePtr', prefix: 'Interface', wire: 'remote_nonnull_interface', file: 'interface', doc: 'A host network interface (`virInterfacePtr`), bound to the connection that returned it.' },
+  { cls: 'NWFilter', ptr: 'virNWFilterPtr', prefix: 'NWFilter', wire: 'remote_nonnull_nwfilter', file: 'nw-filter', doc: 'A network filter (`virNWFilterPtr`), bound to the connection that returned it.' },
+  { cls: 'NWFilterBinding', ptr: 'virNWFilterBindingPtr', prefix: 'NWFilterBinding', wire: 'remote_nonnull_nwfilter_binding', file: 'nw-filter-binding', doc: 'A network filter binding (`virNWFilterBindingPtr`), bound to the connection that returned it.' },
+  { cls: 'DomainSnapshot', ptr: 'virDomainSnapshotPtr', prefix: 'DomainSnapshot', wire: 'remote_nonnull_domain_snapshot', file: 'domain-snapshot', doc: 'A domain snapshot (`virDomainSnapshotPtr`), bound to the connection that returned it.' },
+  { cls: 'DomainCheckpoint', ptr: 'virDomainCheckpointPtr', prefix: 'DomainCheckpoint', wire: 'remote_nonnull_domain_checkpoint', file: 'domain-checkpoint', doc: 'A domain checkpoint (`virDomainCheckpointPtr`), bound to the connection that returned it.' },
 ]
 
 /** Procedures that pass file descriptors (SCM_RIGHTS), which Node's sockets cannot send or receive. */
@@ -54,6 +54,7 @@ export const HAND_WRITTEN = new Set([
   'REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST', // list of char-array labels
   'REMOTE_PROC_DOMAIN_GET_VCPUS', // info + CPU maps split per vCPU
   'REMOTE_PROC_CONNECT_IS_SECURE', // isSecure()/isEncrypted() combine the client's transport with it, as the remote driver does
+  'REMOTE_PROC_CONNECT_GET_URI', // the URI the connection was opened with, as libvirt's client answers
 ])
 
 /**
@@ -278,11 +279,12 @@ function emitClass(model, cls, entries, types) {
   const body = []
   const progTable = (/** @type {string} */ p) => `${p.toUpperCase()}_PROCEDURES`
   imp.add('../../api/args.js', 'A', false)
-  if (!isConn) {
-    imp.add('../../api/object-base.js', 'LibvirtObject', false)
-    imp.add('../handles.gen.js', `${cls.cls}Handle`, true)
-  } else {
-    imp.add('../../events/event-connection.js', 'EventConnection', false)
+  imp.add(`../../api/${cls.file}.js`, `${cls.cls}Additions`, false)
+  // another object class: a value import of its generated module (used inside methods only, so the
+  // import cycles between these modules are harmless)
+  const classRef = (/** @type {ClassInfo} */ c) => {
+    if (c !== cls) imp.add(`./${c.file}.gen.js`, c.cls, false)
+    return c.cls
   }
   const seen = new Set()
   for (const { prog, proc, method } of entries) {
@@ -351,10 +353,10 @@ function emitClass(model, cls, entries, types) {
       let conv
       if (s.kind === 'handle' || s.kind === 'optHandle') {
         const c = /** @type {ClassInfo} */ (s.cls)
-        imp.add(`../../api/${c.file}.js`, c.cls, true)
+        classRef(c)
         ts = s.kind === 'handle' ? c.cls : `${c.cls} | null`
-        conv = `A.${s.kind === 'handle' ? 'obj' : 'optObj'}<${c.cls}>(${local}, '${c.cls}', '${pub}').wire`
-        if (s.kind === 'optHandle') conv = `A.optObj<${c.cls}>(${local}, '${c.cls}', '${pub}')?.wire ?? null`
+        conv = `A.obj(${local}, ${c.cls}, '${pub}').wire`
+        if (s.kind === 'optHandle') conv = `A.optObj(${local}, ${c.cls}, '${pub}')?.wire ?? null`
       } else if (CHECK[s.kind]) {
         ts = PARAM_TS[s.kind]
         if (s.kind === 'tparams') {
@@ -401,10 +403,10 @@ function emitClass(model, cls, entries, types) {
       const s = shapeOf(model, f)
       if (s.kind === 'handle' || s.kind === 'optHandle' || s.kind === 'handleArray') {
         const c = /** @type {ClassInfo} */ (s.cls)
-        imp.add(`../../api/${c.file}.js`, c.cls, true)
-        if (s.kind === 'handle') return { ts: c.cls, expr: `A.make<${c.cls}>('${c.cls}', ${self}, ${v})` }
-        if (s.kind === 'optHandle') return { ts: `${c.cls} | null`, expr: `${v} === null ? null : A.make<${c.cls}>('${c.cls}', ${self}, ${v})` }
-        return { ts: `${c.cls}[]`, expr: `${v}.map((w) => A.make<${c.cls}>('${c.cls}', ${self}, w))` }
+        classRef(c)
+        if (s.kind === 'handle') return { ts: c.cls, expr: `new ${c.cls}(${self}, ${v})` }
+        if (s.kind === 'optHandle') return { ts: `${c.cls} | null`, expr: `${v} === null ? null : new ${c.cls}(${self}, ${v})` }
+        return { ts: `${c.cls}[]`, expr: `${v}.map((w) => new ${c.cls}(${self}, w))` }
       }
       if (s.kind === 'tparams') {
         imp.add('../../api/typed-params.js', 'fromTypedParams', false)
@@ -468,8 +470,8 @@ function emitClass(model, cls, entries, types) {
   }
   const header = [
     banner(model.version),
-    `// Layer 5 (typed API, generated). ${isConn ? 'Connection' : cls.cls} methods: one per public procedure whose C function takes a`,
-    `// \`${cls.ptr}\` first; names by SPEC §3. Hand-written additions and overrides live in src/api/${cls.file}.ts.`,
+    `// Layer 5 (typed API, generated). The ${cls.cls} class: one method per public procedure whose C function takes a`,
+    `// \`${cls.ptr}\` first (names by SPEC §3), on top of the hand-written ${cls.cls}Additions of src/api/${cls.file}.ts.`,
     '',
   ]
   const wireProps = []
@@ -482,10 +484,8 @@ function emitClass(model, cls, entries, types) {
       wireProps.push('', `  /** The \`${fd.name}\` the daemon identifies this object by. */`, `  get ${fd.name}(): ${RET_TS[s.kind]} {`, `    return this.wire.${fd.name}`, '  }')
     }
   }
-  const decl = isConn
-    ? `export class GeneratedConnection extends EventConnection {`
-    : `export class Generated${cls.cls} extends LibvirtObject<${cls.cls}Handle> {`
-  const text = [...header, ...imp.lines(), '', `/** Generated methods of {@link ${cls.cls}}; use ${cls.cls}, not this class. */`, decl, ...wireProps, ...body, '}', ''].join('\n')
+  const decl = `export class ${cls.cls} extends ${cls.cls}Additions {`
+  const text = [...header, ...imp.lines(), '', `/** ${cls.doc} */`, decl, ...wireProps, ...body, '}', ''].join('\n')
   return text.replace(/\{\n\n/, '{\n')
 }
 

@@ -1,16 +1,12 @@
 // Layer 5 (typed API). Argument checks and value conversions shared by the generated methods:
-// wrong argument counts and types become a TypeError/RangeError before anything is sent, and
-// wire handles become class instances bound to the connection that returned them.
+// wrong argument counts and types become a TypeError/RangeError before anything is sent.
 
-import type { ConnectionBase } from '../client/connection-base.js'
 import { I32_MAX, I32_MIN, I64_MAX, I64_MIN, U32_MAX, U64_MAX } from '../xdr/int-range.js'
 import { uuidToBytes } from '../xdr/uuid.js'
-import type { Connection } from './connection.js'
 import type { LibvirtObject } from './object-base.js'
 
-type ObjectClass = new (connection: Connection, wire: never) => LibvirtObject<unknown>
-const classes = new Map<string, ObjectClass>()
-
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ObjectClass<T> = abstract new (...args: any[]) => T
 
 function describe(v: unknown): string {
   if (v === null) return 'null'
@@ -40,11 +36,6 @@ function big(v: unknown, name: string, min: bigint, max: bigint): bigint {
 
 /** Checks and conversions used by the generated methods (one short name each: they are called a lot). */
 export const A = {
-  /** Register the user-facing class for a kind ('Domain', ...); done once by each src/api module. */
-  register(kind: string, ctor: ObjectClass): void {
-    classes.set(kind, ctor)
-  },
-
   argc(n: number, min: number, max: number, fn: string): void {
     if (n < min || n > max) {
       const want = min === max ? `${min}` : `${min} to ${max}`
@@ -105,22 +96,14 @@ export const A = {
     return [...v]
   },
 
-  /** An object argument: an instance of the named class (from any connection object of this library). */
-  obj<T extends LibvirtObject<unknown>>(v: unknown, kind: string, name: string): T {
-    const ctor = classes.get(kind)
-    if (!ctor || !(v instanceof ctor)) throw new TypeError(`${name} must be a ${kind}, got ${v instanceof Object ? v.constructor.name : describe(v)}`)
+  /** An object argument: an instance of the class (from any connection object of this library). */
+  obj<T extends LibvirtObject<unknown>>(v: unknown, ctor: ObjectClass<T>, name: string): T {
+    if (!(v instanceof ctor)) throw new TypeError(`${name} must be a ${ctor.name}, got ${v instanceof Object ? v.constructor.name : describe(v)}`)
     return v as T
   },
 
-  optObj<T extends LibvirtObject<unknown>>(v: unknown, kind: string, name: string): T | null {
-    return v === null || v === undefined ? null : A.obj<T>(v, kind, name)
-  },
-
-  /** A returned handle as an instance of the registered class, bound to `conn`. */
-  make<T>(kind: string, conn: ConnectionBase, wire: unknown): T {
-    const ctor = classes.get(kind)
-    if (!ctor) throw new Error(`libvirt-async: class ${kind} is not registered (import 'libvirt-async')`)
-    return new ctor(conn as Connection, wire as never) as T
+  optObj<T extends LibvirtObject<unknown>>(v: unknown, ctor: ObjectClass<T>, name: string): T | null {
+    return v === null || v === undefined ? null : A.obj(v, ctor, name)
   },
 
   /** A C `char[N]` sent as N ints (node model): the characters up to the first NUL. */

@@ -1,18 +1,15 @@
-// Layer 5 (typed API). DomainCheckpoint: a domain checkpoint. The generated methods (src/generated/api/domain-checkpoint.gen.ts) plus
+// Layer 5 (typed API). DomainCheckpoint: a domain checkpoint. What the generated class (src/generated/api/domain-checkpoint.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedDomainCheckpoint } from '../generated/api/domain-checkpoint.gen.js'
-import { A } from './args.js'
-import type { Domain } from './domain.js'
+import type { DomainCheckpointHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
+import { Domain } from '../generated/api/domain.gen.js'
 
-/**
- * A domain checkpoint on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class DomainCheckpoint extends GeneratedDomainCheckpoint {
+/** The hand-written part of {@link DomainCheckpoint} (the generated class extends it; import DomainCheckpoint from src/api/objects.ts). */
+export class DomainCheckpointAdditions extends LibvirtObject<DomainCheckpointHandle> {
   /** The domain this checkpoint belongs to (virDomainCheckpointGetDomain: no call, the handle carries it). */
   get domain(): Domain {
-    return A.make<Domain>('Domain', this.connection, this.wire.dom)
+    return new Domain(this.connection, this.wire.dom)
   }
 
   /** virDomainCheckpointGetName: the name, without a call. */
@@ -20,5 +17,3 @@ export class DomainCheckpoint extends GeneratedDomainCheckpoint {
     return this.wire.name
   }
 }
-
-A.register('DomainCheckpoint', DomainCheckpoint)

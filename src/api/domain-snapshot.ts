@@ -1,18 +1,15 @@
-// Layer 5 (typed API). DomainSnapshot: a domain snapshot. The generated methods (src/generated/api/domain-snapshot.gen.ts) plus
+// Layer 5 (typed API). DomainSnapshot: a domain snapshot. What the generated class (src/generated/api/domain-snapshot.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedDomainSnapshot } from '../generated/api/domain-snapshot.gen.js'
-import { A } from './args.js'
-import type { Domain } from './domain.js'
+import type { DomainSnapshotHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
+import { Domain } from '../generated/api/domain.gen.js'
 
-/**
- * A domain snapshot on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class DomainSnapshot extends GeneratedDomainSnapshot {
+/** The hand-written part of {@link DomainSnapshot} (the generated class extends it; import DomainSnapshot from src/api/objects.ts). */
+export class DomainSnapshotAdditions extends LibvirtObject<DomainSnapshotHandle> {
   /** The domain this snapshot belongs to (virDomainSnapshotGetDomain: no call, the handle carries it). */
   get domain(): Domain {
-    return A.make<Domain>('Domain', this.connection, this.wire.dom)
+    return new Domain(this.connection, this.wire.dom)
   }
 
   /** virDomainSnapshotGetName: the name, without a call. */
@@ -20,5 +17,3 @@ export class DomainSnapshot extends GeneratedDomainSnapshot {
     return this.wire.name
   }
 }
-
-A.register('DomainSnapshot', DomainSnapshot)

@@ -1,8 +1,10 @@
-// Layer 5 (typed API). Domain: a virtual machine. The generated methods plus what needs more than
+// Layer 5 (typed API). Domain: a virtual machine. What the generated class builds on: what needs more than
 // a mechanical conversion: memory stats by name, per-CPU stats, vCPU info, security label lists,
 // peer-to-peer migration in one call, and the accessors libvirt's client answers from the handle.
 
-import { GeneratedDomain } from '../generated/api/domain.gen.js'
+import type { DomainHandle } from '../generated/handles.gen.js'
+import type { Domain } from '../generated/api/domain.gen.js'
+import { LibvirtObject } from './object-base.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { RemoteDomainGetCpuStatsArgs } from '../generated/remote-types.gen.js'
 import { type OpenStreamOptions, type Screenshot, domainScreenshot, openDomainChannel, openDomainConsole } from '../streams/open.js'
@@ -37,11 +39,8 @@ export interface VcpuInfo {
   cpumap: Buffer
 }
 
-/**
- * A virtual machine on a {@link Connection}. Obtained from `conn.domainLookupByName()`,
- * `conn.domainDefineXML()`, `conn.listAllDomains()`…; bound to that connection.
- */
-export class Domain extends GeneratedDomain {
+/** The hand-written part of {@link Domain} (the generated class extends it; import Domain from src/api/objects.ts). */
+export class DomainAdditions extends LibvirtObject<DomainHandle> {
   /** virDomainGetName: the name, without a call. */
   getName(): string {
     return this.wire.name
@@ -160,7 +159,7 @@ export class Domain extends GeneratedDomain {
    */
   async getStats(stats: DomainStatsTypes | FlagBits = 0, flags: ConnectGetAllDomainStatsFlags | FlagBits = 0): Promise<DomainStatsRecord> {
     A.argc(arguments.length, 0, 2, 'virDomainListGetStats')
-    return domainGetStats(this, stats, flags)
+    return domainGetStats(this as unknown as Domain, stats, flags)
   }
 
   /**
@@ -218,5 +217,3 @@ export class Domain extends GeneratedDomain {
     return domainScreenshot(this.connection, this, screen, flags, options)
   }
 }
-
-A.register('Domain', Domain)

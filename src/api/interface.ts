@@ -1,14 +1,11 @@
-// Layer 5 (typed API). Interface: a host network interface. The generated methods (src/generated/api/interface.gen.ts) plus
+// Layer 5 (typed API). Interface: a host network interface. What the generated class (src/generated/api/interface.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedInterface } from '../generated/api/interface.gen.js'
-import { A } from './args.js'
+import type { InterfaceHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 
-/**
- * A host network interface on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class Interface extends GeneratedInterface {
+/** The hand-written part of {@link Interface} (the generated class extends it; import Interface from src/api/objects.ts). */
+export class InterfaceAdditions extends LibvirtObject<InterfaceHandle> {
   /** virInterfaceGetName: the name, without a call. */
   getName(): string {
     return this.wire.name
@@ -19,5 +16,3 @@ export class Interface extends GeneratedInterface {
     return this.wire.mac
   }
 }
-
-A.register('Interface', Interface)

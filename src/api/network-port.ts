@@ -1,18 +1,15 @@
-// Layer 5 (typed API). NetworkPort: a port of a virtual network. The generated methods (src/generated/api/network-port.gen.ts) plus
+// Layer 5 (typed API). NetworkPort: a port of a virtual network. What the generated class (src/generated/api/network-port.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedNetworkPort } from '../generated/api/network-port.gen.js'
-import { A } from './args.js'
-import type { Network } from './network.js'
+import type { NetworkPortHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
+import { Network } from '../generated/api/network.gen.js'
 
-/**
- * A port of a virtual network on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class NetworkPort extends GeneratedNetworkPort {
+/** The hand-written part of {@link NetworkPort} (the generated class extends it; import NetworkPort from src/api/objects.ts). */
+export class NetworkPortAdditions extends LibvirtObject<NetworkPortHandle> {
   /** The network this port belongs to (virNetworkPortGetNetwork: no call). */
   get network(): Network {
-    return A.make<Network>('Network', this.connection, this.wire.net)
+    return new Network(this.connection, this.wire.net)
   }
 
   /** virNetworkPortGetUUIDString: the UUID, without a call. */
@@ -20,5 +17,3 @@ export class NetworkPort extends GeneratedNetworkPort {
     return this.wire.uuid
   }
 }
-
-A.register('NetworkPort', NetworkPort)

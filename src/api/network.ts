@@ -1,14 +1,11 @@
-// Layer 5 (typed API). Network: a virtual network. The generated methods (src/generated/api/network.gen.ts) plus
+// Layer 5 (typed API). Network: a virtual network. What the generated class (src/generated/api/network.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedNetwork } from '../generated/api/network.gen.js'
-import { A } from './args.js'
+import type { NetworkHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 
-/**
- * A virtual network on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class Network extends GeneratedNetwork {
+/** The hand-written part of {@link Network} (the generated class extends it; import Network from src/api/objects.ts). */
+export class NetworkAdditions extends LibvirtObject<NetworkHandle> {
   /** virNetworkGetName: the name, without a call. */
   getName(): string {
     return this.wire.name
@@ -19,5 +16,3 @@ export class Network extends GeneratedNetwork {
     return this.wire.uuid
   }
 }
-
-A.register('Network', Network)

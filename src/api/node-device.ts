@@ -1,18 +1,13 @@
-// Layer 5 (typed API). NodeDevice: a host device. The generated methods (src/generated/api/node-device.gen.ts) plus
+// Layer 5 (typed API). NodeDevice: a host device. What the generated class (src/generated/api/node-device.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedNodeDevice } from '../generated/api/node-device.gen.js'
-import { A } from './args.js'
+import type { NodeDeviceHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 
-/**
- * A host device on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class NodeDevice extends GeneratedNodeDevice {
+/** The hand-written part of {@link NodeDevice} (the generated class extends it; import NodeDevice from src/api/objects.ts). */
+export class NodeDeviceAdditions extends LibvirtObject<NodeDeviceHandle> {
   /** virNodeDeviceGetName: the name, without a call. */
   getName(): string {
     return this.wire.name
   }
 }
-
-A.register('NodeDevice', NodeDevice)

@@ -1,14 +1,11 @@
-// Layer 5 (typed API). NWFilterBinding: a network filter binding. The generated methods (src/generated/api/nw-filter-binding.gen.ts) plus
+// Layer 5 (typed API). NWFilterBinding: a network filter binding. What the generated class (src/generated/api/nw-filter-binding.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedNWFilterBinding } from '../generated/api/nw-filter-binding.gen.js'
-import { A } from './args.js'
+import type { NWFilterBindingHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 
-/**
- * A network filter binding on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class NWFilterBinding extends GeneratedNWFilterBinding {
+/** The hand-written part of {@link NWFilterBinding} (the generated class extends it; import NWFilterBinding from src/api/objects.ts). */
+export class NWFilterBindingAdditions extends LibvirtObject<NWFilterBindingHandle> {
   /** virNWFilterBindingGetPortDev: from the handle, without a call. */
   getPortDev(): string {
     return this.wire.portdev
@@ -19,5 +16,3 @@ export class NWFilterBinding extends GeneratedNWFilterBinding {
     return this.wire.filtername
   }
 }
-
-A.register('NWFilterBinding', NWFilterBinding)

@@ -1,14 +1,11 @@
-// Layer 5 (typed API). NWFilter: a network filter. The generated methods (src/generated/api/nw-filter.gen.ts) plus
+// Layer 5 (typed API). NWFilter: a network filter. What the generated class (src/generated/api/nw-filter.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedNWFilter } from '../generated/api/nw-filter.gen.js'
-import { A } from './args.js'
+import type { NWFilterHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 
-/**
- * A network filter on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class NWFilter extends GeneratedNWFilter {
+/** The hand-written part of {@link NWFilter} (the generated class extends it; import NWFilter from src/api/objects.ts). */
+export class NWFilterAdditions extends LibvirtObject<NWFilterHandle> {
   /** virNWFilterGetName: the name, without a call. */
   getName(): string {
     return this.wire.name
@@ -19,5 +16,3 @@ export class NWFilter extends GeneratedNWFilter {
     return this.wire.uuid
   }
 }
-
-A.register('NWFilter', NWFilter)

@@ -2,7 +2,7 @@
 // is bound to and the wire handle the daemon identifies it by. Objects are plain values: many
 // instances may name the same libvirt object, and none holds anything that must be freed.
 
-import type { Connection } from './connection.js'
+import type { Connection } from '../generated/api/connection.gen.js'
 
 /**
  * Base class of every libvirt object the API returns (`Domain`, `Network`, …): a wire handle

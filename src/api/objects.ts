@@ -1,15 +1,16 @@
-// Layer 5 (typed API). Loads every object class once so each registers itself with the argument
-// helpers (returned handles become instances of these classes). Imported by connection.ts.
+// Layer 5 (typed API). The object classes, all generated (src/generated/api/*.gen.ts) on top of
+// the hand-written additions in this folder; one place to import them from.
 
-export { Domain } from './domain.js'
-export { Network } from './network.js'
-export { NetworkPort } from './network-port.js'
-export { StoragePool } from './storage-pool.js'
-export { StorageVol } from './storage-vol.js'
-export { NodeDevice } from './node-device.js'
-export { Secret } from './secret.js'
-export { Interface } from './interface.js'
-export { NWFilter } from './nw-filter.js'
-export { NWFilterBinding } from './nw-filter-binding.js'
-export { DomainSnapshot } from './domain-snapshot.js'
-export { DomainCheckpoint } from './domain-checkpoint.js'
+export { Connection } from '../generated/api/connection.gen.js'
+export { Domain } from '../generated/api/domain.gen.js'
+export { Network } from '../generated/api/network.gen.js'
+export { NetworkPort } from '../generated/api/network-port.gen.js'
+export { StoragePool } from '../generated/api/storage-pool.gen.js'
+export { StorageVol } from '../generated/api/storage-vol.gen.js'
+export { NodeDevice } from '../generated/api/node-device.gen.js'
+export { Secret } from '../generated/api/secret.gen.js'
+export { Interface } from '../generated/api/interface.gen.js'
+export { NWFilter } from '../generated/api/nw-filter.gen.js'
+export { NWFilterBinding } from '../generated/api/nw-filter-binding.gen.js'
+export { DomainSnapshot } from '../generated/api/domain-snapshot.gen.js'
+export { DomainCheckpoint } from '../generated/api/domain-checkpoint.gen.js'

@@ -1,18 +1,13 @@
-// Layer 5 (typed API). Secret: a secret. The generated methods (src/generated/api/secret.gen.ts) plus
+// Layer 5 (typed API). Secret: a secret. What the generated class (src/generated/api/secret.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedSecret } from '../generated/api/secret.gen.js'
-import { A } from './args.js'
+import type { SecretHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 
-/**
- * A secret on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class Secret extends GeneratedSecret {
+/** The hand-written part of {@link Secret} (the generated class extends it; import Secret from src/api/objects.ts). */
+export class SecretAdditions extends LibvirtObject<SecretHandle> {
   /** virSecretGetUUIDString: the UUID, without a call. */
   getUUIDString(): string {
     return this.wire.uuid
   }
 }
-
-A.register('Secret', Secret)

@@ -1,14 +1,11 @@
-// Layer 5 (typed API). StoragePool: a storage pool. The generated methods (src/generated/api/storage-pool.gen.ts) plus
+// Layer 5 (typed API). StoragePool: a storage pool. What the generated class (src/generated/api/storage-pool.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedStoragePool } from '../generated/api/storage-pool.gen.js'
-import { A } from './args.js'
+import type { StoragePoolHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 
-/**
- * A storage pool on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class StoragePool extends GeneratedStoragePool {
+/** The hand-written part of {@link StoragePool} (the generated class extends it; import StoragePool from src/api/objects.ts). */
+export class StoragePoolAdditions extends LibvirtObject<StoragePoolHandle> {
   /** virStoragePoolGetName: the name, without a call. */
   getName(): string {
     return this.wire.name
@@ -19,5 +16,3 @@ export class StoragePool extends GeneratedStoragePool {
     return this.wire.uuid
   }
 }
-
-A.register('StoragePool', StoragePool)

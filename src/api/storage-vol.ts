@@ -1,16 +1,13 @@
-// Layer 5 (typed API). StorageVol: a storage volume. The generated methods (src/generated/api/storage-vol.gen.ts) plus
+// Layer 5 (typed API). StorageVol: a storage volume. What the generated class (src/generated/api/storage-vol.gen.ts) builds on:
 // the accessors libvirt's client answers locally from the handle.
 
-import { GeneratedStorageVol } from '../generated/api/storage-vol.gen.js'
+import type { StorageVolHandle } from '../generated/handles.gen.js'
+import { LibvirtObject } from './object-base.js'
 import { type OpenStreamOptions, storageVolDownload, storageVolUpload } from '../streams/open.js'
 import type { Stream } from '../streams/stream.js'
-import { A } from './args.js'
 
-/**
- * A storage volume on a {@link Connection}. Obtained from the connection's lookup, define,
- * create and list methods; bound to that connection.
- */
-export class StorageVol extends GeneratedStorageVol {
+/** The hand-written part of {@link StorageVol} (the generated class extends it; import StorageVol from src/api/objects.ts). */
+export class StorageVolAdditions extends LibvirtObject<StorageVolHandle> {
   /** virStorageVolGetName: from the handle, without a call. */
   getName(): string {
     return this.wire.name
@@ -31,5 +28,3 @@ export class StorageVol extends GeneratedStorageVol {
     return storageVolUpload(this.connection, this, offset, length, flags)
   }
 }
-
-A.register('StorageVol', StorageVol)

@@ -1,8 +1,8 @@
 // CLI. What `list` and `info` show of a domain: virsh's state names, a virsh-like table, and the
 // `dominfo` fields, as text or JSON. Every daemon-supplied string goes through printable().
 
-import type { Connection } from '../api/connection.js'
-import type { Domain } from '../api/domain.js'
+import type { Connection } from '../api/objects.js'
+import type { Domain } from '../api/objects.js'
 import { VIR_CONNECT_LIST_DOMAINS_ACTIVE } from '../generated/constants.gen.js'
 import { printable } from './text.js'
 

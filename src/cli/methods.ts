@@ -2,7 +2,7 @@
 // documented name, `Class.method` for object classes), how an object named on the command line is
 // looked up, and close matches for a misspelt name.
 
-import type { Connection } from '../api/connection.js'
+import type { Connection } from '../api/objects.js'
 import { API_TABLE } from '../generated/api/api-table.gen.js'
 import { usage } from './exit.js'
 

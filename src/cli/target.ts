@@ -3,7 +3,7 @@
 // Failures become CliErrors: 4 when the daemon cannot start (with why and what to do), 1 otherwise.
 
 import { connect } from '../connect.js'
-import type { Connection } from '../api/connection.js'
+import type { Connection } from '../api/objects.js'
 import { startTestDaemon, TestHarnessError, type TestDaemon } from '../testing/index.js'
 import { CliError, EXIT } from './exit.js'
 import { errorLine } from './format.js'

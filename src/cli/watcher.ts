@@ -3,7 +3,7 @@
 // wrapper tracks per family, and the close reason once the wrapper has cleaned up. With
 // `reconnect`, the wrapper survives daemon restarts and reports each disconnect and reconnect.
 
-import type { Connection } from '../api/connection.js'
+import type { Connection } from '../api/objects.js'
 import type { CloseReason } from '../client/close-reason.js'
 import { ManagedConnection, type ReconnectInfo } from '../managed/managed-connection.js'
 import { ARG_NAMES, EVENT_IDS, FAMILIES, nameLifecycle, objectName, type CliEvent, type Family } from './event-model.js'

@@ -1,7 +1,7 @@
 // Layer 4 (client). The root of the Connection class chain: owns (or shares) one RpcClient and
 // gives every layer above the plumbing: call by descriptor, close, `closed`, liveness,
 // keepalive, ref/unref. Chain: ConnectionBase → EventConnection (events) →
-// GeneratedConnection (generated API) → Connection (hand-written API) → ManagedConnection.
+// ConnectionAdditions (hand-written API) → Connection (generated API) → ManagedConnection.
 
 import '../dispose-symbol.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'

@@ -5,7 +5,7 @@
 // closes the connection. With `reconnect` it opens the same URI again after a loss, registers
 // everything again under the ids the user holds, and reports the gap (SPEC §2b).
 
-import { Connection } from '../api/connection.js'
+import { Connection } from '../api/objects.js'
 import { CloseReason } from '../client/close-reason.js'
 import type { ConnectionBase, ConnectionCore } from '../client/connection-base.js'
 import { openRpcClient } from '../client/open.js'
@@ -27,7 +27,7 @@ import type {
   StoragePoolEventId,
 } from '../events/payloads.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
-import type { Domain } from '../api/domain.js'
+import type { Domain } from '../api/objects.js'
 import type { CallOptions } from '../core/session.js'
 import { AsyncQueue, type QueueSink, validateQueueOptions, type AsyncQueueOptions } from './async-queue.js'
 import { DeliveryGate } from './delivery-gate.js'

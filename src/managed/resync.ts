@@ -2,8 +2,8 @@
 // listed on connect and after each reconnect, and the difference between the two lists — the
 // domains that appeared, disappeared or changed state while the events were not flowing.
 
-import type { Connection } from '../api/connection.js'
-import type { Domain } from '../api/domain.js'
+import type { Connection } from '../api/objects.js'
+import type { Domain } from '../api/objects.js'
 import { LibvirtError } from '../errors.js'
 import { VIR_ERR_NO_DOMAIN } from '../generated/constants.gen.js'
 

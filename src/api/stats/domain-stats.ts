@@ -10,8 +10,8 @@
 // counts of items, ids, seconds and MiB/s are number.
 
 import type { ConnectGetAllDomainStatsFlags, DomainDirtyRateStatus, DomainState, DomainStatsTypes, FlagBits, VcpuState } from '../../generated/constants.gen.js'
-import type { Connection } from '../connection.js'
-import type { Domain } from '../domain.js'
+import type { Connection } from '../objects.js'
+import type { Domain } from '../objects.js'
 import type { TypedParams } from '../typed-params.js'
 
 /** `state.*`: the domain's state (VIR_DOMAIN_STATS_STATE). */

@@ -2,7 +2,7 @@
 // to leave, as with virsh. Without a URI it starts the embedded daemon with the QEMU driver (root)
 // and boots a tiny diskless VM whose SeaBIOS talks on the serial console.
 
-import type { Domain } from '../../api/domain.js'
+import type { Domain } from '../../api/objects.js'
 import { DomainConsoleFlags } from '../../generated/constants.gen.js'
 import { runConsoleTty } from '../../streams/console-tty.js'
 import { tinyQemuDomainXml } from '../../testing/tiny-vm.js'

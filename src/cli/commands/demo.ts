@@ -4,7 +4,7 @@
 // then the daemon is killed and the close reason and the clean-up of every registration are shown.
 
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Connection } from '../../api/connection.js'
+import type { Connection } from '../../api/objects.js'
 import { CLOSE_REASON_NAMES } from '../../client/close-reason.js'
 import { parseCommand } from '../args.js'
 import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'

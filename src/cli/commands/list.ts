@@ -1,7 +1,7 @@
 // CLI `list [URI] [--all] [--json]` and `info [URI] <domain> [--json]`: virsh's `list` table (id,
 // name, state by name) and `dominfo` fields. JSON output keeps bigints as strings.
 
-import type { Domain } from '../../api/domain.js'
+import type { Domain } from '../../api/objects.js'
 import { parseCommand } from '../args.js'
 import { domainInfo, infoText, listRows, listTable } from '../domain-view.js'
 import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
