@@ -7,7 +7,7 @@
 
 import { createConnection } from 'node:net'
 import { connect } from '../../src/connect.js'
-import type { Connection } from '../../src/api/connection.js'
+import type { Connection } from '../../src/api/objects.js'
 import { ManagedConnection } from '../../src/managed/managed-connection.js'
 import { DomainEventID, NetworkEventID, NodeDeviceEventID, StoragePoolEventID } from '../../src/generated/constants.gen.js'
 import type { BenchContext } from '../lib/context.js'

@@ -12,7 +12,7 @@ import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
 import { type DomainStats, type DomainStatsRecord, domainGetStats } from './stats/domain-stats.js'
 import type { ConnectGetAllDomainStatsFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
-import type { Connection } from './connection.js'
+import type { Connection } from './objects.js'
 import { migrate as migrateApi, migrate3 as migrate3Api, migrateToURI as migrateToURIApi, migrateToURI2 as migrateToURI2Api } from './migrate.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
 
@@ -41,6 +41,11 @@ export interface VcpuInfo {
 
 /** The hand-written part of {@link Domain} (the generated class extends it; import Domain from src/api/objects.ts). */
 export class DomainAdditions extends LibvirtObject<DomainHandle> {
+  /** This object as the Domain it is (the generated class extends this one). */
+  get #self(): Domain {
+    return this as unknown as Domain
+  }
+
   /** virDomainGetName: the name, without a call. */
   getName(): string {
     return this.wire.name
@@ -159,7 +164,7 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    */
   async getStats(stats: DomainStatsTypes | FlagBits = 0, flags: ConnectGetAllDomainStatsFlags | FlagBits = 0): Promise<DomainStatsRecord> {
     A.argc(arguments.length, 0, 2, 'virDomainListGetStats')
-    return domainGetStats(this as unknown as Domain, stats, flags)
+    return domainGetStats(this.#self, stats, flags)
   }
 
   /**
@@ -171,12 +176,12 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * source daemon connects to itself.
    */
   migrate(dconn: Connection, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
-    return migrateApi(this, dconn, null, flags, dname, uri, bandwidth, 'virDomainMigrate')
+    return migrateApi(this.#self, dconn, null, flags, dname, uri, bandwidth, 'virDomainMigrate')
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrate2 | virDomainMigrate2}: {@link Domain.migrate} with the destination XML `dxml`. */
   migrate2(dconn: Connection, dxml: string | null = null, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
-    return migrateApi(this, dconn, dxml, flags, dname, uri, bandwidth, 'virDomainMigrate2')
+    return migrateApi(this.#self, dconn, dxml, flags, dname, uri, bandwidth, 'virDomainMigrate2')
   }
 
   /**
@@ -185,7 +190,7 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * `destination_xml`, `bandwidth`, …); peer-to-peer is `migrateToURI3`.
    */
   migrate3(dconn: Connection, params: TypedParamsInput = {}, flags: number = 0): Promise<Domain> {
-    return migrate3Api(this, dconn, params, flags)
+    return migrate3Api(this.#self, dconn, params, flags)
   }
 
   /**
@@ -194,12 +199,12 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * migration URI of a direct migration (which the QEMU driver does not offer).
    */
   migrateToURI(duri: string, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
-    return migrateToURIApi(this, duri, flags, dname, bandwidth)
+    return migrateToURIApi(this.#self, duri, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI2 | virDomainMigrateToURI2}. */
   migrateToURI2(dconnuri: string | null, miguri: string | null = null, dxml: string | null = null, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
-    return migrateToURI2Api(this, dconnuri, miguri, dxml, flags, dname, bandwidth)
+    return migrateToURI2Api(this.#self, dconnuri, miguri, dxml, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenConsole | virDomainOpenConsole}: a bidirectional stream (the streams layer). */

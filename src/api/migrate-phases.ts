@@ -27,8 +27,8 @@ import {
 import { REMOTE_PROCEDURES as P } from '../generated/procedures.gen.js'
 import type { RemoteNonnullDomain, RemoteTypedParam } from '../generated/remote-types.gen.js'
 import { A } from './args.js'
-import type { Connection } from './connection.js'
-import type { Domain } from './domain.js'
+import type { Connection } from './objects.js'
+import { Domain } from '../generated/api/domain.gen.js'
 
 /** libvirt's internal driver features (virDrvFeature) that choose the migration protocol. */
 export const DrvFeature = {
@@ -69,7 +69,7 @@ export async function migrateVersion1(dom: Domain, dconn: Connection, flags: num
   const useUri = prep.uri_out ?? uri!
   await dom.connection.call(P.DOMAIN_MIGRATE_PERFORM, { dom: dom.wire, cookie: prep.cookie, uri: useUri, flags: BigInt(flags >>> 0), dname, resource: bandwidth })
   const fin = await dconn.call(P.DOMAIN_MIGRATE_FINISH, { dname: dname ?? dom.name, cookie: prep.cookie, uri: useUri, flags: destflags })
-  return A.make<Domain>('Domain', dconn, fin.ddom)
+  return new Domain(dconn, fin.ddom)
 }
 
 /** virDomainMigrateVersion2: the source's XML to prepare2, perform, then finish2 told whether perform failed. */
@@ -105,7 +105,7 @@ export async function migrateVersion2(dom: Domain, dconn: Connection, flags: num
   }
   if (origErr !== null) throw origErr
   if (finErr !== null) throw finErr
-  return A.make<Domain>('Domain', dconn, fin!.ddom)
+  return new Domain(dconn, fin!.ddom)
 }
 
 /** Inputs of virDomainMigrateVersion3Full: either the separate arguments or typed parameters. */
@@ -218,11 +218,11 @@ export async function migrateVersion3(dom: Domain, dconn: Connection, input: Ver
         if (getString(params, VIR_MIGRATE_PARAM_DEST_NAME) === null) params = replaceString(params, VIR_MIGRATE_PARAM_DEST_NAME, dom.name)
         const r = await dconn.call(P.DOMAIN_MIGRATE_FINISH3_PARAMS, { params, cookie_in: cookie, flags: destflags, cancelled })
         cookie = r.cookie_out
-        ddomain = A.make<Domain>('Domain', dconn, r.dom)
+        ddomain = new Domain(dconn, r.dom)
       } else {
         const r = await dconn.call(P.DOMAIN_MIGRATE_FINISH3, { dname: dname ?? dom.name, cookie_in: cookie, dconnuri: null, uri, flags: BigInt(destflags), cancelled })
         cookie = r.cookie_out
-        ddomain = A.make<Domain>('Domain', dconn, r.dom)
+        ddomain = new Domain(dconn, r.dom)
       }
     } catch (e) {
       finErr = e

@@ -27,8 +27,8 @@ import {
 import { REMOTE_PROCEDURES as P } from '../generated/procedures.gen.js'
 import type { RemoteTypedParam } from '../generated/remote-types.gen.js'
 import { A } from './args.js'
-import type { Connection } from './connection.js'
-import type { Domain } from './domain.js'
+import type { Connection } from './objects.js'
+import type { Domain } from './objects.js'
 import { DrvFeature, migrateError, migrateVersion1, migrateVersion2, migrateVersion3, supportsFeature } from './migrate-phases.js'
 import { type TypedParamsInput, toTypedParams } from './typed-params.js'
 
