@@ -20,9 +20,12 @@ export function connectUnixPath(path: string, signal?: AbortSignal): Promise<Soc
 }
 
 const READ_SIZE = 65536
+// One read buffer for every unix socket: each read's callback copies the bytes out before the
+// next read of any socket can happen (libuv reads and calls back on this one thread).
+let readBuffer: Buffer | null = null
 
 /**
- * Reads a socket through Node's `onread` (one reused buffer, a callback per read) instead of
+ * Reads a socket through Node's `onread` (a reused buffer, a callback per read) instead of
  * 'data' events: a fresh process spends a good part of each round trip in the Readable
  * machinery otherwise. Each chunk handed on is an exact-size copy, so frames and their parts
  * never alias the reused buffer; bytes that arrive before the sink is set wait for it.
@@ -31,7 +34,7 @@ function directReader(): { onread: NonNullable<NetConnectOpts['onread']>; onByte
   let sink: ((chunk: Buffer) => void) | null = null
   const early: Buffer[] = []
   const onread = {
-    buffer: Buffer.allocUnsafeSlow(READ_SIZE),
+    buffer: (readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE)),
     callback(n: number, buf: Uint8Array): boolean {
       const chunk = Buffer.allocUnsafeSlow(n)
       chunk.set(buf.subarray(0, n))
