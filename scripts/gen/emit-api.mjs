@@ -55,6 +55,8 @@ export const HAND_WRITTEN = new Set([
   'REMOTE_PROC_DOMAIN_GET_VCPUS', // info + CPU maps split per vCPU
   'REMOTE_PROC_CONNECT_IS_SECURE', // isSecure()/isEncrypted() combine the client's transport with it, as the remote driver does
   'REMOTE_PROC_CONNECT_GET_URI', // the URI the connection was opened with, as libvirt's client answers
+  'REMOTE_PROC_DOMAIN_CREATE', // the handle's id becomes the running domain's, as libvirt's client sets it
+  'REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS', // likewise
 ])
 
 /**

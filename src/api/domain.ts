@@ -3,7 +3,7 @@
 // peer-to-peer migration in one call, and the accessors libvirt's client answers from the handle.
 
 import type { DomainHandle } from '../generated/handles.gen.js'
-import type { Domain } from '../generated/api/domain.gen.js'
+import { Domain } from '../generated/api/domain.gen.js'
 import { LibvirtObject } from './object-base.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { RemoteDomainGetCpuStatsArgs } from '../generated/remote-types.gen.js'
@@ -11,7 +11,7 @@ import { type OpenStreamOptions, type Screenshot, domainScreenshot, openDomainCh
 import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
 import { type DomainStats, type DomainStatsRecord, domainGetStats } from './stats/domain-stats.js'
-import type { ConnectGetAllDomainStatsFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
+import type { ConnectGetAllDomainStatsFlags, DomainCreateFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
 import type { Connection } from './objects.js'
 import { migrate as migrateApi, migrate3 as migrate3Api, migrateToURI as migrateToURIApi, migrateToURI2 as migrateToURI2Api } from './migrate.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
@@ -69,9 +69,9 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * starts the domain, then (as libvirt's client does, the reply carrying nothing) looks it up by
    * UUID so this handle's id is the running domain's.
    */
-  override async create(): Promise<void> {
+  async create(): Promise<void> {
     A.argc(arguments.length, 0, 0, 'virDomainCreate')
-    await super.create()
+    await this.connection.call(P.DOMAIN_CREATE, { dom: this.wire })
     const r = await this.connection.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid: this.wire.uuid })
     this.wire.id = r.dom.id
   }
@@ -80,10 +80,11 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainCreateWithFlags | virDomainCreateWithFlags}:
    * starts the domain; this handle's id becomes the running domain's (as libvirt's client sets it).
    */
-  override async createWithFlags(...args: Parameters<GeneratedDomain['createWithFlags']>): Promise<Domain> {
-    const started = await super.createWithFlags(...args)
-    this.wire.id = started.wire.id
-    return started
+  async createWithFlags(flags: DomainCreateFlags | FlagBits = 0): Promise<Domain> {
+    A.argc(arguments.length, 0, 1, 'virDomainCreateWithFlags')
+    const r = await this.connection.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom: this.wire, flags: A.uint(flags, 'flags') })
+    this.wire.id = r.dom.id
+    return new Domain(this.connection, r.dom)
   }
 
   /**

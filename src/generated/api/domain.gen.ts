@@ -24,7 +24,6 @@ import type {
   DomainControlState,
   DomainCoreDumpFlags,
   DomainCoreDumpFormat,
-  DomainCreateFlags,
   DomainDestroyFlagsValues,
   DomainDeviceModifyFlags,
   DomainDirtyRateCalcFlags,
@@ -101,9 +100,6 @@ import type {
   RemoteDomainCheckpointLookupByNameRet,
   RemoteDomainCoreDumpArgs,
   RemoteDomainCoreDumpWithFormatArgs,
-  RemoteDomainCreateArgs,
-  RemoteDomainCreateWithFlagsArgs,
-  RemoteDomainCreateWithFlagsRet,
   RemoteDomainDelIothreadArgs,
   RemoteDomainDelThrottleGroupArgs,
   RemoteDomainDestroyArgs,
@@ -482,21 +478,6 @@ export class Domain extends DomainAdditions {
     A.argc(arguments.length, 2, 3, 'virDomainCoreDumpWithFormat')
     const a: RemoteDomainCoreDumpWithFormatArgs = { dom: this.wire, to: A.str(to, 'to'), dumpformat: A.uint(dumpformat, 'dumpformat'), flags: A.uint(flags, 'flags') }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_CORE_DUMP_WITH_FORMAT, a)
-  }
-
-  /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainCreate | virDomainCreate} (`REMOTE_PROC_DOMAIN_CREATE`, ACL domain:start). */
-  async create(): Promise<void> {
-    A.argc(arguments.length, 0, 0, 'virDomainCreate')
-    const a: RemoteDomainCreateArgs = { dom: this.wire }
-    await this.connection.call(REMOTE_PROCEDURES.DOMAIN_CREATE, a)
-  }
-
-  /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainCreateWithFlags | virDomainCreateWithFlags} (`REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS`, ACL domain:start). */
-  async createWithFlags(flags: DomainCreateFlags | FlagBits = 0): Promise<Domain> {
-    A.argc(arguments.length, 0, 1, 'virDomainCreateWithFlags')
-    const a: RemoteDomainCreateWithFlagsArgs = { dom: this.wire, flags: A.uint(flags, 'flags') }
-    const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_CREATE_WITH_FLAGS, a)
-    return new Domain(this.connection, r.dom)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainDelIOThread | virDomainDelIOThread} (`REMOTE_PROC_DOMAIN_DEL_IOTHREAD`, ACL domain:write domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE domain:save:VIR_DOMAIN_AFFECT_CONFIG). */
