@@ -65,6 +65,7 @@ export class AdminConnection implements AsyncDisposable {
     return this.rpc.close(() => this.rpc.call(ADMIN_PROCEDURES.CONNECT_CLOSE, undefined))
   }
 
+  /** `await using admin = await connectAdmin(…)`: closes the connection when the block ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
   }
@@ -177,6 +178,7 @@ export class AdminServer {
     return this.wire.name
   }
 
+  /** The server's name (`libvirtd`, `admin`, …), from the handle, without a call. */
   getName(): string {
     return this.wire.name
   }

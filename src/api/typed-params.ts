@@ -29,12 +29,19 @@ export class TypedParamValue {
  * ULLONG/LLONG; other numbers → DOUBLE.
  */
 export const typedParam = {
+  /** A signed 32-bit `int` parameter. */
   int: (v: number) => new TypedParamValue(TypedParamType.INT, v),
+  /** An unsigned 32-bit `uint` parameter. */
   uint: (v: number) => new TypedParamValue(TypedParamType.UINT, v),
+  /** A signed 64-bit `llong` parameter. */
   llong: (v: bigint | number) => new TypedParamValue(TypedParamType.LLONG, v),
+  /** An unsigned 64-bit `ullong` parameter. */
   ullong: (v: bigint | number) => new TypedParamValue(TypedParamType.ULLONG, v),
+  /** A `double` parameter. */
   double: (v: number) => new TypedParamValue(TypedParamType.DOUBLE, v),
+  /** A `boolean` parameter. */
   boolean: (v: boolean) => new TypedParamValue(TypedParamType.BOOLEAN, v),
+  /** A `string` parameter. */
   string: (v: string) => new TypedParamValue(TypedParamType.STRING, v),
 }
 

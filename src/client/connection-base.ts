@@ -89,6 +89,7 @@ export class ConnectionBase implements AsyncDisposable {
     return this.rpc.close(() => this.rpc.call(REMOTE_PROCEDURES.CONNECT_CLOSE, undefined))
   }
 
+  /** `await using conn = await connect(…)`: closes the connection when the block ends (same as {@link close}). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
   }

@@ -44,6 +44,7 @@ interface Pending {
   readonly cleanup: (() => void) | null
 }
 
+/** Options of one call (`conn.call(descriptor, args, options)`). */
 export interface CallOptions {
   /** Abort the wait for the reply (the daemon still runs the call; its reply is discarded). */
   signal?: AbortSignal

@@ -31,7 +31,7 @@ import { eventRouter, type EventRouter } from './router.js'
  * the close callback runs once.
  *
  * Contract with the API layer: event objects arrive here as raw wire structs (`{name, uuid, id}`
- * …). `Connection` overrides {@link EventConnection.wrapEventObject} to turn them into `Domain`,
+ * …). `Connection` overrides `wrapEventObject` to turn them into `Domain`,
  * `Network`, … instances bound to the connection, and augments `EventObjectTypeMap`
  * (src/events/objects.ts) so the callback types follow. Filters accept those instances (their
  * `raw`, or their `name`/`uuid`/`id` properties) as well as raw structs.

@@ -10,6 +10,7 @@ import { checkReconnectOptions, type ReconnectSettings } from './reconnect-optio
 
 /** Something with a `resolve` method, e.g. `Promise.withResolvers()`'s result. */
 export interface Resolvable<T> {
+  /** Called once with the value. */
   resolve(value: T): void
 }
 

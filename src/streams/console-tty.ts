@@ -10,7 +10,12 @@ export const CONSOLE_ESCAPE = 0x1d
 /** Options of {@link runConsoleTty}: the terminal streams and the escape byte. */
 export interface ConsoleTtyOptions {
   /** Input (default `process.stdin`; raw mode is turned on when it is a TTY). */
-  input?: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
+  input?: Readable & {
+    /** True on a terminal: raw mode is then turned on for the session. */
+    isTTY?: boolean
+    /** Raw mode switch (a `tty.ReadStream`'s). */
+    setRawMode?: (raw: boolean) => unknown
+  }
   /** Output (default `process.stdout`). */
   output?: Writable
   /** Byte that ends the session (default Ctrl+], 0x1d). */

@@ -25,9 +25,15 @@ export interface StreamCall<R> {
 }
 
 /** A domain: the wire object `{ name, uuid, id }` or an API object that carries one. */
-export type DomainLike = DomainHandle | { readonly wire: DomainHandle } | { toWire(): DomainHandle }
+export type DomainLike = DomainHandle | { readonly wire: DomainHandle } | {
+  /** The wire handle of the domain. */
+  toWire(): DomainHandle
+}
 /** A storage volume: the wire object `{ pool, name, key }` or an API object that carries one. */
-export type StorageVolLike = StorageVolHandle | { readonly wire: StorageVolHandle } | { toWire(): StorageVolHandle }
+export type StorageVolLike = StorageVolHandle | { readonly wire: StorageVolHandle } | {
+  /** The wire handle of the volume. */
+  toWire(): StorageVolHandle
+}
 
 /**
  * Calls any stream procedure (`descriptor.stream !== 'none'`, e.g.

@@ -303,6 +303,7 @@ export class Stream extends Duplex {
     if (this.#full) this.#pauseConnection()
   }
 
+  /** @internal Node's Duplex implementation hook. */
   override _read(): void {
     this.#full = false
     this.#flush()
@@ -368,6 +369,7 @@ export class Stream extends Duplex {
 
   // ---- outgoing ----
 
+  /** @internal Node's Duplex implementation hook. */
   override _write(chunk: unknown, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.#send(chunk).then(() => cb(), cb)
   }
@@ -414,6 +416,7 @@ export class Stream extends Duplex {
     })
   }
 
+  /** @internal Node's Duplex implementation hook. */
   override _final(cb: (err?: Error | null) => void): void {
     this.#finish().then(
       () => {
@@ -425,6 +428,7 @@ export class Stream extends Duplex {
     )
   }
 
+  /** @internal Node's Duplex implementation hook. */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.#router.remove(this.#serial, this.#routed)
     this.#resumeConnection()

@@ -5,6 +5,7 @@
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
 import { nulError } from '../xdr/xdr-writer.js'
 
+/** The transports of libvirt's URI grammar (`qemu+ssh://…` → `'ssh'`); a URI without one is `unix`, with a host `tls`. */
 export type TransportName = 'unix' | 'tls' | 'tcp' | 'ssh' | 'libssh' | 'libssh2' | 'ext'
 const TRANSPORTS: ReadonlySet<string> = new Set(['tls', 'unix', 'ssh', 'libssh2', 'ext', 'tcp', 'libssh'])
 

@@ -104,6 +104,7 @@ export class XdrReader {
     return n
   }
 
+  /** `string<max>`: length-prefixed UTF-8, padded to 4 bytes; a longer one than `max` is an XdrError. */
   string(max = 0xffffffff): string {
     const n = this.length(max)
     const start = this.pos
