@@ -112,7 +112,7 @@ test('daemon killed while idle: closed settles with EOF', async () => {
   }
 })
 
-// Killed with our calls unread in its socket, the kernel resets the connection: reason ERROR (SPEC §2a).
+// Killed with our calls unread in its socket: still EOF on a unix socket, as libvirt's client says.
 test('daemon killed mid-call: every pending call rejected at once, closed settles', async () => {
   const d = await startTestDaemon()
   try {
