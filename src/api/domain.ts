@@ -176,12 +176,14 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * the domain keeps running here. With it, `uri` (default: `dconn`'s URI) is the destination the
    * source daemon connects to itself.
    */
-  migrate(dconn: Connection, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+  async migrate(dconn: Connection, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+    A.argc(arguments.length, 1, 5, 'virDomainMigrate')
     return migrateApi(this.#self, dconn, null, flags, dname, uri, bandwidth, 'virDomainMigrate')
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrate2 | virDomainMigrate2}: {@link Domain.migrate} with the destination XML `dxml`. */
-  migrate2(dconn: Connection, dxml: string | null = null, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+  async migrate2(dconn: Connection, dxml: string | null = null, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+    A.argc(arguments.length, 1, 6, 'virDomainMigrate2')
     return migrateApi(this.#self, dconn, dxml, flags, dname, uri, bandwidth, 'virDomainMigrate2')
   }
 
@@ -190,7 +192,8 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * client-managed migration with typed parameters (`migrate_uri`, `destination_name`,
    * `destination_xml`, `bandwidth`, …); peer-to-peer is `migrateToURI3`.
    */
-  migrate3(dconn: Connection, params: TypedParamsInput = {}, flags: number = 0): Promise<Domain> {
+  async migrate3(dconn: Connection, params: TypedParamsInput = {}, flags: number = 0): Promise<Domain> {
+    A.argc(arguments.length, 1, 3, 'virDomainMigrate3')
     return migrate3Api(this.#self, dconn, params, flags)
   }
 
@@ -199,12 +202,14 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * with `VIR_MIGRATE_PEER2PEER`, `duri` is the destination's connection URI; without, the
    * migration URI of a direct migration (which the QEMU driver does not offer).
    */
-  migrateToURI(duri: string, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+  async migrateToURI(duri: string, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+    A.argc(arguments.length, 1, 4, 'virDomainMigrateToURI')
     return migrateToURIApi(this.#self, duri, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI2 | virDomainMigrateToURI2}. */
-  migrateToURI2(dconnuri: string | null, miguri: string | null = null, dxml: string | null = null, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+  async migrateToURI2(dconnuri: string | null, miguri: string | null = null, dxml: string | null = null, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+    A.argc(arguments.length, 1, 6, 'virDomainMigrateToURI2')
     return migrateToURI2Api(this.#self, dconnuri, miguri, dxml, flags, dname, bandwidth)
   }
 
