@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect, CloseReason, ErrorCode, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
 import type { ChildTransport } from '../../src/transport/child-transport.js'
-import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { AT_ONCE_MS, timedRejection, within } from '../helpers/bounded.js'
 
 const nc = ['/usr/bin/nc', '/bin/nc'].find((p) => existsSync(p))
@@ -60,12 +60,24 @@ test('ext: nc -U as the command; calls work; close kills it', opts, async () => 
   assert.ok(await gone(t.pid!), `child ${t.pid} still running after close`)
 })
 
-test('ext: the command dying ends the connection with libvirt\'s error', opts, async () => {
+test('ext: the command dying ends the connection with the C client\'s reason (EOF: its pipe hangs up)', opts, async () => {
+  // libvirt's client in the same scenario: the command is killed, its close callback gets EOF.
+  const pidFile = join(dir, 'tunnel.pid')
+  const oracleCmd = script('short-oracle', `echo $$ > '${pidFile}'\nexec nc -U '${daemon.socket}'`)
+  const cReasons = await runOracle<number[]>(`test+ext:///default?command=${encodeURIComponent(oracleCmd)}`, `
+import os, signal
+reasons = []
+conn.registerCloseCallback(lambda c, r, o: reasons.append(r), None)
+os.kill(int(open(args['pidFile']).read()), signal.SIGTERM)
+wait_until(lambda: reasons, 10)
+result = reasons
+`, { events: true, args: { pidFile } })
+  assert.deepEqual(cReasons, [CloseReason.EOF], 'the C client reports EOF')
+
   const cmd = script('short', `exec nc -U '${daemon.socket}'`)
   const conn = await connect(`test+ext:///default?command=${encodeURIComponent(cmd)}`)
   process.kill((conn.rpc.transport as ChildTransport).pid!, 'SIGTERM')
-  assert.equal(await within(AT_ONCE_MS, conn.closed, 'closed after the command died'), CloseReason.ERROR)
-  assert.equal(conn.rpc.closeError?.code, ErrorCode.SYSTEM_ERROR)
+  assert.equal(await within(AT_ONCE_MS, conn.closed, 'closed after the command died'), CloseReason.EOF)
 })
 
 test('ext: a failing command rejects with its stderr', opts, async () => {
