@@ -103,7 +103,7 @@ export class RpcClient {
     // socket's own 'end'/'close' after we closed it.)
     s.on('end', () => this.#closeReason === null && this.#terminate(transport.endReason === 'ERROR' ? CloseReason.ERROR : CloseReason.EOF, connectionClosedError()))
     s.on('error', (err: Error) => {
-      const hangup = HANGUP_CODES.has((err as NodeJS.ErrnoException).code ?? '')
+      const hangup = transport.errorReason === 'EOF' || HANGUP_CODES.has((err as NodeJS.ErrnoException).code ?? '')
       this.#terminate(hangup ? CloseReason.EOF : CloseReason.ERROR, err instanceof LibvirtError ? err : connectionClosedError(err))
     })
     s.on('close', () => this.#closeReason === null && this.#terminate(CloseReason.ERROR, connectionClosedError()))

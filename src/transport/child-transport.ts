@@ -140,6 +140,8 @@ function wrapChild(child: ChildProcess, description: string, secure: boolean): C
     description,
     secure,
     pid: child.pid,
+    // The child dying closes its pipe: libvirt's client sees a hang-up (EOF), whatever the exit.
+    errorReason: 'EOF',
     ref: () => {
       for (const h of handles()) h.ref?.()
     },

@@ -31,6 +31,11 @@ export interface Transport {
    * A reset (the daemon died with our calls unread) is a hang-up, EOF, everywhere.
    */
   readonly endReason?: 'EOF' | 'ERROR'
+  /**
+   * The close reason for a stream error, when the transport knows better than the error's code:
+   * a child's pipe (ssh, ext) always hangs up when the child dies, which libvirt reports as EOF.
+   */
+  readonly errorReason?: 'EOF'
   /** Let the handles behind this transport stop keeping the process alive (and back). */
   ref(): void
   unref(): void
