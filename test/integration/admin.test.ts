@@ -207,6 +207,31 @@ test('version gating: a procedure newer than the daemon is refused before it is 
   }
 })
 
+test('setDaemonTimeout(1): the daemon exits about a second after its last client leaves (libvirt 8.6 or later)', async (t) => {
+  const have = await admin.getLibVersion()
+  if (have < 8_006_000) return t.skip('setDaemonTimeout needs libvirt 8.6.0 (the gating test covers older daemons)')
+  const own = await startTestDaemon()
+  try {
+    const a = await connectAdmin(`libvirtd:///system?socket=${own.adminSocket}`)
+    await a.setDaemonTimeout(1)
+    await a.close()
+    // generous bound (not a timing assertion): a daemon left running would keep answering
+    const gone = async (): Promise<boolean> => {
+      try {
+        const stat = readFileSync(`/proc/${own.pid}/stat`, 'utf8')
+        return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+      } catch {
+        return true
+      }
+    }
+    const end = Date.now() + 15_000
+    while (!(await gone()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100))
+    assert.ok(await gone(), 'libvirtd still running 15 s after its idle timeout of 1 s')
+  } finally {
+    await own.stop().catch(() => {})
+  }
+})
+
 test('daemonShutdown() stops a daemon of libvirt 11.2 or later', async (t) => {
   const have = await admin.getLibVersion()
   if (have < 11_002_000) return t.skip(`daemonShutdown needs libvirt 11.2.0; this daemon is ${Math.floor(have / 1e6)}.${Math.floor(have / 1e3) % 1e3}.${have % 1e3} (the gating test covers it)`)
