@@ -9,6 +9,7 @@ import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls'
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import { loadPki, locatePki, type PkiMaterial } from './pki.js'
+import { secureContextFor } from './tls-context.js'
 import { registerTransport } from './select.js'
 import { connectTcp, remoteAddress } from './tcp.js'
 import type { Transport, TransportRequest } from './transport.js'
@@ -51,12 +52,15 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
 
 function handshake(raw: Socket, host: string, pki: PkiMaterial, onWrapped: (s: TLSSocket) => void): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
+    let secureContext
+    try {
+      secureContext = secureContextFor(pki)
+    } catch (err) {
+      return reject(handshakeError(err as Error))
+    }
     const socket = tlsConnect({
       socket: raw,
-      ca: pki.ca,
-      crl: pki.crl,
-      cert: pki.cert,
-      key: pki.key,
+      secureContext,
       // Checked below with libvirt's messages (and skipped with no_verify=1).
       rejectUnauthorized: false,
       checkServerIdentity: () => undefined,
