@@ -37,7 +37,7 @@ if (net && (await net.isActive())) {
   await net.create()
 }
 
-// Let the events arrive, then close: onClose runs, registrations are dropped, queues finish.
+// Let the events arrive, then close: registrations are dropped, queues finish (onClose is for a loss).
 await new Promise((r) => setTimeout(r, 200))
 await wrapper.close()
 await Promise.all([domainsDone, networksDone])

@@ -36,7 +36,7 @@ import { EVENT_FAMILIES } from './event-families.js'
 import { checkManagedOptions, type Resolvable } from './options.js'
 import { backoffDelay, type ReconnectOptions, type ReconnectSettings } from './reconnect-options.js'
 import { Registration, RegistrationTable, isQueueSink, type RegistrationSpec, type Target } from './registration.js'
-import { applyLifecycle, diffDomains, listDomainStates, type DomainSnapshot, type ResyncDiff } from './resync.js'
+import { applyLifecycle, diffDomains, listDomainStates, type ResyncDomain, type ResyncDiff } from './resync.js'
 
 /** A callback's result: a returned promise is awaited only for its rejection (reported to onError). */
 type CallbackResult = void | Promise<unknown>
@@ -195,7 +195,7 @@ export class ManagedConnection extends Connection {
   #onReconnect: ManagedConnectionOptions['onReconnect']
   #reconnect: ReconnectSettings | null
   #resync: boolean
-  #domains: Map<string, DomainSnapshot> | null = null
+  #domains: Map<string, ResyncDomain> | null = null
   #gate = new DeliveryGate()
   #table = new RegistrationTable()
   /** Registrations whose register call is still in flight (dropped at close too). */

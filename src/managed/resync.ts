@@ -8,7 +8,7 @@ import { LibvirtError } from '../errors.js'
 import { VIR_ERR_NO_DOMAIN } from '../generated/constants.gen.js'
 
 /** One domain as the resync listing saw it. */
-export interface DomainSnapshot {
+export interface ResyncDomain {
   readonly uuid: string
   readonly name: string
   /** virDomainState (e.g. 1 RUNNING, 5 SHUTOFF). */
@@ -34,13 +34,13 @@ export interface DomainStateChange {
  * then carry on with events (nothing from the new connection is delivered before onReconnect).
  */
 export interface ResyncDiff {
-  readonly appeared: readonly DomainSnapshot[]
-  readonly disappeared: readonly DomainSnapshot[]
+  readonly appeared: readonly ResyncDomain[]
+  readonly disappeared: readonly ResyncDomain[]
   readonly changed: readonly DomainStateChange[]
 }
 
 /** Lists every domain (active and inactive) with its state; domains that vanish meanwhile are left out. */
-export async function listDomainStates(conn: Connection): Promise<Map<string, DomainSnapshot>> {
+export async function listDomainStates(conn: Connection): Promise<Map<string, ResyncDomain>> {
   const doms = await conn.listAllDomains()
   const states = await Promise.all(
     doms.map(async (d) => {
@@ -52,7 +52,7 @@ export async function listDomainStates(conn: Connection): Promise<Map<string, Do
       }
     }),
   )
-  const out = new Map<string, DomainSnapshot>()
+  const out = new Map<string, ResyncDomain>()
   doms.forEach((d, i) => {
     const state = states[i]
     if (state !== null && state !== undefined) out.set(d.uuid, { uuid: d.uuid, name: d.name, state, domain: d })
@@ -61,9 +61,9 @@ export async function listDomainStates(conn: Connection): Promise<Map<string, Do
 }
 
 /** The difference from `before` to `after` (both from {@link listDomainStates}). */
-export function diffDomains(before: ReadonlyMap<string, DomainSnapshot>, after: ReadonlyMap<string, DomainSnapshot>): ResyncDiff {
-  const appeared: DomainSnapshot[] = []
-  const disappeared: DomainSnapshot[] = []
+export function diffDomains(before: ReadonlyMap<string, ResyncDomain>, after: ReadonlyMap<string, ResyncDomain>): ResyncDiff {
+  const appeared: ResyncDomain[] = []
+  const disappeared: ResyncDomain[] = []
   const changed: DomainStateChange[] = []
   for (const [uuid, now] of after) {
     const was = before.get(uuid)
@@ -91,7 +91,7 @@ const STATE_AFTER_EVENT: Readonly<Record<number, number | null>> = {
  * Keeps a listing current with a life-cycle event, so the difference after a reconnect is the
  * change during the gap, not since the last listing.
  */
-export function applyLifecycle(map: Map<string, DomainSnapshot>, domain: Domain, event: number): void {
+export function applyLifecycle(map: Map<string, ResyncDomain>, domain: Domain, event: number): void {
   const uuid = domain.uuid
   if (event === 1) {
     map.delete(uuid) // UNDEFINED
