@@ -355,3 +355,28 @@ test('resync: a domain defined and another undefined while the daemon is down (a
   assert.equal((await diff.appeared[0]!.domain!.getState()).state, 1)
   await w.close()
 })
+
+test('a connection that cannot be reopened (not from connect(): URI and options unknown): a clear error through onError, once, and the attempts go on', async () => {
+  const opened = await connect(daemon.uri)
+  const { Connection } = await import('../../src/index.js')
+  const bare = new Connection({ rpc: opened.rpc, uri: opened.parsedUri }) // no connect() options remembered
+  const errors: unknown[] = []
+  let disconnects = 0
+  const w = await ManagedConnection.create({ virt: bare, reconnect: { initialDelay: 5, maxDelay: 10 }, onError: (e) => void errors.push(e), onDisconnect: () => void disconnects++ })
+  made.push(w)
+  const admin = new AdminShell(daemon)
+  try {
+    await admin.disconnectAll()
+  } finally {
+    admin.close()
+  }
+  await waitFor(() => errors.length === 1, 'the first attempt fails with a clear error')
+  const e = errors[0]
+  assert.ok(e instanceof LibvirtError && /cannot reconnect: the wrapped connection was not opened by connect\(\)/.test(e.message), String(e))
+  await new Promise((r) => setTimeout(r, 100)) // several more attempts: still reported once
+  assert.equal(errors.length, 1)
+  assert.equal(disconnects, 1)
+  assert.equal(w.reconnecting, true)
+  await w.close()
+  assert.equal(await within(1_000, 'closed', w.closed), CloseReason.CLIENT)
+})
