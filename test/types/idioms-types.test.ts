@@ -4,7 +4,10 @@
 // part checks the name lookup and the enum objects.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Connection, Domain, Network, StoragePool, DomainSnapshot, NodeDevice, Interface, FlagBits, FlagSet } from '../../src/index.js'
+import type {
+  Connection, Domain, Network, StoragePool, DomainSnapshot, NodeDevice, Interface, FlagBits, FlagSet, DomainFSInfo, DomainIOThreadInfo,
+  NetworkDHCPLease, DomainInterface, DomainHandle, IPAddrType, DomainEventGraphicsAddress, DomainEventGraphicsAddressType, DomainEventArgs,
+} from '../../src/index.js'
 import {
   DomainState, DomainCreateFlags, DomainDestroyFlagsValues, DomainEventType, DomainEventDetail, DomainEventStartedDetailType, DomainJobType,
   StoragePoolState, DomainEventID, enumName,
@@ -58,6 +61,24 @@ same<R<Domain['getInfo']>['maxMem'], bigint>()
 same<R<Domain['getInfo']>['cpuTime'], bigint>()
 same<R<Domain['getInfo']>['nrVirtCpu'], number>()
 same<R<Domain['getTime']>['seconds'], number>()
+
+// 3. camelCase and public types (no wire struct names; the built declarations are checked by test/unit/public-surface).
+same<R<Domain['blockStats']>, { rdReq: bigint; rdBytes: bigint; wrReq: bigint; wrBytes: bigint; errs: bigint }>()
+same<R<Domain['getFSInfo']>, DomainFSInfo[]>()
+same<DomainFSInfo['devAliases'], string[]>()
+same<R<Domain['getIOThreadInfo']>, DomainIOThreadInfo[]>()
+same<DomainIOThreadInfo['iothreadId'], number>()
+same<R<Network['getDHCPLeases']>, NetworkDHCPLease[]>()
+same<NetworkDHCPLease['type'], IPAddrType>()
+same<NetworkDHCPLease['expirytime'], number>()
+same<R<Domain['interfaceAddresses']>, DomainInterface[]>()
+same<R<Connection['listDomains']>, number[]>()
+same<Parameters<Connection['domainCreateXML']>, [xmlDesc: string, flags?: DomainCreateFlags | FlagBits]>()
+same<Domain['wire'], DomainHandle>()
+
+// 8. event payloads come from the generated table, typed from libvirt's callback docs.
+same<DomainEventArgs[5][1], DomainEventGraphicsAddress>()
+same<DomainEventGraphicsAddress['family'], DomainEventGraphicsAddressType>()
 
 // Misuse the compiler must refuse (never run).
 export async function misuse(d: Domain, c: Connection): Promise<void> {
