@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 
 const GENERATED = new URL('./src/generated/', import.meta.url)
 const wireTypes = readdirSync(GENERATED)
-  .filter((f) => f.endsWith('.gen.ts'))
+  .filter((f) => /^(remote|remote-types|qemu|lxc|keepalive|virnet)\.gen\.ts$/.test(f))
   .flatMap((f) => [...readFileSync(new URL(f, GENERATED), 'utf8').matchAll(/^export (?:interface|type) ((?:Remote|Qemu|Lxc|Keepalive|Virnet)\w*(?:Args|Ret|Msg))\b/gm)].map((m) => m[1]))
 
 /** @type {Partial<import('typedoc').TypeDocOptions>} */

@@ -12,6 +12,7 @@ export { connectAdmin, type AdminConnection, type AdminServer, type AdminClient,
 export { Connection } from './api/objects.js'
 export { ConnectionBase } from './client/connection-base.js'
 export type { ConnectOptions, AuthOptions, AuthCredential } from './client/connect-options.js'
+export { DEFAULT_CONNECT_TIMEOUT_MS } from './client/connect-options.js'
 export { CloseReason, CLOSE_REASON_NAMES } from './client/close-reason.js'
 export { LibvirtError, ConnectionClosedError, ErrorCode, ErrorDomain, ErrorLevel, type LibvirtErrorFields } from './errors.js'
 export { jsonReplacer, toJson } from './json.js'
