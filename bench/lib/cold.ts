@@ -21,6 +21,8 @@ export interface ColdRequest {
 
 export interface ColdRun {
   imported: number
+  /** CPU ms (user + system) spent by the import. */
+  importCpu: number
   connected: number
   first: number
   at: Record<string, number>

@@ -38,7 +38,7 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
       'large.listAllDomains', 'large.getAllDomainStats', 'large.getXMLDesc', 'events.rate', 'events.lost',
       'lag.stock.p50', 'lag.stock.p99', 'lag.raised.p50', 'lag.raised.p99',
       'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call',
-      'import', 'cold.first-call', 'cold.1000', 'cold.first3000', 'close.eof', 'close.keepalive',
+      'import', 'import.cpu', 'cold.first-call', 'cold.1000', 'cold.first3000', 'close.eof', 'close.keepalive',
       'tracing.baseline', 'tracing.off', 'tracing.on',
       // the SSH row needs a private sshd (openssh-server)
       'remote.tls', ...(sshdAvailable() === null ? ['remote.ssh'] : []),
