@@ -31,6 +31,9 @@ export const EVENT_ARG_OVERRIDES = /** @type {Record<string, string>} */ ({
   'virConnectDomainEventMetadataChangeCallback.type': 'DomainMetadataType',
 })
 
+/** 64-bit event arguments that are `number` by the number/bigint rule: seconds since the epoch. */
+export const SMALL_EVENT_ARGS = new Set(['virConnectDomainQemuMonitorEventCallback.seconds'])
+
 /** @param {Model} model @param {string} struct */
 function fields(model, struct) {
   const def = model.types.get(struct)?.def
@@ -113,7 +116,7 @@ function argType(model, decl, cbName, param, structs) {
       const enums = enumsNamed(model, doc)
       return enums.length === 1 ? `C.${enumTypeName(enums[0])}${flagsSuffix(model, enums[0])}` : 'number'
     }
-    if (t.name === 'hyper' || t.name === 'uhyper') return 'bigint'
+    if (t.name === 'hyper' || t.name === 'uhyper') return SMALL_EVENT_ARGS.has(`${cbName}.${param}`) ? 'number' : 'bigint'
     if (t.name === 'string') return 'string'
     if (t.name === 'double') return 'number'
     throw new Error(`${cbName}.${param}: no type for ${t.name}`)
@@ -212,7 +215,7 @@ export function emitEvents(model) {
     const tp = r.args.map((a, i) => (a.decl.type.kind === 'ref' && a.decl.type.name === 'remote_typed_param' ? i : -1)).filter((i) => i >= 0)
     lines.push(
       `  { family: '${r.fam.family}', eventId: ${r.id}, idName: '${r.key}', procedure: ${table}.${r.proc.key}, callback: '${r.cb.name}', argNames: [${r.args.map((a) => `'${a.name}'`).join(', ')}], typedParams: [${tp.join(', ')}],`,
-      `    unpack: (m) => ({ id: m.callbackID, obj: ${r.objPath}, args: [${r.args.map((a) => a.path).join(', ')}] }) },`,
+      `    unpack: (m) => ({ id: m.callbackID, obj: ${r.objPath}, args: [${r.args.map((a) => (SMALL_EVENT_ARGS.has(`${r.cb.name}.${a.name}`) ? `Number(${a.path})` : a.path)).join(', ')}] }) },`,
     )
   }
   lines.push(']', '')

@@ -11,7 +11,7 @@ import { type OpenStreamOptions, type Screenshot, domainScreenshot, openDomainCh
 import type { Stream } from '../streams/stream.js'
 import { A } from './args.js'
 import { type DomainStats, type DomainStatsRecord, domainGetStats } from './stats/domain-stats.js'
-import type { ConnectGetAllDomainStatsFlags, DomainCreateFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
+import type { ConnectGetAllDomainStatsFlags, DomainChannelFlags, DomainConsoleFlags, DomainCreateFlags, DomainMigrateFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
 import type { Connection } from './objects.js'
 import { migrate as migrateApi, migrate3 as migrate3Api, migrateToURI as migrateToURIApi, migrateToURI2 as migrateToURI2Api } from './migrate.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
@@ -147,7 +147,7 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * it is one call (`REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS`). `VIR_MIGRATE_PEER2PEER` is
    * added to `flags`. Client-managed migration between two connections is {@link Domain.migrate3}.
    */
-  async migrateToURI3(dconnuri: string, params: TypedParamsInput = {}, flags: number = 0): Promise<void> {
+  async migrateToURI3(dconnuri: string, params: TypedParamsInput = {}, flags: DomainMigrateFlags | FlagBits = 0): Promise<void> {
     A.argc(arguments.length, 1, 3, 'virDomainMigrateToURI3')
     await this.connection.call(P.DOMAIN_MIGRATE_PERFORM3_PARAMS, {
       dom: this.wire,
@@ -176,13 +176,13 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * the domain keeps running here. With it, `uri` (default: `dconn`'s URI) is the destination the
    * source daemon connects to itself.
    */
-  async migrate(dconn: Connection, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+  async migrate(dconn: Connection, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 5, 'virDomainMigrate')
     return migrateApi(this.#self, dconn, null, flags, dname, uri, bandwidth, 'virDomainMigrate')
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrate2 | virDomainMigrate2}: {@link Domain.migrate} with the destination XML `dxml`. */
-  async migrate2(dconn: Connection, dxml: string | null = null, flags: number = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
+  async migrate2(dconn: Connection, dxml: string | null = null, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 6, 'virDomainMigrate2')
     return migrateApi(this.#self, dconn, dxml, flags, dname, uri, bandwidth, 'virDomainMigrate2')
   }
@@ -192,7 +192,7 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * client-managed migration with typed parameters (`migrate_uri`, `destination_name`,
    * `destination_xml`, `bandwidth`, …); peer-to-peer is `migrateToURI3`.
    */
-  async migrate3(dconn: Connection, params: TypedParamsInput = {}, flags: number = 0): Promise<Domain> {
+  async migrate3(dconn: Connection, params: TypedParamsInput = {}, flags: DomainMigrateFlags | FlagBits = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 3, 'virDomainMigrate3')
     return migrate3Api(this.#self, dconn, params, flags)
   }
@@ -202,24 +202,24 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    * with `VIR_MIGRATE_PEER2PEER`, `duri` is the destination's connection URI; without, the
    * migration URI of a direct migration (which the QEMU driver does not offer).
    */
-  async migrateToURI(duri: string, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+  async migrateToURI(duri: string, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
     A.argc(arguments.length, 1, 4, 'virDomainMigrateToURI')
     return migrateToURIApi(this.#self, duri, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI2 | virDomainMigrateToURI2}. */
-  async migrateToURI2(dconnuri: string | null, miguri: string | null = null, dxml: string | null = null, flags: number = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
+  async migrateToURI2(dconnuri: string | null, miguri: string | null = null, dxml: string | null = null, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
     A.argc(arguments.length, 1, 6, 'virDomainMigrateToURI2')
     return migrateToURI2Api(this.#self, dconnuri, miguri, dxml, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenConsole | virDomainOpenConsole}: a bidirectional stream (the streams layer). */
-  openConsole(devName: string | null = null, flags: number = 0, options?: OpenStreamOptions): Promise<Stream> {
+  openConsole(devName: string | null = null, flags: DomainConsoleFlags | FlagBits = 0, options?: OpenStreamOptions): Promise<Stream> {
     return openDomainConsole(this.connection, this, devName, flags, options)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenChannel | virDomainOpenChannel}: a bidirectional stream (the streams layer). */
-  openChannel(name: string | null = null, flags: number = 0, options?: OpenStreamOptions): Promise<Stream> {
+  openChannel(name: string | null = null, flags: DomainChannelFlags | FlagBits = 0, options?: OpenStreamOptions): Promise<Stream> {
     return openDomainChannel(this.connection, this, name, flags, options)
   }
 

@@ -3,6 +3,7 @@
 
 import type { StorageVolHandle } from '../generated/handles.gen.js'
 import { LibvirtObject } from './object-base.js'
+import type { FlagBits, StorageVolDownloadFlags, StorageVolUploadFlags } from '../generated/constants.gen.js'
 import { type OpenStreamOptions, storageVolDownload, storageVolUpload } from '../streams/open.js'
 import type { Stream } from '../streams/stream.js'
 
@@ -19,12 +20,12 @@ export class StorageVolAdditions extends LibvirtObject<StorageVolHandle> {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-storage.html#virStorageVolDownload | virStorageVolDownload}: a readable stream (the streams layer). */
-  download(offset: bigint | number = 0n, length: bigint | number = 0n, flags: number = 0, options?: OpenStreamOptions): Promise<Stream> {
+  download(offset: bigint | number = 0n, length: bigint | number = 0n, flags: StorageVolDownloadFlags | FlagBits = 0, options?: OpenStreamOptions): Promise<Stream> {
     return storageVolDownload(this.connection, this, offset, length, flags, options)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-storage.html#virStorageVolUpload | virStorageVolUpload}: a writable stream (the streams layer). */
-  upload(offset: bigint | number = 0n, length: bigint | number = 0n, flags: number = 0): Promise<Stream> {
+  upload(offset: bigint | number = 0n, length: bigint | number = 0n, flags: StorageVolUploadFlags | FlagBits = 0): Promise<Stream> {
     return storageVolUpload(this.connection, this, offset, length, flags)
   }
 }

@@ -110,7 +110,7 @@ export const EVENT_TABLE: readonly EventTableEntry[] = [
   { family: 'secret', eventId: 1, idName: 'VALUE_CHANGED', procedure: REMOTE_PROCEDURES.SECRET_EVENT_VALUE_CHANGED, callback: 'virConnectSecretEventGenericCallback', argNames: [], typedParams: [],
     unpack: (m) => ({ id: m.callbackID, obj: m.secret, args: [] }) },
   { family: 'qemuMonitor', eventId: -1, idName: 'MONITOR_EVENT', procedure: QEMU_PROCEDURES.DOMAIN_MONITOR_EVENT, callback: 'virConnectDomainQemuMonitorEventCallback', argNames: ['event', 'seconds', 'micros', 'details'], typedParams: [],
-    unpack: (m) => ({ id: m.callbackID, obj: m.dom, args: [m.event, m.seconds, m.micros, m.details] }) },
+    unpack: (m) => ({ id: m.callbackID, obj: m.dom, args: [m.event, Number(m.seconds), m.micros, m.details] }) },
 ]
 
 /** [virDomainEventGraphicsAddress](https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainEventGraphicsAddress) of an event. */
@@ -219,4 +219,4 @@ export interface SecretEventArgs {
 }
 
 /** Arguments of a QEMU monitor event after (conn, dom): event name, timestamp, JSON details. */
-export type QemuMonitorEventArgs = [event: string, seconds: bigint, micros: number, details: string | null]
+export type QemuMonitorEventArgs = [event: string, seconds: number, micros: number, details: string | null]

@@ -59,7 +59,7 @@ export async function usage(conn: Connection): Promise<void> {
     same<[typeof secret, typeof event, typeof detail], [Secret, SecretEventLifecycleType, number]>()
   })
   await conn.qemuMonitorEventRegister(null, null, (_c, dom, event, seconds, micros, details) => {
-    same<[typeof dom, typeof event, typeof seconds, typeof micros, typeof details], [Domain, string, bigint, number, string | null]>()
+    same<[typeof dom, typeof event, typeof seconds, typeof micros, typeof details], [Domain, string, number, number, string | null]>()
   })
   same<Parameters<Connection['registerCloseCallback']>[0], CloseCallback<Connection>>()
   same<Awaited<ReturnType<Connection['domainEventRegisterAny']>>, number>()
