@@ -13,7 +13,7 @@ export interface ReconnectOptions {
   jitter?: number
   /** Attempts before giving up (then onClose runs with the loss). Default Infinity (never give up). ≥ 0. */
   maxAttempts?: number
-  /** Milliseconds one attempt may take (connect, authenticate, open); default: the connect() timeout, or 10 000. */
+  /** Milliseconds one attempt may take (connect, authenticate, open); default: the connect() `timeout` the wrapped connection was opened with (30 s unless set). */
   attemptTimeout?: number
   /**
    * What calls made while disconnected do: `'reject'` (default) — reject at once with a
