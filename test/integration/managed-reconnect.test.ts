@@ -380,3 +380,47 @@ test('a connection that cannot be reopened (not from connect(): URI and options 
   await w.close()
   assert.equal(await within(1_000, 'closed', w.closed), CloseReason.CLIENT)
 })
+
+test('no event of the new connection reaches a callback before every registration is back and onReconnect ran, while another client causes events all along', async () => {
+  const order: string[] = []
+  // resync: the restore also lists the domains, so it spans several round trips
+  const { w } = await wrap(daemon.uri, { resync: true, reconnect: { initialDelay: 50, maxDelay: 50 }, onReconnect: () => void order.push('reconnect') })
+  const dom = await w.domainLookupByName('test')
+  // many registrations, so the replay takes many round trips while events are already flowing
+  await w.domainEventRegisterAny(null, DomainEventID.LIFECYCLE, (_w, _d, e) => void order.push(`event ${e}`))
+  for (const id of Object.values(DomainEventID)) {
+    if (typeof id !== 'number' || id === DomainEventID.LIFECYCLE) continue
+    await w.domainEventRegisterAny(null, id as never, () => {}).catch(() => {}) // ids newer than the daemon are refused
+    await w.domainEventRegisterAny(dom, id as never, () => {}).catch(() => {})
+  }
+  await w.domainEventRegisterAny(dom, DomainEventID.LIFECYCLE, (_w, _d, e) => void order.push(`event ${e}`))
+  daemon.kill()
+  await waitFor(() => w.reconnecting, 'disconnect')
+  let running = true
+  const triggers = (async () => {
+    while (running) {
+      try {
+        const c = await connect(daemon.uri)
+        try {
+          const d = await c.domainLookupByName('test')
+          while (running) {
+            await d.suspend()
+            await d.resume()
+          }
+        } finally {
+          await c.close()
+        }
+      } catch {
+        await new Promise((r) => setTimeout(r, 2)) // the daemon is not back yet
+      }
+    }
+  })()
+  try {
+    await within(60_000, 'daemon restart', daemon.restart())
+    await waitFor(() => order.some((o) => o.startsWith('event')), 'an event after the reconnect', 30_000)
+  } finally {
+    running = false
+    await within(10_000, 'trigger loop', triggers)
+  }
+  assert.equal(order[0], 'reconnect', order.slice(0, 5).join(', '))
+})
