@@ -1,0 +1,115 @@
+// What a reconnecting ManagedConnection reopens, and what it does when the new daemon refuses a
+// registration (issue 18 items 1 and 3), against a real private libvirtd (test driver):
+// - the URI it resolved at connect() (here from LIBVIRT_DEFAULT_URI, which is gone before the
+//   loss), read-only stays read-only, and a one-shot `signal` (aborted after connect) is not reused;
+// - a registration the new daemon refuses is reported in info.refused and through onError, not
+//   thrown; it stays tracked under the user's id and is registered again after the next reconnect.
+//   (A domain-filtered registration whose domain vanished is NOT refused by libvirtd: it builds the
+//   filter from name + UUID without a lookup, so the refusal is made in-process, see the test.)
+import { after, afterEach, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { CloseReason, DomainEventID, ErrorCode, ErrorDomain, LibvirtError, connect } from '../../src/index.js'
+import { RpcClient } from '../../src/client/rpc-client.js'
+import { ManagedConnection, type ReconnectInfo } from '../../src/managed/managed-connection.js'
+import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
+import { AdminShell, waitFor, within } from './reconnect-helpers.js'
+
+let daemon: TestDaemon
+before(async () => {
+  daemon = await startTestDaemon()
+})
+const made: ManagedConnection[] = []
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((w) => within(10_000, 'closing a wrapper', w.close())))
+})
+after(async () => {
+  await daemon?.stop()
+})
+
+test('reconnect reopens the URI resolved at connect() (LIBVIRT_DEFAULT_URI, since unset), read-only stays read-only, an aborted one-shot signal is not reused', async () => {
+  const saved = process.env.LIBVIRT_DEFAULT_URI
+  const ac = new AbortController()
+  let virt
+  process.env.LIBVIRT_DEFAULT_URI = daemon.uri // the read-write socket: read-only comes from the option alone
+  try {
+    virt = await connect(undefined, { readOnly: true, signal: ac.signal })
+  } finally {
+    if (saved === undefined) delete process.env.LIBVIRT_DEFAULT_URI
+    else process.env.LIBVIRT_DEFAULT_URI = saved
+  }
+  ac.abort(new Error('one-shot signal, aborted after connect'))
+  const reconnects: ReconnectInfo[] = []
+  const errors: unknown[] = []
+  const w = await ManagedConnection.create({
+    virt,
+    reconnect: { initialDelay: 10, maxDelay: 100 },
+    onReconnect: (_w, i) => void reconnects.push(i),
+    onError: (e) => void errors.push(e),
+  })
+  made.push(w)
+  const dom = await w.domainLookupByName('test')
+  await assert.rejects(dom.suspend(), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.OPERATION_DENIED, 'read-only before the loss')
+  daemon.kill()
+  await within(60_000, 'daemon restart', daemon.restart())
+  await waitFor(() => reconnects.length === 1, `reconnect (errors: ${errors.map(String).join('; ')})`, 30_000)
+  assert.deepEqual(errors, [])
+  assert.notEqual(w.virt, virt)
+  // the same daemon, still opened read-only: a write is refused, a read works
+  await assert.rejects(dom.suspend(), (e: unknown) => e instanceof LibvirtError && e.code === ErrorCode.OPERATION_DENIED, 'read-only after the reconnect')
+  assert.equal(typeof (await dom.getState()).state, 'number')
+  assert.equal(w.virt.parsedUri?.input, daemon.uri)
+  await w.close()
+  assert.equal(await w.closed, CloseReason.CLIENT)
+})
+
+test('a registration the new daemon refuses (as a daemon older than the event id does): info.refused and onError, not thrown; it stays tracked under its id and comes back on the next reconnect; the others deliver at once', async () => {
+  // No older daemon is at hand, so the refusal libvirtd gives for an event id it does not know
+  // (VIR_ERR_INTERNAL_ERROR "unsupported event ID n") is made in-process for the REBOOT id, on the
+  // first reconnect only; everything else goes to the real daemon.
+  const reconnects: ReconnectInfo[] = []
+  const errors: unknown[] = []
+  const got: string[] = []
+  const w = await ManagedConnection.create({
+    virt: await connect(daemon.uri),
+    reconnect: { initialDelay: 10, maxDelay: 100 },
+    onReconnect: (_w, i) => void reconnects.push(i),
+    onError: (e) => void errors.push(e),
+  })
+  made.push(w)
+  const rebootId = await w.domainEventRegisterAny(null, DomainEventID.REBOOT, () => void got.push('reboot'))
+  const lifeId = await w.domainEventRegisterAny(null, DomainEventID.LIFECYCLE, (_w, d, e) => void got.push(`${d.name} ${e}`))
+  const refusal = LibvirtError.local(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, `unsupported event ID ${DomainEventID.REBOOT}`)
+  let refuse = true
+  const orig = RpcClient.prototype.call
+  RpcClient.prototype.call = function (this: RpcClient, desc, args, options) {
+    if (refuse && desc.name === 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY' && (args as { eventID: number }).eventID === DomainEventID.REBOOT) {
+      return Promise.reject(refusal) as never
+    }
+    return orig.call(this, desc as never, args as never, options) as never
+  } as typeof orig
+  const admin = new AdminShell(daemon)
+  try {
+    assert.equal(await admin.disconnectAll(), 1)
+    await waitFor(() => reconnects.length === 1, 'reconnect', 30_000)
+    refuse = false
+    const info = reconnects[0]!
+    assert.deepEqual(info.refused.map((r) => [r.family, r.id, r.error]), [['domain', rebootId, refusal]])
+    assert.deepEqual(errors, [refusal], 'reported through onError, once')
+    assert.deepEqual(w.trackedCallbackIds('domain').sort(), [rebootId, lifeId].sort(), 'still tracked under the user ids')
+    const dom = await w.domainLookupByName('test')
+    await dom.suspend()
+    await dom.resume()
+    await waitFor(() => got.includes('test 4'), `events after the reconnect (${got.join(', ')})`)
+    assert.deepEqual(got, ['test 3', 'test 4'])
+    // the next reconnect registers it again (the daemon accepts now): nothing refused
+    assert.equal(await admin.disconnectAll(), 1)
+    await waitFor(() => reconnects.length === 2, 'second reconnect', 30_000)
+    assert.deepEqual(reconnects[1]!.refused, [])
+  } finally {
+    RpcClient.prototype.call = orig
+    admin.close()
+  }
+  await w.domainEventDeregisterAny(rebootId)
+  assert.deepEqual(w.trackedCallbackIds('domain'), [lifeId])
+  await w.close()
+})
