@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { connect } from '../../src/index.js'
 import { startTestDaemon, testDomainXml, type TestDaemon } from '../../src/testing/index.js'
-import { CLI, isOneLine, run } from './cli-run.js'
+import { CLI, isOneLine, run, start } from './cli-run.js'
 
 let daemon: TestDaemon
 before(async () => {
@@ -210,4 +210,29 @@ test('completion bash: a valid script completing commands, options and call meth
   assert.match(zsh.stdout, /^#compdef libvirt-async/)
   assert.match(zsh.stdout, /'upload:a local file into a storage volume, with progress'/)
   assert.match(zsh.stdout, /compdef _libvirt_async libvirt-async/)
+})
+
+test('watch prints daemon-supplied names terminal-safe: no raw DEL or bidi override, JSON still valid', { timeout: 60_000 }, async () => {
+  const name = 'evil\u202eeman\x7f'
+  const conn = await connect(daemon.uri)
+  try {
+    for (const json of [false, true]) {
+      const w = start(['watch', daemon.uri, ...(json ? ['--json'] : [])])
+      try {
+        await w.waitFor('stderr', /watching /)
+        const dom = await conn.domainDefineXML(testDomainXml(name))
+        await w.waitFor('stdout', /evil/)
+        await dom.undefine()
+        const line = w.stdout().split('\n').find((l) => l.includes('evil'))!
+        assert.ok(!/[\x7f\u202e]/.test(line), `raw control character printed: ${JSON.stringify(line)}`)
+        if (json) assert.ok(JSON.stringify(JSON.parse(line)).includes(JSON.stringify(name).slice(1, -1)), 'the JSON still carries the exact name')
+        else assert.ok(line.includes('evil\\u202eeman\\x7f'), line)
+      } finally {
+        w.child.kill('SIGINT')
+        await w.exit
+      }
+    }
+  } finally {
+    await conn.close()
+  }
 })

@@ -10,7 +10,7 @@ import { EXIT, EXIT_CODES_HELP, usage } from '../exit.js'
 import { toJson } from '../format.js'
 import { eventJson, eventLine } from '../event-model.js'
 import { onInterrupt, openTarget } from '../target.js'
-import { printable } from '../text.js'
+import { printable, printableJson } from '../text.js'
 import { countsLine, refusalLines, watchAll } from '../watcher.js'
 
 export const WATCH_HELP = `Usage: libvirt-async watch [URI] [--json] [--qemu] [--reconnect]
@@ -48,7 +48,8 @@ export async function watchCommand(argv: string[]): Promise<number> {
   const target = await openTarget(args.uri, { qemu: args.qemu })
   const uninstall = onInterrupt(() => target.dispose())
   try {
-    const print = args.json ? eventJson : eventLine
+    // event fields come from the daemon: terminal-safe (JSON stays valid JSON)
+    const print = args.json ? (e: Parameters<typeof eventJson>[0]) => printableJson(eventJson(e)) : (e: Parameters<typeof eventLine>[0]) => printable(eventLine(e))
     const json = args.json
     const hooks = args.values.reconnect === true ? reconnectPrinter(json) : undefined
     const watcher = await watchAll(target.conn, (e) => process.stdout.write(`${print(e)}\n`), undefined, hooks)
@@ -82,7 +83,7 @@ function reconnectPrinter(json: boolean): { onDisconnect(reason: CloseReason): v
       const disappeared = d?.disappeared.map((x) => x.name) ?? []
       const changed = d?.changed.map((c) => ({ name: c.name, before: stateName(c.before), after: stateName(c.after) })) ?? []
       if (json) {
-        process.stdout.write(`${toJson({ time: time(), reconnected: true, attempt: info.attempt, downtimeMs: info.downtimeMs, appeared, disappeared, changed, refused: info.refused.length })}\n`)
+        process.stdout.write(`${printableJson(toJson({ time: time(), reconnected: true, attempt: info.attempt, downtimeMs: info.downtimeMs, appeared, disappeared, changed, refused: info.refused.length }))}\n`)
         return
       }
       // names come from the daemon: control characters escaped in text mode
