@@ -96,6 +96,14 @@ async function exited(r: Running, ms = 30_000): Promise<number | null> {
   return code as number | null
 }
 
+test("the README's two contributor commands are there as CI runs them", () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8')
+  assert.match(readme, /^bash scripts\/demo\.sh {6}# /m)
+  assert.match(readme, /^bash scripts\/test\.sh {6}# /m)
+  assert.match(readFileSync(join(REPO, '.ci/run'), 'utf8'), /^bash scripts\/test\.sh$/m)
+  for (const script of ['scripts/demo.sh', 'scripts/test.sh']) assert.ok(existsSync(join(REPO, script)), script)
+})
+
 test('every recipe the tests run is in the README', () => {
   assert.deepEqual([...recipes.keys()].sort(), ['admin', 'console', 'event-logger', 'first-program', 'inventory', 'tracing', 'unit-test', 'upload-download'].sort())
 })
