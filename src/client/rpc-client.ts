@@ -101,10 +101,13 @@ export class RpcClient {
     // a reset or broken pipe is a hang-up (EOF); a clean end is EOF, or ERROR where the transport
     // says so (TCP/TLS); any other error is ERROR. (No error object, with its stack, for the
     // socket's own 'end'/'close' after we closed it.)
-    s.on('end', () => this.#closeReason === null && this.#terminate(transport.endReason === 'ERROR' ? CloseReason.ERROR : CloseReason.EOF, connectionClosedError()))
+    // The calls in flight are rejected with the I/O error itself where the transport knows
+    // libvirt's wording for it (Transport.lossError); later calls with "client socket is closed".
+    s.on('end', () => this.#closeReason === null && this.#terminate(transport.endReason === 'ERROR' ? CloseReason.ERROR : CloseReason.EOF, connectionClosedError(), transport.lossError?.('end')))
     s.on('error', (err: Error) => {
       const hangup = transport.errorReason === 'EOF' || HANGUP_CODES.has((err as NodeJS.ErrnoException).code ?? '')
-      this.#terminate(hangup ? CloseReason.EOF : CloseReason.ERROR, err instanceof LibvirtError ? err : connectionClosedError(err))
+      if (err instanceof LibvirtError) return this.#terminate(hangup ? CloseReason.EOF : CloseReason.ERROR, err)
+      this.#terminate(hangup ? CloseReason.EOF : CloseReason.ERROR, connectionClosedError(err), transport.lossError?.(err))
     })
     s.on('close', () => this.#closeReason === null && this.#terminate(CloseReason.ERROR, connectionClosedError()))
   }
@@ -222,12 +225,12 @@ export class RpcClient {
     this.#terminate(reason, err)
   }
 
-  #terminate(reason: CloseReason, err: LibvirtError): void {
+  #terminate(reason: CloseReason, err: LibvirtError, pendingErr: LibvirtError = err): void {
     if (this.#closeReason !== null) return
     this.#closeReason = reason
     this.#closeError = err
     this.#keepAlive.stop()
-    this.session.fail(err)
+    this.session.fail(err, pendingErr)
     this.transport.destroy()
     const listeners = this.#closeListeners
     this.#closeListeners = []

@@ -166,8 +166,12 @@ export class ProtocolSession {
     }
   }
 
-  /** The connection is gone: every pending call is rejected with `err`; later calls fail at once. */
-  fail(err: LibvirtError = connectionClosedError()): void {
+  /**
+   * The connection is gone: every pending call is rejected with `pendingErr` (by default `err`);
+   * later calls fail at once with `err`. (libvirt's client rejects the calls in flight with the
+   * I/O error that ended the connection, and later calls with "client socket is closed".)
+   */
+  fail(err: LibvirtError = connectionClosedError(), pendingErr: LibvirtError = err): void {
     if (this.#dead) return
     this.#dead = err
     const pending = [...this.#pending.values()]
@@ -175,7 +179,7 @@ export class ProtocolSession {
     this.#decoder.reset()
     for (const p of pending) {
       p.cleanup?.()
-      p.reject(err)
+      p.reject(pendingErr)
     }
   }
 

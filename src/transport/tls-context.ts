@@ -10,14 +10,18 @@ import type { PkiMaterial } from './pki.js'
 const MAX_CONTEXTS = 8
 const contexts = new Map<string, SecureContext>()
 
-/** The SecureContext for `pki` (cached by content). Throws what createSecureContext throws. */
-export function secureContextFor(pki: PkiMaterial): SecureContext {
+/** A digest of the PKI material's contents: the key of the caches here and in tls.ts. */
+export function pkiDigest(pki: PkiMaterial): string {
   const h = createHash('sha256')
   for (const part of [pki.ca, pki.crl, pki.cert, pki.key]) {
     h.update(`${part?.length ?? -1}:`)
     if (part) h.update(part)
   }
-  const key = h.digest('hex')
+  return h.digest('hex')
+}
+
+/** The SecureContext for `pki` (cached by content). Throws what createSecureContext throws. */
+export function secureContextFor(pki: PkiMaterial, key = pkiDigest(pki)): SecureContext {
   let ctx = contexts.get(key)
   if (ctx) {
     contexts.delete(key) // most recently used last
@@ -27,4 +31,18 @@ export function secureContextFor(pki: PkiMaterial): SecureContext {
   }
   contexts.set(key, ctx)
   return ctx
+}
+
+const sane = new Set<string>()
+
+/**
+ * Runs `check` (our own certificate against our CA, which parses and verifies X.509 — about half
+ * a millisecond) once per distinct PKI material; only a pass is remembered, so a failure is
+ * reported on every connect.
+ */
+export function checkOnce(key: string, check: () => void): void {
+  if (sane.has(key)) return
+  check()
+  if (sane.size >= MAX_CONTEXTS) sane.delete(sane.values().next().value!)
+  sane.add(key)
 }

@@ -8,8 +8,9 @@ import { X509Certificate } from 'node:crypto'
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls'
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
+import { tlsLossError } from './loss-error.js'
 import { loadPki, locatePki, type PkiMaterial } from './pki.js'
-import { secureContextFor } from './tls-context.js'
+import { checkOnce, pkiDigest, secureContextFor } from './tls-context.js'
 import { registerTransport } from './select.js'
 import { connectTcp, remoteAddress } from './tcp.js'
 import type { Transport, TransportRequest } from './transport.js'
@@ -23,8 +24,12 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
   const { host, port } = remoteAddress(req, DEFAULT_TLS_PORT)
   const pki = loadPki(locatePki(req.uri?.param('pkipath') || undefined))
   const noVerify = req.uri?.flag('no_verify') ?? false
-  if (!(req.uri?.flag('no_sanity') ?? false)) checkOwnCertificate(pki)
+  const digest = pkiDigest(pki)
+  if (!(req.uri?.flag('no_sanity') ?? false)) checkOnce(digest, () => checkOwnCertificate(pki))
   const raw = await connectTcp(host, port, req.signal)
+  // As libvirt's client does right after connect: the handshake's flights and the first RPCs are
+  // small writes that must not wait for an ACK (Nagle) — set before TLS wraps the socket.
+  raw.setNoDelay(true)
   let socket: TLSSocket | null = null
   // Once wrapped, the TLS socket owns the TCP handle: destroying `raw` then would free it under TLS.
   let wrapped = null as TLSSocket | null
@@ -34,7 +39,7 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
   }
   req.signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    socket = await handshake(raw, host, pki, (s) => (wrapped = s))
+    socket = await handshake(raw, host, pki, digest, (s) => (wrapped = s))
     if (!noVerify) verifyServer(socket, host, pki)
     await readConfirmation(socket)
   } catch (e) {
@@ -47,14 +52,14 @@ export async function connectTlsTransport(req: TransportRequest): Promise<Transp
   } finally {
     req.signal?.removeEventListener('abort', onAbort)
   }
-  return { ...socketTransport(socket, `tls:${host}:${port}`, true, true), endReason: 'ERROR' }
+  return { ...socketTransport(socket, `tls:${host}:${port}`, true, true), endReason: 'ERROR', lossError: tlsLossError }
 }
 
-function handshake(raw: Socket, host: string, pki: PkiMaterial, onWrapped: (s: TLSSocket) => void): Promise<TLSSocket> {
+function handshake(raw: Socket, host: string, pki: PkiMaterial, digest: string, onWrapped: (s: TLSSocket) => void): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     let secureContext
     try {
-      secureContext = secureContextFor(pki)
+      secureContext = secureContextFor(pki, digest)
     } catch (err) {
       return reject(handshakeError(err as Error))
     }

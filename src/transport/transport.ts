@@ -2,6 +2,7 @@
 // libvirt daemon plus the few extra facts the client needs. The client never learns more.
 
 import type { Duplex } from 'node:stream'
+import type { LibvirtError } from '../errors.js'
 import type { LibvirtUri } from './libvirt-uri.js'
 
 export interface Transport {
@@ -36,6 +37,13 @@ export interface Transport {
    * a child's pipe (ssh, ext) always hangs up when the child dies, which libvirt reports as EOF.
    */
   readonly errorReason?: 'EOF'
+  /**
+   * The error libvirt's client rejects the calls in flight with when this transport's stream ends
+   * (`'end'`) or fails (a socket error), e.g. VIR_ERR_SYSTEM_ERROR "Cannot recv data: Connection
+   * reset by peer"; undefined where the transport has no such wording (then "client socket is
+   * closed"). Calls made after the loss fail with "client socket is closed" either way.
+   */
+  readonly lossError?: (cause: 'end' | NodeJS.ErrnoException) => LibvirtError | undefined
   /** Let the handles behind this transport stop keeping the process alive (and back). */
   ref(): void
   unref(): void

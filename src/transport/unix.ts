@@ -3,6 +3,7 @@
 
 import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net'
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
+import { plainSocketLossError } from './loss-error.js'
 import { unixSocketFor } from './socket-path.js'
 import type { Transport, TransportRequest } from './transport.js'
 
@@ -92,6 +93,7 @@ export function socketTransport(socket: Socket, description: string, secure: boo
     description,
     secure,
     messagePerWrite,
+    lossError: plainSocketLossError,
     ref: () => void socket.ref(),
     unref: () => void socket.unref(),
     destroy: () => void socket.destroy(),

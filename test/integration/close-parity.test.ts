@@ -27,7 +27,7 @@ after(() => rmSync(dir, { recursive: true, force: true }))
 // libvirt's C client watching the same daemon: registers a close callback, optionally keeps 8
 // threads calling, prints READY, then the reason its callback got.
 const WATCH = String.raw`
-import libvirt, sys, threading, json
+import libvirt, sys, threading, json, time
 libvirt.virEventRegisterDefaultImpl()
 def loop():
     while True: libvirt.virEventRunDefaultImpl()
@@ -43,15 +43,21 @@ conn.registerCloseCallback(cb, None)
 def busy():
     while not done.is_set():
         try: conn.getCapabilities()
-        except Exception: return
+        except libvirt.libvirtError as e:
+            res.setdefault('errors', []).append([e.get_error_code(), e.get_error_domain(), e.get_error_message()])
+            return
 if sys.argv[2] == 'busy':
     for _ in range(8): threading.Thread(target=busy, daemon=True).start()
 print('READY', flush=True)
 done.wait(20)
+if sys.argv[2] == 'busy': time.sleep(0.5) # the busy threads record their errors
 print(json.dumps(res), flush=True)
 `
 
-function watchC(uri: string, mode: 'idle' | 'busy'): { ready: Promise<void>; reason: Promise<number> } {
+/** What the C watcher saw: its close callback's reason and, busy, its calls' errors [code, domain, message]. */
+interface CWatch { reason: number; errors: Array<[number, number, string]> }
+
+function watchC(uri: string, mode: 'idle' | 'busy'): { ready: Promise<void>; seen: Promise<CWatch> } {
   const child = spawn(ORACLE_PYTHON, ['-c', WATCH, uri, mode], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let onReady!: () => void
@@ -60,17 +66,27 @@ function watchC(uri: string, mode: 'idle' | 'busy'): { ready: Promise<void>; rea
     out += d
     if (out.includes('READY')) onReady()
   })
-  const reason = new Promise<number>((resolve, reject) =>
+  const seen = new Promise<CWatch>((resolve, reject) =>
     child.on('close', () => {
       const last = out.trim().split('\n').pop() ?? ''
       try {
-        resolve((JSON.parse(last) as { reason?: number }).reason ?? -1)
+        const r = JSON.parse(last) as { reason?: number; errors?: Array<[number, number, string]> }
+        resolve({ reason: r.reason ?? -1, errors: r.errors ?? [] })
       } catch {
         reject(new Error(`C watcher said: ${out}`))
       }
     }))
-  return { ready, reason }
+  return { ready, seen }
 }
+
+// The error of every call in flight when the daemon dies with them unread (a reset), as libvirt's
+// client reports it: the I/O error itself (virNetSocketReadWire), not "client socket is closed".
+// GnuTLS turns the reset into EIO.
+const RESET_ERROR = {
+  unix: 'Cannot recv data: Connection reset by peer',
+  tcp: 'Cannot recv data: Connection reset by peer',
+  tls: 'Cannot recv data: Input/output error',
+} as const
 
 async function listenDaemon(): Promise<{ d: TestDaemon; uris: Record<'unix' | 'tcp' | 'tls', string> }> {
   const port = await freePort()
@@ -81,13 +97,13 @@ async function listenDaemon(): Promise<{ d: TestDaemon; uris: Record<'unix' | 't
 
 for (const transport of ['unix', 'tcp', 'tls'] as const) {
   for (const mode of ['idle', 'busy'] as const) {
-    test(`daemon killed (${transport}, ${mode === 'idle' ? 'nothing in flight' : 'calls in flight'}): our close reason is libvirt's`, async (t) => {
+    test(`daemon killed (${transport}, ${mode === 'idle' ? 'nothing in flight' : 'calls in flight'}): our close reason${mode === 'busy' ? ' and the calls\' error' : ''} are libvirt's`, async (t) => {
       if (!haveOracle) return t.skip('python3-libvirt not installed')
       const { d, uris } = await listenDaemon()
       try {
         const conn = await connect(uris[transport])
-        const c = watchC(uris[transport], mode)
-        await within(20_000, c.ready, 'C client ready')
+        const watcher = watchC(uris[transport], mode)
+        await within(20_000, watcher.ready, 'C client ready')
         const calls: Promise<unknown>[] = []
         if (mode === 'busy') {
           // Deterministic "calls in flight": the daemon is frozen while both clients send, so it
@@ -97,9 +113,17 @@ for (const transport of ['unix', 'tcp', 'tls'] as const) {
           await new Promise((r) => setTimeout(r, 300))
         }
         d.kill('SIGKILL')
-        const [ours, theirs] = await within(10_000, Promise.all([conn.closed, c.reason]), 'both clients see the close')
-        for (const r of await within(3000, Promise.all(calls), 'calls in flight settle')) {
-          if (r instanceof Error) assert.ok(r instanceof LibvirtError, String(r))
+        const [ours, c] = await within(10_000, Promise.all([conn.closed, watcher.seen]), 'both clients see the close')
+        const theirs = c.reason
+        const settled = await within(3000, Promise.all(calls), 'calls in flight settle')
+        if (mode === 'busy') {
+          // every call in flight: VIR_ERR_SYSTEM_ERROR (38), domain RPC (7), libvirt's message
+          const oursSeen = [...new Set(settled.map((r) => r instanceof LibvirtError ? JSON.stringify([r.code, r.domain, r.message]) : `not a LibvirtError: ${String(r)}`))]
+          const theirsSeen = [...new Set(c.errors.map((e) => JSON.stringify(e)))]
+          assert.deepEqual(oursSeen, [JSON.stringify([38, 7, RESET_ERROR[transport]])])
+          assert.deepEqual(theirsSeen, oursSeen, 'the C client rejected its calls in flight the same way')
+          // a call made after the loss: "client socket is closed", as libvirt's client says
+          await assert.rejects(conn.getLibVersion(), (e: unknown) => e instanceof LibvirtError && e.code === 1 && e.message === 'client socket is closed')
         }
         // libvirt's client: EOF on a hang-up (unix always; TCP/TLS when the daemon died with our
         // calls unread, a reset), ERROR when a TCP/TLS daemon just closed (FIN, read returns 0)
