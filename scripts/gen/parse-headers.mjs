@@ -45,6 +45,10 @@ export function parseHeaderTexts(headers) {
   /** @type {{ name: string, header: string, text: string }[]} */
   const pendingDefines = []
   const lookup = (/** @type {string} */ n) => constants.get(n)
+  // An enum member may name a constant of a header read later (virDomainSnapshotXMLFlags uses
+  // VIR_DOMAIN_XML_SECURE): such enums are parsed again once every header is read, never dropped.
+  /** @type {{ decl: string, header: string, at: number }[]} */
+  const deferredEnums = []
 
   for (const { name: header, text } of headers) {
     const { code, defs } = preprocess(text)
@@ -52,13 +56,20 @@ export function parseHeaderTexts(headers) {
     for (const decl of splitTopLevel(code)) {
       const e = parseEnum(decl, header, lookup)
       if (e) {
-        enums.push(e)
+        if (e.unresolved.length > 0) deferredEnums.push({ decl, header, at: enums.length })
+        enums.push(stripUnresolved(e))
         for (const m of e.members) if (!constants.has(m.name)) constants.set(m.name, m.value)
         continue
       }
       const f = parseFunction(decl, header)
       if (f) functions.push(f)
     }
+  }
+  for (const d of deferredEnums) {
+    const e = /** @type {NonNullable<ReturnType<typeof parseEnum>>} */ (parseEnum(d.decl, d.header, lookup))
+    if (e.unresolved.length > 0) throw new Error(`${d.header}: enum ${e.name}: cannot resolve the value of ${e.unresolved.join(', ')}`)
+    enums[d.at] = stripUnresolved(e)
+    for (const m of e.members) if (!constants.has(m.name)) constants.set(m.name, m.value)
   }
   // #defines may refer to enum constants and to each other: resolve until nothing changes.
   let progress = true
@@ -141,7 +152,7 @@ function splitTopLevel(code) {
 /**
  * `typedef enum [tag] { A = 1, B, ... } Name` or `enum tag { ... }`.
  * @param {string} decl @param {string} header @param {(n: string) => number | undefined} lookup
- * @returns {HeaderEnum | null}
+ * @returns {(HeaderEnum & { unresolved: string[] }) | null}
  */
 function parseEnum(decl, header, lookup) {
   const m = /^(?:typedef\s+)?enum\s*(\w+)?\s*\{([\s\S]*)\}\s*(\w+)?$/.exec(decl.replace(/^extern\s+"C"\s*\{\s*/, ''))
@@ -154,6 +165,8 @@ function parseEnum(decl, header, lookup) {
   let sentinel = false
   /** @type {Map<string, number>} */
   const own = new Map()
+  /** @type {string[]} */
+  const unresolved = []
   for (let part of m[2].split(',')) {
     if (part.includes('@@SENTINEL_BEGIN@@')) sentinel = true
     const endsSentinel = part.includes('@@SENTINEL_END@@')
@@ -170,11 +183,16 @@ function parseEnum(decl, header, lookup) {
           members.push({ name: mm[1], value, sentinel })
           own.set(mm[1], value)
           next = value + 1
-        }
+        } else unresolved.push(mm[1])
       }
     }
     if (endsSentinel) sentinel = false
   }
+  return { name, header, members, unresolved }
+}
+
+/** The enum without the parser's bookkeeping. @param {HeaderEnum & { unresolved: string[] }} e @returns {HeaderEnum} */
+function stripUnresolved({ name, header, members }) {
   return { name, header, members }
 }
 

@@ -56,6 +56,7 @@
 /** virDomainSnapshotCreateFlags member. */ export const VIR_DOMAIN_SNAPSHOT_CREATE_LIVE = 256
 /** virDomainSnapshotCreateFlags member. */ export const VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE = 512
 // virDomainSnapshotXMLFlags — https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotXMLFlags
+/** virDomainSnapshotXMLFlags member. */ export const VIR_DOMAIN_SNAPSHOT_XML_SECURE = 1
 // virDomainSnapshotListFlags — https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotListFlags
 /** virDomainSnapshotListFlags member. */ export const VIR_DOMAIN_SNAPSHOT_LIST_ROOTS = 1
 /** virDomainSnapshotListFlags member. */ export const VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS = 1
@@ -1803,6 +1804,12 @@ export const DomainSnapshotCreateFlags = {
 } as const
 /** A member of virDomainSnapshotCreateFlags; combine members with `|`. */
 export type DomainSnapshotCreateFlags = FlagSet<'virDomainSnapshotCreateFlags'>
+/** Members of [virDomainSnapshotXMLFlags](https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotXMLFlags) (a flag set). */
+export const DomainSnapshotXMLFlags = {
+  SECURE: 1 as FlagSet<'virDomainSnapshotXMLFlags'>,
+} as const
+/** A member of virDomainSnapshotXMLFlags; combine members with `|`. */
+export type DomainSnapshotXMLFlags = FlagSet<'virDomainSnapshotXMLFlags'>
 /** Members of [virDomainSnapshotListFlags](https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotListFlags) (a flag set). */
 export const DomainSnapshotListFlags = {
   ROOTS: 1 as FlagSet<'virDomainSnapshotListFlags'>,

@@ -116,3 +116,16 @@ test('C constant expressions', () => {
   assert.equal(evalCExpr('1 / 0', none), undefined)
   assert.equal(evalCExpr('"str"', none), undefined)
 })
+
+test('an enum member naming a constant of a header read later is resolved, not dropped; an unknown one fails', () => {
+  // libvirt-domain-snapshot.h (read first) defines VIR_DOMAIN_SNAPSHOT_XML_SECURE = VIR_DOMAIN_XML_SECURE of libvirt-domain.h
+  const early = { name: 'a.h', text: 'typedef enum {\n    VIR_A_SECURE = VIR_B_SECURE,\n    VIR_A_NEXT,\n} virAFlags;\n' }
+  const late = { name: 'b.h', text: 'typedef enum {\n    VIR_B_ZERO = 0,\n    VIR_B_SECURE = (1 << 2),\n} virBFlags;\n' }
+  const m = parseHeaderTexts([early, late])
+  assert.deepEqual(m.enums.map((e) => e.name), ['virAFlags', 'virBFlags'], 'order kept')
+  assert.deepEqual(m.enums[0].members.map((x) => [x.name, x.value]), [['VIR_A_SECURE', 4], ['VIR_A_NEXT', 5]])
+  assert.equal(m.constants.get('VIR_A_SECURE'), 4)
+  assert.equal('unresolved' in m.enums[0], false)
+  const broken = { name: 'c.h', text: 'typedef enum {\n    VIR_C_X = VIR_NOWHERE,\n} virCFlags;\n' }
+  assert.throws(() => parseHeaderTexts([broken]), /c\.h: enum virCFlags: cannot resolve the value of VIR_C_X/)
+})

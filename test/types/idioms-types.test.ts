@@ -10,7 +10,7 @@ import type {
 } from '../../src/index.js'
 import {
   DomainState, DomainCreateFlags, DomainDestroyFlagsValues, DomainEventType, DomainEventDetail, DomainEventStartedDetailType, DomainJobType,
-  StoragePoolState, DomainEventID, enumName,
+  StoragePoolState, DomainEventID, DomainSnapshotXMLFlags, enumName,
 } from '../../src/index.js'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -53,6 +53,8 @@ same<R<Domain['getSecurityLabel']>['enforcing'], boolean>()
 // 4. Flags name their set.
 same<Parameters<Domain['createWithFlags']>, [flags?: DomainCreateFlags | FlagBits]>()
 same<DomainCreateFlags, FlagSet<'virDomainCreateFlags'>>()
+// a set whose member is defined through another header's constant (VIR_DOMAIN_XML_SECURE) is still a set
+same<Parameters<DomainSnapshot['getXMLDesc']>, [flags?: DomainSnapshotXMLFlags | FlagBits]>()
 
 // 5. Numbers and bigints.
 same<R<Connection['getLibVersion']>, number>()
@@ -100,4 +102,5 @@ test('enum objects and the name lookup', () => {
   assert.equal(enumName(DomainEventDetail[DomainEventType.STARTED], DomainEventStartedDetailType.BOOTED), 'BOOTED')
   assert.equal(enumName(DomainEventID, 0), 'LIFECYCLE')
   assert.equal(DomainCreateFlags.START_PAUSED | DomainCreateFlags.START_AUTODESTROY, 3)
+  assert.equal(DomainSnapshotXMLFlags.SECURE, 1)
 })

@@ -8,6 +8,7 @@ import type {
   DomainSnapshotDeleteFlags,
   DomainSnapshotListFlags,
   DomainSnapshotRevertFlags,
+  DomainSnapshotXMLFlags,
   FlagBits,
 } from '../constants.gen.js'
 import { REMOTE_PROCEDURES } from '../procedures.gen.js'
@@ -60,7 +61,7 @@ export class DomainSnapshot extends DomainSnapshotAdditions {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotGetXMLDesc | virDomainSnapshotGetXMLDesc} (`REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC`, ACL domain:read domain:read_secure:VIR_DOMAIN_SNAPSHOT_XML_SECURE). */
-  async getXMLDesc(flags: number = 0): Promise<string> {
+  async getXMLDesc(flags: DomainSnapshotXMLFlags | FlagBits = 0): Promise<string> {
     A.argc(arguments.length, 0, 1, 'virDomainSnapshotGetXMLDesc')
     const a: RemoteDomainSnapshotGetXmlDescArgs = { snap: this.wire, flags: A.uint(flags, 'flags') }
     const r = await this.connection.call(REMOTE_PROCEDURES.DOMAIN_SNAPSHOT_GET_XML_DESC, a)
