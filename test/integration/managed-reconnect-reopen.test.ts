@@ -113,3 +113,55 @@ test('a registration the new daemon refuses (as a daemon older than the event id
   assert.deepEqual(w.trackedCallbackIds('domain'), [lifeId])
   await w.close()
 })
+
+test('close() while the registrations are being replayed on the new connection: CLIENT at once, no onClose, no onReconnect, the half-restored connection is closed, no event delivered', async () => {
+  const log: string[] = []
+  const got: number[] = []
+  const w = await ManagedConnection.create({
+    virt: await connect(daemon.uri),
+    reconnect: { initialDelay: 10, maxDelay: 100 },
+    onDisconnect: () => void log.push('disconnect'),
+    onReconnect: () => void log.push('reconnect'),
+    onClose: () => void log.push('onClose'),
+  })
+  made.push(w)
+  await w.domainEventRegisterAny(null, DomainEventID.LIFECYCLE, (_w, _d, e) => void got.push(e))
+  // hold the replayed registration: the wrapper is then mid-restore on a live new connection
+  let held!: () => void
+  const holding = new Promise<void>((r) => (held = r))
+  let release!: () => void
+  const gate = new Promise<void>((r) => (release = r))
+  const orig = RpcClient.prototype.call
+  RpcClient.prototype.call = function (this: RpcClient, desc, args, options) {
+    if (desc.name === 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY') {
+      held()
+      return gate.then(() => orig.call(this, desc as never, args as never, options)) as never
+    }
+    return orig.call(this, desc as never, args as never, options) as never
+  } as typeof orig
+  const admin = new AdminShell(daemon)
+  try {
+    assert.equal(await admin.disconnectAll(), 1)
+    await within(30_000, 'the replay starts', holding)
+    assert.equal(w.reconnecting, true)
+    const restoring = w.virt
+    await within(1_000, 'close() during the restore', w.close())
+    assert.equal(await within(1_000, 'closed', w.closed), CloseReason.CLIENT)
+    assert.equal(restoring.isAlive(), false, 'the half-restored connection is closed')
+    release()
+    await new Promise((r) => setTimeout(r, 300))
+    assert.deepEqual(await admin.clients(), [], 'no connection of ours left on the daemon')
+  } finally {
+    release()
+    RpcClient.prototype.call = orig
+    admin.close()
+  }
+  assert.deepEqual(log, ['disconnect'])
+  // a trigger from another client reaches nobody
+  await using other = await connect(daemon.uri)
+  const dom = await other.domainLookupByName('test')
+  await dom.suspend()
+  await dom.resume()
+  await new Promise((r) => setTimeout(r, 200))
+  assert.deepEqual(got, [])
+})
