@@ -10,6 +10,7 @@ import { after, afterEach, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { CloseReason, DomainEventID, ErrorCode, ErrorDomain, LibvirtError, connect } from '../../src/index.js'
 import { RpcClient } from '../../src/client/rpc-client.js'
+import { EventGap } from '../../src/managed/event-gap.js'
 import { ManagedConnection, type ReconnectInfo } from '../../src/managed/managed-connection.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { AdminShell, waitFor, within } from './reconnect-helpers.js'
@@ -164,4 +165,73 @@ test('close() while the registrations are being replayed on the new connection: 
   await dom.resume()
   await new Promise((r) => setTimeout(r, 200))
   assert.deepEqual(got, [])
+})
+
+test('an attempt against a daemon that accepts and never answers (frozen) is bounded by attemptTimeout: attempts go on, and the wrapper reconnects after the thaw', async () => {
+  const reconnects: ReconnectInfo[] = []
+  const w = await ManagedConnection.create({
+    virt: await connect(daemon.uri),
+    reconnect: { initialDelay: 200, maxDelay: 200, jitter: 0, attemptTimeout: 300 },
+    onReconnect: (_w, i) => void reconnects.push(i),
+  })
+  made.push(w)
+  const admin = new AdminShell(daemon)
+  try {
+    assert.equal(await admin.disconnectAll(), 1)
+  } finally {
+    admin.close()
+  }
+  // frozen: the kernel still accepts connections on the socket, nobody answers them
+  daemon.freeze()
+  try {
+    await new Promise((r) => setTimeout(r, 2_000))
+    assert.equal(w.reconnecting, true)
+    assert.equal(reconnects.length, 0)
+  } finally {
+    daemon.thaw()
+  }
+  await waitFor(() => reconnects.length === 1, 'reconnect after the thaw', 30_000)
+  // without the bound, the first attempt would have waited through the freeze and succeeded as attempt 1
+  assert.ok(reconnects[0]!.attempt >= 3, `attempt ${reconnects[0]!.attempt}`)
+  await w.close()
+})
+
+test('iterators of the network and storage pool families survive a reconnect: a typed EventGap item, then the events of the new connection', async () => {
+  const reconnects: ReconnectInfo[] = []
+  const w = await ManagedConnection.create({
+    virt: await connect(daemon.uri),
+    reconnect: { initialDelay: 10, maxDelay: 100 },
+    onReconnect: (_w, i) => void reconnects.push(i),
+  })
+  made.push(w)
+  const nets = w.networkEvents(0, { gaps: true })
+  const pools = w.storagePoolEvents(1, { gaps: true }) // REFRESH
+  await Promise.all([nets.ready, pools.ready])
+  const admin = new AdminShell(daemon)
+  try {
+    assert.equal(await admin.disconnectAll(), 1)
+  } finally {
+    admin.close()
+  }
+  await waitFor(() => reconnects.length === 1, 'reconnect', 30_000)
+  const net = await w.networkLookupByName('default')
+  const pool = await w.storagePoolLookupByName('default-pool')
+  await net.destroy()
+  await net.create()
+  await pool.refresh()
+  const n = nets[Symbol.asyncIterator]()
+  const p = pools[Symbol.asyncIterator]()
+  for (const [it, what] of [[n, 'network'], [p, 'pool']] as Array<[AsyncIterator<unknown>, string]>) {
+    const gap = await within(10_000, `${what} gap marker`, it.next())
+    assert.ok(gap.value instanceof EventGap, `${what}: ${String(gap.value)}`)
+    assert.equal(gap.value.reason, CloseReason.EOF)
+    assert.equal(gap.value.attempt, reconnects[0]!.attempt)
+  }
+  const e1 = (await within(10_000, 'network event', n.next())).value as [{ name: string }, number]
+  assert.deepEqual([e1[0].name, e1[1]], ['default', 3]) // STOPPED
+  const e2 = (await within(10_000, 'pool event', p.next())).value as [{ name: string }]
+  assert.equal(e2[0].name, 'default-pool')
+  await n.return!()
+  await p.return!()
+  await w.close()
 })
