@@ -8,12 +8,16 @@
 //   filter from name + UUID without a lookup, so the refusal is made in-process, see the test.)
 import { after, afterEach, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { CloseReason, DomainEventID, ErrorCode, ErrorDomain, LibvirtError, connect } from '../../src/index.js'
 import { RpcClient } from '../../src/client/rpc-client.js'
 import { EventGap } from '../../src/managed/event-gap.js'
 import { ManagedConnection, type ReconnectInfo } from '../../src/managed/managed-connection.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { AdminShell, waitFor, within } from './reconnect-helpers.js'
+import { makeSaslDb, saslConf } from '../helpers/sasl.js'
 
 let daemon: TestDaemon
 before(async () => {
@@ -234,4 +238,54 @@ test('iterators of the network and storage pool families survive a reconnect: a 
   await n.return!()
   await p.return!()
   await w.close()
+})
+
+test('reconnect on a connection whose one-shot auth.callback was withdrawn (SASL): a clear error through onError, once; attempts go on; it reconnects when the callback answers again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'la-audit2-sasl-'))
+  const db = makeSaslDb(dir, { alice: 'wonderland' })
+  const sasl = await startTestDaemon({ config: { auth_unix_rw: 'sasl', sasl_allowed_username_list: ['alice'] }, files: saslConf(db) })
+  try {
+    let withdrawn = false
+    const errors: unknown[] = []
+    const reconnects: ReconnectInfo[] = []
+    const virt = await connect(`${sasl.uri}&auth=sasl.plain`, {
+      auth: {
+        callback: (creds) => {
+          if (withdrawn) throw new Error('credentials withdrawn')
+          return creds.map((c) => (c.type === 2 ? 'alice' : 'wonderland'))
+        },
+      },
+    })
+    const w = await ManagedConnection.create({
+      virt,
+      reconnect: { initialDelay: 10, maxDelay: 20, jitter: 0 },
+      onError: (e) => void errors.push(e),
+      onReconnect: (_w, i) => void reconnects.push(i),
+    })
+    made.push(w)
+    withdrawn = true
+    const admin = new AdminShell(sasl)
+    try {
+      assert.equal(await admin.disconnectAll(), 1)
+    } finally {
+      admin.close()
+    }
+    await waitFor(() => errors.length === 1, 'the first attempt reports a clear error')
+    const e = errors[0]
+    assert.ok(e instanceof LibvirtError, `a LibvirtError, got ${String(e)}`)
+    assert.equal(e.codeName, 'VIR_ERR_AUTH_FAILED', e.message)
+    assert.match(e.message, /the auth callback failed/)
+    await new Promise((r) => setTimeout(r, 300)) // many more attempts (20 ms apart): still reported once
+    assert.equal(errors.length, 1)
+    assert.equal(w.reconnecting, true)
+    assert.equal(reconnects.length, 0)
+    withdrawn = false
+    await waitFor(() => reconnects.length === 1, 'reconnect once the callback answers', 30_000)
+    assert.ok(reconnects[0]!.attempt > 2, `attempt ${reconnects[0]!.attempt}`)
+    assert.equal(typeof (await w.getLibVersion()), 'number')
+    await w.close()
+  } finally {
+    await sasl.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
