@@ -119,6 +119,9 @@ test('daemon killed mid-call: every pending call rejected at once, closed settle
     const conn = await connect(d.uri)
     d.freeze()
     const pending = Array.from({ length: 5 }, () => conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined))
+    // Let the calls reach the (frozen) daemon's socket first, as the C client's synchronous write
+    // would: killed before our write, the write itself fails ("Cannot write data: Broken pipe").
+    await new Promise((r) => setTimeout(r, 50))
     d.kill('SIGKILL')
     // with libvirt's error for a reset (compared with python3-libvirt in close-parity.test.ts)
     await within(AT_ONCE_MS, Promise.all(pending.map((p) => assert.rejects(p, (e: unknown) => e instanceof LibvirtError && e.code === 38 && e.message === 'Cannot recv data: Connection reset by peer'))), 'pending calls rejected after SIGKILL')
