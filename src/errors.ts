@@ -36,12 +36,15 @@ export interface LibvirtErrorFields {
  */
 export class LibvirtError extends Error {
   override name = 'LibvirtError'
-  /** virErrorNumber, e.g. 42 (`VIR_ERR_NO_DOMAIN`); see {@link LibvirtError.codeName}. */
-  readonly code: number
-  /** virErrorDomain, the part of libvirt that raised it, e.g. 10 (`VIR_FROM_QEMU`). */
-  readonly domain: number
-  /** virErrorLevel: 1 warning, 2 error. */
-  readonly level: number
+  /**
+   * virErrorNumber, e.g. 42 (`ErrorCode.NO_DOMAIN`); see {@link LibvirtError.codeName}.
+   * A newer daemon's code this release does not know still arrives as its number.
+   */
+  readonly code: ErrorCode
+  /** virErrorDomain, the part of libvirt that raised it, e.g. 10 (`ErrorDomain.QEMU`). */
+  readonly domain: ErrorDomain
+  /** virErrorLevel: 1 warning, 2 error (`ErrorLevel.WARNING`, `ErrorLevel.ERROR`). */
+  readonly level: ErrorLevel
   /** Extra information libvirt attached (meaning depends on `code`), or null. */
   readonly str1: string | null
   /** Extra information libvirt attached (meaning depends on `code`), or null. */
@@ -61,9 +64,10 @@ export class LibvirtError extends Error {
 
   constructor(f: LibvirtErrorFields) {
     super(f.message, f.cause === undefined ? undefined : { cause: f.cause })
-    this.code = f.code
-    this.domain = f.domain
-    this.level = f.level ?? ErrorLevel.ERROR
+    // typed as the generated enums; the value is the daemon's number as sent, never checked
+    this.code = f.code as ErrorCode
+    this.domain = f.domain as ErrorDomain
+    this.level = (f.level ?? ErrorLevel.ERROR) as ErrorLevel
     this.str1 = f.str1 ?? null
     this.str2 = f.str2 ?? null
     this.str3 = f.str3 ?? null

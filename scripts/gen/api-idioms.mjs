@@ -144,6 +144,17 @@ export function isTruthValue(model, fn, field, onlyResult) {
   return /\b1 if\b/.test(r) && /\b0 if\b/.test(r)
 }
 
+/**
+ * Whether an `int` argument is a truth value: its `@param` line starts with "whether" (as
+ * virDomainSetAutostart's does). The wire still carries 0/1.
+ * @param {Model} model @param {HeaderFunction} fn @param {string} param
+ */
+export function isTruthArg(model, fn, param) {
+  const p = fn.params.find((x) => x.name === param)
+  if (!p || p.type !== 'int') return false
+  return /^\s*whether\b/i.test(model.docs.functions.get(fn.name)?.params.get(param) ?? '')
+}
+
 /** TypeScript type name of a C enum (the grouped constant object's name). @param {string} cEnum */
 export function enumTypeName(cEnum) {
   return cEnum.slice(3)

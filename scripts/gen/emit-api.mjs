@@ -6,7 +6,7 @@ import { Imports, banner, byCode } from './emit-util.mjs'
 import { docPage, localName, pascalCase } from './naming.mjs'
 import { moduleFiles } from './emit-program.mjs'
 import { PublicTypes, camelName } from './api-types.mjs'
-import { BOOLEAN_OVERRIDES, ENUM_OVERRIDES, SMALL_HYPERS, enumOf, enumTypeName, flagSets, flagsOf, isTruthValue } from './api-idioms.mjs'
+import { BOOLEAN_OVERRIDES, ENUM_OVERRIDES, SMALL_HYPERS, enumOf, enumTypeName, flagSets, flagsOf, isTruthArg, isTruthValue } from './api-idioms.mjs'
 
 /**
  * @typedef {import('./model.mjs').Model} Model
@@ -381,6 +381,9 @@ function emitClass(model, cls, entries, types) {
           imp.add('../constants.gen.js', 'FlagBits', true)
           flagsTs = `${sets.join(' | ')} | FlagBits`
         }
+      } else if (s.kind === 'int' && isTruthArg(model, fn, fd.name)) {
+        ts = 'boolean'
+        conv = `A.bool(${local}, '${pub}') ? 1 : 0`
       } else if (s.kind === 'int' || s.kind === 'uint') {
         const e = enumOf(model, fn, fd.name)
         if (e) {

@@ -3,7 +3,7 @@
 // tables: every entry still names a real function and changes a decision the rule gets wrong).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { BOOLEAN_OVERRIDES, ENUM_OVERRIDES, enumOf, flagSets, flagsOf, isTruthValue } from '../../scripts/gen/api-idioms.mjs'
+import { BOOLEAN_OVERRIDES, ENUM_OVERRIDES, enumOf, flagSets, flagsOf, isTruthArg, isTruthValue } from '../../scripts/gen/api-idioms.mjs'
 import { parseDocTexts } from '../../scripts/gen/parse-docs.mjs'
 import { libvirtSourceDir } from '../../scripts/gen/libvirt-source.mjs'
 import { loadModel } from '../../scripts/gen/model.mjs'
@@ -22,6 +22,14 @@ function tinyModel() {
  * virThingGetAutostart:
  * @thing: a thing
  * @autostart: where to store the autostart flag
+ *
+ * Returns 0 on success, -1 on failure
+ */
+/**
+ * virThingSetAutostart:
+ * @thing: a thing
+ * @autostart: whether the thing should be automatically started 0 or 1
+ * @level: how much to start it, 0 or 1
  *
  * Returns 0 on success, -1 on failure
  */
@@ -60,6 +68,7 @@ struct _virThingInfo {
     fns: {
       isOn: fn('virThingIsOn', [{ type: 'virThingPtr', name: 'thing' }]),
       autostart: fn('virThingGetAutostart', [{ type: 'virThingPtr', name: 'thing' }, { type: 'int *', name: 'autostart' }]),
+      setAutostart: fn('virThingSetAutostart', [{ type: 'virThingPtr', name: 'thing' }, { type: 'int', name: 'autostart' }, { type: 'int', name: 'level' }]),
       count: fn('virThingCount', [{ type: 'virThingPtr', name: 'thing' }]),
       create: fn('virThingCreate', [{ type: 'virThingPtr', name: 'thing' }, { type: 'int', name: 'mode' }, { type: 'unsigned int', name: 'flags' }]),
       info: fn('virThingGetInfo', [{ type: 'virThingPtr', name: 'thing' }, { type: 'virThingInfoPtr', name: 'info' }]),
@@ -73,6 +82,14 @@ test('truth values: "1 if …, 0 if …" returns and boolean out-parameters; cou
   assert.equal(isTruthValue(m, m.fns.isOn, 'on', false), false, 'the C return value is a truth value only when it is the whole reply')
   assert.equal(isTruthValue(m, m.fns.autostart, 'autostart', true), true)
   assert.equal(isTruthValue(m, m.fns.count, 'num', true), false)
+})
+
+test('truth-valued arguments: an int whose @param line starts with "whether"; other ints are not', () => {
+  const m = tinyModel()
+  assert.equal(isTruthArg(m, m.fns.setAutostart, 'autostart'), true)
+  assert.equal(isTruthArg(m, m.fns.setAutostart, 'level'), false, '"0 or 1" alone does not make a truth value')
+  assert.equal(isTruthArg(m, m.fns.setAutostart, 'thing'), false)
+  assert.equal(isTruthArg(m, m.fns.create, 'mode'), false)
 })
 
 test('enums: from the @param line or the filled struct field; flags from the @flags line', () => {
@@ -119,6 +136,12 @@ test('override tables: every entry names a real function and changes the rule\'s
   assert.equal(isTruthValue(model, byName.get('virDomainGetAutostart'), 'autostart', true), true)
   assert.equal(isTruthValue(model, byName.get('virStoragePoolGetAutostart'), 'autostart', true), true)
   assert.equal(isTruthValue(model, byName.get('virDomainSnapshotNum'), 'num', true), false)
+  // truth-valued arguments: exactly the autostart setters in 11.3.0
+  const truthArgs = model.headers.functions.flatMap((f) => f.params.filter((p) => isTruthArg(model, f, p.name)).map((p) => `${f.name}.${p.name}`))
+  for (const want of ['virDomainSetAutostart', 'virNetworkSetAutostart', 'virStoragePoolSetAutostart', 'virNodeDeviceSetAutostart']) {
+    assert.ok(truthArgs.includes(`${want}.autostart`), `${want}.autostart is a truth value`)
+  }
+  assert.ok(truthArgs.every((x) => /SetAutostart(Once)?\.autostart$/.test(x)), `only autostart setters: ${truthArgs.join(', ')}`)
   assert.equal(enumOf(model, byName.get('virDomainGetInfo'), 'state'), 'virDomainState')
   assert.equal(enumOf(model, byName.get('virDomainGetJobInfo'), 'type'), 'virDomainJobType')
   assert.deepEqual(flagsOf(model, 'virDomainCreateWithFlags'), ['virDomainCreateFlags'])

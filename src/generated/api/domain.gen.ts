@@ -1143,16 +1143,16 @@ export class Domain extends DomainAdditions {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainSetAutostart | virDomainSetAutostart} (`REMOTE_PROC_DOMAIN_SET_AUTOSTART`, ACL domain:write). */
-  async setAutostart(autostart: number): Promise<void> {
+  async setAutostart(autostart: boolean): Promise<void> {
     A.argc(arguments.length, 1, 1, 'virDomainSetAutostart')
-    const a: RemoteDomainSetAutostartArgs = { dom: this.wire, autostart: A.int(autostart, 'autostart') }
+    const a: RemoteDomainSetAutostartArgs = { dom: this.wire, autostart: A.bool(autostart, 'autostart') ? 1 : 0 }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_SET_AUTOSTART, a)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainSetAutostartOnce | virDomainSetAutostartOnce} (`REMOTE_PROC_DOMAIN_SET_AUTOSTART_ONCE`, ACL domain:write). */
-  async setAutostartOnce(autostart: number): Promise<void> {
+  async setAutostartOnce(autostart: boolean): Promise<void> {
     A.argc(arguments.length, 1, 1, 'virDomainSetAutostartOnce')
-    const a: RemoteDomainSetAutostartOnceArgs = { dom: this.wire, autostart: A.int(autostart, 'autostart') }
+    const a: RemoteDomainSetAutostartOnceArgs = { dom: this.wire, autostart: A.bool(autostart, 'autostart') ? 1 : 0 }
     await this.connection.call(REMOTE_PROCEDURES.DOMAIN_SET_AUTOSTART_ONCE, a)
   }
 

@@ -153,9 +153,9 @@ export class Network extends NetworkAdditions {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-network.html#virNetworkSetAutostart | virNetworkSetAutostart} (`REMOTE_PROC_NETWORK_SET_AUTOSTART`, ACL network:write). */
-  async setAutostart(autostart: number): Promise<void> {
+  async setAutostart(autostart: boolean): Promise<void> {
     A.argc(arguments.length, 1, 1, 'virNetworkSetAutostart')
-    const a: RemoteNetworkSetAutostartArgs = { net: this.wire, autostart: A.int(autostart, 'autostart') }
+    const a: RemoteNetworkSetAutostartArgs = { net: this.wire, autostart: A.bool(autostart, 'autostart') ? 1 : 0 }
     await this.connection.call(REMOTE_PROCEDURES.NETWORK_SET_AUTOSTART, a)
   }
 

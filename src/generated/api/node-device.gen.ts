@@ -138,9 +138,9 @@ export class NodeDevice extends NodeDeviceAdditions {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-nodedev.html#virNodeDeviceSetAutostart | virNodeDeviceSetAutostart} (`REMOTE_PROC_NODE_DEVICE_SET_AUTOSTART`, ACL node_device:write). */
-  async setAutostart(autostart: number): Promise<void> {
+  async setAutostart(autostart: boolean): Promise<void> {
     A.argc(arguments.length, 1, 1, 'virNodeDeviceSetAutostart')
-    const a: RemoteNodeDeviceSetAutostartArgs = { name: this.wire.name, autostart: A.int(autostart, 'autostart') }
+    const a: RemoteNodeDeviceSetAutostartArgs = { name: this.wire.name, autostart: A.bool(autostart, 'autostart') ? 1 : 0 }
     await this.connection.call(REMOTE_PROCEDURES.NODE_DEVICE_SET_AUTOSTART, a)
   }
 

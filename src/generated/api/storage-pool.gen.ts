@@ -159,9 +159,9 @@ export class StoragePool extends StoragePoolAdditions {
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-storage.html#virStoragePoolSetAutostart | virStoragePoolSetAutostart} (`REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART`, ACL storage_pool:write). */
-  async setAutostart(autostart: number): Promise<void> {
+  async setAutostart(autostart: boolean): Promise<void> {
     A.argc(arguments.length, 1, 1, 'virStoragePoolSetAutostart')
-    const a: RemoteStoragePoolSetAutostartArgs = { pool: this.wire, autostart: A.int(autostart, 'autostart') }
+    const a: RemoteStoragePoolSetAutostartArgs = { pool: this.wire, autostart: A.bool(autostart, 'autostart') ? 1 : 0 }
     await this.connection.call(REMOTE_PROCEDURES.STORAGE_POOL_SET_AUTOSTART, a)
   }
 
