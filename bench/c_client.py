@@ -149,10 +149,13 @@ def run_first_call():
 
 
 def run_remote():
-    """Milliseconds for open() + 10 concurrent calls (10 threads) + 10 sequential calls + close,
-    over a remote transport (TLS, SSH); the first `warmup` repetitions are not kept."""
-    ms = []
-    for i in range(REQ['reps'] + REQ.get('warmup', 0)):
+    """One repetition per `rep` line on stdin: open() + 10 concurrent calls (10 threads) + 10
+    sequential calls + close, timed here; prints {"ms": ...} for each, READY first, exits on EOF.
+    The bench drives it rep by rep, alternating with its own client, so both see the same load."""
+    out({'ready': True})
+    for line in sys.stdin:
+        if line.strip() != 'rep':
+            break
         t0 = now()
         conn = libvirt.open(URI)
         ts = [threading.Thread(target=conn.getLibVersion) for _ in range(10)]
@@ -163,9 +166,7 @@ def run_remote():
         for _ in range(10):
             conn.getLibVersion()
         conn.close()
-        if i >= REQ.get('warmup', 0):
-            ms.append((now() - t0) * 1e3)
-    out({'values': ms})
+        out({'ms': (now() - t0) * 1e3})
 
 
 def rss_bytes():

@@ -21,6 +21,8 @@ export interface Row {
   cLabel: string
   /** ours / c for higher-is-better units, c / ours for lower-is-better; null without a C side. */
   advantage: number | null
+  /** Where the two sides alternated rep by rep: the median of the per-rep advantages. */
+  pairedAdvantage?: number
   note?: string
 }
 

@@ -12,31 +12,58 @@ import { freePort, makePki, tlsDaemonConfig } from '../../test/helpers/pki.js'
 import { sshdAvailable, startSshd } from '../../test/helpers/sshd.js'
 import type { BenchContext } from '../lib/context.js'
 import { type Row, row } from '../lib/model.js'
-import { runC } from '../lib/python.js'
+import { spawnC } from '../lib/python.js'
 import { percentiles } from '../lib/stats.js'
 
 const WARMUP = 2
 
-async function measureOurs(uri: string, reps: number): Promise<number[]> {
-  const ms: number[] = []
-  for (let i = 0; i < reps + WARMUP; i++) {
-    const t0 = performance.now()
-    const conn = await connect(uri)
-    await Promise.all(Array.from({ length: 10 }, () => conn.getLibVersion()))
-    for (let k = 0; k < 10; k++) await conn.getLibVersion()
-    await conn.close()
-    if (i >= WARMUP) ms.push(performance.now() - t0)
-  }
-  return ms
+/** One repetition of ours, in ms. */
+async function oneRep(uri: string): Promise<number> {
+  const t0 = performance.now()
+  const conn = await connect(uri)
+  await Promise.all(Array.from({ length: 10 }, () => conn.getLibVersion()))
+  for (let k = 0; k < 10; k++) await conn.getLibVersion()
+  await conn.close()
+  return performance.now() - t0
 }
 
+// Ours and the C client alternate one repetition at a time (a long-lived python helper times its
+// own rep and answers per `rep` line): run in blocks, the two sides saw different machine load.
 async function remoteRow(ctx: BenchContext, id: string, label: string, uri: string, reps: number, note: string): Promise<Row> {
   ctx.log(`remote: ${id}`)
-  const ours = await measureOurs(uri, reps)
-  const c = await runC({ scenario: 'remote', uri, reps, warmup: WARMUP })
+  const py = spawnC({ scenario: 'remote', uri })
+  const ours: number[] = []
+  const c: number[] = []
+  try {
+    await py.next() // READY
+    for (let i = 0; i < reps + WARMUP; i++) {
+      // who goes first swaps each rep, so neither side always follows the other's teardown
+      let o: number
+      let k: number
+      if (i % 2 === 0) {
+        o = await oneRep(uri)
+        py.send('rep')
+        k = (await py.next()).ms
+      } else {
+        py.send('rep')
+        k = (await py.next()).ms
+        o = await oneRep(uri)
+      }
+      if (i >= WARMUP) {
+        ours.push(o)
+        c.push(k)
+      }
+    }
+  } finally {
+    py.child.stdin!.end()
+  }
+  await py.done
+  // lower is better: per-rep advantage = C / ours
+  const paired = percentiles(c.map((k, i) => k / ours[i]!)).median
   return row({
     id: `remote.${id}`, group: 'remote', label, unit: 'ms', better: 'lower', daemon: 'stock',
-    ours: percentiles(ours), c: percentiles(c.values), cLabel: 'libvirt.open() + 10 threads + 10 sequential + close', note,
+    ours: percentiles(ours), c: percentiles(c), cLabel: 'libvirt.open() + 10 threads + 10 sequential + close',
+    pairedAdvantage: paired, note: `${note}; reps alternate ours/C, median of per-rep C/ours ${paired.toFixed(2)}×`,
   })
 }
 
