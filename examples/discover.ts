@@ -2,7 +2,8 @@
 // finds there — versions, host, domains, networks, storage pools. Without a URI it starts a private
 // test daemon of its own (libvirt-async/testing) and stops it afterwards. The CLI's `demo` replaces it.
 
-import { connect, REMOTE_PROCEDURES as P, type Connection } from '../src/index.js'
+import { connect, type Connection } from '../src/index.js'
+import { REMOTE_PROCEDURES as P } from '../src/protocol.js'
 import { startTestDaemon, type TestDaemon } from '../src/testing/index.js'
 
 interface Found {

@@ -31,6 +31,7 @@ export const RANKS = {
   'admin': 5, //                connectAdmin(): the admin program's connection, servers and clients
   'managed': 7,
   'index.ts': 8, //             the public surface
+  'protocol.ts': 8, //          libvirt-async/protocol: the raw procedure tables
   'testing': 9, //              may import the public surface only (see TESTING_MAY_IMPORT)
   'cli': 10,
 }

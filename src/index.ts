@@ -22,7 +22,6 @@ export { TRACING_CHANNELS, type CallStartMessage, type CallEndMessage, type Call
 export type { LibvirtUri, TransportName, UriBooleanName } from './transport/libvirt-uri.js'
 export type { ProcedureDescriptor, StreamDirection as ProcedureStreamDirection } from './generated/procedure.js'
 export type { CallOptions } from './core/session.js'
-export { REMOTE_PROCEDURES, QEMU_PROCEDURES, LXC_PROCEDURES } from './generated/procedures.gen.js'
 export * from './events/index.js'
 export * from './streams/index.js'
 export { Domain, Network, NetworkPort, StoragePool, StorageVol, NodeDevice, Secret, Interface, NWFilter, NWFilterBinding, DomainSnapshot, DomainCheckpoint } from './api/objects.js'

@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { CloseReason, REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
+import { CloseReason, type Connection } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { XdrReader } from '../../src/xdr/xdr-reader.js'
 
 /** Creates `<dir>/passwd.db` with the given users (application name `libvirt`). */

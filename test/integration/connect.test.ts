@@ -1,7 +1,8 @@
 // connect() against a real private libvirtd, compared with libvirt's own C client (python3-libvirt).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, CloseReason, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
+import { connect, CloseReason, LibvirtError } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { startTestDaemon, runOracle, type TestDaemon } from '../../src/testing/index.js'
 import { AT_ONCE_MS, timedRejection, within } from '../helpers/bounded.js'
 

@@ -2,7 +2,8 @@
 // user callbacks may do: throw, call the API, register/deregister or close mid-dispatch.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, CloseReason, DomainEventID, LibvirtError, REMOTE_PROCEDURES, SecretEventID, type Connection } from '../../src/index.js'
+import { connect, CloseReason, DomainEventID, LibvirtError, SecretEventID, type Connection } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { startTestDaemon, runOracle, testDomainXml, OracleLibvirtError, type TestDaemon } from '../../src/testing/index.js'
 import { nameOf, sleep, waitFor } from './events-helpers.js'
 

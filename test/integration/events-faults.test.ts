@@ -4,7 +4,8 @@
 // interval × (count + 1) ± 2 s after the daemon went silent.
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, CloseReason, DomainEventID, LibvirtError, REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
+import { connect, CloseReason, DomainEventID, LibvirtError, type Connection } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { waitFor } from './events-helpers.js'
 import { AT_ONCE_MS, assertInWindow, keepaliveWindow, within } from '../helpers/bounded.js'

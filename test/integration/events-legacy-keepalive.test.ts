@@ -6,7 +6,8 @@
 // count, `keepAlive: false` sends none.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, CloseReason, DomainEventID, LibvirtError, REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
+import { connect, CloseReason, DomainEventID, LibvirtError, type Connection } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { startTestDaemon, testDomainXml, type TestDaemon } from '../../src/testing/index.js'
 import { nameOf, sleep, waitFor } from './events-helpers.js'
 import { assertInWindow, keepaliveWindow, within } from '../helpers/bounded.js'

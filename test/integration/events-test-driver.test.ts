@@ -2,7 +2,8 @@
 // what libvirt's C client (python3-libvirt) receives for the very same operations.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, DomainEventID, NetworkEventID, NodeDeviceEventID, StoragePoolEventID, REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
+import { connect, DomainEventID, NetworkEventID, NodeDeviceEventID, StoragePoolEventID, type Connection } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { startTestDaemon, runOracle, testDomainXml, type TestDaemon } from '../../src/testing/index.js'
 import { nameOf, sleep, waitFor } from './events-helpers.js'
 

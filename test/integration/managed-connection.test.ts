@@ -4,7 +4,8 @@
 // explicitly (onClose is only for a loss: see managed-faults.test.ts).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect, CloseReason, Connection, LibvirtError, REMOTE_PROCEDURES } from '../../src/index.js'
+import { connect, CloseReason, Connection, LibvirtError } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { AsyncQueue } from '../../src/managed/async-queue.js'
 import { ManagedConnection } from '../../src/managed/managed-connection.js'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'

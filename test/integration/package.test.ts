@@ -45,7 +45,7 @@ test('the tarball holds the built library, README and LICENSE, nothing else', ()
   // every shipped module has its source: nothing stale or generated-for-tests
   const orphans = shipped.filter((p) => p.endsWith('.js') && !existsSync(join(REPO, p.slice('dist/'.length, -3) + '.ts')))
   assert.deepEqual(orphans, [])
-  for (const p of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/testing/index.js', 'dist/src/xdr/index.js', 'dist/src/cli/main.js']) {
+  for (const p of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/testing/index.js', 'dist/src/xdr/index.js', 'dist/src/protocol.js', 'dist/src/cli/main.js']) {
     assert.ok(shipped.includes(p), p)
   }
 })
@@ -66,11 +66,13 @@ test('package.json: ESM, engines, types and bin point at shipped files', () => {
   assert.match(readFileSync(join(stage, 'dist/src/cli/main.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/)
 })
 
-test('the installed package imports by name: root, /testing, /xdr', async () => {
+test('the installed package imports by name: root, /testing, /xdr, /protocol', async () => {
   const script = `
     import { connect, ManagedConnection, Domain, DomainEventID, LibvirtError, CloseReason } from 'libvirt-async'
     import { startTestDaemon, TestHarnessError } from 'libvirt-async/testing'
     import { XdrReader, XdrWriter } from 'libvirt-async/xdr'
+    import { REMOTE_PROCEDURES } from 'libvirt-async/protocol'
+    if (typeof REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION !== 'object') throw new Error('REMOTE_PROCEDURES')
     const got = { connect, ManagedConnection, Domain, LibvirtError, startTestDaemon, TestHarnessError, XdrReader, XdrWriter }
     for (const [k, v] of Object.entries(got)) if (typeof v !== 'function') throw new Error(k + ' is ' + typeof v)
     if (DomainEventID.LIFECYCLE !== 0 || CloseReason.CLIENT !== 3) throw new Error('constants')
@@ -101,11 +103,14 @@ test('a strict NodeNext TypeScript consumer type-checks against the shipped decl
 import { connect, ManagedConnection, LibvirtError, DomainEventID, CloseReason, type Domain, type ConnectOptions } from 'libvirt-async'
 import { startTestDaemon } from 'libvirt-async/testing'
 import { XdrReader } from 'libvirt-async/xdr'
+import { REMOTE_PROCEDURES } from 'libvirt-async/protocol'
 
 const options: ConnectOptions = { keepAlive: { interval: 5, count: 5 }, timeout: 10_000 }
 const daemon = await startTestDaemon()
 const conn = await connect(daemon.uri, options)
 const domains: Domain[] = await conn.listAllDomains()
+const raw = await conn.call(REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined) // the raw escape hatch
+console.log(raw.lib_ver)
 for (const dom of domains) {
   const info = await dom.getInfo()
   const memory: bigint = info.memory

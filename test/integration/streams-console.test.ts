@@ -11,7 +11,7 @@ import { CONSOLE_ESCAPE, domainScreenshot, openDomainChannel, openDomainConsole,
 import { PassThrough } from 'node:stream'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { HAS_QEMU, destroyVm, startVm, vmXml } from './streams-fixtures.js'
-import { REMOTE_PROCEDURES } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { within } from '../helpers/bounded.js'
 
 /** Reads from `stream` until the text seen so far matches `re`; returns that text (stream left paused, open). */

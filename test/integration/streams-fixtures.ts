@@ -4,7 +4,8 @@
 
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { REMOTE_PROCEDURES, type Connection } from '../../src/index.js'
+import { type Connection } from '../../src/index.js'
+import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { tinyQemuDomainXml } from '../../src/testing/index.js'
 import type { RemoteNonnullDomain, RemoteNonnullStoragePool, RemoteNonnullStorageVol } from '../../src/generated/remote-types.gen.js'
 

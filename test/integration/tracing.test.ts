@@ -86,7 +86,7 @@ test('call:error carries the LibvirtError; a call refused before sending has ser
     assert.equal((m.error as LibvirtError).codeName, 'VIR_ERR_NO_DOMAIN')
     await conn.close()
     failed.seen.length = 0
-    await assert.rejects(conn.call((await import('../../src/index.js')).REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), LibvirtError)
+    await assert.rejects(conn.call((await import('../../src/protocol.js')).REMOTE_PROCEDURES.CONNECT_GET_LIB_VERSION, undefined), LibvirtError)
     assert.equal(failed.seen.length, 1)
     assert.equal(failed.seen[0]!.serial, 0)
   } finally {
