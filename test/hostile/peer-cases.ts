@@ -3,8 +3,6 @@
 // asserts a typed error, a settled promise within an explicit bound, bounded memory, and that no
 // handle of ours (socket, timer) is left behind afterwards.
 import { afterEach, beforeEach, test } from 'node:test'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import assert from 'node:assert/strict'
 import { CloseReason, connect, ErrorCode, LibvirtError, type Connection } from '../../src/index.js'
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/client/connect-options.js'
@@ -238,85 +236,6 @@ test('a 32 MiB frame delivered a byte per read costs about its size (one buffer 
   assert.ok(got !== null)
   assert.equal((got as Buffer).length, size)
   assert.equal(d.buffered, 0)
-})
-
-test('a 32 MiB reply dribbled over the socket costs about one frame of memory, and the call settles', { timeout: 60_000 }, async () => {
-  // MESSAGE_MAX is VIR_NET_MESSAGE_MAX (32 MiB, length word included): the client accepts a frame
-  // of exactly that size, so that is the size used. A byte per write over a real socket would take
-  // minutes (one syscall and one 'data' event each), so the 28 bytes of length word and header go
-  // one to three bytes per write, and the 32 MiB body in writes of 1–4 KiB (~13,000 writes; the
-  // client sees thousands of socket reads). That still proves "one buffer per frame": a client that
-  // kept one Buffer per read (a chunk list, or a growing concat) would hold memory in proportion to
-  // the bytes received so far, while ours allocates the frame's one buffer as soon as the length
-  // word is known: so between a quarter and three quarters of the way, arrayBuffers does not grow
-  // (a chunk-keeping client would grow by half the frame), the buffer of about the whole frame is
-  // released once the call settles, and at no point has arrayBuffers grown by more than 2× it.
-  // (Differences between samples, not against the start alone: an earlier case's garbage freed
-  // mid-way once hid the whole frame in a single before/after difference.)
-  const gc = globalThis.gc ?? (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void)
-  const size = MESSAGE_MAX
-  const { c, peer } = await open()
-  const call = c.getLibVersion()
-  call.catch(() => {})
-  const { header } = await peer.nextCall(P.CONNECT_GET_LIB_VERSION.procedure)
-  // Whole frame: REPLY OK whose body is the uint64 version (0) then zeros up to 32 MiB.
-  const head = buildFrame({ ...header, type: MessageType.REPLY, status: MessageStatus.OK })
-  head.writeUInt32BE(size, 0)
-  // Each write waits for its callback, so the fake's own write queue never holds the frame (it
-  // lives in this process too and would count in arrayBuffers).
-  const write = (b: Buffer) => new Promise<void>((resolve, reject) => peer.socket.write(b, (e) => (e ? reject(e) : resolve())))
-  const arrayBuffers = () => {
-    gc()
-    return process.memoryUsage().arrayBuffers
-  }
-  const base = arrayBuffers()
-  let peak = 0
-  const samples: Array<{ sent: number; grown: number }> = []
-  const t0 = performance.now()
-  // Explicit bound for the whole delivery on a loaded 2-core machine (takes ~1–3 s idle).
-  const DELIVERY_MS = 45_000
-  await within(DELIVERY_MS, async () => {
-    for (let off = 0; off < head.length; ) {
-      const n = 1 + (off % 3)
-      await write(head.subarray(off, off + n))
-      off += n
-      await new Promise((r) => setImmediate(r)) // let the client read each piece on its own
-    }
-    const zeros = Buffer.alloc(4096)
-    let sent = head.length
-    let k = 0
-    while (sent < size) {
-      const n = Math.min(size - sent, 1024 + ((k++ * 1031) % 3073)) // 1–4 KiB, varying
-      await write(zeros.subarray(0, n))
-      sent += n
-      if (k % 512 === 0) {
-        await new Promise((r) => setImmediate(r))
-        const grown = arrayBuffers() - base
-        peak = Math.max(peak, grown)
-        samples.push({ sent, grown })
-      }
-    }
-  }, 'delivering the 32 MiB frame')
-  // Zeros after the version are not a valid reply body: the client either accepts the version
-  // or rejects the call with a typed error; either way it settles, at once.
-  const outcome = await within(AT_ONCE_MS, call.then((v) => ({ v }), (e: unknown) => ({ e })), 'the call settles')
-  if ('e' in outcome) rpcError(outcome.e)
-  else assert.equal(outcome.v, 0)
-  assert.ok(peak > 0, 'memory was sampled during delivery')
-  assert.ok(peak <= 2 * size, `arrayBuffers grew by ${peak} bytes for a ${size}-byte frame (bound ${2 * size})`)
-  // Once settled, nothing of the client (session, decoder, socket) holds the frame. One thing
-  // does: the error's cause, an XdrError whose stack V8 has captured but not yet formatted keeps
-  // its frames' receivers alive, the XdrReader over the frame among them, as long as the error is
-  // held (32 MiB here; seen 2026-11-28, src/ not changed by this test). Formatting the stack
-  // lets them go, so the check below is about the client, not about that.
-  if ('e' in outcome) void ((outcome.e as Error).cause as Error | undefined)?.stack
-  const after = arrayBuffers() - base
-  const q1 = samples.find((x) => x.sent >= size / 4)!
-  const q3 = samples.findLast((x) => x.sent <= (size * 3) / 4)!
-  assert.ok(q1 && q3 && q3.sent - q1.sent >= size / 3, `too few samples: ${JSON.stringify(samples)}`)
-  assert.ok(q3.grown - q1.grown < size / 8, `arrayBuffers grew ${q3.grown - q1.grown} bytes while ${q3.sent - q1.sent} more bytes arrived: one buffer per read, not one per frame?`)
-  assert.ok(q3.grown - after >= size * 0.9, `only ${q3.grown - after} bytes released after the call settled: the frame's one buffer (${size} bytes) was not there, or is still held`)
-  console.log(`# 32 MiB frame over the socket: peak growth ${(peak / 2 ** 20).toFixed(1)} MiB, after ${(after / 2 ** 20).toFixed(1)} MiB, ${Math.round(performance.now() - t0)} ms, outcome ${'e' in outcome ? (outcome.e as Error).message : outcome.v}`)
 })
 
 // --- SCRAM parameters from a hostile server ------------------------------------------------------------
