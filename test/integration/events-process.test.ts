@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 
 const INDEX = fileURLToPath(new URL('../../src/index.js', import.meta.url))
+// the raw procedure tables live in the protocol entry point (libvirt-async/protocol)
+const PROTOCOL = fileURLToPath(new URL('../../src/protocol.js', import.meta.url))
 
 let daemon: TestDaemon
 before(async () => {
@@ -18,7 +20,7 @@ after(async () => {
 })
 
 function runChild(body: string): Promise<{ code: number | null; out: string }> {
-  const src = `import * as lib from ${JSON.stringify(INDEX)}\nconst uri = ${JSON.stringify(daemon.uri)}\n${body}`
+  const src = `import * as lib from ${JSON.stringify(INDEX)}\nimport * as protocol from ${JSON.stringify(PROTOCOL)}\nconst uri = ${JSON.stringify(daemon.uri)}\n${body}`
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', src], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
@@ -73,8 +75,8 @@ await conn.domainEventRegisterAny(null, 0, () => {})
 await conn.registerCloseCallback(() => {})
 // some events in flight, so the dispatch path has run
 const other = await lib.connect(uri)
-const { dom } = await other.call(lib.REMOTE_PROCEDURES.DOMAIN_DEFINE_XML, { xml: "<domain type='test'><name>ev-proc</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>" })
-await other.call(lib.REMOTE_PROCEDURES.DOMAIN_UNDEFINE, { dom })
+const { dom } = await other.call(protocol.REMOTE_PROCEDURES.DOMAIN_DEFINE_XML, { xml: "<domain type='test'><name>ev-proc</name><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>" })
+await other.call(protocol.REMOTE_PROCEDURES.DOMAIN_UNDEFINE, { dom })
 await other.close()
 await conn.close()
 closed = true
