@@ -8,7 +8,7 @@ import '../dispose-symbol.js'
 import { A } from '../api/args.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from '../api/typed-params.js'
 import type { CloseReason } from '../client/close-reason.js'
-import { validateKeepAlive } from '../client/keepalive.js'
+import { keepAliveArgs } from '../client/keepalive.js'
 import type { RpcClient } from '../client/rpc-client.js'
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
 import { ADMIN_API } from '../generated/admin-api.gen.js'
@@ -73,8 +73,7 @@ export class AdminConnection implements AsyncDisposable {
   /** Client keepalive, as `Connection.setKeepAlive`; `interval <= 0` turns it off. */
   async setKeepAlive(interval: number, count: number): Promise<void> {
     this.rpc.assertOpen()
-    if (typeof interval !== 'number' || typeof count !== 'number') throw new TypeError('setKeepAlive(interval, count) takes two numbers')
-    this.rpc.setKeepAlive(interval <= 0 ? false : validateKeepAlive({ interval, count }, 'setKeepAlive'))
+    this.rpc.setKeepAlive(keepAliveArgs(interval, count))
   }
 
   /** Let this connection keep the Node process alive (the default). */

@@ -10,7 +10,7 @@ import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import type { LibvirtUri } from '../transport/libvirt-uri.js'
 import type { CloseReason } from './close-reason.js'
 import type { ValidatedConnectOptions } from './connect-options.js'
-import { validateKeepAlive } from './keepalive.js'
+import { keepAliveArgs } from './keepalive.js'
 import type { RpcClient } from './rpc-client.js'
 
 /** Internal: what a connection is built from. Shared by a Connection and any wrapper of it. */
@@ -100,13 +100,7 @@ export class ConnectionBase implements AsyncDisposable {
    */
   async setKeepAlive(interval: number, count: number): Promise<void> {
     this.rpc.assertOpen()
-    if (typeof interval !== 'number' || typeof count !== 'number') throw new TypeError('setKeepAlive(interval, count) takes two numbers')
-    if (interval <= 0) {
-      this.rpc.setKeepAlive(false)
-      return
-    }
-    const k = validateKeepAlive({ interval, count }, 'setKeepAlive')
-    this.rpc.setKeepAlive(k)
+    this.rpc.setKeepAlive(keepAliveArgs(interval, count))
   }
 
   /** Let this connection keep the Node process alive (the default), like a socket. */

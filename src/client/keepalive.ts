@@ -24,6 +24,15 @@ export function validateKeepAlive(k: unknown, where: string): KeepAliveSettings 
   return { interval, count }
 }
 
+/**
+ * The arguments of `setKeepAlive(interval, count)` (virConnectSetKeepAlive and its admin twin) as
+ * settings for the RPC client: `interval <= 0` turns keepalive off, anything else is validated.
+ */
+export function keepAliveArgs(interval: unknown, count: unknown): KeepAliveSettings | false {
+  if (typeof interval !== 'number' || typeof count !== 'number') throw new TypeError('setKeepAlive(interval, count) takes two numbers')
+  return interval <= 0 ? false : validateKeepAlive({ interval, count }, 'setKeepAlive')
+}
+
 export class KeepAliveTimer {
   #timer: LongTimer | null = null
   #settings: KeepAliveSettings | null = null
