@@ -14,7 +14,7 @@ import { sshdAvailable } from '../helpers/sshd.js'
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 // rows where the C client has no counterpart (no event loop, no JS heap, no V8 flags)
-const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.|caller-stack\.|inflight\.ratio$|recovery\.)/
+const NO_C_SIDE = /^(lag\.|memory\.heap$|memory\.rss-capped$|tracing\.|caller-stack\.|inflight\.ratio$)/
 
 // Rows measuring time or a rate: a median of 0 (or below) means nothing was measured.
 const TIMING_UNIT = /^(µs|ms|s)(\/call)?$|\/s$/
