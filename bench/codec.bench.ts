@@ -4,13 +4,13 @@
 
 import { XdrReader } from '../src/xdr/xdr-reader.js'
 import { XdrWriter } from '../src/xdr/xdr-writer.js'
-import {
-  decodeRemoteConnectListAllDomainsRet,
-  decodeRemoteDomainGetXmlDescRet,
-  encodeRemoteConnectListAllDomainsRet,
-  encodeRemoteDomainGetXmlDescRet,
-  type RemoteConnectListAllDomainsRet,
-} from '../src/generated/remote.gen.js'
+import { REMOTE_CODECS, type RemoteConnectListAllDomainsRet } from '../src/generated/remote.gen.js'
+
+// The codecs a call uses, through the same lazy path (compiled here, before any timing).
+const decodeRemoteConnectListAllDomainsRet = REMOTE_CODECS.decoder('RemoteConnectListAllDomainsRet')
+const decodeRemoteDomainGetXmlDescRet = REMOTE_CODECS.decoder('RemoteDomainGetXmlDescRet')
+const encodeRemoteConnectListAllDomainsRet = REMOTE_CODECS.encoder('RemoteConnectListAllDomainsRet')
+const encodeRemoteDomainGetXmlDescRet = REMOTE_CODECS.encoder('RemoteDomainGetXmlDescRet')
 
 interface Result {
   name: string

@@ -4,7 +4,7 @@
 
 import { Imports, banner, numLiteral } from './emit-util.mjs'
 import { docPage, pascalCase } from './naming.mjs'
-import { moduleFiles } from './emit-program.mjs'
+import { codecSetNames, moduleFiles } from './emit-program.mjs'
 
 /** @param {import('./model.mjs').Model} model @returns {{ path: string, text: string }[]} */
 export function emitProcedures(model) {
@@ -59,6 +59,8 @@ export function emitProcedures(model) {
 }
 
 /**
+ * A program's table: its type (type-only, one member per procedure with its doc) and compact rows
+ * the runtime (procedure-table.ts) turns into descriptors at import, codecs resolved on first use.
  * @param {import('./model.mjs').Model} model
  * @param {import('./model.mjs').Program} prog
  * @param {Map<string, { main: string, types: string, codecs: string }>} byModule
@@ -66,65 +68,68 @@ export function emitProcedures(model) {
 function emitProgramTable(model, prog, byModule) {
   const imp = new Imports()
   imp.add('./procedure.js', 'ProcedureDescriptor', true)
+  imp.add('./procedure-table.js', 'procedureTable', false)
   const here = /** @type {{ types: string }} */ (byModule.get(prog.module)).types.replace(/\.ts$/, '.js')
   imp.add(`./${here}`, `${prog.prefix}_PROGRAM`, false)
   imp.add(`./${here}`, `${prog.prefix}_PROTOCOL_VERSION`, false)
+  /** @type {string | null} */
+  let codecSet = null
   /** @param {string | null} xdr */
   const codecs = (xdr) => {
     if (xdr === null) return null
     const e = model.types.get(xdr)
     if (!e) throw new Error(`unknown ${xdr}`)
+    // The table resolves codecs through its own program's set (which reaches the sets it uses).
+    if (e.module !== prog.module) throw new Error(`${xdr}: a ${prog.name} procedure struct from module ${e.module}`)
     const files = /** @type {{ types: string, codecs: string }} */ (byModule.get(e.module))
     const T = pascalCase(xdr)
     imp.add(`./${files.types.replace(/\.ts$/, '.js')}`, T, true)
-    imp.add(`./${files.codecs.replace(/\.ts$/, '.js')}`, `encode${T}`, false)
-    imp.add(`./${files.codecs.replace(/\.ts$/, '.js')}`, `decode${T}`, false)
+    codecSet = codecSetNames(e.module).set
+    imp.add(`./${files.codecs.replace(/\.ts$/, '.js')}`, codecSet, false)
     const fields = e.def.kind === 'struct' ? e.def.fields.flatMap((f) => ('void' in f ? [] : [f.name])) : []
     return { T, fields }
   }
-  const body = []
+  /** A row field: '-' for null, never a space (the separator). @param {string | null} v */
+  const field = (v) => {
+    if (v === null || v === '') return '-'
+    if (/[\s,]/.test(v) || v === '-') throw new Error(`procedure table field ${JSON.stringify(v)} cannot go in a row`)
+    return v
+  }
+  const fieldList = (/** @type {string[]} */ vs) => (vs.length ? vs.map(field).join(',') : '-')
+  const members = []
+  const rows = []
   for (const p of prog.procedures) {
+    if (!p.generate) throw new Error(`${p.name}: no @generate value`)
+    if (p.name !== `${prog.prefix}_PROC_${p.key}`) throw new Error(`${p.name}: name is not ${prog.prefix}_PROC_${p.key}`)
     const a = codecs(p.args)
     const r = codecs(p.ret)
     const doc = [`\`${p.name}\` (${prog.prefix}_PROGRAM procedure ${p.number}).`]
     if (p.cFunction) doc.push(`C API: [${p.cFunction.name}](${docPage(p.cFunction.header)}#${p.cFunction.name}).`)
     if (p.isEvent) doc.push('Event message sent by the daemon; `decodeArgs` reads its payload.')
     if (p.stream !== 'none') doc.push(`Opens a ${p.stream === 'both' ? 'bidirectional' : p.stream} stream.`)
-    body.push(
-      `/** ${doc.join(' ')} */`,
-      `const ${p.key}: ProcedureDescriptor<${a ? a.T : 'void'}, ${r ? r.T : 'void'}> = {`,
-      `  program: ${prog.prefix}_PROGRAM,`,
-      `  version: ${prog.prefix}_PROTOCOL_VERSION,`,
-      `  procedure: ${p.number},`,
-      `  name: '${p.name}',`,
-      `  cFunction: ${p.cFunction ? `'${p.cFunction.name}'` : 'null'},`,
-      `  encodeArgs: ${a ? `encode${a.T}` : 'null'},`,
-      `  decodeArgs: ${a ? `decode${a.T}` : 'null'},`,
-      `  encodeRet: ${r ? `encode${r.T}` : 'null'},`,
-      `  decodeRet: ${r ? `decode${r.T}` : 'null'},`,
-      `  priority: ${p.priority},`,
-      `  stream: '${p.stream}',`,
-      `  sparseFlag: ${p.sparseFlag ? `'${p.sparseFlag}'` : 'null'},`,
-      `  acl: [${p.acl.map((x) => `'${x}'`).join(', ')}],`,
-      `  generate: '${p.generate}',`,
-      `  argNames: [${(a?.fields ?? []).map((x) => `'${x}'`).join(', ')}],`,
-      `  retNames: [${(r?.fields ?? []).map((x) => `'${x}'`).join(', ')}],`,
-      '}',
-      '',
+    members.push(`  /** ${doc.join(' ')} */`, `  readonly ${p.key}: ProcedureDescriptor<${a ? a.T : 'void'}, ${r ? r.T : 'void'}>`)
+    rows.push(
+      [
+        p.key, String(p.number), field(p.cFunction?.name ?? null), field(p.args ? pascalCase(p.args) : null), field(p.ret ? pascalCase(p.ret) : null),
+        p.priority ? '1' : '0', p.stream, field(p.sparseFlag), fieldList(p.acl), field(p.generate), fieldList(a?.fields ?? []), fieldList(r?.fields ?? []),
+      ].join(' '),
     )
   }
   const text = [
     banner(model.version),
     `// Layer 1 (generated protocol). Procedure table of the ${prog.name} program (${numLiteral(prog.program, prog.programText)}, version ${prog.version}):`,
-    '// numbers, codecs of the argument and return structs, stream direction, priority and ACLs.',
+    '// numbers, codecs of the argument and return structs, stream direction, priority and ACLs. The type',
+    '// below is erased at build; the descriptors are built at import from the rows (procedure-table.ts).',
     '',
     ...imp.lines(),
     '',
-    ...body,
+    '// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,… (- for none)',
     `/** Every procedure of the ${prog.name} program, by name without the \`${prog.prefix}_PROC_\` prefix. */`,
-    `export const ${prog.prefix}_PROCEDURES = {`,
-    ...prog.procedures.map((p) => `  ${p.key},`),
-    '} as const',
+    `export const ${prog.prefix}_PROCEDURES: {`,
+    ...members,
+    `} = procedureTable(${prog.prefix}_PROGRAM, ${prog.prefix}_PROTOCOL_VERSION, '${prog.prefix}', ${codecSet ?? 'null'}, \``,
+    ...rows,
+    '`)',
     '',
   ].join('\n')
   return { path: `${prog.module}-procedures.gen.ts`, text }

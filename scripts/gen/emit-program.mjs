@@ -1,8 +1,9 @@
-// Generator (dev-only). Emits one XDR file's constants, TypeScript types and straight-line
-// encode/decode functions (one pair per type). Large programs are split into a types file and
-// a codecs file behind one re-exporting module.
+// Generator (dev-only). Emits one XDR file's constants and TypeScript types, and its straight-line
+// encode/decode functions (one pair per type) as source text in a codecs file, compiled on first
+// use by src/generated/lazy-codecs.ts. Large programs are split into a types file and a codecs
+// file behind one re-exporting module; the others keep constants and types in <module>.gen.ts.
 
-import { Imports, banner, numLiteral } from './emit-util.mjs'
+import { Imports, banner, byCode, numLiteral } from './emit-util.mjs'
 import { localName, pascalCase } from './naming.mjs'
 
 /**
@@ -18,7 +19,7 @@ const U32_MAX = 0xffffffff
 export function moduleFiles(f) {
   return f.split
     ? { main: `${f.module}.gen.ts`, types: `${f.module}-types.gen.ts`, codecs: `${f.module}-codecs.gen.ts` }
-    : { main: `${f.module}.gen.ts`, types: `${f.module}.gen.ts`, codecs: `${f.module}.gen.ts` }
+    : { main: `${f.module}.gen.ts`, types: `${f.module}.gen.ts`, codecs: `${f.module}-codecs.gen.ts` }
 }
 
 /** @param {string} file */
@@ -45,7 +46,6 @@ function emitModuleRaw(model, file) {
   const byModule = new Map(model.files.map((f) => [f.module, moduleFiles(f)]))
   const ctx = new Ctx(model, byModule)
   const typeImports = new Imports()
-  const codecImports = new Imports()
 
   // ---- constants and types ----
   const typeLines = []
@@ -58,44 +58,104 @@ function emitModuleRaw(model, file) {
     typeLines.push(...ctx.typeDecl(d, typeImports, files.types))
   }
 
-  // ---- codecs ----
-  const codecLines = []
-  for (const d of file.definitions) {
-    if (d.kind === 'const') continue
-    codecLines.push('')
-    codecLines.push(...ctx.codecs(d, codecImports, files.codecs))
-  }
+  // ---- codecs: source text per type, compiled on first use (lazy-codecs.ts) ----
+  const sources = file.definitions.flatMap((d) => (d.kind === 'const' ? [] : [ctx.codecs(d, files.codecs)]))
 
   const head = (/** @type {string} */ what) => [
     banner(model.version),
-    `// Layer 1 (generated protocol). ${what} of libvirt's ${file.path.split('/').pop()}: every`,
-    '// decoder enforces the declared maxima before allocating; every encoder checks values and throws',
-    '// TypeError/RangeError naming the field. Straight-line code, no schema walking at run time.',
+    `// Layer 1 (generated protocol). ${what} of libvirt's ${file.path.split('/').pop()}.`,
   ]
-
-  if (!file.split) {
-    const imp = new Imports()
-    for (const [from, m] of typeImports.map) for (const [n, t] of m) imp.add(from, n, t)
-    for (const [from, m] of codecImports.map) for (const [n, t] of m) if (from !== spec(files.main)) imp.add(from, n, t)
-    return [{ path: files.main, text: [...head('Constants, types and codecs'), '', ...withGap(imp.lines()), ...typeLines, ...codecLines, ''].join('\n') }]
-  }
-  const codecImp = new Imports()
-  for (const [from, m] of codecImports.map) for (const [n, t] of m) codecImp.add(from, n, t)
-  return [
-    { path: files.types, text: [...head('Constants and types'), '', ...withGap(typeImports.lines()), ...typeLines, ''].join('\n') },
-    { path: files.codecs, text: [...head('Codecs'), '', ...codecImp.lines(), ...codecLines, ''].join('\n') },
-    {
+  const typesFile = { path: files.types, text: [...head(file.split ? 'Constants and types' : 'Constants and types (codecs in ' + files.codecs + ')'), '', ...withGap(typeImports.lines()), ...typeLines, ''].join('\n') }
+  const out = [typesFile]
+  if (sources.length) out.push({ path: files.codecs, text: emitCodecFile(model, file, files, sources, head('Codecs')) })
+  if (file.split) {
+    out.push({
       path: files.main,
       text: [
         banner(model.version),
         `// Layer 1 (generated protocol). Everything of libvirt's ${file.path.split('/').pop()}: constants, types and codecs.`,
         '',
         `export * from '${spec(files.types)}'`,
-        `export * from '${spec(files.codecs)}'`,
+        ...(sources.length ? [`export * from '${spec(files.codecs)}'`] : []),
         '',
       ].join('\n'),
-    },
-  ]
+    })
+  }
+  return out
+}
+
+/** Where the helpers a codec may use come from: the runtime (lazy-codecs.ts) supplies them all. */
+const HELPER_MODULES = new Set(['../xdr/uuid.js', '../xdr/xdr-error.js', './codec-support.js'])
+
+/** Name of a module's codec set (`REMOTE_CODECS`) and of its type map (`RemoteCodecTypes`). @param {string} module */
+export function codecSetNames(module) {
+  return { set: `${module.toUpperCase().replace(/-/g, '_')}_CODECS`, types: `${pascalCase(module.replace(/-/g, '_'))}CodecTypes` }
+}
+
+/** Source text as a template literal. @param {string} s */
+const tpl = (s) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`'
+
+/**
+ * The codecs file of one module: the type map (type-only), and one CodecSet holding every
+ * encoder and decoder as source text with the names it uses. Nothing here is compiled at import.
+ * @param {Model} model @param {import('./model.mjs').ModelFile} file @param {{ types: string, codecs: string }} files
+ * @param {ReturnType<Ctx['codecs']>[]} sources @param {string[]} head
+ */
+function emitCodecFile(model, file, files, sources, head) {
+  const names = codecSetNames(file.module)
+  const imp = new Imports()
+  imp.add('./lazy-codecs.js', 'CodecSet', false)
+  /** @type {Set<string>} */
+  const env = new Set()
+  /** @type {Set<string>} */
+  const uses = new Set()
+  const ownSpec = spec(files.codecs)
+  for (const s of sources) {
+    for (const [name, from] of [...s.encDeps.map, ...s.decDeps.map]) {
+      if (HELPER_MODULES.has(from)) continue
+      if (/^(en|de)code[A-Z]/.test(name)) {
+        if (from === ownSpec) continue
+        const other = model.files.find((f) => spec(moduleFiles(f).codecs) === from)
+        if (!other) throw new Error(`${name}: no module has codecs in ${from}`)
+        const otherSet = codecSetNames(other.module).set
+        imp.add(from, otherSet, false)
+        uses.add(otherSet)
+        continue
+      }
+      env.add(name)
+      imp.add(from, name, false)
+    }
+  }
+  const deps = (/** @type {Map<string, string>} */ m) => `'${[...m.keys()].sort(byCode).join(' ')}'`
+  const envList = [...env].sort(byCode)
+  const xfile = file.path.split('/').pop()
+  return [
+    ...head,
+    '// Each encoder and decoder is kept as the source text of a straight-line JavaScript function and',
+    '// compiled on first use (lazy-codecs.ts): parsing text in a string costs far less at import than',
+    '// parsing ~2,000 functions, and once compiled a codec is the same code as a hand-written one. Every',
+    '// decoder enforces the declared maxima before allocating; every encoder checks values and throws',
+    '// TypeError/RangeError naming the field.',
+    '',
+    `import type * as T from '${spec(files.types)}'`,
+    ...imp.lines(),
+    '',
+    `/** The value type of each XDR type of ${xfile}, by name: what \`${names.set}.encoder(name)\` writes and \`.decoder(name)\` reads. */`,
+    `export interface ${names.types} {`,
+    ...sources.map((s) => `  ${s.T}: T.${s.T}`),
+    '}',
+    '',
+    `/** Encoder and decoder of every XDR type of ${xfile}, compiled on first use. */`,
+    `export const ${names.set} = new CodecSet<${names.types}>(`,
+    `  '${xfile}',`,
+    ...(envList.length === 0 ? ['  {},'] : envList.length <= 3 ? [`  { ${envList.join(', ')} },`] : ['  {', ...envList.map((n) => `    ${n},`), '  },']),
+    `  [${[...uses].sort(byCode).join(', ')}],`,
+    '  {',
+    ...sources.flatMap((s) => [`    ${s.T}: [`, `      ${deps(s.encDeps.map)},`, `      ${tpl(s.enc)},`, `      ${deps(s.decDeps.map)},`, `      ${tpl(s.dec)},`, '    ],']),
+    '  },',
+    ')',
+    '',
+  ].join('\n')
 }
 
 class Ctx {
@@ -119,7 +179,7 @@ class Ctx {
   use(imp, here, xdrName, kind, name) {
     const files = /** @type {{ types: string, codecs: string }} */ (this.byModule.get(this.entry(xdrName).module))
     const file = kind === 'type' ? files.types : files.codecs
-    if (file !== here) imp.add(spec(file), name, kind === 'type')
+    if (file !== here || imp instanceof Deps) imp.add(spec(file), name, kind === 'type')
   }
 
   /** Name to use for a size: the XDR constant when there is one (imported), else the number. @param {Declaration & { size: number | null, sizeName: string | null }} d @param {Imports} imp @param {string} here */
@@ -128,7 +188,7 @@ class Ctx {
     const c = d.sizeName ? this.model.xdrConstants.get(d.sizeName) : undefined
     if (c && d.sizeName) {
       const file = /** @type {{ types: string }} */ (this.byModule.get(c.module)).types
-      if (file !== here) imp.add(spec(file), d.sizeName, false)
+      if (file !== here || imp instanceof Deps) imp.add(spec(file), d.sizeName, false)
       return d.sizeName
     }
     return String(d.size)
@@ -293,16 +353,15 @@ class Ctx {
     const e = this.decExpr(d, imp, here)
     if (e !== null) return [`${ind}const ${target} = ${e}`]
     if ('void' in d) throw new Error('void')
-    const elemTs = this.baseTs(d.type, imp, here)
     const elem = this.decBase(d.type, imp, here)
     const i = `i${this.tmp++}`
     if (d.shape === 'fixed') {
-      return [`${ind}const ${target}: ${elemTs}[] = []`, `${ind}for (let ${i} = 0; ${i} < ${this.sizeExpr(d, imp, here)}; ${i}++) ${target}.push(${elem})`]
+      return [`${ind}const ${target} = []`, `${ind}for (let ${i} = 0; ${i} < ${this.sizeExpr(d, imp, here)}; ${i}++) ${target}.push(${elem})`]
     }
     const n = `n${this.tmp++}`
     return [
       `${ind}const ${n} = r.length(${this.sizeExpr(d, imp, here)}, ${this.minSizeType(d.type)})`,
-      `${ind}const ${target}: ${elemTs}[] = []`,
+      `${ind}const ${target} = []`,
       `${ind}for (let ${i} = 0; ${i} < ${n}; ${i}++) ${target}.push(${elem})`,
     ]
   }
@@ -365,15 +424,20 @@ class Ctx {
 
   // ------------------------------------------------------------------ codecs per type
 
-  /** @param {Exclude<import('./parse-xdr.mjs').Definition, { kind: 'const' }>} d @param {Imports} imp @param {string} here @returns {string[]} */
-  codecs(d, imp, here) {
+  /**
+   * JavaScript source of the encoder and of the decoder of one type, each with the names it uses
+   * (other codecs, XDR constants, helpers): the runtime (lazy-codecs.ts) compiles a codec from
+   * this on first use. Plain JS, no type annotations: it is compiled as written.
+   * @param {Exclude<import('./parse-xdr.mjs').Definition, { kind: 'const' }>} d @param {string} here
+   * @returns {{ T: string, enc: string, encDeps: Deps, dec: string, decDeps: Deps }}
+   */
+  codecs(d, here) {
     this.tmp = 0
     const T = pascalCase(d.name)
-    this.use(imp, here, d.name, 'type', T)
-    imp.add('../xdr/xdr-reader.js', 'XdrReader', true)
-    imp.add('../xdr/xdr-writer.js', 'XdrWriter', true)
-    const enc = [`export function encode${T}(w: XdrWriter, v: ${T}): void {`]
-    const dec = [`export function decode${T}(r: XdrReader): ${T} {`]
+    const ei = new Deps()
+    const di = new Deps()
+    const enc = [`function encode${T}(w, v) {`]
+    const dec = [`function decode${T}(r) {`]
     switch (d.kind) {
       case 'enum':
         enc.push('  w.i32(v)')
@@ -381,65 +445,65 @@ class Ctx {
         break
       case 'typedef': {
         if (this.model.uuidTypedefs.has(d.name)) {
-          imp.add('../xdr/uuid.js', 'readUuid', false)
-          imp.add('../xdr/uuid.js', 'writeUuid', false)
+          ei.add('../xdr/uuid.js', 'writeUuid', false)
+          di.add('../xdr/uuid.js', 'readUuid', false)
           enc.push('  writeUuid(w, v)')
           dec.push('  return readUuid(r)')
           break
         }
-        enc.push(...this.encDecl(d.decl, 'v', imp, here, '  '))
-        const e = this.decExpr(d.decl, imp, here)
+        enc.push(...this.encDecl(d.decl, 'v', ei, here, '  '))
+        const e = this.decExpr(d.decl, di, here)
         if (e !== null) dec.push(`  return ${e}`)
-        else dec.push(...this.decInto(d.decl, 'x', imp, here, '  '), '  return x')
+        else dec.push(...this.decInto(d.decl, 'x', di, here, '  '), '  return x')
         break
       }
       case 'struct': {
-        imp.add('./codec-support.js', 'expectObject', false)
+        ei.add('./codec-support.js', 'expectObject', false)
         const fields = /** @type {Exclude<Declaration, { void: true }>[]} */ (d.fields.filter((f) => !('void' in f)))
         enc.push(`  expectObject(v, '${d.name}')`)
         if (fields.length > 0) {
-          imp.add('./codec-support.js', 'fieldError', false)
+          ei.add('./codec-support.js', 'fieldError', false)
           const single = fields.length === 1
           if (!single) enc.push(`  let f = '${fields[0].name}'`)
           enc.push('  try {')
           fields.forEach((f, k) => {
             if (!single && k > 0) enc.push(`    f = '${f.name}'`)
-            enc.push(...this.encDecl(f, `v.${f.name}`, imp, here, '    '))
+            enc.push(...this.encDecl(f, `v.${f.name}`, ei, here, '    '))
           })
           enc.push('  } catch (e) {', `    throw fieldError(e, ${single ? `'${fields[0].name}'` : 'f'})`, '  }')
         }
         const locals = fields.map((f) => localName(f.name))
-        fields.forEach((f, k) => dec.push(...this.decInto(f, locals[k], imp, here, '  ')))
+        fields.forEach((f, k) => dec.push(...this.decInto(f, locals[k], di, here, '  ')))
         dec.push(`  return { ${fields.map((f, k) => (f.name === locals[k] ? f.name : `${f.name}: ${locals[k]}`)).join(', ')} }`)
         break
       }
       case 'union': {
-        imp.add('./codec-support.js', 'expectObject', false)
+        ei.add('./codec-support.js', 'expectObject', false)
         const disc = /** @type {Exclude<Declaration, { void: true }>} */ (d.discriminant)
-        const discDec = this.decBase(disc.type, imp, here)
+        const discDec = this.decBase(disc.type, di, here)
         if (!/^r\.(i32|u32)\(\)$/.test(discDec)) throw new Error(`${d.name}: only int, unsigned int and enum discriminants are supported`)
-        const members = this.unionMembers(d, imp, here)
+        const members = this.unionMembers(d, new Imports(), here)
         enc.push(`  expectObject(v, '${d.name}')`, `  const $tag = v.${disc.name}`, '  switch ($tag) {')
         dec.push(`  const $tag = ${discDec}`, '  switch ($tag) {')
         const names = new Map(d.arms.flatMap((a) => a.values.map((x, k) => [x, a.labels[k]])))
         for (const m of members) {
           const named = m.values.filter((x) => names.get(x) !== String(x)).map((x) => names.get(x))
           const labels = (m.values.length ? m.values.map((x) => `case ${x}:`).join(' ') : 'default:') + (named.length ? ` // ${named.join(', ')}` : '')
-          const discVal = m.values.length === 1 ? String(m.values[0]) : m.values.length ? `$tag as ${m.discTs}` : '$tag'
-          enc.push(`    ${labels}`, '    {', ...this.encBase(disc.type, '$tag', imp, here, '      '))
+          const discVal = m.values.length === 1 ? String(m.values[0]) : '$tag'
+          enc.push(`    ${labels}`, '    {', ...this.encBase(disc.type, '$tag', ei, here, '      '))
           if (!('void' in m.decl)) {
-            imp.add('./codec-support.js', 'fieldError', false)
-            enc.push('      try {', ...this.encDecl(m.decl, `(v as ${m.text}).${m.decl.name}`, imp, here, '        '), '      } catch (e) {', `        throw fieldError(e, '${m.decl.name}')`, '      }')
+            ei.add('./codec-support.js', 'fieldError', false)
+            enc.push('      try {', ...this.encDecl(m.decl, `v.${m.decl.name}`, ei, here, '        '), '      } catch (e) {', `        throw fieldError(e, '${m.decl.name}')`, '      }')
             const local = localName(m.decl.name)
-            dec.push(`    ${labels}`, '    {', ...this.decInto(m.decl, local, imp, here, '      '), `      return { ${disc.name}: ${discVal}, ${m.decl.name}${local === m.decl.name ? '' : `: ${local}`} }`, '    }')
+            dec.push(`    ${labels}`, '    {', ...this.decInto(m.decl, local, di, here, '      '), `      return { ${disc.name}: ${discVal}, ${m.decl.name}${local === m.decl.name ? '' : `: ${local}`} }`, '    }')
           } else {
             dec.push(`    ${labels}`, `      return { ${disc.name}: ${discVal} }`)
           }
           enc.push('      return', '    }')
         }
         if (!d.defaultArm) {
-          imp.add('./codec-support.js', 'badDiscriminant', false)
-          imp.add('../xdr/xdr-error.js', 'XdrError', false)
+          ei.add('./codec-support.js', 'badDiscriminant', false)
+          di.add('../xdr/xdr-error.js', 'XdrError', false)
           enc.push('    default:', `      throw badDiscriminant('${d.name}', '${disc.name}', $tag)`)
           dec.push('    default:', `      throw new XdrError(\`invalid discriminant \${$tag} for union ${d.name}\`)`)
         }
@@ -450,7 +514,27 @@ class Ctx {
     }
     enc.push('}')
     dec.push('}')
-    return [...enc, '', ...dec]
+    // A codec calling itself (a recursive type) does so by its own function name, not as a dependency.
+    ei.map.delete(`encode${T}`)
+    di.map.delete(`decode${T}`)
+    return { T, enc: enc.join('\n'), encDeps: ei, dec: dec.join('\n'), decDeps: di }
+  }
+}
+
+/**
+ * The value names one codec's source uses, with the module each comes from. It stands in for
+ * an Imports collector (same add()), so the emitters above record a codec's dependencies the
+ * same way they record a file's imports; type-only names are ignored (the source has no types).
+ */
+class Deps {
+  constructor() {
+    /** @type {Map<string, string>} name → module specifier */
+    this.map = new Map()
+  }
+
+  /** @param {string} from @param {string} name @param {boolean} typeOnly */
+  add(from, name, typeOnly) {
+    if (!typeOnly) this.map.set(name, from)
   }
 }
 

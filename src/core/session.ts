@@ -6,7 +6,7 @@
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError, connectionClosedError } from '../errors.js'
 
 const OPERATION_ABORTED = 'operation aborted by the caller'
-import { decodeRemoteError } from '../generated/remote.gen.js'
+import { REMOTE_CODECS } from '../generated/remote.gen.js'
 import { XdrError } from '../xdr/xdr-error.js'
 import { XdrReader } from '../xdr/xdr-reader.js'
 import { XdrWriter } from '../xdr/xdr-writer.js'
@@ -283,7 +283,7 @@ export class ProtocolSession {
 export function decodeErrorBody(body: Buffer): LibvirtError {
   try {
     const r = new XdrReader(body)
-    const e = decodeRemoteError(r)
+    const e = REMOTE_CODECS.decoder('RemoteError')(r)
     r.done()
     return new LibvirtError({
       code: e.code,

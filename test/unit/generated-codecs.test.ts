@@ -8,9 +8,13 @@ import { XdrReader } from '../../src/xdr/xdr-reader.js'
 import { XdrWriter } from '../../src/xdr/xdr-writer.js'
 import * as remote from '../../src/generated/remote.gen.js'
 import * as virnet from '../../src/generated/virnet.gen.js'
+import { VIRNET_CODECS } from '../../src/generated/virnet-codecs.gen.js'
 import { KEEPALIVE_PROCEDURES, LXC_PROCEDURES, PROCEDURES_BY_NUMBER, QEMU_PROCEDURES, REMOTE_PROCEDURES, REMOTE_PROGRAM } from '../../src/generated/procedures.gen.js'
 import { DomainEventID, VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_ERROR_NUMBER_NAMES, VIR_UUID_BUFLEN } from '../../src/generated/constants.gen.js'
 import { LIBVIRT_PROTOCOL_VERSION } from '../../src/generated/libvirt-version.gen.js'
+
+// Codecs by type name, compiled on first use (lazy-codecs.ts).
+const R = remote.REMOTE_CODECS
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex')
 
@@ -39,58 +43,58 @@ const UUID_HEX = '6695eb01 f6a48304 79aa97f2 502e193f'
 
 test('remote_domain_get_info_ret: unsigned char/short widen to 4 bytes, unsigned hyper beyond 2^53', () => {
   golden(
-    remote.encodeRemoteDomainGetInfoRet,
-    remote.decodeRemoteDomainGetInfoRet,
+    R.encoder('RemoteDomainGetInfoRet'),
+    R.decoder('RemoteDomainGetInfoRet'),
     { state: 1, maxMem: 2097152n, memory: 1048576n, nrVirtCpu: 2, cpuTime: 9007199254740993n },
     '00000001 0000000000200000 0000000000100000 00000002 0020000000000001',
   )
 })
 
 test('remote_nonnull_domain: string with padding, UUID as 16 raw bytes, negative int', () => {
-  golden(remote.encodeRemoteNonnullDomain, remote.decodeRemoteNonnullDomain, { name: 'vm1', uuid: UUID, id: -1 }, `00000003 766d3100 ${UUID_HEX} ffffffff`)
+  golden(R.encoder('RemoteNonnullDomain'), R.decoder('RemoteNonnullDomain'), { name: 'vm1', uuid: UUID, id: -1 }, `00000003 766d3100 ${UUID_HEX} ffffffff`)
   // Other spellings of the same UUID encode identically; decoding gives the canonical form.
   for (const spelling of [UUID.replace(/-/g, '').toUpperCase(), UUID.toUpperCase(), ` ${UUID} `, hex(UUID_HEX)]) {
-    assert.equal(encode(remote.encodeRemoteNonnullDomain, { name: 'vm1', uuid: spelling as string, id: -1 }), hex(`00000003 766d3100 ${UUID_HEX} ffffffff`).toString('hex'))
+    assert.equal(encode(R.encoder('RemoteNonnullDomain'), { name: 'vm1', uuid: spelling as string, id: -1 }), hex(`00000003 766d3100 ${UUID_HEX} ffffffff`).toString('hex'))
   }
   for (const wrong of ['6695eb01-f6a4-8304-79aa-97f2502e193g', '6695eb01-f6a4-8304-79aa-97f2502e193', '6695eb01-f6a4-8304-79aa-97f2502e19\u0663f', '', null, 42]) {
-    assert.throws(() => encode(remote.encodeRemoteNonnullDomain, { name: 'vm1', uuid: wrong as string, id: -1 }), (e: unknown) => e instanceof TypeError && /^uuid: /.test(e.message), String(wrong))
+    assert.throws(() => encode(R.encoder('RemoteNonnullDomain'), { name: 'vm1', uuid: wrong as string, id: -1 }), (e: unknown) => e instanceof TypeError && /^uuid: /.test(e.message), String(wrong))
   }
 })
 
 test('remote_typed_param: union arms by discriminant', () => {
-  golden(remote.encodeRemoteTypedParam, remote.decodeRemoteTypedParam, { field: 'cpu_shares', value: { type: 4, ul: 1024n } }, '0000000a 6370755f 73686172 65730000 00000004 0000000000000400')
-  golden(remote.encodeRemoteTypedParam, remote.decodeRemoteTypedParam, { field: 'x', value: { type: 7, s: 'abc' } }, '00000001 78000000 00000007 00000003 61626300')
-  golden(remote.encodeRemoteTypedParam, remote.decodeRemoteTypedParam, { field: 'd', value: { type: 5, d: 1.5 } }, '00000001 64000000 00000005 3ff8000000000000')
-  golden(remote.encodeRemoteTypedParam, remote.decodeRemoteTypedParam, { field: 'i', value: { type: 1, i: -2 } }, '00000001 69000000 00000001 fffffffe')
+  golden(R.encoder('RemoteTypedParam'), R.decoder('RemoteTypedParam'), { field: 'cpu_shares', value: { type: 4, ul: 1024n } }, '0000000a 6370755f 73686172 65730000 00000004 0000000000000400')
+  golden(R.encoder('RemoteTypedParam'), R.decoder('RemoteTypedParam'), { field: 'x', value: { type: 7, s: 'abc' } }, '00000001 78000000 00000007 00000003 61626300')
+  golden(R.encoder('RemoteTypedParam'), R.decoder('RemoteTypedParam'), { field: 'd', value: { type: 5, d: 1.5 } }, '00000001 64000000 00000005 3ff8000000000000')
+  golden(R.encoder('RemoteTypedParam'), R.decoder('RemoteTypedParam'), { field: 'i', value: { type: 1, i: -2 } }, '00000001 69000000 00000001 fffffffe')
 })
 
 test('optional string (remote_string) and signed hyper', () => {
-  golden(remote.encodeRemoteString, remote.decodeRemoteString, null, '00000000')
-  golden(remote.encodeRemoteString, remote.decodeRemoteString, 'hi', '00000001 00000002 68690000')
-  golden(remote.encodeRemoteDomainBlockStatsRet, remote.decodeRemoteDomainBlockStatsRet, { rd_req: -1n, rd_bytes: 0n, wr_req: -(2n ** 63n), wr_bytes: 2n ** 63n - 1n, errs: 5n }, 'ffffffffffffffff 0000000000000000 8000000000000000 7fffffffffffffff 0000000000000005')
+  golden(R.encoder('RemoteString'), R.decoder('RemoteString'), null, '00000000')
+  golden(R.encoder('RemoteString'), R.decoder('RemoteString'), 'hi', '00000001 00000002 68690000')
+  golden(R.encoder('RemoteDomainBlockStatsRet'), R.decoder('RemoteDomainBlockStatsRet'), { rd_req: -1n, rd_bytes: 0n, wr_req: -(2n ** 63n), wr_bytes: 2n ** 63n - 1n, errs: 5n }, 'ffffffffffffffff 0000000000000000 8000000000000000 7fffffffffffffff 0000000000000005')
   // Encoders take safe-integer numbers for hyper too.
-  assert.equal(encode(remote.encodeRemoteNodeGetFreeMemoryRet, { freeMem: 4096 as unknown as bigint }), '0000000000001000')
+  assert.equal(encode(R.encoder('RemoteNodeGetFreeMemoryRet'), { freeMem: 4096 as unknown as bigint }), '0000000000001000')
 })
 
 test('arrays of structs and the message header', () => {
   const dom = { name: 'a', uuid: UUID, id: 7 }
-  golden(remote.encodeRemoteConnectListAllDomainsRet, remote.decodeRemoteConnectListAllDomainsRet, { domains: [dom, dom], ret: 2 }, `00000002 ${`00000001 61000000 ${UUID_HEX} 00000007 `.repeat(2)} 00000002`)
-  golden(virnet.encodeVirNetMessageHeader, virnet.decodeVirNetMessageHeader, { prog: REMOTE_PROGRAM, vers: 1, proc: 7, type: virnet.VIR_NET_REPLY, serial: 5, status: virnet.VIR_NET_ERROR }, '20008086 00000001 00000007 00000001 00000005 00000001')
-  golden(remote.encodeRemoteError, remote.decodeRemoteError, { code: 42, domain: 10, message: 'no', level: 2, dom: null, str1: null, str2: null, str3: null, int1: -1, int2: 0, net: null }, '0000002a 0000000a 00000001 00000002 6e6f0000 00000002 00000000 00000000 00000000 00000000 ffffffff 00000000 00000000')
+  golden(R.encoder('RemoteConnectListAllDomainsRet'), R.decoder('RemoteConnectListAllDomainsRet'), { domains: [dom, dom], ret: 2 }, `00000002 ${`00000001 61000000 ${UUID_HEX} 00000007 `.repeat(2)} 00000002`)
+  golden(VIRNET_CODECS.encoder('VirNetMessageHeader'), VIRNET_CODECS.decoder('VirNetMessageHeader'), { prog: REMOTE_PROGRAM, vers: 1, proc: 7, type: virnet.VIR_NET_REPLY, serial: 5, status: virnet.VIR_NET_ERROR }, '20008086 00000001 00000007 00000001 00000005 00000001')
+  golden(R.encoder('RemoteError'), R.decoder('RemoteError'), { code: 42, domain: 10, message: 'no', level: 2, dom: null, str1: null, str2: null, str3: null, int1: -1, int2: 0, net: null }, '0000002a 0000000a 00000001 00000002 6e6f0000 00000002 00000000 00000000 00000000 00000000 ffffffff 00000000 00000000')
 })
 
 test('decoders enforce declared maxima and refuse truncated or malformed input', () => {
   const tooLong = hex((remote.REMOTE_STRING_MAX + 1).toString(16).padStart(8, '0'))
-  assert.throws(() => decode(remote.decodeRemoteNonnullString, tooLong), { name: 'XdrError', message: /exceeds the declared maximum 4194304/ })
+  assert.throws(() => decode(R.decoder('RemoteNonnullString'), tooLong), { name: 'XdrError', message: /exceeds the declared maximum 4194304/ })
   const tooMany = hex(`${(remote.REMOTE_DOMAIN_LIST_MAX + 1).toString(16).padStart(8, '0')} 00000000`)
-  assert.throws(() => decode(remote.decodeRemoteConnectListAllDomainsRet, tooMany), { name: 'XdrError', message: /exceeds the declared maximum 16384/ })
+  assert.throws(() => decode(R.decoder('RemoteConnectListAllDomainsRet'), tooMany), { name: 'XdrError', message: /exceeds the declared maximum 16384/ })
   // A count within the maximum but beyond the bytes present is refused before allocating.
-  assert.throws(() => decode(remote.decodeRemoteConnectListAllDomainsRet, hex('00004000 00000000')), { name: 'XdrError', message: /exceeds the 4 bytes left/ })
+  assert.throws(() => decode(R.decoder('RemoteConnectListAllDomainsRet'), hex('00004000 00000000')), { name: 'XdrError', message: /exceeds the 4 bytes left/ })
   const info = hex('00000001 0000000000200000 0000000000100000 00000002 0020000000000001')
-  for (let n = 0; n < info.length; n++) assert.throws(() => decode(remote.decodeRemoteDomainGetInfoRet, info.subarray(0, n)), XdrError)
-  assert.throws(() => decode(remote.decodeRemoteString, hex('00000002')), { name: 'XdrError', message: /invalid XDR bool 2/ })
-  assert.throws(() => decode(remote.decodeRemoteTypedParamValue, hex('00000008 00000000')), { name: 'XdrError', message: /invalid discriminant 8/ })
-  assert.throws(() => decode(remote.decodeRemoteString, hex('00000000 00000000')), { name: 'XdrError', message: /trailing/ })
+  for (let n = 0; n < info.length; n++) assert.throws(() => decode(R.decoder('RemoteDomainGetInfoRet'), info.subarray(0, n)), XdrError)
+  assert.throws(() => decode(R.decoder('RemoteString'), hex('00000002')), { name: 'XdrError', message: /invalid XDR bool 2/ })
+  assert.throws(() => decode(R.decoder('RemoteTypedParamValue'), hex('00000008 00000000')), { name: 'XdrError', message: /invalid discriminant 8/ })
+  assert.throws(() => decode(R.decoder('RemoteString'), hex('00000000 00000000')), { name: 'XdrError', message: /trailing/ })
 })
 
 test('encoders reject bad values with TypeError/RangeError naming the field', () => {
@@ -100,19 +104,19 @@ test('encoders reject bad values with TypeError/RangeError naming the field', ()
     assert.throws(fn, (e: unknown) => e instanceof ctor && message.test((e as Error).message))
   }
   const asAny = (v: unknown) => v as never
-  bad(() => remote.encodeRemoteDomainGetInfoArgs(w, asAny({ dom: null })), TypeError, /^dom: expected an object for remote_nonnull_domain, got null/)
-  bad(() => remote.encodeRemoteDomainGetInfoArgs(w, asAny(null)), TypeError, /expected an object/)
-  bad(() => remote.encodeRemoteConnectListAllDomainsRet(w, asAny({ domains: 'x', ret: 0 })), TypeError, /^domains: expected an array/)
-  bad(() => remote.encodeRemoteConnectListAllDomainsRet(w, { domains: new Array(remote.REMOTE_DOMAIN_LIST_MAX + 1).fill(dom), ret: 0 }), RangeError, /^domains: length 16385 exceeds/)
-  bad(() => remote.encodeRemoteConnectListAllDomainsRet(w, asAny({ domains: [{ ...dom, name: 5 }], ret: 0 })), TypeError, /^domains\.name: expected a string/)
-  bad(() => remote.encodeRemoteNonnullString(w, 'x'.repeat(remote.REMOTE_STRING_MAX + 1)), RangeError, /exceeds the declared maximum/)
-  bad(() => remote.encodeRemoteDomainGetInfoRet(w, asAny({ state: -1, maxMem: 0n, memory: 0n, nrVirtCpu: 0, cpuTime: 0n })), RangeError, /^state: -1 is not a valid unsigned int/)
-  bad(() => remote.encodeRemoteDomainGetInfoRet(w, asAny({ state: 0, maxMem: 1.5, memory: 0n, nrVirtCpu: 0, cpuTime: 0n })), RangeError, /^maxMem: /)
-  bad(() => remote.encodeRemoteDomainGetInfoRet(w, asAny({ state: 0, maxMem: 0n, memory: 2n ** 64n, nrVirtCpu: 0, cpuTime: 0n })), RangeError, /^memory: /)
-  bad(() => remote.encodeRemoteDomainGetInfoRet(w, asAny({ state: 0, maxMem: 0n, memory: 0n, nrVirtCpu: '2', cpuTime: 0n })), TypeError, /^nrVirtCpu: /)
-  bad(() => remote.encodeRemoteTypedParam(w, asAny({ field: 'f', value: { type: 9, i: 1 } })), RangeError, /^value: 9 is not a valid type for remote_typed_param_value/)
-  bad(() => remote.encodeRemoteTypedParam(w, asAny({ field: 'f', value: { type: 7, s: null } })), TypeError, /^value\.s: /)
-  bad(() => remote.encodeRemoteNonnullDomain(w, asAny({ name: 'a', uuid: 'zz', id: 1 })), TypeError, /^uuid: not a valid UUID/)
+  bad(() => R.encoder('RemoteDomainGetInfoArgs')(w, asAny({ dom: null })), TypeError, /^dom: expected an object for remote_nonnull_domain, got null/)
+  bad(() => R.encoder('RemoteDomainGetInfoArgs')(w, asAny(null)), TypeError, /expected an object/)
+  bad(() => R.encoder('RemoteConnectListAllDomainsRet')(w, asAny({ domains: 'x', ret: 0 })), TypeError, /^domains: expected an array/)
+  bad(() => R.encoder('RemoteConnectListAllDomainsRet')(w, { domains: new Array(remote.REMOTE_DOMAIN_LIST_MAX + 1).fill(dom), ret: 0 }), RangeError, /^domains: length 16385 exceeds/)
+  bad(() => R.encoder('RemoteConnectListAllDomainsRet')(w, asAny({ domains: [{ ...dom, name: 5 }], ret: 0 })), TypeError, /^domains\.name: expected a string/)
+  bad(() => R.encoder('RemoteNonnullString')(w, 'x'.repeat(remote.REMOTE_STRING_MAX + 1)), RangeError, /exceeds the declared maximum/)
+  bad(() => R.encoder('RemoteDomainGetInfoRet')(w, asAny({ state: -1, maxMem: 0n, memory: 0n, nrVirtCpu: 0, cpuTime: 0n })), RangeError, /^state: -1 is not a valid unsigned int/)
+  bad(() => R.encoder('RemoteDomainGetInfoRet')(w, asAny({ state: 0, maxMem: 1.5, memory: 0n, nrVirtCpu: 0, cpuTime: 0n })), RangeError, /^maxMem: /)
+  bad(() => R.encoder('RemoteDomainGetInfoRet')(w, asAny({ state: 0, maxMem: 0n, memory: 2n ** 64n, nrVirtCpu: 0, cpuTime: 0n })), RangeError, /^memory: /)
+  bad(() => R.encoder('RemoteDomainGetInfoRet')(w, asAny({ state: 0, maxMem: 0n, memory: 0n, nrVirtCpu: '2', cpuTime: 0n })), TypeError, /^nrVirtCpu: /)
+  bad(() => R.encoder('RemoteTypedParam')(w, asAny({ field: 'f', value: { type: 9, i: 1 } })), RangeError, /^value: 9 is not a valid type for remote_typed_param_value/)
+  bad(() => R.encoder('RemoteTypedParam')(w, asAny({ field: 'f', value: { type: 7, s: null } })), TypeError, /^value\.s: /)
+  bad(() => R.encoder('RemoteNonnullDomain')(w, asAny({ name: 'a', uuid: 'zz', id: 1 })), TypeError, /^uuid: not a valid UUID/)
 })
 
 test('procedure tables, program numbers and constants', () => {
@@ -121,12 +125,12 @@ test('procedure tables, program numbers and constants', () => {
   const d = REMOTE_PROCEDURES.DOMAIN_GET_INFO
   assert.equal(d.procedure, 16)
   assert.equal(d.cFunction, 'virDomainGetInfo')
-  assert.equal(d.encodeArgs, remote.encodeRemoteDomainGetInfoArgs)
-  assert.equal(d.decodeRet, remote.decodeRemoteDomainGetInfoRet)
+  assert.equal(d.encodeArgs, R.encoder('RemoteDomainGetInfoArgs'))
+  assert.equal(d.decodeRet, R.decoder('RemoteDomainGetInfoRet'))
   assert.equal(PROCEDURES_BY_NUMBER.get(REMOTE_PROGRAM)?.get(16), d)
   assert.equal(PROCEDURES_BY_NUMBER.get(0x6b656570)?.get(1), KEEPALIVE_PROCEDURES.PING)
   assert.equal(KEEPALIVE_PROCEDURES.PING.encodeArgs, null)
-  assert.equal(REMOTE_PROCEDURES.DOMAIN_EVENT_CALLBACK_LIFECYCLE.decodeArgs, remote.decodeRemoteDomainEventCallbackLifecycleMsg)
+  assert.equal(REMOTE_PROCEDURES.DOMAIN_EVENT_CALLBACK_LIFECYCLE.decodeArgs, R.decoder('RemoteDomainEventCallbackLifecycleMsg'))
   assert.equal(REMOTE_PROCEDURES.DOMAIN_OPEN_CONSOLE.stream, 'both')
   assert.equal(QEMU_PROCEDURES.DOMAIN_MONITOR_COMMAND.cFunction, 'virDomainQemuMonitorCommand')
   assert.equal(VIR_UUID_BUFLEN, 16)

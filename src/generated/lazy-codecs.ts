@@ -1,0 +1,146 @@
+// Layer 1 (generated protocol) support, hand-written: compiles the generated codecs on first use.
+// The generator emits each encoder and decoder as the source text of a straight-line function
+// plus the names it uses. Parsing ~2,000 functions at import was the largest cost of loading the
+// package; scanning the same text as string literals is far cheaper. A codec is compiled with
+// `new Function(...names, 'return ' + source)(...values)` when first asked for, after its
+// dependencies (recursively, cached), so it closes over direct references to them: the same
+// straight-line code, at the same speed, as the functions the generator used to emit as modules.
+
+import type { Decoder, Encoder } from '../xdr/codec.js'
+import { readUuid, writeUuid } from '../xdr/uuid.js'
+import { XdrError } from '../xdr/xdr-error.js'
+import { badDiscriminant, expectArray, expectObject, fieldError } from './codec-support.js'
+
+/** One type's codecs as generated: [encoder's names, encoder source, decoder's names, decoder source]. */
+export type CodecSource = readonly [encodeUses: string, encode: string, decodeUses: string, decode: string]
+
+/** Helpers any generated codec may use, by the name its source calls them. */
+const HELPERS: Readonly<Record<string, unknown>> = { XdrError, readUuid, writeUuid, badDiscriminant, expectArray, expectObject, fieldError }
+
+// Both codec shapes: an encoder takes (w, v), a decoder (r).
+type AnyCodec = (a: never, b: never) => unknown
+
+/** A codec set of any types (the type map only types encoder() and decoder(); the rest is untyped). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCodecSet = CodecSet<any>
+
+const CODEC_NAME = /^(encode|decode)([A-Z]\w*)$/
+
+/**
+ * Thrown on the first use of a codec when the process forbids compiling code from strings
+ * (`node --disallow-code-generation-from-strings`): the protocol codecs are compiled at run time,
+ * so no libvirt call can be encoded or decoded in such a process.
+ */
+export class CodecCompileError extends Error {
+  /** Stable code for programmatic checks. */
+  readonly code = 'ERR_LIBVIRT_CODEGEN_DISALLOWED'
+  constructor(codec: string, options: { cause: unknown }) {
+    super(
+      `libvirt-async compiles its protocol codecs at run time (new Function) and this process forbids it ` +
+        `(--disallow-code-generation-from-strings or an embedder's code-generation policy): cannot compile ${codec}`,
+      options,
+    )
+    this.name = 'CodecCompileError'
+  }
+}
+
+/**
+ * The encoders and decoders of one XDR file's types (`REMOTE_CODECS`, `QEMU_CODECS`, …), compiled
+ * on first request and cached. `M` maps each type name (`RemoteNonnullDomain`) to its value type.
+ */
+export class CodecSet<M> {
+  /** The XDR file the codecs come from (for messages). */
+  readonly file: string
+  readonly #env: Readonly<Record<string, unknown>>
+  readonly #uses: readonly AnyCodecSet[]
+  readonly #sources: Readonly<Record<string, CodecSource>>
+  readonly #compiled = new Map<string, AnyCodec>()
+
+  /**
+   * @param file the XDR file (`remote_protocol.x`)
+   * @param env the XDR constants the sources use, by name
+   * @param uses the sets whose codecs these sources call (a type of another file)
+   * @param sources every type's codec sources, by type name
+   */
+  constructor(file: string, env: Readonly<Record<string, unknown>>, uses: readonly AnyCodecSet[], sources: Readonly<Record<string, CodecSource>>) {
+    this.file = file
+    this.#env = env
+    this.#uses = uses
+    this.#sources = sources
+  }
+
+  /** The encoder of type `type` (compiled now if it is the first request). */
+  encoder<K extends keyof M & string>(type: K): Encoder<M[K]> {
+    return this.codec(`encode${type}`) as unknown as Encoder<M[K]>
+  }
+
+  /** The decoder of type `type` (compiled now if it is the first request). */
+  decoder<K extends keyof M & string>(type: K): Decoder<M[K]> {
+    return this.codec(`decode${type}`) as unknown as Decoder<M[K]>
+  }
+
+  /** Every type name with codecs in this set (not those of the sets it uses). */
+  types(): string[] {
+    return Object.keys(this.#sources)
+  }
+
+  /** Whether codec `name` (`encodeRemoteNonnullDomain`) of this set has been compiled yet. */
+  isCompiled(name: string): boolean {
+    return this.#compiled.has(name)
+  }
+
+  /**
+   * A codec by its function name (`encodeRemoteNonnullDomain`, `decodeQemuDomainMonitorCommandRet`),
+   * of this set or of a set it uses. Throws a TypeError for a name no set has.
+   */
+  codec(name: string): AnyCodec {
+    return this.#compiled.get(name) ?? this.#resolve(name, new Map())
+  }
+
+  /** The set holding type `type`: this one or one it uses (depth first). */
+  #owner(type: string): AnyCodecSet | null {
+    if (Object.hasOwn(this.#sources, type)) return this
+    for (const u of this.#uses) {
+      const o = u.#owner(type)
+      if (o !== null) return o
+    }
+    return null
+  }
+
+  /** `pending` holds the codecs being compiled up the stack, with a forwarder each for cycles. */
+  #resolve(name: string, pending: Map<string, AnyCodec>): AnyCodec {
+    const m = CODEC_NAME.exec(name)
+    const owner = m ? this.#owner(m[2]!) : null
+    if (!m || owner === null) throw new TypeError(`no codec ${name} in ${this.file} or the files it uses`)
+    return owner.#compile(name, m[1] === 'encode' ? 0 : 2, m[2]!, pending)
+  }
+
+  #compile(name: string, at: 0 | 2, type: string, pending: Map<string, AnyCodec>): AnyCodec {
+    const done = this.#compiled.get(name)
+    if (done !== undefined) return done
+    // A type reached again while its own dependencies compile (mutually recursive types) gets a
+    // forwarder to the finished codec; self-recursion needs none (the function calls its own name).
+    const cyclic = pending.get(name)
+    if (cyclic !== undefined) return cyclic
+    const src = this.#sources[type]!
+    pending.set(name, ((a: never, b: never) => (this.#compiled.get(name) as AnyCodec)(a, b)) as AnyCodec)
+    const names = src[at] === '' ? [] : src[at].split(' ')
+    const values = names.map((n) => {
+      if (CODEC_NAME.test(n)) return this.#compiled.get(n) ?? this.#resolve(n, pending)
+      if (Object.hasOwn(this.#env, n)) return this.#env[n]
+      if (Object.hasOwn(HELPERS, n)) return HELPERS[n]
+      throw new TypeError(`codec ${name} of ${this.file} uses ${n}, which nothing provides`)
+    })
+    let fn: AnyCodec
+    try {
+      fn = new Function(...names, `return ${src[at + 1]}`)(...values) as AnyCodec
+    } catch (e) {
+      if (e instanceof EvalError) throw new CodecCompileError(name, { cause: e })
+      throw e
+    } finally {
+      pending.delete(name)
+    }
+    this.#compiled.set(name, fn)
+    return fn
+  }
+}
