@@ -1,7 +1,9 @@
 // Benchmark child, part 2 (see cold-child.ts): a program that imports the package statically,
+// by its name as users do — Node resolves a package's own name through package.json "exports",
+// so this loads the bundle (dist/bundle/index.js), not tsc's one-module-per-file dist/src —
 // then connects and makes `calls` sequential getLibVersion calls; prints its milestones.
 
-import { connect } from '../../src/index.js'
+import { connect } from 'libvirt-async'
 
 const g = globalThis as { coldT0?: number; coldCpu0?: NodeJS.CpuUsage }
 const t0 = g.coldT0 ?? 0

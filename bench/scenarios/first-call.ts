@@ -1,7 +1,8 @@
 // Scenario: time to first call — connect + auth + open + one getLibVersion answered, from a warm
-// process; ms, median and p10/p90, then close (not timed).
+// process; ms, median and p10/p90, then close (not timed). `connect` comes from the package by name,
+// i.e. the bundle users load (dist/bundle), not tsc's per-file modules the rest of the bench uses.
 
-import { connect } from '../../src/connect.js'
+import { connect } from 'libvirt-async'
 import type { BenchContext } from '../lib/context.js'
 import { type Row, row } from '../lib/model.js'
 import { opFn } from '../lib/ops.js'

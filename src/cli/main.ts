@@ -4,7 +4,7 @@
 // unless LIBVIRT_ASYNC_DEBUG is set.
 
 import '../transport/all.js'
-import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit.js'
 import { errorLine } from './format.js'
 
@@ -25,10 +25,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
 }
 
-/** The package's version, from the package.json next to dist/ (three levels up from this file). */
+/**
+ * The package's version, from its own package.json found by name ("exports" lists it): this file
+ * runs both as tsc's dist/src/cli/main.js and bundled as dist/bundle/cli.js, at different depths.
+ */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-  return pkg.version
+  return (createRequire(import.meta.url)('libvirt-async/package.json') as { version: string }).version
 }
 
 export const MAIN_HELP = `Usage: libvirt-async <command> [URI] [options] [arguments]

@@ -1,7 +1,9 @@
-// The package as users get it: a clean build of src/ (tsconfig.build.json) is packed with the
-// repository's own package.json `files` / `exports` / `bin`, installed offline into a temp project
-// outside the repository, then imported, run (`libvirt-async --help`, a private daemon through
-// `libvirt-async/testing`) and type-checked by a strict NodeNext consumer. Never touches dist/.
+// The package as users get it: a clean build of src/ (tsconfig.build.json, then the bundle step
+// scripts/bundle.mjs) is packed with the repository's own package.json `files` / `exports` / `bin`,
+// installed offline into a temp project outside the repository, then imported, run
+// (`libvirt-async --help`, a private daemon through `libvirt-async/testing`) and type-checked by a
+// strict NodeNext consumer. The tarball ships the bundle (dist/bundle: code) and tsc's declarations
+// (dist/src: .d.ts only). Never touches dist/.
 
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -26,6 +28,7 @@ before(async () => {
   // the build users get: src/ only, into the staging copy (prepack does the same into dist/)
   mkdirSync(stage)
   await run(process.execPath, [TSC, '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')], { cwd: REPO })
+  await run(process.execPath, [join(REPO, 'scripts/bundle.mjs'), join(stage, 'dist')], { cwd: REPO })
   for (const f of ['package.json', 'README.md', 'LICENSE']) copyFileSync(join(REPO, f), join(stage, f))
   const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: stage, env: NPM_ENV })
   const info = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[]
@@ -37,15 +40,22 @@ before(async () => {
 
 after(() => rmSync(work, { recursive: true, force: true }))
 
-test('the tarball holds the built library, README and LICENSE, nothing else', () => {
-  const outside = shipped.filter((p) => !p.startsWith('dist/src/'))
+test('the tarball holds the bundle, the declarations, README and LICENSE, nothing else', () => {
+  const outside = shipped.filter((p) => !p.startsWith('dist/src/') && !p.startsWith('dist/bundle/'))
   assert.deepEqual(outside, ['LICENSE', 'README.md', 'package.json'])
-  assert.deepEqual(shipped.filter((p) => !/\.(js|d\.ts)$/.test(p) && p.startsWith('dist/')), [], 'only .js and .d.ts')
+  assert.deepEqual(shipped.filter((p) => p.startsWith('dist/src/') && !p.endsWith('.d.ts')), [], 'dist/src: declarations only')
+  assert.deepEqual(shipped.filter((p) => p.startsWith('dist/bundle/') && !p.endsWith('.js')), [], 'dist/bundle: modules only')
   assert.deepEqual(shipped.filter((p) => /(^|\/)(test|bench|examples)\//.test(p)), [])
-  // every shipped module has its source: nothing stale or generated-for-tests
-  const orphans = shipped.filter((p) => p.endsWith('.js') && !existsSync(join(REPO, p.slice('dist/'.length, -3) + '.ts')))
+  // every shipped declaration has its source: nothing stale or generated-for-tests
+  const orphans = shipped.filter((p) => p.endsWith('.d.ts') && !existsSync(join(REPO, p.slice('dist/'.length, -'.d.ts'.length) + '.ts')))
   assert.deepEqual(orphans, [])
-  for (const p of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/testing/index.js', 'dist/src/xdr/index.js', 'dist/src/protocol.js', 'dist/src/cli/main.js']) {
+  // the shipped modules are exactly what this build's bundle step wrote, and each of its inputs is
+  // the compiled form of one of our sources (no dependency, nothing stale, nothing test-only)
+  const meta = JSON.parse(readFileSync(join(stage, 'dist/bundle-meta.json'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> }
+  assert.deepEqual(shipped.filter((p) => p.startsWith('dist/bundle/')), Object.keys(meta.outputs).map((o) => `dist/${o}`).sort())
+  const strays = Object.keys(meta.inputs).filter((i) => !/^src\/.*\.js$/.test(i) || !existsSync(join(REPO, i.slice(0, -3) + '.ts')))
+  assert.deepEqual(strays, [])
+  for (const p of ['dist/bundle/index.js', 'dist/src/index.d.ts', 'dist/bundle/testing.js', 'dist/bundle/xdr.js', 'dist/bundle/protocol.js', 'dist/bundle/cli.js']) {
     assert.ok(shipped.includes(p), p)
   }
 })
@@ -63,7 +73,7 @@ test('package.json: ESM, engines, types and bin point at shipped files', () => {
     if (t === './package.json') continue
     assert.ok(shipped.includes(t.replace(/^\.\//, '')), `${t} is shipped`)
   }
-  assert.match(readFileSync(join(stage, 'dist/src/cli/main.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/)
+  assert.match(readFileSync(join(stage, 'dist/bundle/cli.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/)
 })
 
 test('the installed package imports by name: root, /testing, /xdr, /protocol', async () => {
@@ -76,6 +86,11 @@ test('the installed package imports by name: root, /testing, /xdr, /protocol', a
     const got = { connect, ManagedConnection, Domain, LibvirtError, startTestDaemon, TestHarnessError, XdrReader, XdrWriter }
     for (const [k, v] of Object.entries(got)) if (typeof v !== 'function') throw new Error(k + ' is ' + typeof v)
     if (DomainEventID.LIFECYCLE !== 0 || CloseReason.CLIENT !== 3) throw new Error('constants')
+    if (!import.meta.resolve('libvirt-async').endsWith('/node_modules/libvirt-async/dist/bundle/index.js')) throw new Error('not the bundle')
+    // one copy of each class across entry points: a ./protocol codec throws ./xdr's XdrError
+    try { REMOTE_PROCEDURES.DOMAIN_LOOKUP_BY_NAME.decodeArgs(new XdrReader(Buffer.alloc(2))); throw new Error('decoded') } catch (e) {
+      if (!(e instanceof (await import('libvirt-async/xdr')).XdrError)) throw e
+    }
     console.log('ok')`
   const r = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer })
   assert.equal(r.stdout.trim(), 'ok')
@@ -87,6 +102,10 @@ test('the bin: npx libvirt-async --help', async () => {
   const r = await run('npx', ['--offline', '--no-install', 'libvirt-async', '--help'], { cwd: consumer, env: NPM_ENV })
   assert.match(r.stdout, /^Usage: libvirt-async /)
   assert.match(r.stdout, /Exit codes/)
+  // the bundled CLI finds the package's own package.json (by name) for its version
+  const v = await run('npx', ['--offline', '--no-install', 'libvirt-async', '--version'], { cwd: consumer, env: NPM_ENV })
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
+  assert.equal(v.stdout.trim(), `libvirt-async ${pkg.version}`)
 })
 
 test('a strict NodeNext TypeScript consumer type-checks against the shipped declarations', async () => {
@@ -146,7 +165,7 @@ await daemon.stop()
 
 test('the installed package talks to a private daemon (skipped without libvirtd)', async (t) => {
   const script = `
-    import { connect } from 'libvirt-async'
+    import { connect, LibvirtError } from 'libvirt-async'
     import { startTestDaemon, TestHarnessError } from 'libvirt-async/testing'
     let daemon
     try { daemon = await startTestDaemon() } catch (err) {
@@ -157,6 +176,8 @@ test('the installed package talks to a private daemon (skipped without libvirtd)
       const conn = await connect(daemon.uri)
       const [dom] = await conn.listAllDomains()
       const info = await dom.getInfo()
+      const failed = await conn.domainLookupByName('no-such-domain').catch((e) => e)
+      if (!(failed instanceof LibvirtError)) throw failed
       await conn.close()
       console.log('ok', dom.getName(), typeof info.memory)
     } finally { await daemon.stop() }`

@@ -1,7 +1,9 @@
 // Importing the package does no file, network or process I/O beyond loading its own modules
 // (issue 19): a fresh Node process imports the main entry point with test/helpers/io-recorder
 // preloaded, and every fs / net / tls / dns / dgram / http(s) / child_process / worker / fetch
-// call it makes is listed. The recorder is first proven on a module that does such I/O.
+// call it makes is listed. The recorder is first proven on a module that does such I/O. Checked for
+// tsc's per-file build (dist/src) and for what users import by name: the bundle (dist/bundle, via
+// package.json "exports"), every public entry point.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -56,4 +58,14 @@ test('the recorder sees file, network and process I/O done while a module loads'
 test('importing the main entry point does no I/O beyond loading its modules', { timeout: 60_000 }, async () => {
   const records = await importRecorded(pathToFileURL(join(DIST_SRC, 'index.js')).href)
   assert.deepEqual(records.filter((r) => !loadingItself(r)), [])
+})
+
+test('importing the bundled entry points by package name does no I/O beyond loading their modules', { timeout: 60_000 }, async () => {
+  for (const name of ['libvirt-async', 'libvirt-async/testing', 'libvirt-async/xdr', 'libvirt-async/protocol']) {
+    // resolved here, inside the package (its own name resolves through "exports"), imported by URL from tmpdir
+    const url = import.meta.resolve(name)
+    assert.match(url, /\/dist\/bundle\/[a-z]+\.js$/, `${name} resolves to the bundle`)
+    const records = await importRecorded(url)
+    assert.deepEqual(records.filter((r) => !loadingItself(r)), [], name)
+  }
 })

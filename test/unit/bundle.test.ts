@@ -1,0 +1,107 @@
+// The bundle users import (dist/bundle, made by scripts/bundle.mjs from tsc's dist/src): the package's
+// own name resolves to it, it is made only of our modules, each in one place (one copy of every
+// class, shared by all entry points and the lazily loaded chunks), lazily loaded parts stay out of
+// the entries' static imports, and it exports what tsc's modules export, under the same names.
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const DIST = fileURLToPath(new URL('../../', import.meta.url))
+const REPO = dirname(DIST.replace(/\/$/, ''))
+
+interface Metafile {
+  inputs: Record<string, unknown>
+  outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[]; entryPoint?: string }>
+}
+const meta = JSON.parse(readFileSync(join(DIST, 'bundle-meta.json'), 'utf8')) as Metafile
+
+/** Public entry (package subpath) → its bundle file and tsc module. */
+const ENTRIES: Record<string, [bundle: string, tsc: string]> = {
+  'libvirt-async': ['index.js', 'index.js'],
+  'libvirt-async/testing': ['testing.js', 'testing/index.js'],
+  'libvirt-async/xdr': ['xdr.js', 'xdr/index.js'],
+  'libvirt-async/protocol': ['protocol.js', 'protocol.js'],
+}
+
+/** Source modules an output file loads before it runs: its own and those of its static imports. */
+function staticInputs(output: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(output)) return seen
+  seen.add(output)
+  for (const i of meta.outputs[output]!.imports) if (i.kind === 'import-statement' && !i.external) staticInputs(i.path, seen)
+  return seen
+}
+const inputsOf = (outputs: Set<string>): string[] => [...outputs].flatMap((o) => Object.keys(meta.outputs[o]!.inputs))
+
+test('the package name resolves to the bundle, types to tsc declarations', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> }
+  for (const [name, [bundle]] of Object.entries(ENTRIES)) {
+    assert.equal(import.meta.resolve(name), pathToFileURL(join(DIST, 'bundle', bundle)).href, name)
+    const sub = name === 'libvirt-async' ? '.' : `.${name.slice('libvirt-async'.length)}`
+    assert.match(pkg.exports[sub]!.types, /^\.\/dist\/src\/.*\.d\.ts$/, sub)
+  }
+})
+
+test('every bundle input is one of our sources, bundled exactly once', () => {
+  const inputs = Object.keys(meta.inputs)
+  assert.ok(inputs.length > 50, `${inputs.length} inputs`)
+  for (const p of inputs) {
+    assert.match(p, /^src\/.*\.js$/, `${p} is tsc output of src/`)
+    assert.ok(existsSync(join(REPO, `${p.slice(0, -3)}.ts`)), `${p} has its .ts source`)
+  }
+  // a module in two output files would be two copies of its classes (instanceof would fail across entries)
+  const where = new Map<string, string[]>()
+  for (const [out, o] of Object.entries(meta.outputs)) for (const i of Object.keys(o.inputs)) where.set(i, [...(where.get(i) ?? []), out])
+  assert.deepEqual([...where].filter(([, outs]) => outs.length > 1), [])
+})
+
+test('lazily loaded parts (transports, SASL, admin, CLI commands) stay out of the entries\' static imports', () => {
+  const lazy = ['src/transport/unix.js', 'src/transport/tcp.js', 'src/transport/tls.js', 'src/transport/ssh.js', 'src/transport/ext.js',
+    'src/auth/sasl/exchange.js', 'src/admin/connect-admin.js', 'src/cli/commands/demo.js', 'src/cli/commands/call.js']
+  for (const entry of ['bundle/index.js', 'bundle/testing.js', 'bundle/cli.js']) {
+    const loaded = inputsOf(staticInputs(entry))
+    assert.ok(loaded.length > 0, entry)
+    assert.deepEqual(lazy.filter((m) => loaded.includes(m)), [], entry)
+  }
+  for (const m of lazy) assert.ok(Object.values(meta.outputs).some((o) => m in o.inputs), `${m} is bundled`)
+})
+
+test('each entry point exports what its tsc module exports, names and all', async () => {
+  for (const [name, [, tsc]] of Object.entries(ENTRIES)) {
+    const bundled = (await import(name)) as Record<string, unknown>
+    const per = (await import(pathToFileURL(join(DIST, 'src', tsc)).href)) as Record<string, unknown>
+    assert.deepEqual(Object.keys(bundled).sort(), Object.keys(per).sort(), name)
+    for (const [k, v] of Object.entries(per)) {
+      // kept names: a class or function bundled next to a same-named one still reports its own name
+      if (typeof v === 'function') assert.equal((bundled[k] as Function).name, v.name, `${name} ${k}.name`)
+    }
+  }
+})
+
+test('classes are shared across entry points and lazily loaded chunks (instanceof holds)', async () => {
+  const root = (await import('libvirt-async')) as typeof import('../../src/index.js')
+  const { XdrReader, XdrError } = (await import('libvirt-async/xdr')) as typeof import('../../src/xdr/index.js')
+  const { REMOTE_PROCEDURES } = (await import('libvirt-async/protocol')) as typeof import('../../src/protocol.js')
+  const perFile = await import('../../src/index.js')
+  assert.notEqual(root.LibvirtError, perFile.LibvirtError, 'the bundle, not tsc\'s modules, is under test')
+  // a codec of ./protocol reading a reader of ./xdr throws ./xdr's XdrError
+  assert.throws(() => REMOTE_PROCEDURES.DOMAIN_LOOKUP_BY_NAME.decodeArgs!(new XdrReader(Buffer.alloc(2))), (e) => e instanceof XdrError)
+  // the unix transport is loaded on first use (a chunk of its own): its failure is the root's LibvirtError
+  const err = await root.connect('test+unix:///default?socket=/nonexistent/libvirt-async-bundle-test', { timeout: 10_000 }).then(
+    () => assert.fail('connected to a socket that does not exist'),
+    (e: unknown) => e,
+  )
+  assert.equal((err as Error).name, 'LibvirtError')
+  assert.ok(err instanceof root.LibvirtError, String(err))
+  assert.ok(!(err instanceof perFile.LibvirtError))
+})
+
+test('the bundle ships no source map references and the CLI keeps its shebang', () => {
+  for (const out of Object.keys(meta.outputs)) {
+    const text = readFileSync(join(DIST, out), 'utf8')
+    assert.doesNotMatch(text, /sourceMappingURL/, out)
+  }
+  assert.match(readFileSync(join(DIST, 'bundle/cli.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/)
+})
