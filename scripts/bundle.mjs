@@ -48,17 +48,19 @@ const result = await build({
   // package import sneaking in is caught below)
   packages: 'external',
   // Names stay: no identifier minification, and where two modules' top-level names collide in a
-  // chunk, keepNames restores the original `.name` (error names, stack traces, callerStack frames).
+  // chunk (esbuild then renames one, `plain` → `plain2`), keepNames restores the original `.name`,
+  // which V8 prints in stack traces (error names, callerStack frames). It costs ~2,000
+  // `__name(fn, "fn")` calls at import (most of them in the generated codecs).
   keepNames: true,
   minifyIdentifiers: false,
   minifySyntax: false,
-  // Comments are dropped anyway by the bundler (tsc keeps them); whitespace stays so stack traces
-  // have useful line numbers — minifying it measured no difference in import time (see CHANGELOG).
-  minifyWhitespace: false,
+  // Comments (tsc keeps them) and whitespace go: V8 scans every byte of a module at import, and
+  // this measured ~6 % fewer instructions for importing the main entry (callgrind). Frames keep
+  // their function names; their positions become line 1, column N of a chunk.
+  minifyWhitespace: true,
   legalComments: 'none',
-  // No source maps: the bundle is unminified, named code whose frames read as they are; maps
-  // would point into .ts sources the package does not ship, and Node applies them only with
-  // --enable-source-maps.
+  // No source maps: maps would point into .ts sources the package does not ship, Node applies
+  // them only with --enable-source-maps, and the named frames read without them.
   sourcemap: false,
   metafile: true,
   logLevel: 'warning',

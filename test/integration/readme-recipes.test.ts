@@ -47,6 +47,9 @@ before(async () => {
   await exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir]).catch((err: { stdout?: string }) => {
     assert.fail(`README recipes do not compile:\n${err.stdout ?? String(err)}`)
   })
+  // the recipes load what users load: the bundle, through package.json "exports"
+  const resolved = await exec(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('libvirt-async'))"], { cwd: dir })
+  assert.equal(resolved.stdout.trim(), `file://${join(REPO, 'dist/bundle/index.js')}`)
 })
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })

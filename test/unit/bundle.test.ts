@@ -80,6 +80,7 @@ test('each entry point exports what its tsc module exports, names and all', asyn
   }
 })
 
+// The structural guard is 'bundled exactly once' above; this checks what users see at run time.
 test('classes are shared across entry points and lazily loaded chunks (instanceof holds)', async () => {
   const root = (await import('libvirt-async')) as typeof import('../../src/index.js')
   const { XdrReader, XdrError } = (await import('libvirt-async/xdr')) as typeof import('../../src/xdr/index.js')
