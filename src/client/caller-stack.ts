@@ -34,15 +34,18 @@ export function withCallerStack<T>(reply: Promise<T>, entry: Function): Promise<
       })
     }
     default:
-      return reply.then(undefined, retakeOnFailure)
+      return reply.then(undefined, retakeCallerStack)
   }
 }
 
-function retakeOnFailure(err: unknown): never {
+/**
+ * The 'await' mode's rejection handler: must run in a reaction to the failed reply whose promise
+ * chain leads to the caller's `await` — V8 then appends the async functions awaiting it ("at async …").
+ */
+export function retakeCallerStack(err: unknown): never {
   if (!(err instanceof LibvirtError)) throw err
-  // Taken in the reaction to the failed reply: V8 appends the async functions awaiting it ("at async …").
   const site: CallSite = {}
-  Error.captureStackTrace(site, retakeOnFailure)
+  Error.captureStackTrace(site, retakeCallerStack)
   throw callerError(err, site)
 }
 

@@ -4,12 +4,12 @@
 // Everything above (Connection, events, streams, the notifier) shares one RpcClient.
 
 import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../errors.js'
-import { withCallerStack } from './caller-stack.js'
+import { retakeCallerStack, withCallerStack } from './caller-stack.js'
 import { type MessageHeader, writeHeader } from '../core/header.js'
 import { FRAME_MIN, KEEPALIVE_PROGRAM, KEEPALIVE_VERSION, KeepaliveProc, LEN_SIZE, MessageStatus, MessageType } from '../core/limits.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
 import { type CallOptions, ProtocolSession } from '../core/session.js'
-import type { Transport } from '../transport/transport.js'
+import type { ByteSink, Transport } from '../transport/transport.js'
 import { CloseReason } from './close-reason.js'
 import { KeepAliveTimer, type KeepAliveSettings } from './keepalive.js'
 import { WarningLimiter } from './warning-limiter.js'
@@ -55,7 +55,12 @@ export class RpcClient {
   #closeListeners: CloseListener[] = []
   #keepAlive: KeepAliveTimer
   #keepAliveSettings: KeepAliveSettings | false = false
-  #corked = false
+  /** Writes handed to the transport whose callback has not run yet. */
+  #outstanding = 0
+  /** Small frames made while a write was outstanding: they go out together when it is done. */
+  #queue: Buffer[] = []
+  #queued = 0
+  #queueDone: Array<() => void> = []
   #closing: Promise<void> | null = null
   #readPaused = 0
   #pongOwed = false
@@ -84,19 +89,8 @@ export class RpcClient {
       answerPing: () => this.#answerPing(),
     })
     const s = transport.stream
-    const onChunk = (chunk: Buffer): void => {
-      const frames = this.session.framesIn
-      try {
-        this.session.feed(chunk)
-      } catch (e) {
-        this.#terminate(CloseReason.ERROR, e instanceof LibvirtError ? e : connectionClosedError(e))
-        return
-      }
-      // keepalive counts complete messages, not bytes (a dribbled frame proves nothing)
-      if (this.session.framesIn !== frames) this.#keepAlive.seen()
-    }
-    if (transport.onBytes) transport.onBytes(onChunk)
-    else s.on('data', onChunk)
+    if (transport.onBytes) transport.onBytes(this.#sink)
+    else s.on('data', (chunk: Buffer) => this.#received(chunk, chunk.length, false))
     // Close reasons as libvirt's client reports them (compared with python3-libvirt per transport):
     // a reset or broken pipe is a hang-up (EOF); a clean end is EOF, or ERROR where the transport
     // says so (TCP/TLS); any other error is ERROR. (No error object, with its stack, for the
@@ -127,11 +121,15 @@ export class RpcClient {
   }
 
   call<A, R>(desc: ProcedureDescriptor<A, R>, args: A, options?: CallOptions): Promise<R> {
-    const reply = callTracingActive()
-      ? traceCall(this.traceUri, desc as ProcedureDescriptor, (traced) =>
-        this.session.call(desc, args, { ...options, onSerial: (serial) => (traced(serial), options?.onSerial?.(serial)) }))
-      : this.session.call(desc, args, options)
-    return withCallerStack(reply, RpcClient.prototype.call)
+    if (callTracingActive()) {
+      const traced = traceCall(this.traceUri, desc as ProcedureDescriptor, (onSerial) =>
+        this.session.call(desc, args, { ...options, onSerial: (serial) => (onSerial(serial), options?.onSerial?.(serial)) }))
+      return withCallerStack(traced, RpcClient.prototype.call)
+    }
+    // The default mode without a promise of its own per call: the session hands failures to
+    // retakeCallerStack in a reaction chained to the caller's await (see FailureHook).
+    if (LibvirtError.callerStack === 'await') return this.session.call(desc, args, options, retakeCallerStack)
+    return withCallerStack(this.session.call(desc, args, options), RpcClient.prototype.call)
   }
 
   /** Runs `listener` once when the connection ends (synchronously, after pending calls are rejected). */
@@ -230,6 +228,9 @@ export class RpcClient {
     this.#closeReason = reason
     this.#closeError = err
     this.#keepAlive.stop()
+    this.#queue = []
+    this.#queueDone = []
+    this.#queued = 0
     this.session.fail(err, pendingErr)
     this.transport.destroy()
     const listeners = this.#closeListeners
@@ -245,20 +246,72 @@ export class RpcClient {
     if (this.opened) traceClose(this.traceUri, reason, err)
   }
 
+  // Where a transport that reads by itself (unix: Node's onread) delivers: replies are decoded
+  // straight from its read buffer, and the rest of a large frame is read into the frame itself.
+  readonly #sink: ByteSink = {
+    bytes: (buf, n) => this.#received(buf, n, true),
+    readTarget: () => this.session.readTarget(),
+    bytesInto: (n, target) => this.#received(target, n, false, true),
+  }
+
+  #received(buf: Buffer | Uint8Array, n: number, transient: boolean, inPlace = false): void {
+    const session = this.session
+    const frames = session.framesIn
+    try {
+      if (inPlace) session.fedInto(n, buf)
+      else if (transient) session.feedTransient(buf as Buffer, n)
+      else session.feed(buf as Buffer)
+    } catch (e) {
+      this.#terminate(CloseReason.ERROR, e instanceof LibvirtError ? e : connectionClosedError(e))
+      return
+    }
+    // keepalive counts complete messages, not bytes (a dribbled frame proves nothing)
+    if (session.framesIn !== frames) this.#keepAlive.seen()
+  }
+
+  // The first frame goes to the transport at once; frames made while that write is outstanding
+  // (the rest of this tick, since Node calls a write's callback on the next tick at the earliest)
+  // wait and then go out together, in one write. Large frames (stream data) never wait, so the
+  // socket's own buffering and 'drain' still pace them. Where the peer needs one message per
+  // write (TLS records, see Transport.messagePerWrite) nothing is merged.
   #write(frame: Buffer, done?: () => void): void {
     if (this.#closeReason !== null) return
-    const s = this.transport.stream
-    // Coalesce all frames written in one tick into one syscall, unless the peer needs each
-    // message in a write of its own (TLS records, see Transport.messagePerWrite).
-    if (!this.#corked && !this.transport.messagePerWrite) {
-      this.#corked = true
-      s.cork()
-      process.nextTick(() => {
-        this.#corked = false
-        s.uncork()
-      })
+    if (this.transport.messagePerWrite) {
+      this.transport.stream.write(frame, done)
+      return
     }
-    s.write(frame, done)
+    if (this.#outstanding > 0 && frame.length < MERGE_FRAME_MAX) {
+      this.#queue.push(frame)
+      this.#queued += frame.length
+      if (done) this.#queueDone.push(done)
+      return
+    }
+    this.#flush()
+    this.#send(frame, done ? [done] : null)
+  }
+
+  #send(buf: Buffer, done: Array<() => void> | null): void {
+    this.#outstanding++
+    this.transport.stream.write(buf, done === null ? this.#afterWrite : () => {
+      for (const d of done) d()
+      this.#afterWrite()
+    })
+  }
+
+  readonly #afterWrite = (): void => {
+    this.#outstanding--
+    if (this.#closeReason === null) this.#flush()
+  }
+
+  #flush(): void {
+    const q = this.#queue
+    if (q.length === 0) return
+    const done = this.#queueDone
+    const bytes = this.#queued
+    this.#queue = []
+    this.#queueDone = []
+    this.#queued = 0
+    this.#send(q.length === 1 ? q[0]! : Buffer.concat(q, bytes), done.length === 0 ? null : done)
   }
 
   // One PONG outstanding answers every PING received so far: a peer that floods PINGs and never
@@ -284,6 +337,9 @@ export class RpcClient {
 }
 
 const HANGUP_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE'])
+
+/** Frames from this size on are written on their own, never merged (they are stream data). */
+const MERGE_FRAME_MAX = 16 * 1024
 
 const PONG_FRAME = ((): Buffer => {
   const b = Buffer.alloc(FRAME_MIN)

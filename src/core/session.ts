@@ -12,8 +12,8 @@ import { XdrReader } from '../xdr/xdr-reader.js'
 import { XdrWriter } from '../xdr/xdr-writer.js'
 import type { Encoder } from '../xdr/codec.js'
 import { FrameDecoder } from './frame-decoder.js'
-import { type MessageHeader, readHeader, writeHeader } from './header.js'
-import { HEADER_SIZE, KEEPALIVE_PROGRAM, KEEPALIVE_VERSION, KeepaliveProc, LEN_SIZE, MESSAGE_MAX, MessageStatus, MessageType } from './limits.js'
+import { type MessageHeader, writeHeader } from './header.js'
+import { FRAME_MIN, HEADER_SIZE, KEEPALIVE_PROGRAM, KEEPALIVE_VERSION, KeepaliveProc, LEN_SIZE, MESSAGE_MAX, MessageStatus, MessageType } from './limits.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
 
 export interface SessionHooks {
@@ -34,6 +34,14 @@ export interface SessionHooks {
   onUnexpected?(err: LibvirtError, header: MessageHeader | null): void
 }
 
+/**
+ * How a failed call settles its promise, instead of a plain rejection: the promise adopts
+ * `rejected.then(undefined, onFailure)`, so `onFailure` runs in a reaction whose promise chain
+ * ends at the caller's `await` (V8 then sees the awaiting async functions, for the caller-stack
+ * feature). Successful calls pay nothing for it.
+ */
+export type FailureHook = (err: unknown) => never
+
 interface Pending {
   readonly program: number
   readonly version: number
@@ -41,7 +49,8 @@ interface Pending {
   readonly decode: ((r: XdrReader) => unknown) | null
   readonly resolve: (v: any) => void
   readonly reject: (e: unknown) => void
-  readonly cleanup: (() => void) | null
+  cleanup: (() => void) | null
+  readonly onFailure: FailureHook | null
 }
 
 /** Options of one call (`conn.call(descriptor, args, options)`). */
@@ -64,6 +73,8 @@ export class ProtocolSession {
   #serial = 0
   #dead: LibvirtError | null = null
   #framesIn = 0
+  #viewBuf: Buffer | null = null
+  #view: DataView | null = null
 
   constructor(hooks: SessionHooks, options: { maxFrameIn?: number; maxFrameOut?: number } = {}) {
     this.#hooks = hooks
@@ -86,9 +97,12 @@ export class ProtocolSession {
     return this.#dead
   }
 
-  /** Calls a procedure described by a generated descriptor; resolves with its decoded return struct. */
-  call<A, R>(desc: ProcedureDescriptor<A, R>, args: A, options?: CallOptions): Promise<R> {
-    return this.callRaw(desc.program, desc.version, desc.procedure, desc.encodeArgs, args, desc.decodeRet, options) as Promise<R>
+  /**
+   * Calls a procedure described by a generated descriptor; resolves with its decoded return
+   * struct. With `onFailure`, a failure settles as described at {@link FailureHook}.
+   */
+  call<A, R>(desc: ProcedureDescriptor<A, R>, args: A, options?: CallOptions, onFailure?: FailureHook): Promise<R> {
+    return this.callRaw(desc.program, desc.version, desc.procedure, desc.encodeArgs, args, desc.decodeRet, options, onFailure) as Promise<R>
   }
 
   /** Calls by numbers with explicit codecs (the descriptor-free path used by tests and streams). */
@@ -100,38 +114,42 @@ export class ProtocolSession {
     args: A,
     decode: ((r: XdrReader) => unknown) | null,
     options?: CallOptions,
+    onFailure?: FailureHook,
   ): Promise<unknown> {
-    if (this.#dead) return Promise.reject(this.#dead)
+    const fail = onFailure ?? null
+    if (this.#dead) return failed(this.#dead, fail)
     const signal = options?.signal
-    if (signal?.aborted) return Promise.reject(abortedError(signal.reason, OPERATION_ABORTED))
+    if (signal?.aborted) return failed(abortedError(signal.reason, OPERATION_ABORTED), fail)
     const serial = this.#nextSerial()
     let frame: Buffer
     try {
-      frame = this.#encode({ program, version, procedure, type: MessageType.CALL, serial, status: MessageStatus.OK }, encode, args)
+      frame = this.#encode(program, version, procedure, MessageType.CALL, serial, MessageStatus.OK, encode, args)
     } catch (e) {
-      return Promise.reject(e)
+      return failed(e, fail)
     }
-    return new Promise((resolve, reject) => {
-      let cleanup: (() => void) | null = null
-      if (signal) {
-        const onAbort = (): void => {
-          // Keep the serial reserved (as abandoned) so the late reply is recognised and dropped.
-          this.#pending.set(serial, ABANDONED(program, version, procedure))
-          reject(abortedError(signal.reason, OPERATION_ABORTED))
-        }
-        signal.addEventListener('abort', onAbort, { once: true })
-        cleanup = () => signal.removeEventListener('abort', onAbort)
-      }
-      this.#pending.set(serial, { program, version, procedure, decode, resolve, reject, cleanup })
-      options?.onSerial?.(serial)
-      this.#hooks.write(frame)
+    let pending!: Pending
+    const promise = new Promise((resolve, reject) => {
+      pending = { program, version, procedure, decode, resolve, reject, cleanup: null, onFailure: fail }
     })
+    if (signal) {
+      const onAbort = (): void => {
+        // Keep the serial reserved (as abandoned) so the late reply is recognised and dropped.
+        this.#pending.set(serial, ABANDONED(program, version, procedure))
+        settleFailure(pending, abortedError(signal.reason, OPERATION_ABORTED))
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      pending.cleanup = () => signal.removeEventListener('abort', onAbort)
+    }
+    this.#pending.set(serial, pending)
+    options?.onSerial?.(serial)
+    this.#hooks.write(frame)
+    return promise
   }
 
   /** Sends a message that expects no reply (keepalive, stream data). */
   send(header: MessageHeader, encode: Encoder<any> | null = null, body: unknown = undefined): void {
     if (this.#dead) throw this.#dead
-    this.#hooks.write(this.#encode(header, encode, body))
+    this.#hooks.write(this.#encode(header.program, header.version, header.procedure, header.type, header.serial, header.status, encode, body))
   }
 
   /** Sends raw payload bytes with a header (stream data). */
@@ -152,18 +170,54 @@ export class ProtocolSession {
   }
 
   /**
-   * Feeds bytes from the peer. A framing error is fatal: the session fails (all pending calls
-   * rejected) and the error is thrown to the I/O layer, which must drop the connection.
+   * Feeds bytes from the peer (the session may keep `chunk`). A framing error is fatal: the
+   * session fails (all pending calls rejected) and the error is thrown to the I/O layer, which
+   * must drop the connection.
    */
   feed(chunk: Buffer): void {
     if (this.#dead) return
     try {
-      this.#decoder.push(chunk, this.#onFrame)
+      this.#decoder.scan(chunk, 0, chunk.length, false, this.#onFrame)
     } catch (e) {
-      const err = e instanceof LibvirtError ? e : LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, String(e), e)
-      this.fail(err)
-      throw err
+      this.#fatal(e)
     }
+  }
+
+  /**
+   * Feeds `buf[0, n)`, bytes in a read buffer the caller reuses once this returns: replies are
+   * decoded straight from it, anything kept is copied. Errors as for {@link ProtocolSession.feed}.
+   */
+  feedTransient(buf: Buffer, n: number): void {
+    if (this.#dead) return
+    try {
+      this.#decoder.scan(buf, 0, n, true, this.#onFrame)
+    } catch (e) {
+      this.#fatal(e)
+    }
+  }
+
+  /**
+   * A buffer the next read may fill directly (the rest of a large incoming frame), or null; the
+   * read is then reported with {@link ProtocolSession.fedInto}.
+   */
+  readTarget(): Buffer | null {
+    return this.#dead ? null : this.#decoder.readTarget()
+  }
+
+  /** `n` bytes were read into the start of `target` (from {@link ProtocolSession.readTarget}). */
+  fedInto(n: number, target: Uint8Array): void {
+    if (this.#dead) return
+    try {
+      this.#decoder.filled(n, target, this.#onFrame)
+    } catch (e) {
+      this.#fatal(e)
+    }
+  }
+
+  #fatal(e: unknown): never {
+    const err = e instanceof LibvirtError ? e : LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, String(e), e)
+    this.fail(err)
+    throw err
   }
 
   /**
@@ -179,7 +233,7 @@ export class ProtocolSession {
     this.#decoder.reset()
     for (const p of pending) {
       p.cleanup?.()
-      p.reject(pendingErr)
+      settleFailure(p, pendingErr)
     }
   }
 
@@ -191,11 +245,16 @@ export class ProtocolSession {
     return this.#serial
   }
 
-  #encode(header: MessageHeader, encode: Encoder<any> | null, body: unknown): Buffer {
+  #encode(program: number, version: number, procedure: number, type: number, serial: number, status: number, encode: Encoder<any> | null, body: unknown): Buffer {
     const w = this.#writer
     w.reset()
     const at = w.reserve(LEN_SIZE + HEADER_SIZE)
-    writeHeader(w.buf, at + LEN_SIZE, header)
+    w.patchU32(at + 4, program >>> 0)
+    w.patchU32(at + 8, version >>> 0)
+    w.patchU32(at + 12, procedure >>> 0)
+    w.patchU32(at + 16, type >>> 0)
+    w.patchU32(at + 20, serial >>> 0)
+    w.patchU32(at + 24, status >>> 0)
     if (encode) encode(w, body)
     const len = w.pos
     if (len > this.#maxOut) throw tooLarge(len, this.#maxOut)
@@ -203,17 +262,33 @@ export class ProtocolSession {
     return w.toBuffer()
   }
 
+  /** A DataView on `buf` (the reader's buffer comes back read after read: made once). */
+  #viewOf(buf: Buffer): DataView {
+    if (buf !== this.#viewBuf) {
+      this.#viewBuf = buf
+      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.length)
+    }
+    return this.#view!
+  }
+
   // Throwing here is fatal: feed() fails the session with the error (libvirt's client closes the
   // connection for the same protocol violations).
-  readonly #onFrame = (frame: Buffer): void => {
+  readonly #onFrame = (buf: Buffer, start: number, end: number, transient: boolean): void => {
     this.#framesIn++
-    const h = readHeader(frame)
-    const body = frame.subarray(LEN_SIZE + HEADER_SIZE)
-    switch (h.type) {
-      case MessageType.REPLY:
-      case MessageType.REPLY_WITH_FDS:
-        this.#onReply(h, body)
-        return
+    const dv = this.#viewOf(buf)
+    const type = dv.getInt32(start + 16)
+    if (type === MessageType.REPLY || type === MessageType.REPLY_WITH_FDS) return this.#onReply(buf, dv, start, end, transient)
+    const h: MessageHeader = {
+      program: dv.getUint32(start + 4),
+      version: dv.getUint32(start + 8),
+      procedure: dv.getInt32(start + 12),
+      type,
+      serial: dv.getUint32(start + 20),
+      status: dv.getInt32(start + 24),
+    }
+    // Events and stream data may be kept by their handlers: never a view on a reused buffer.
+    const body = transient ? Buffer.from(buf.subarray(start + FRAME_MIN, end)) : buf.subarray(start + FRAME_MIN, end)
+    switch (type) {
       case MessageType.MESSAGE:
         if (h.program === KEEPALIVE_PROGRAM) return this.#onKeepalive(h, body)
         if (h.status !== MessageStatus.OK) return this.#unexpected(`event message with status ${h.status}`, h)
@@ -231,34 +306,42 @@ export class ProtocolSession {
     }
   }
 
-  #onReply(h: MessageHeader, body: Buffer): void {
+  #onReply(buf: Buffer, dv: DataView, start: number, end: number, transient: boolean): void {
+    const program = dv.getUint32(start + 4)
+    const version = dv.getUint32(start + 8)
+    const procedure = dv.getInt32(start + 12)
+    const serial = dv.getUint32(start + 20)
+    const status = dv.getInt32(start + 24)
     // A reply nobody waits for, or one whose program, version or procedure is not the call's, is
     // a misrouted reply: libvirt's client treats it as fatal (and so must we, or the call it
     // names would wait forever).
-    const p = this.#pending.get(h.serial)
-    if (!p || p.program !== h.program || p.version !== h.version) {
-      throw protocolError(`no call waiting for reply with prog ${h.program} vers ${h.version} serial ${h.serial}`)
+    const p = this.#pending.get(serial)
+    if (!p || p.program !== program || p.version !== version) {
+      throw protocolError(`no call waiting for reply with prog ${program} vers ${version} serial ${serial}`)
     }
-    if (p.procedure !== h.procedure) {
-      throw protocolError(`reply for serial ${h.serial} names procedure ${h.procedure}, expected procedure ${p.procedure}`)
+    if (p.procedure !== procedure) {
+      throw protocolError(`reply for serial ${serial} names procedure ${procedure}, expected procedure ${p.procedure}`)
     }
-    this.#pending.delete(h.serial)
-    p.cleanup?.()
-    if (h.status === MessageStatus.OK) {
+    this.#pending.delete(serial)
+    if (p.cleanup !== null) p.cleanup()
+    const bodyStart = start + FRAME_MIN
+    if (status === MessageStatus.OK) {
       let value: unknown
       try {
-        const r = new XdrReader(body)
+        // Decoded in place, from the read buffer itself when `transient` (opaque data is then copied).
+        const r = new XdrReader(buf, bodyStart, end, dv)
+        r.copyOpaque = transient
         value = p.decode ? p.decode(r) : undefined
         r.done()
       } catch (e) {
-        p.reject(payloadError(e))
+        settleFailure(p, payloadError(e))
         return
       }
       p.resolve(value)
-    } else if (h.status === MessageStatus.ERROR) {
-      p.reject(decodeErrorBody(body))
+    } else if (status === MessageStatus.ERROR) {
+      settleFailure(p, decodeErrorBody(buf.subarray(bodyStart, end)))
     } else {
-      p.reject(LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `unexpected reply status ${h.status}`))
+      settleFailure(p, LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `unexpected reply status ${status}`))
     }
   }
 
@@ -315,7 +398,24 @@ function payloadError(e: unknown): LibvirtError {
 
 const NOOP = (): void => {}
 function ABANDONED(program: number, version: number, procedure: number): Pending {
-  return { program, version, procedure, decode: null, resolve: NOOP, reject: NOOP, cleanup: null }
+  return { program, version, procedure, decode: null, resolve: NOOP, reject: NOOP, cleanup: null, onFailure: null }
+}
+
+function settleFailure(p: Pending, err: unknown): void {
+  if (p.onFailure === null) return p.reject(err)
+  // The call's promise adopts `settled` first, then `failure` is rejected: so when onFailure
+  // runs, the adoption already links `settled` to the caller's await (in the other order V8
+  // finds no chain to the awaiting async functions).
+  let reject!: (e: unknown) => void
+  const failure = new Promise<never>((_, rej) => (reject = rej))
+  const settled = failure.then(undefined, p.onFailure)
+  p.resolve(settled)
+  reject(err)
+}
+
+function failed(err: unknown, onFailure: FailureHook | null): Promise<never> {
+  const rejected = Promise.reject(err)
+  return onFailure === null ? rejected : rejected.then(undefined, onFailure)
 }
 
 function protocolError(message: string): LibvirtError {

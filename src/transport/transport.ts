@@ -20,11 +20,11 @@ export interface Transport {
    */
   readonly messagePerWrite?: boolean
   /**
-   * When present, received bytes go to `sink` (each chunk a buffer of its own) instead of
-   * `stream`'s 'data' events; 'end', 'error', 'close', pause() and resume() stay on `stream`.
-   * The unix transport reads this way (Node's `onread`): no Readable bookkeeping per read.
+   * When present, received bytes go to `sink` instead of `stream`'s 'data' events; 'end',
+   * 'error', 'close', pause() and resume() stay on `stream`. The unix transport reads this way
+   * (Node's `onread`): no Readable bookkeeping and no Buffer per read.
    */
-  readonly onBytes?: (sink: (chunk: Buffer) => void) => void
+  readonly onBytes?: (sink: ByteSink) => void
   /**
    * The close reason for a clean end of stream. libvirt's client reports EOF when poll shows a
    * hang-up — on a unix socket whenever the daemon dies — but on TCP/TLS a daemon that exits
@@ -49,6 +49,19 @@ export interface Transport {
   unref(): void
   /** Tear everything down now (socket, child process). Idempotent. */
   destroy(): void
+}
+
+/** Where a transport that reads by itself puts what it reads (see {@link Transport.onBytes}). */
+export interface ByteSink {
+  /** `buf[0, n)` arrived in the transport's own read buffer, which it reuses once this returns. */
+  bytes(buf: Buffer, n: number): void
+  /**
+   * Where the sink wants the next read to go (a part of a large incoming message), or null for
+   * the transport's own buffer. Asked before every read.
+   */
+  readTarget(): Uint8Array | null
+  /** `n` bytes were read into the start of `target`, the last buffer readTarget() gave. */
+  bytesInto(n: number, target: Uint8Array): void
 }
 
 /** Everything a transport needs to connect. */

@@ -5,7 +5,7 @@ import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:ne
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import { plainSocketLossError } from './loss-error.js'
 import { unixSocketFor } from './socket-path.js'
-import type { Transport, TransportRequest } from './transport.js'
+import type { ByteSink, Transport, TransportRequest } from './transport.js'
 
 export async function connectUnixTransport(req: TransportRequest): Promise<Transport> {
   const choice = unixSocketFor(req.uri, { readOnly: req.readOnly, mode: req.remoteMode })
@@ -21,26 +21,29 @@ export function connectUnixPath(path: string, signal?: AbortSignal): Promise<Soc
 }
 
 const READ_SIZE = 65536
-// One read buffer for every unix socket: each read's callback copies the bytes out before the
+// One read buffer for every unix socket: each read's callback is done with the bytes before the
 // next read of any socket can happen (libuv reads and calls back on this one thread).
 let readBuffer: Buffer | null = null
 
 /**
- * Reads a socket through Node's `onread` (a reused buffer, a callback per read) instead of
- * 'data' events: a fresh process spends a good part of each round trip in the Readable
- * machinery otherwise. Each chunk handed on is an exact-size copy, so frames and their parts
- * never alias the reused buffer; bytes that arrive before the sink is set wait for it.
+ * Reads a socket through Node's `onread` (a callback per read, into a buffer we pick before each
+ * read) instead of 'data' events: no Readable machinery and no Buffer per read. Reads go to the
+ * shared buffer, whose bytes the sink copies only if it keeps them, or straight into the buffer
+ * the sink asks for (the rest of a large frame); bytes that arrive before the sink is set are
+ * copied and wait for it.
  */
-function directReader(): { onread: NonNullable<NetConnectOpts['onread']>; onBytes: (sink: (chunk: Buffer) => void) => void } {
-  let sink: ((chunk: Buffer) => void) | null = null
+function directReader(): { onread: NonNullable<NetConnectOpts['onread']>; onBytes: (sink: ByteSink) => void } {
+  let sink: ByteSink | null = null
+  let target: Uint8Array | null = null
   const early: Buffer[] = []
+  const shared = (readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE))
   const onread = {
-    buffer: (readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE)),
+    // A function: Node asks it for the buffer of each next read (after every callback).
+    buffer: (): Uint8Array => (target = sink === null ? null : sink.readTarget()) ?? shared,
     callback(n: number, buf: Uint8Array): boolean {
-      const chunk = Buffer.allocUnsafeSlow(n)
-      chunk.set(buf.subarray(0, n))
-      if (sink) sink(chunk)
-      else early.push(chunk)
+      if (buf === target && sink !== null) sink.bytesInto(n, buf)
+      else if (sink !== null) sink.bytes(buf as Buffer, n)
+      else early.push(Buffer.from(buf.subarray(0, n)))
       return true // (false would pause the socket; pausing stays with stream.pause())
     },
   }
@@ -48,7 +51,7 @@ function directReader(): { onread: NonNullable<NetConnectOpts['onread']>; onByte
     onread,
     onBytes(s) {
       sink = s
-      for (const chunk of early.splice(0)) s(chunk)
+      for (const chunk of early.splice(0)) s.bytes(chunk, chunk.length)
     },
   }
 }

@@ -1,6 +1,9 @@
 // Layer 0 (XDR, RFC 4506). Appends big-endian XDR items to one growable Buffer. Values are
 // checked as they are written (range, declared maximum lengths) so a bad argument is a
 // TypeError/RangeError raised before any byte reaches a socket. No I/O.
+//
+// Numbers are written through a DataView (single built-ins) rather than Buffer's writeUInt32BE
+// & co., JavaScript functions that run interpreted for a process's first thousands of calls.
 
 import { Buffer } from 'node:buffer'
 import { I32_MAX, I32_MIN, I64_MAX, I64_MIN, U32_MAX, U64_MAX } from './int-range.js'
@@ -10,9 +13,11 @@ export class XdrWriter {
   /** The buffer written to (replaced by a larger one as it grows). */
   buf: Buffer
   pos = 0
+  #dv: DataView
 
   constructor(initialSize = 256) {
-    this.buf = Buffer.allocUnsafe(initialSize)
+    this.buf = Buffer.allocUnsafe(Math.max(initialSize, 4))
+    this.#dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length)
   }
 
   #ensure(n: number): void {
@@ -23,6 +28,7 @@ export class XdrWriter {
     const next = Buffer.allocUnsafe(size)
     this.buf.copy(next, 0, 0, this.pos)
     this.buf = next
+    this.#dv = new DataView(next.buffer, next.byteOffset, next.length)
   }
 
   /** Reserve `n` bytes to be patched later (e.g. a frame's length word); returns their offset. */
@@ -35,14 +41,14 @@ export class XdrWriter {
 
   /** Overwrites the unsigned 32-bit value at `at` (a slot from `reserve(4)`). */
   patchU32(at: number, v: number): void {
-    this.buf.writeUInt32BE(v, at)
+    this.#dv.setUint32(at, v)
   }
 
   /** `int`: signed 32-bit; RangeError outside its range. */
   i32(v: number): void {
     if (!Number.isInteger(v) || v < I32_MIN || v > I32_MAX) throw badInt(v, 'int')
     this.#ensure(4)
-    this.buf.writeInt32BE(v, this.pos)
+    this.#dv.setInt32(this.pos, v)
     this.pos += 4
   }
 
@@ -50,7 +56,7 @@ export class XdrWriter {
   u32(v: number): void {
     if (!Number.isInteger(v) || v < 0 || v > U32_MAX) throw badInt(v, 'unsigned int')
     this.#ensure(4)
-    this.buf.writeUInt32BE(v, this.pos)
+    this.#dv.setUint32(this.pos, v)
     this.pos += 4
   }
 
@@ -59,7 +65,7 @@ export class XdrWriter {
     const b = toBigInt(v, 'hyper')
     if (b < I64_MIN || b > I64_MAX) throw new RangeError(`${v} is out of range for hyper`)
     this.#ensure(8)
-    this.buf.writeBigInt64BE(b, this.pos)
+    this.#dv.setBigInt64(this.pos, b)
     this.pos += 8
   }
 
@@ -68,7 +74,7 @@ export class XdrWriter {
     const b = toBigInt(v, 'unsigned hyper')
     if (b < 0n || b > U64_MAX) throw new RangeError(`${v} is out of range for unsigned hyper`)
     this.#ensure(8)
-    this.buf.writeBigUInt64BE(b, this.pos)
+    this.#dv.setBigUint64(this.pos, b)
     this.pos += 8
   }
 
@@ -76,7 +82,7 @@ export class XdrWriter {
   f32(v: number): void {
     if (typeof v !== 'number') throw new TypeError(`expected a number for float, got ${typeof v}`)
     this.#ensure(4)
-    this.buf.writeFloatBE(v, this.pos)
+    this.#dv.setFloat32(this.pos, v)
     this.pos += 4
   }
 
@@ -84,7 +90,7 @@ export class XdrWriter {
   f64(v: number): void {
     if (typeof v !== 'number') throw new TypeError(`expected a number for double, got ${typeof v}`)
     this.#ensure(8)
-    this.buf.writeDoubleBE(v, this.pos)
+    this.#dv.setFloat64(this.pos, v)
     this.pos += 8
   }
 
@@ -92,7 +98,7 @@ export class XdrWriter {
   bool(v: boolean): void {
     if (typeof v !== 'boolean') throw new TypeError(`expected a boolean, got ${typeof v}`)
     this.#ensure(4)
-    this.buf.writeInt32BE(v ? 1 : 0, this.pos)
+    this.#dv.setInt32(this.pos, v ? 1 : 0)
     this.pos += 4
   }
 
@@ -114,11 +120,14 @@ export class XdrWriter {
     if (n > max) throw new RangeError(`string of ${n} bytes exceeds the declared maximum ${max}`)
     const padded = (n + 3) & ~3
     this.#ensure(4 + padded)
-    this.buf.writeUInt32BE(n, this.pos)
+    this.#dv.setUint32(this.pos, n)
     this.pos += 4
-    this.buf.write(s, this.pos, n, 'utf8')
-    this.buf.fill(0, this.pos + n, this.pos + padded)
-    this.pos += padded
+    const buf = this.buf
+    const at = this.pos
+    buf.write(s, at, n, 'utf8')
+    // zero padding (0-3 bytes): a loop is cheaper than fill()'s argument handling
+    for (let i = at + n; i < at + padded; i++) buf[i] = 0
+    this.pos = at + padded
   }
 
   /** `opaque<max>`: bytes with their length, padded to 4; RangeError over `max` bytes. */
@@ -140,14 +149,18 @@ export class XdrWriter {
     const n = b.length
     const padded = (n + 3) & ~3
     this.#ensure(padded)
-    this.buf.set(b, this.pos)
-    this.buf.fill(0, this.pos + n, this.pos + padded)
-    this.pos += padded
+    const buf = this.buf
+    const at = this.pos
+    buf.set(b, at)
+    for (let i = at + n; i < at + padded; i++) buf[i] = 0
+    this.pos = at + padded
   }
 
   /** Copy of the bytes written so far. */
   toBuffer(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos))
+    const out = Buffer.allocUnsafe(this.pos)
+    out.set(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos))
+    return out
   }
 
   /** View of the bytes written so far (valid until the next write). */
