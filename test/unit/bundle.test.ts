@@ -99,6 +99,24 @@ test('classes are shared across entry points and lazily loaded chunks (instanceo
   assert.ok(!(err instanceof perFile.LibvirtError))
 })
 
+test('the main entry builds no module namespace object at import (esbuild\'s __export)', () => {
+  // `import * as ns` indexed by a computed key forces one: an object of getters over every export,
+  // built at import (for constants.gen it was ~15 % of the import's instructions)
+  for (const out of staticInputs('bundle/index.js')) {
+    assert.doesNotMatch(readFileSync(join(DIST, out), 'utf8'), /\b__export\(/, out)
+  }
+})
+
+test('stream procedures name only sparse flags that SPARSE_FLAGS knows, with the constants\' values', async () => {
+  const { REMOTE_PROCEDURES } = await import('../../src/protocol.js')
+  const constants = (await import('../../src/generated/constants.gen.js')) as unknown as Record<string, unknown>
+  const { SPARSE_FLAGS } = await import('../../src/streams/open.js')
+  const named = new Set(Object.values(REMOTE_PROCEDURES).map((d) => d.sparseFlag).filter((f): f is string => f !== null))
+  assert.ok(named.size > 0)
+  for (const f of named) assert.equal(SPARSE_FLAGS[f], constants[f], f)
+  assert.deepEqual(Object.keys(SPARSE_FLAGS).sort(), [...named].sort())
+})
+
 test('the bundle ships no source map references and the CLI keeps its shebang', () => {
   for (const out of Object.keys(meta.outputs)) {
     const text = readFileSync(join(DIST, out), 'utf8')
