@@ -176,8 +176,11 @@ test('the installed package talks to a private daemon (skipped without libvirtd)
       const conn = await connect(daemon.uri)
       const [dom] = await conn.listAllDomains()
       const info = await dom.getInfo()
-      const failed = await conn.domainLookupByName('no-such-domain').catch((e) => e)
+      // a failed call's error: the root's LibvirtError, its stack naming the caller (callerStack, bundled)
+      async function lookUpMissingDomain() { return await conn.domainLookupByName('no-such-domain') }
+      const failed = await lookUpMissingDomain().catch((e) => e)
       if (!(failed instanceof LibvirtError)) throw failed
+      if (!/^LibvirtError: /.test(failed.stack) || !/ at async lookUpMissingDomain /.test(failed.stack)) throw new Error('stack: ' + failed.stack)
       await conn.close()
       console.log('ok', dom.getName(), typeof info.memory)
     } finally { await daemon.stop() }`
