@@ -59,6 +59,9 @@ const result = await build({
   // their function names; their positions become line 1, column N of a chunk.
   minifyWhitespace: true,
   legalComments: 'none',
+  // (esbuild's default, stated) non-ASCII escaped: one non-ASCII character makes V8 hold and scan
+  // the whole chunk as two-byte source
+  charset: 'ascii',
   // No source maps: maps would point into .ts sources the package does not ship, Node applies
   // them only with --enable-source-maps, and the named frames read without them.
   sourcemap: false,
