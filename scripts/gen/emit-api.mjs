@@ -512,14 +512,37 @@ function emitTable(model, plan) {
     '}',
     '',
     '/** Every call procedure of the remote, qemu and lxc programs, and the typed method exposing it (or why none does). */',
-    'export const API_TABLE: readonly ApiEntry[] = [',
+    '// Built at import from one row per procedure (a string scans far faster than 400 object literals',
+    '// parse): PROCEDURE C_FUNCTION CLASS METHOD READ_ONLY(0|1) REASON…, "-" for none; the reason is the',
+    '// rest of the line.',
+    'export const API_TABLE: readonly ApiEntry[] = apiRows(`',
   ]
+  /** @param {string | null | undefined} v */
+  const word = (v) => {
+    if (v == null) return '-'
+    if (/[\s`\\$]/.test(v) || v === '-') throw new Error(`API table field ${JSON.stringify(v)} cannot go in a row`)
+    return v
+  }
   for (const p of plan) {
     const ro = p.proc.acl.length > 0 && p.proc.acl.every((a) => a.endsWith(':read'))
-    lines.push(
-      `  { procedure: '${p.proc.name}', cFunction: ${p.proc.cFunction ? `'${p.proc.cFunction.name}'` : 'null'}, className: ${p.cls ? `'${p.cls.cls}'` : 'null'}, method: ${p.method ? `'${p.method}'` : 'null'}, readOnly: ${ro}, reason: ${p.reason ? JSON.stringify(p.reason) : 'null'} },`,
-    )
+    if (p.reason && /[\n`\\]|\$\{/.test(p.reason)) throw new Error(`API table reason ${JSON.stringify(p.reason)} cannot go in a row`)
+    lines.push([word(p.proc.name), word(p.proc.cFunction?.name), word(p.cls?.cls), word(p.method), ro ? '1' : '0', p.reason || '-'].join(' '))
   }
-  lines.push(']', '')
+  lines.push(
+    '`)',
+    '',
+    'function apiRows(text: string): ApiEntry[] {',
+    "  const v = (f: string | undefined): string | null => (f === undefined || f === '-' ? null : f)",
+    '  const out: ApiEntry[] = []',
+    "  for (const line of text.split('\\n')) {",
+    "    if (line === '') continue",
+    "    const f = line.split(' ', 5)",
+    "    const reason = line.split(' ').slice(5).join(' ')",
+    "    out.push({ procedure: f[0]!, cFunction: v(f[1]), className: v(f[2]), method: v(f[3]), readOnly: f[4] === '1', reason: v(reason) })",
+    '  }',
+    '  return out',
+    '}',
+    '',
+  )
   return lines.join('\n')
 }

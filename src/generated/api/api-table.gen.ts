@@ -13,412 +13,427 @@ export interface ApiEntry {
 }
 
 /** Every call procedure of the remote, qemu and lxc programs, and the typed method exposing it (or why none does). */
-export const API_TABLE: readonly ApiEntry[] = [
-  { procedure: 'REMOTE_PROC_CONNECT_OPEN', cFunction: 'virConnectOpen', className: null, method: null, readOnly: false, reason: "connection life cycle: connect() / close()" },
-  { procedure: 'REMOTE_PROC_CONNECT_CLOSE', cFunction: 'virConnectClose', className: null, method: null, readOnly: false, reason: "connection life cycle: connect() / close()" },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_TYPE', cFunction: 'virConnectGetType', className: 'Connection', method: 'getType', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_VERSION', cFunction: 'virConnectGetVersion', className: 'Connection', method: 'getVersion', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_MAX_VCPUS', cFunction: 'virConnectGetMaxVcpus', className: 'Connection', method: 'getMaxVcpus', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_INFO', cFunction: 'virNodeGetInfo', className: 'Connection', method: 'nodeGetInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_CAPABILITIES', cFunction: 'virConnectGetCapabilities', className: 'Connection', method: 'getCapabilities', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_ATTACH_DEVICE', cFunction: 'virDomainAttachDevice', className: 'Domain', method: 'attachDevice', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CREATE', cFunction: 'virDomainCreate', className: 'Domain', method: 'create', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CREATE_XML', cFunction: 'virDomainCreateXML', className: 'Connection', method: 'domainCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DEFINE_XML', cFunction: 'virDomainDefineXML', className: 'Connection', method: 'domainDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DESTROY', cFunction: 'virDomainDestroy', className: 'Domain', method: 'destroy', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DETACH_DEVICE', cFunction: 'virDomainDetachDevice', className: 'Domain', method: 'detachDevice', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_XML_DESC', cFunction: 'virDomainGetXMLDesc', className: 'Domain', method: 'getXMLDesc', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_AUTOSTART', cFunction: 'virDomainGetAutostart', className: 'Domain', method: 'getAutostart', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_INFO', cFunction: 'virDomainGetInfo', className: 'Domain', method: 'getInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_MAX_MEMORY', cFunction: 'virDomainGetMaxMemory', className: 'Domain', method: 'getMaxMemory', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_MAX_VCPUS', cFunction: 'virDomainGetMaxVcpus', className: 'Domain', method: 'getMaxVcpus', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_OS_TYPE', cFunction: 'virDomainGetOSType', className: 'Domain', method: 'getOSType', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_VCPUS', cFunction: 'virDomainGetVcpus', className: 'Domain', method: 'getVcpus', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS', cFunction: 'virConnectListDefinedDomains', className: 'Connection', method: 'listDefinedDomains', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_LOOKUP_BY_ID', cFunction: 'virDomainLookupByID', className: 'Connection', method: 'domainLookupByID', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME', cFunction: 'virDomainLookupByName', className: 'Connection', method: 'domainLookupByName', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID', cFunction: 'virDomainLookupByUUID', className: 'Connection', method: 'domainLookupByUUID', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS', cFunction: 'virConnectNumOfDefinedDomains', className: 'Connection', method: 'numOfDefinedDomains', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_PIN_VCPU', cFunction: 'virDomainPinVcpu', className: 'Domain', method: 'pinVcpu', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_REBOOT', cFunction: 'virDomainReboot', className: 'Domain', method: 'reboot', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_RESUME', cFunction: 'virDomainResume', className: 'Domain', method: 'resume', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_AUTOSTART', cFunction: 'virDomainSetAutostart', className: 'Domain', method: 'setAutostart', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_MAX_MEMORY', cFunction: 'virDomainSetMaxMemory', className: 'Domain', method: 'setMaxMemory', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_MEMORY', cFunction: 'virDomainSetMemory', className: 'Domain', method: 'setMemory', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_VCPUS', cFunction: 'virDomainSetVcpus', className: 'Domain', method: 'setVcpus', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SHUTDOWN', cFunction: 'virDomainShutdown', className: 'Domain', method: 'shutdown', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SUSPEND', cFunction: 'virDomainSuspend', className: 'Domain', method: 'suspend', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_UNDEFINE', cFunction: 'virDomainUndefine', className: 'Domain', method: 'undefine', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_DEFINED_NETWORKS', cFunction: 'virConnectListDefinedNetworks', className: 'Connection', method: 'listDefinedNetworks', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_DOMAINS', cFunction: 'virConnectListDomains', className: 'Connection', method: 'listDomains', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_NETWORKS', cFunction: 'virConnectListNetworks', className: 'Connection', method: 'listNetworks', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_CREATE', cFunction: 'virNetworkCreate', className: 'Network', method: 'create', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_CREATE_XML', cFunction: 'virNetworkCreateXML', className: 'Connection', method: 'networkCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_DEFINE_XML', cFunction: 'virNetworkDefineXML', className: 'Connection', method: 'networkDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_DESTROY', cFunction: 'virNetworkDestroy', className: 'Network', method: 'destroy', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_GET_XML_DESC', cFunction: 'virNetworkGetXMLDesc', className: 'Network', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_GET_AUTOSTART', cFunction: 'virNetworkGetAutostart', className: 'Network', method: 'getAutostart', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_GET_BRIDGE_NAME', cFunction: 'virNetworkGetBridgeName', className: 'Network', method: 'getBridgeName', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_LOOKUP_BY_NAME', cFunction: 'virNetworkLookupByName', className: 'Connection', method: 'networkLookupByName', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_LOOKUP_BY_UUID', cFunction: 'virNetworkLookupByUUID', className: 'Connection', method: 'networkLookupByUUID', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_SET_AUTOSTART', cFunction: 'virNetworkSetAutostart', className: 'Network', method: 'setAutostart', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_UNDEFINE', cFunction: 'virNetworkUndefine', className: 'Network', method: 'undefine', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS', cFunction: 'virConnectNumOfDefinedNetworks', className: 'Connection', method: 'numOfDefinedNetworks', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_DOMAINS', cFunction: 'virConnectNumOfDomains', className: 'Connection', method: 'numOfDomains', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_NETWORKS', cFunction: 'virConnectNumOfNetworks', className: 'Connection', method: 'numOfNetworks', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CORE_DUMP', cFunction: 'virDomainCoreDump', className: 'Domain', method: 'coreDump', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_RESTORE', cFunction: 'virDomainRestore', className: 'Connection', method: 'domainRestore', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SAVE', cFunction: 'virDomainSave', className: 'Domain', method: 'save', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE', cFunction: 'virDomainGetSchedulerType', className: 'Domain', method: 'getSchedulerType', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS', cFunction: 'virDomainGetSchedulerParameters', className: 'Domain', method: 'getSchedulerParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS', cFunction: 'virDomainSetSchedulerParameters', className: 'Domain', method: 'setSchedulerParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_HOSTNAME', cFunction: 'virConnectGetHostname', className: 'Connection', method: 'getHostname', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_SUPPORTS_FEATURE', cFunction: null, className: null, method: null, readOnly: false, reason: "internal: no public C function" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PREPARE', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PERFORM', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_FINISH', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_STATS', cFunction: 'virDomainBlockStats', className: 'Domain', method: 'blockStats', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_INTERFACE_STATS', cFunction: 'virDomainInterfaceStats', className: 'Domain', method: 'interfaceStats', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_AUTH_LIST', cFunction: null, className: null, method: null, readOnly: false, reason: "authentication: done by connect()" },
-  { procedure: 'REMOTE_PROC_AUTH_SASL_INIT', cFunction: null, className: null, method: null, readOnly: false, reason: "authentication: done by connect()" },
-  { procedure: 'REMOTE_PROC_AUTH_SASL_START', cFunction: null, className: null, method: null, readOnly: false, reason: "authentication: done by connect()" },
-  { procedure: 'REMOTE_PROC_AUTH_SASL_STEP', cFunction: null, className: null, method: null, readOnly: false, reason: "authentication: done by connect()" },
-  { procedure: 'REMOTE_PROC_AUTH_POLKIT', cFunction: null, className: null, method: null, readOnly: false, reason: "authentication: done by connect()" },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS', cFunction: 'virConnectNumOfStoragePools', className: 'Connection', method: 'numOfStoragePools', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS', cFunction: 'virConnectListStoragePools', className: 'Connection', method: 'listStoragePools', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS', cFunction: 'virConnectNumOfDefinedStoragePools', className: 'Connection', method: 'numOfDefinedStoragePools', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS', cFunction: 'virConnectListDefinedStoragePools', className: 'Connection', method: 'listDefinedStoragePools', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_FIND_STORAGE_POOL_SOURCES', cFunction: 'virConnectFindStoragePoolSources', className: 'Connection', method: 'findStoragePoolSources', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_CREATE_XML', cFunction: 'virStoragePoolCreateXML', className: 'Connection', method: 'storagePoolCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_DEFINE_XML', cFunction: 'virStoragePoolDefineXML', className: 'Connection', method: 'storagePoolDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_CREATE', cFunction: 'virStoragePoolCreate', className: 'StoragePool', method: 'create', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_BUILD', cFunction: 'virStoragePoolBuild', className: 'StoragePool', method: 'build', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_DESTROY', cFunction: 'virStoragePoolDestroy', className: 'StoragePool', method: 'destroy', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_DELETE', cFunction: 'virStoragePoolDelete', className: 'StoragePool', method: 'delete', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_UNDEFINE', cFunction: 'virStoragePoolUndefine', className: 'StoragePool', method: 'undefine', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_REFRESH', cFunction: 'virStoragePoolRefresh', className: 'StoragePool', method: 'refresh', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME', cFunction: 'virStoragePoolLookupByName', className: 'Connection', method: 'storagePoolLookupByName', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID', cFunction: 'virStoragePoolLookupByUUID', className: 'Connection', method: 'storagePoolLookupByUUID', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME', cFunction: 'virStoragePoolLookupByVolume', className: 'StorageVol', method: 'storagePoolLookupByVolume', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_GET_INFO', cFunction: 'virStoragePoolGetInfo', className: 'StoragePool', method: 'getInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_GET_XML_DESC', cFunction: 'virStoragePoolGetXMLDesc', className: 'StoragePool', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART', cFunction: 'virStoragePoolGetAutostart', className: 'StoragePool', method: 'getAutostart', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART', cFunction: 'virStoragePoolSetAutostart', className: 'StoragePool', method: 'setAutostart', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES', cFunction: 'virStoragePoolNumOfVolumes', className: 'StoragePool', method: 'numOfVolumes', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES', cFunction: 'virStoragePoolListVolumes', className: 'StoragePool', method: 'listVolumes', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_CREATE_XML', cFunction: 'virStorageVolCreateXML', className: 'StoragePool', method: 'storageVolCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_DELETE', cFunction: 'virStorageVolDelete', className: 'StorageVol', method: 'delete', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME', cFunction: 'virStorageVolLookupByName', className: 'StoragePool', method: 'storageVolLookupByName', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY', cFunction: 'virStorageVolLookupByKey', className: 'Connection', method: 'storageVolLookupByKey', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH', cFunction: 'virStorageVolLookupByPath', className: 'Connection', method: 'storageVolLookupByPath', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_GET_INFO', cFunction: 'virStorageVolGetInfo', className: 'StorageVol', method: 'getInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_GET_XML_DESC', cFunction: 'virStorageVolGetXMLDesc', className: 'StorageVol', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_GET_PATH', cFunction: 'virStorageVolGetPath', className: 'StorageVol', method: 'getPath', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY', cFunction: 'virNodeGetCellsFreeMemory', className: 'Connection', method: 'nodeGetCellsFreeMemory', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_FREE_MEMORY', cFunction: 'virNodeGetFreeMemory', className: 'Connection', method: 'nodeGetFreeMemory', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_PEEK', cFunction: 'virDomainBlockPeek', className: 'Domain', method: 'blockPeek', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MEMORY_PEEK', cFunction: 'virDomainMemoryPeek', className: 'Domain', method: 'memoryPeek', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER', cFunction: 'virConnectDomainEventRegister', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER', cFunction: 'virConnectDomainEventDeregister', className: null, method: null, readOnly: true, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PREPARE2', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_FINISH2', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_URI', cFunction: 'virConnectGetURI', className: 'Connection', method: 'getURI', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_NUM_OF_DEVICES', cFunction: 'virNodeNumOfDevices', className: 'Connection', method: 'nodeNumOfDevices', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_LIST_DEVICES', cFunction: 'virNodeListDevices', className: 'Connection', method: 'nodeListDevices', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME', cFunction: 'virNodeDeviceLookupByName', className: 'Connection', method: 'nodeDeviceLookupByName', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_GET_XML_DESC', cFunction: 'virNodeDeviceGetXMLDesc', className: 'NodeDevice', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_GET_PARENT', cFunction: 'virNodeDeviceGetParent', className: 'NodeDevice', method: 'getParent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS', cFunction: 'virNodeDeviceNumOfCaps', className: 'NodeDevice', method: 'numOfCaps', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_LIST_CAPS', cFunction: 'virNodeDeviceListCaps', className: 'NodeDevice', method: 'listCaps', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_DETTACH', cFunction: 'virNodeDeviceDettach', className: 'NodeDevice', method: 'dettach', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_RE_ATTACH', cFunction: 'virNodeDeviceReAttach', className: 'NodeDevice', method: 'reAttach', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_RESET', cFunction: 'virNodeDeviceReset', className: 'NodeDevice', method: 'reset', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL', cFunction: 'virDomainGetSecurityLabel', className: 'Domain', method: 'getSecurityLabel', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_SECURITY_MODEL', cFunction: 'virNodeGetSecurityModel', className: 'Connection', method: 'nodeGetSecurityModel', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_CREATE_XML', cFunction: 'virNodeDeviceCreateXML', className: 'Connection', method: 'nodeDeviceCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_DESTROY', cFunction: 'virNodeDeviceDestroy', className: 'NodeDevice', method: 'destroy', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM', cFunction: 'virStorageVolCreateXMLFrom', className: 'StoragePool', method: 'storageVolCreateXMLFrom', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_INTERFACES', cFunction: 'virConnectNumOfInterfaces', className: 'Connection', method: 'numOfInterfaces', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_INTERFACES', cFunction: 'virConnectListInterfaces', className: 'Connection', method: 'listInterfaces', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_LOOKUP_BY_NAME', cFunction: 'virInterfaceLookupByName', className: 'Connection', method: 'interfaceLookupByName', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_LOOKUP_BY_MAC_STRING', cFunction: 'virInterfaceLookupByMACString', className: 'Connection', method: 'interfaceLookupByMACString', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_GET_XML_DESC', cFunction: 'virInterfaceGetXMLDesc', className: 'Interface', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_DEFINE_XML', cFunction: 'virInterfaceDefineXML', className: 'Connection', method: 'interfaceDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_UNDEFINE', cFunction: 'virInterfaceUndefine', className: 'Interface', method: 'undefine', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_CREATE', cFunction: 'virInterfaceCreate', className: 'Interface', method: 'create', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_DESTROY', cFunction: 'virInterfaceDestroy', className: 'Interface', method: 'destroy', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_XML_FROM_NATIVE', cFunction: 'virConnectDomainXMLFromNative', className: 'Connection', method: 'domainXMLFromNative', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE', cFunction: 'virConnectDomainXMLToNative', className: 'Connection', method: 'domainXMLToNative', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_DEFINED_INTERFACES', cFunction: 'virConnectNumOfDefinedInterfaces', className: 'Connection', method: 'numOfDefinedInterfaces', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_DEFINED_INTERFACES', cFunction: 'virConnectListDefinedInterfaces', className: 'Connection', method: 'listDefinedInterfaces', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_SECRETS', cFunction: 'virConnectNumOfSecrets', className: 'Connection', method: 'numOfSecrets', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_SECRETS', cFunction: 'virConnectListSecrets', className: 'Connection', method: 'listSecrets', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_SECRET_LOOKUP_BY_UUID', cFunction: 'virSecretLookupByUUID', className: 'Connection', method: 'secretLookupByUUID', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_SECRET_DEFINE_XML', cFunction: 'virSecretDefineXML', className: 'Connection', method: 'secretDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_SECRET_GET_XML_DESC', cFunction: 'virSecretGetXMLDesc', className: 'Secret', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_SECRET_SET_VALUE', cFunction: 'virSecretSetValue', className: 'Secret', method: 'setValue', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_SECRET_GET_VALUE', cFunction: 'virSecretGetValue', className: 'Secret', method: 'getValue', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_SECRET_UNDEFINE', cFunction: 'virSecretUndefine', className: 'Secret', method: 'undefine', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_SECRET_LOOKUP_BY_USAGE', cFunction: 'virSecretLookupByUsage', className: 'Connection', method: 'secretLookupByUsage', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase with a stream, orchestrated by the client" },
-  { procedure: 'REMOTE_PROC_CONNECT_IS_SECURE', cFunction: 'virConnectIsSecure', className: 'Connection', method: 'isSecure', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_IS_ACTIVE', cFunction: 'virDomainIsActive', className: 'Domain', method: 'isActive', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_IS_PERSISTENT', cFunction: 'virDomainIsPersistent', className: 'Domain', method: 'isPersistent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_IS_ACTIVE', cFunction: 'virNetworkIsActive', className: 'Network', method: 'isActive', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_IS_PERSISTENT', cFunction: 'virNetworkIsPersistent', className: 'Network', method: 'isPersistent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_IS_ACTIVE', cFunction: 'virStoragePoolIsActive', className: 'StoragePool', method: 'isActive', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT', cFunction: 'virStoragePoolIsPersistent', className: 'StoragePool', method: 'isPersistent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_IS_ACTIVE', cFunction: 'virInterfaceIsActive', className: 'Interface', method: 'isActive', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_LIB_VERSION', cFunction: 'virConnectGetLibVersion', className: 'Connection', method: 'getLibVersion', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_COMPARE_CPU', cFunction: 'virConnectCompareCPU', className: 'Connection', method: 'compareCPU', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MEMORY_STATS', cFunction: 'virDomainMemoryStats', className: 'Domain', method: 'memoryStats', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS', cFunction: 'virDomainAttachDeviceFlags', className: 'Domain', method: 'attachDeviceFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS', cFunction: 'virDomainDetachDeviceFlags', className: 'Domain', method: 'detachDeviceFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_BASELINE_CPU', cFunction: 'virConnectBaselineCPU', className: 'Connection', method: 'baselineCPU', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_JOB_INFO', cFunction: 'virDomainGetJobInfo', className: 'Domain', method: 'getJobInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_ABORT_JOB', cFunction: 'virDomainAbortJob', className: 'Domain', method: 'abortJob', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_WIPE', cFunction: 'virStorageVolWipe', className: 'StorageVol', method: 'wipe', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME', cFunction: 'virDomainMigrateSetMaxDowntime', className: 'Domain', method: 'migrateSetMaxDowntime', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY', cFunction: 'virConnectDomainEventRegisterAny', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY', cFunction: 'virConnectDomainEventDeregisterAny', className: null, method: null, readOnly: true, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS', cFunction: 'virDomainUpdateDeviceFlags', className: 'Domain', method: 'updateDeviceFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_LOOKUP_BY_NAME', cFunction: 'virNWFilterLookupByName', className: 'Connection', method: 'nwFilterLookupByName', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_LOOKUP_BY_UUID', cFunction: 'virNWFilterLookupByUUID', className: 'Connection', method: 'nwFilterLookupByUUID', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_GET_XML_DESC', cFunction: 'virNWFilterGetXMLDesc', className: 'NWFilter', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NUM_OF_NWFILTERS', cFunction: 'virConnectNumOfNWFilters', className: 'Connection', method: 'numOfNWFilters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_NWFILTERS', cFunction: 'virConnectListNWFilters', className: 'Connection', method: 'listNWFilters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_DEFINE_XML', cFunction: 'virNWFilterDefineXML', className: 'Connection', method: 'nwFilterDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_UNDEFINE', cFunction: 'virNWFilterUndefine', className: 'NWFilter', method: 'undefine', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MANAGED_SAVE', cFunction: 'virDomainManagedSave', className: 'Domain', method: 'managedSave', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE', cFunction: 'virDomainHasManagedSaveImage', className: 'Domain', method: 'hasManagedSaveImage', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MANAGED_SAVE_REMOVE', cFunction: 'virDomainManagedSaveRemove', className: 'Domain', method: 'managedSaveRemove', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML', cFunction: 'virDomainSnapshotCreateXML', className: 'Domain', method: 'snapshotCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC', cFunction: 'virDomainSnapshotGetXMLDesc', className: 'DomainSnapshot', method: 'getXMLDesc', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_NUM', cFunction: 'virDomainSnapshotNum', className: 'Domain', method: 'snapshotNum', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_NAMES', cFunction: 'virDomainSnapshotListNames', className: 'Domain', method: 'snapshotListNames', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME', cFunction: 'virDomainSnapshotLookupByName', className: 'Domain', method: 'snapshotLookupByName', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT', cFunction: 'virDomainHasCurrentSnapshot', className: 'Domain', method: 'hasCurrentSnapshot', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT', cFunction: 'virDomainSnapshotCurrent', className: 'Domain', method: 'snapshotCurrent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT', cFunction: 'virDomainRevertToSnapshot', className: 'DomainSnapshot', method: 'domainRevertToSnapshot', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE', cFunction: 'virDomainSnapshotDelete', className: 'DomainSnapshot', method: 'delete', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_BLOCK_INFO', cFunction: 'virDomainGetBlockInfo', className: 'Domain', method: 'getBlockInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS', cFunction: 'virDomainCreateWithFlags', className: 'Domain', method: 'createWithFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_MEMORY_PARAMETERS', cFunction: 'virDomainSetMemoryParameters', className: 'Domain', method: 'setMemoryParameters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_MEMORY_PARAMETERS', cFunction: 'virDomainGetMemoryParameters', className: 'Domain', method: 'getMemoryParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS', cFunction: 'virDomainSetVcpusFlags', className: 'Domain', method: 'setVcpusFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS', cFunction: 'virDomainGetVcpusFlags', className: 'Domain', method: 'getVcpusFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_OPEN_CONSOLE', cFunction: 'virDomainOpenConsole', className: null, method: null, readOnly: false, reason: "opens a stream: the streams layer" },
-  { procedure: 'REMOTE_PROC_DOMAIN_IS_UPDATED', cFunction: 'virDomainIsUpdated', className: 'Domain', method: 'isUpdated', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_SYSINFO', cFunction: 'virConnectGetSysinfo', className: 'Connection', method: 'getSysinfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS', cFunction: 'virDomainSetMemoryFlags', className: 'Domain', method: 'setMemoryFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_BLKIO_PARAMETERS', cFunction: 'virDomainSetBlkioParameters', className: 'Domain', method: 'setBlkioParameters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_BLKIO_PARAMETERS', cFunction: 'virDomainGetBlkioParameters', className: 'Domain', method: 'getBlkioParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED', cFunction: 'virDomainMigrateSetMaxSpeed', className: 'Domain', method: 'migrateSetMaxSpeed', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_UPLOAD', cFunction: 'virStorageVolUpload', className: null, method: null, readOnly: false, reason: "opens a stream: the streams layer" },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_DOWNLOAD', cFunction: 'virStorageVolDownload', className: null, method: null, readOnly: false, reason: "opens a stream: the streams layer" },
-  { procedure: 'REMOTE_PROC_DOMAIN_INJECT_NMI', cFunction: 'virDomainInjectNMI', className: 'Domain', method: 'injectNMI', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SCREENSHOT', cFunction: 'virDomainScreenshot', className: null, method: null, readOnly: false, reason: "opens a stream: the streams layer" },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_STATE', cFunction: 'virDomainGetState', className: 'Domain', method: 'getState', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase with a stream, orchestrated by the client" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_FINISH3', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS', cFunction: 'virDomainSetSchedulerParametersFlags', className: 'Domain', method: 'setSchedulerParametersFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_CHANGE_BEGIN', cFunction: 'virInterfaceChangeBegin', className: 'Connection', method: 'interfaceChangeBegin', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_CHANGE_COMMIT', cFunction: 'virInterfaceChangeCommit', className: 'Connection', method: 'interfaceChangeCommit', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_INTERFACE_CHANGE_ROLLBACK', cFunction: 'virInterfaceChangeRollback', className: 'Connection', method: 'interfaceChangeRollback', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS', cFunction: 'virDomainGetSchedulerParametersFlags', className: 'Domain', method: 'getSchedulerParametersFlags', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS', cFunction: 'virDomainPinVcpuFlags', className: 'Domain', method: 'pinVcpuFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SEND_KEY', cFunction: 'virDomainSendKey', className: 'Domain', method: 'sendKey', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_CPU_STATS', cFunction: 'virNodeGetCPUStats', className: 'Connection', method: 'nodeGetCPUStats', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_MEMORY_STATS', cFunction: 'virNodeGetMemoryStats', className: 'Connection', method: 'nodeGetMemoryStats', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_CONTROL_INFO', cFunction: 'virDomainGetControlInfo', className: 'Domain', method: 'getControlInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_VCPU_PIN_INFO', cFunction: 'virDomainGetVcpuPinInfo', className: 'Domain', method: 'getVcpuPinInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS', cFunction: 'virDomainUndefineFlags', className: 'Domain', method: 'undefineFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SAVE_FLAGS', cFunction: 'virDomainSaveFlags', className: 'Domain', method: 'saveFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_RESTORE_FLAGS', cFunction: 'virDomainRestoreFlags', className: 'Connection', method: 'domainRestoreFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DESTROY_FLAGS', cFunction: 'virDomainDestroyFlags', className: 'Domain', method: 'destroyFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SAVE_IMAGE_GET_XML_DESC', cFunction: 'virDomainSaveImageGetXMLDesc', className: 'Connection', method: 'domainSaveImageGetXMLDesc', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SAVE_IMAGE_DEFINE_XML', cFunction: 'virDomainSaveImageDefineXML', className: 'Connection', method: 'domainSaveImageDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT', cFunction: 'virDomainBlockJobAbort', className: 'Domain', method: 'blockJobAbort', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO', cFunction: 'virDomainGetBlockJobInfo', className: 'Domain', method: 'getBlockJobInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED', cFunction: 'virDomainBlockJobSetSpeed', className: 'Domain', method: 'blockJobSetSpeed', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_PULL', cFunction: 'virDomainBlockPull', className: 'Domain', method: 'blockPull', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED', cFunction: 'virDomainMigrateGetMaxSpeed', className: 'Domain', method: 'migrateGetMaxSpeed', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS', cFunction: 'virDomainBlockStatsFlags', className: 'Domain', method: 'blockStatsFlags', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT', cFunction: 'virDomainSnapshotGetParent', className: 'DomainSnapshot', method: 'getParent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_RESET', cFunction: 'virDomainReset', className: 'Domain', method: 'reset', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN', cFunction: 'virDomainSnapshotNumChildren', className: 'DomainSnapshot', method: 'numChildren', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES', cFunction: 'virDomainSnapshotListChildrenNames', className: 'DomainSnapshot', method: 'listChildrenNames', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_OPEN_GRAPHICS', cFunction: 'virDomainOpenGraphics', className: null, method: null, readOnly: false, reason: "passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry" },
-  { procedure: 'REMOTE_PROC_NODE_SUSPEND_FOR_DURATION', cFunction: 'virNodeSuspendForDuration', className: 'Connection', method: 'nodeSuspendForDuration', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_RESIZE', cFunction: 'virDomainBlockResize', className: 'Domain', method: 'blockResize', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_BLOCK_IO_TUNE', cFunction: 'virDomainSetBlockIoTune', className: 'Domain', method: 'setBlockIoTune', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE', cFunction: 'virDomainGetBlockIoTune', className: 'Domain', method: 'getBlockIoTune', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_NUMA_PARAMETERS', cFunction: 'virDomainSetNumaParameters', className: 'Domain', method: 'setNumaParameters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_NUMA_PARAMETERS', cFunction: 'virDomainGetNumaParameters', className: 'Domain', method: 'getNumaParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_INTERFACE_PARAMETERS', cFunction: 'virDomainSetInterfaceParameters', className: 'Domain', method: 'setInterfaceParameters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS', cFunction: 'virDomainGetInterfaceParameters', className: 'Domain', method: 'getInterfaceParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS', cFunction: 'virDomainShutdownFlags', className: 'Domain', method: 'shutdownFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_WIPE_PATTERN', cFunction: 'virStorageVolWipePattern', className: 'StorageVol', method: 'wipePattern', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_RESIZE', cFunction: 'virStorageVolResize', className: 'StorageVol', method: 'resize', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION', cFunction: 'virDomainPMSuspendForDuration', className: 'Domain', method: 'pmSuspendForDuration', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_CPU_STATS', cFunction: 'virDomainGetCPUStats', className: 'Domain', method: 'getCPUStats', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_DISK_ERRORS', cFunction: 'virDomainGetDiskErrors', className: 'Domain', method: 'getDiskErrors', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_METADATA', cFunction: 'virDomainSetMetadata', className: 'Domain', method: 'setMetadata', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_METADATA', cFunction: 'virDomainGetMetadata', className: 'Domain', method: 'getMetadata', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_REBASE', cFunction: 'virDomainBlockRebase', className: 'Domain', method: 'blockRebase', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_PM_WAKEUP', cFunction: 'virDomainPMWakeup', className: 'Domain', method: 'pmWakeup', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_IS_CURRENT', cFunction: 'virDomainSnapshotIsCurrent', className: 'DomainSnapshot', method: 'isCurrent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_HAS_METADATA', cFunction: 'virDomainSnapshotHasMetadata', className: 'DomainSnapshot', method: 'hasMetadata', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS', cFunction: 'virConnectListAllDomains', className: 'Connection', method: 'listAllDomains', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS', cFunction: 'virDomainListAllSnapshots', className: 'Domain', method: 'listAllSnapshots', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN', cFunction: 'virDomainSnapshotListAllChildren', className: 'DomainSnapshot', method: 'listAllChildren', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_HOSTNAME', cFunction: 'virDomainGetHostname', className: 'Domain', method: 'getHostname', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST', cFunction: 'virDomainGetSecurityLabelList', className: 'Domain', method: 'getSecurityLabelList', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_PIN_EMULATOR', cFunction: 'virDomainPinEmulator', className: 'Domain', method: 'pinEmulator', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO', cFunction: 'virDomainGetEmulatorPinInfo', className: 'Domain', method: 'getEmulatorPinInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS', cFunction: 'virConnectListAllStoragePools', className: 'Connection', method: 'listAllStoragePools', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES', cFunction: 'virStoragePoolListAllVolumes', className: 'StoragePool', method: 'listAllVolumes', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS', cFunction: 'virConnectListAllNetworks', className: 'Connection', method: 'listAllNetworks', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_INTERFACES', cFunction: 'virConnectListAllInterfaces', className: 'Connection', method: 'listAllInterfaces', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES', cFunction: 'virConnectListAllNodeDevices', className: 'Connection', method: 'listAllNodeDevices', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_NWFILTERS', cFunction: 'virConnectListAllNWFilters', className: 'Connection', method: 'listAllNWFilters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_SECRETS', cFunction: 'virConnectListAllSecrets', className: 'Connection', method: 'listAllSecrets', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_SET_MEMORY_PARAMETERS', cFunction: 'virNodeSetMemoryParameters', className: 'Connection', method: 'nodeSetMemoryParameters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS', cFunction: 'virNodeGetMemoryParameters', className: 'Connection', method: 'nodeGetMemoryParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_COMMIT', cFunction: 'virDomainBlockCommit', className: 'Domain', method: 'blockCommit', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_UPDATE', cFunction: 'virNetworkUpdate', className: 'Network', method: 'update', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_CPU_MAP', cFunction: 'virNodeGetCPUMap', className: 'Connection', method: 'nodeGetCPUMap', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_FSTRIM', cFunction: 'virDomainFSTrim', className: 'Domain', method: 'fsTrim', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL', cFunction: 'virDomainSendProcessSignal', className: 'Domain', method: 'sendProcessSignal', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_OPEN_CHANNEL', cFunction: 'virDomainOpenChannel', className: null, method: null, readOnly: false, reason: "opens a stream: the streams layer" },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN', cFunction: 'virNodeDeviceLookupSCSIHostByWWN', className: 'Connection', method: 'nodeDeviceLookupSCSIHostByWWN', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_JOB_STATS', cFunction: 'virDomainGetJobStats', className: 'Domain', method: 'getJobStats', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_GET_COMPRESSION_CACHE', cFunction: 'virDomainMigrateGetCompressionCache', className: 'Domain', method: 'migrateGetCompressionCache', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_SET_COMPRESSION_CACHE', cFunction: 'virDomainMigrateSetCompressionCache', className: 'Domain', method: 'migrateSetCompressionCache', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS', cFunction: 'virNodeDeviceDetachFlags', className: 'NodeDevice', method: 'detachFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase with a stream, orchestrated by the client" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS', cFunction: null, className: null, method: null, readOnly: false, reason: "migration phase libvirt's client orchestrates" },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD', cFunction: 'virDomainSetMemoryStatsPeriod', className: 'Domain', method: 'setMemoryStatsPeriod', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES', cFunction: 'virDomainCreateXMLWithFiles', className: null, method: null, readOnly: false, reason: "passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry" },
-  { procedure: 'REMOTE_PROC_DOMAIN_CREATE_WITH_FILES', cFunction: 'virDomainCreateWithFiles', className: null, method: null, readOnly: false, reason: "passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry" },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_CPU_MODEL_NAMES', cFunction: 'virConnectGetCPUModelNames', className: 'Connection', method: 'getCPUModelNames', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY', cFunction: 'virConnectNetworkEventRegisterAny', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY', cFunction: 'virConnectNetworkEventDeregisterAny', className: null, method: null, readOnly: true, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY', cFunction: null, className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY', cFunction: null, className: null, method: null, readOnly: true, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT', cFunction: 'virDomainCoreDumpWithFormat', className: 'Domain', method: 'coreDumpWithFormat', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_FSFREEZE', cFunction: 'virDomainFSFreeze', className: 'Domain', method: 'fsFreeze', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_FSTHAW', cFunction: 'virDomainFSThaw', className: 'Domain', method: 'fsThaw', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_TIME', cFunction: 'virDomainGetTime', className: 'Domain', method: 'getTime', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_TIME', cFunction: 'virDomainSetTime', className: 'Domain', method: 'setTime', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_FREE_PAGES', cFunction: 'virNodeGetFreePages', className: 'Connection', method: 'nodeGetFreePages', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_GET_DHCP_LEASES', cFunction: 'virNetworkGetDHCPLeases', className: 'Network', method: 'getDHCPLeases', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES', cFunction: 'virConnectGetDomainCapabilities', className: 'Connection', method: 'getDomainCapabilities', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD', cFunction: 'virDomainOpenGraphicsFD', className: null, method: null, readOnly: false, reason: "passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry" },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS', cFunction: 'virConnectGetAllDomainStats', className: 'Connection', method: 'getAllDomainStats', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BLOCK_COPY', cFunction: 'virDomainBlockCopy', className: 'Domain', method: 'blockCopy', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_ALLOC_PAGES', cFunction: 'virNodeAllocPages', className: 'Connection', method: 'nodeAllocPages', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_FSINFO', cFunction: 'virDomainGetFSInfo', className: 'Domain', method: 'getFSInfo', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS', cFunction: 'virDomainDefineXMLFlags', className: 'Connection', method: 'domainDefineXMLFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO', cFunction: 'virDomainGetIOThreadInfo', className: 'Domain', method: 'getIOThreadInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_PIN_IOTHREAD', cFunction: 'virDomainPinIOThread', className: 'Domain', method: 'pinIOThread', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES', cFunction: 'virDomainInterfaceAddresses', className: 'Domain', method: 'interfaceAddresses', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_ADD_IOTHREAD', cFunction: 'virDomainAddIOThread', className: 'Domain', method: 'addIOThread', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DEL_IOTHREAD', cFunction: 'virDomainDelIOThread', className: 'Domain', method: 'delIOThread', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_USER_PASSWORD', cFunction: 'virDomainSetUserPassword', className: 'Domain', method: 'setUserPassword', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_RENAME', cFunction: 'virDomainRename', className: 'Domain', method: 'rename', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK', cFunction: 'virConnectRegisterCloseCallback', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK', cFunction: 'virConnectUnregisterCloseCallback', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_START_POST_COPY', cFunction: 'virDomainMigrateStartPostCopy', className: 'Domain', method: 'migrateStartPostCopy', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_PERF_EVENTS', cFunction: 'virDomainGetPerfEvents', className: 'Domain', method: 'getPerfEvents', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_PERF_EVENTS', cFunction: 'virDomainSetPerfEvents', className: 'Domain', method: 'setPerfEvents', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY', cFunction: 'virConnectStoragePoolEventRegisterAny', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY', cFunction: 'virConnectStoragePoolEventDeregisterAny', className: null, method: null, readOnly: true, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_GUEST_VCPUS', cFunction: 'virDomainGetGuestVcpus', className: 'Domain', method: 'getGuestVcpus', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_GUEST_VCPUS', cFunction: 'virDomainSetGuestVcpus', className: 'Domain', method: 'setGuestVcpus', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY', cFunction: 'virConnectNodeDeviceEventRegisterAny', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY', cFunction: 'virConnectNodeDeviceEventDeregisterAny', className: null, method: null, readOnly: true, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS', cFunction: 'virStorageVolGetInfoFlags', className: 'StorageVol', method: 'getInfoFlags', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY', cFunction: 'virConnectSecretEventRegisterAny', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY', cFunction: 'virConnectSecretEventDeregisterAny', className: null, method: null, readOnly: true, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_VCPU', cFunction: 'virDomainSetVcpu', className: 'Domain', method: 'setVcpu', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_BLOCK_THRESHOLD', cFunction: 'virDomainSetBlockThreshold', className: 'Domain', method: 'setBlockThreshold', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME', cFunction: 'virDomainMigrateGetMaxDowntime', className: 'Domain', method: 'migrateGetMaxDowntime', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MANAGED_SAVE_GET_XML_DESC', cFunction: 'virDomainManagedSaveGetXMLDesc', className: 'Domain', method: 'managedSaveGetXMLDesc', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML', cFunction: 'virDomainManagedSaveDefineXML', className: 'Domain', method: 'managedSaveDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_LIFECYCLE_ACTION', cFunction: 'virDomainSetLifecycleAction', className: 'Domain', method: 'setLifecycleAction', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH', cFunction: 'virStoragePoolLookupByTargetPath', className: 'Connection', method: 'storagePoolLookupByTargetPath', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS', cFunction: 'virDomainDetachDeviceAlias', className: 'Domain', method: 'detachDeviceAlias', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_COMPARE_HYPERVISOR_CPU', cFunction: 'virConnectCompareHypervisorCPU', className: 'Connection', method: 'compareHypervisorCPU', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU', cFunction: 'virConnectBaselineHypervisorCPU', className: 'Connection', method: 'baselineHypervisorCPU', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_GET_SEV_INFO', cFunction: 'virNodeGetSEVInfo', className: 'Connection', method: 'nodeGetSEVInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_LAUNCH_SECURITY_INFO', cFunction: 'virDomainGetLaunchSecurityInfo', className: 'Domain', method: 'getLaunchSecurityInfo', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_BINDING_LOOKUP_BY_PORT_DEV', cFunction: 'virNWFilterBindingLookupByPortDev', className: 'Connection', method: 'nwFilterBindingLookupByPortDev', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_BINDING_GET_XML_DESC', cFunction: 'virNWFilterBindingGetXMLDesc', className: 'NWFilterBinding', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_BINDING_CREATE_XML', cFunction: 'virNWFilterBindingCreateXML', className: 'Connection', method: 'nwFilterBindingCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_BINDING_DELETE', cFunction: 'virNWFilterBindingDelete', className: 'NWFilterBinding', method: 'delete', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_LIST_ALL_NWFILTER_BINDINGS', cFunction: 'virConnectListAllNWFilterBindings', className: 'Connection', method: 'listAllNWFilterBindings', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_IOTHREAD_PARAMS', cFunction: 'virDomainSetIOThreadParams', className: 'Domain', method: 'setIOThreadParams', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_GET_STORAGE_POOL_CAPABILITIES', cFunction: 'virConnectGetStoragePoolCapabilities', className: 'Connection', method: 'getStoragePoolCapabilities', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_LIST_ALL_PORTS', cFunction: 'virNetworkListAllPorts', className: 'Network', method: 'listAllPorts', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_PORT_LOOKUP_BY_UUID', cFunction: 'virNetworkPortLookupByUUID', className: 'Network', method: 'portLookupByUUID', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_PORT_CREATE_XML', cFunction: 'virNetworkPortCreateXML', className: 'Network', method: 'portCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_PORT_GET_PARAMETERS', cFunction: 'virNetworkPortGetParameters', className: 'NetworkPort', method: 'getParameters', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_PORT_SET_PARAMETERS', cFunction: 'virNetworkPortSetParameters', className: 'NetworkPort', method: 'setParameters', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_PORT_GET_XML_DESC', cFunction: 'virNetworkPortGetXMLDesc', className: 'NetworkPort', method: 'getXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_PORT_DELETE', cFunction: 'virNetworkPortDelete', className: 'NetworkPort', method: 'delete', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CHECKPOINT_CREATE_XML', cFunction: 'virDomainCheckpointCreateXML', className: 'Domain', method: 'checkpointCreateXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CHECKPOINT_GET_XML_DESC', cFunction: 'virDomainCheckpointGetXMLDesc', className: 'DomainCheckpoint', method: 'getXMLDesc', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_LIST_ALL_CHECKPOINTS', cFunction: 'virDomainListAllCheckpoints', className: 'Domain', method: 'listAllCheckpoints', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN', cFunction: 'virDomainCheckpointListAllChildren', className: 'DomainCheckpoint', method: 'listAllChildren', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CHECKPOINT_LOOKUP_BY_NAME', cFunction: 'virDomainCheckpointLookupByName', className: 'Domain', method: 'checkpointLookupByName', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CHECKPOINT_GET_PARENT', cFunction: 'virDomainCheckpointGetParent', className: 'DomainCheckpoint', method: 'getParent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_CHECKPOINT_DELETE', cFunction: 'virDomainCheckpointDelete', className: 'DomainCheckpoint', method: 'delete', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_GUEST_INFO', cFunction: 'virDomainGetGuestInfo', className: 'Domain', method: 'getGuestInfo', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_CONNECT_SET_IDENTITY', cFunction: 'virConnectSetIdentity', className: 'Connection', method: 'setIdentity', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_AGENT_SET_RESPONSE_TIMEOUT', cFunction: 'virDomainAgentSetResponseTimeout', className: 'Domain', method: 'agentSetResponseTimeout', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BACKUP_BEGIN', cFunction: 'virDomainBackupBegin', className: 'Domain', method: 'backupBegin', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_BACKUP_GET_XML_DESC', cFunction: 'virDomainBackupGetXMLDesc', className: 'Domain', method: 'backupGetXMLDesc', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_GET', cFunction: 'virDomainAuthorizedSSHKeysGet', className: 'Domain', method: 'authorizedSSHKeysGet', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET', cFunction: 'virDomainAuthorizedSSHKeysSet', className: 'Domain', method: 'authorizedSSHKeysSet', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_MESSAGES', cFunction: 'virDomainGetMessages', className: 'Domain', method: 'getMessages', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_START_DIRTY_RATE_CALC', cFunction: 'virDomainStartDirtyRateCalc', className: 'Domain', method: 'startDirtyRateCalc', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_DEFINE_XML', cFunction: 'virNodeDeviceDefineXML', className: 'Connection', method: 'nodeDeviceDefineXML', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_UNDEFINE', cFunction: 'virNodeDeviceUndefine', className: 'NodeDevice', method: 'undefine', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_CREATE', cFunction: 'virNodeDeviceCreate', className: 'NodeDevice', method: 'create', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NWFILTER_DEFINE_XML_FLAGS', cFunction: 'virNWFilterDefineXMLFlags', className: 'Connection', method: 'nwFilterDefineXMLFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS', cFunction: 'virNetworkDefineXMLFlags', className: 'Connection', method: 'networkDefineXMLFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_GET_AUTOSTART', cFunction: 'virNodeDeviceGetAutostart', className: 'NodeDevice', method: 'getAutostart', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_SET_AUTOSTART', cFunction: 'virNodeDeviceSetAutostart', className: 'NodeDevice', method: 'setAutostart', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_IS_PERSISTENT', cFunction: 'virNodeDeviceIsPersistent', className: 'NodeDevice', method: 'isPersistent', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_IS_ACTIVE', cFunction: 'virNodeDeviceIsActive', className: 'NodeDevice', method: 'isActive', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_CREATE_XML_FLAGS', cFunction: 'virNetworkCreateXMLFlags', className: 'Connection', method: 'networkCreateXMLFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE', cFunction: 'virDomainSetLaunchSecurityState', className: 'Domain', method: 'setLaunchSecurityState', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SAVE_PARAMS', cFunction: 'virDomainSaveParams', className: 'Domain', method: 'saveParams', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_RESTORE_PARAMS', cFunction: 'virDomainRestoreParams', className: 'Connection', method: 'domainRestoreParams', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_ABORT_JOB_FLAGS', cFunction: 'virDomainAbortJobFlags', className: 'Domain', method: 'abortJobFlags', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_FD_ASSOCIATE', cFunction: 'virDomainFDAssociate', className: null, method: null, readOnly: false, reason: "passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry" },
-  { procedure: 'REMOTE_PROC_NETWORK_SET_METADATA', cFunction: 'virNetworkSetMetadata', className: 'Network', method: 'setMetadata', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_NETWORK_GET_METADATA', cFunction: 'virNetworkGetMetadata', className: 'Network', method: 'getMetadata', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_NODE_DEVICE_UPDATE', cFunction: 'virNodeDeviceUpdate', className: 'NodeDevice', method: 'update', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GRAPHICS_RELOAD', cFunction: 'virDomainGraphicsReload', className: 'Domain', method: 'graphicsReload', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_GET_AUTOSTART_ONCE', cFunction: 'virDomainGetAutostartOnce', className: 'Domain', method: 'getAutostartOnce', readOnly: true, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_AUTOSTART_ONCE', cFunction: 'virDomainSetAutostartOnce', className: 'Domain', method: 'setAutostartOnce', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_SET_THROTTLE_GROUP', cFunction: 'virDomainSetThrottleGroup', className: 'Domain', method: 'setThrottleGroup', readOnly: false, reason: null },
-  { procedure: 'REMOTE_PROC_DOMAIN_DEL_THROTTLE_GROUP', cFunction: 'virDomainDelThrottleGroup', className: 'Domain', method: 'delThrottleGroup', readOnly: false, reason: null },
-  { procedure: 'QEMU_PROC_DOMAIN_MONITOR_COMMAND', cFunction: 'virDomainQemuMonitorCommand', className: 'Domain', method: 'qemuMonitorCommand', readOnly: false, reason: null },
-  { procedure: 'QEMU_PROC_DOMAIN_ATTACH', cFunction: 'virDomainQemuAttach', className: 'Connection', method: 'domainQemuAttach', readOnly: false, reason: null },
-  { procedure: 'QEMU_PROC_DOMAIN_AGENT_COMMAND', cFunction: 'virDomainQemuAgentCommand', className: 'Domain', method: 'qemuAgentCommand', readOnly: false, reason: null },
-  { procedure: 'QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER', cFunction: 'virConnectDomainQemuMonitorEventRegister', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER', cFunction: 'virConnectDomainQemuMonitorEventDeregister', className: null, method: null, readOnly: false, reason: "event or close-callback registration: the events layer (EventConnection)" },
-  { procedure: 'QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES', cFunction: 'virDomainQemuMonitorCommandWithFiles', className: null, method: null, readOnly: false, reason: "passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry" },
-  { procedure: 'LXC_PROC_DOMAIN_OPEN_NAMESPACE', cFunction: 'virDomainLxcOpenNamespace', className: null, method: null, readOnly: false, reason: "passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry" },
-]
+// Built at import from one row per procedure (a string scans far faster than 400 object literals
+// parse): PROCEDURE C_FUNCTION CLASS METHOD READ_ONLY(0|1) REASON…, "-" for none; the reason is the
+// rest of the line.
+export const API_TABLE: readonly ApiEntry[] = apiRows(`
+REMOTE_PROC_CONNECT_OPEN virConnectOpen - - 0 connection life cycle: connect() / close()
+REMOTE_PROC_CONNECT_CLOSE virConnectClose - - 0 connection life cycle: connect() / close()
+REMOTE_PROC_CONNECT_GET_TYPE virConnectGetType Connection getType 0 -
+REMOTE_PROC_CONNECT_GET_VERSION virConnectGetVersion Connection getVersion 0 -
+REMOTE_PROC_CONNECT_GET_MAX_VCPUS virConnectGetMaxVcpus Connection getMaxVcpus 1 -
+REMOTE_PROC_NODE_GET_INFO virNodeGetInfo Connection nodeGetInfo 1 -
+REMOTE_PROC_CONNECT_GET_CAPABILITIES virConnectGetCapabilities Connection getCapabilities 1 -
+REMOTE_PROC_DOMAIN_ATTACH_DEVICE virDomainAttachDevice Domain attachDevice 0 -
+REMOTE_PROC_DOMAIN_CREATE virDomainCreate Domain create 0 -
+REMOTE_PROC_DOMAIN_CREATE_XML virDomainCreateXML Connection domainCreateXML 0 -
+REMOTE_PROC_DOMAIN_DEFINE_XML virDomainDefineXML Connection domainDefineXML 0 -
+REMOTE_PROC_DOMAIN_DESTROY virDomainDestroy Domain destroy 0 -
+REMOTE_PROC_DOMAIN_DETACH_DEVICE virDomainDetachDevice Domain detachDevice 0 -
+REMOTE_PROC_DOMAIN_GET_XML_DESC virDomainGetXMLDesc Domain getXMLDesc 0 -
+REMOTE_PROC_DOMAIN_GET_AUTOSTART virDomainGetAutostart Domain getAutostart 1 -
+REMOTE_PROC_DOMAIN_GET_INFO virDomainGetInfo Domain getInfo 1 -
+REMOTE_PROC_DOMAIN_GET_MAX_MEMORY virDomainGetMaxMemory Domain getMaxMemory 1 -
+REMOTE_PROC_DOMAIN_GET_MAX_VCPUS virDomainGetMaxVcpus Domain getMaxVcpus 1 -
+REMOTE_PROC_DOMAIN_GET_OS_TYPE virDomainGetOSType Domain getOSType 1 -
+REMOTE_PROC_DOMAIN_GET_VCPUS virDomainGetVcpus Domain getVcpus 1 -
+REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS virConnectListDefinedDomains Connection listDefinedDomains 0 -
+REMOTE_PROC_DOMAIN_LOOKUP_BY_ID virDomainLookupByID Connection domainLookupByID 0 -
+REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME virDomainLookupByName Connection domainLookupByName 0 -
+REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID virDomainLookupByUUID Connection domainLookupByUUID 0 -
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS virConnectNumOfDefinedDomains Connection numOfDefinedDomains 0 -
+REMOTE_PROC_DOMAIN_PIN_VCPU virDomainPinVcpu Domain pinVcpu 0 -
+REMOTE_PROC_DOMAIN_REBOOT virDomainReboot Domain reboot 0 -
+REMOTE_PROC_DOMAIN_RESUME virDomainResume Domain resume 0 -
+REMOTE_PROC_DOMAIN_SET_AUTOSTART virDomainSetAutostart Domain setAutostart 0 -
+REMOTE_PROC_DOMAIN_SET_MAX_MEMORY virDomainSetMaxMemory Domain setMaxMemory 0 -
+REMOTE_PROC_DOMAIN_SET_MEMORY virDomainSetMemory Domain setMemory 0 -
+REMOTE_PROC_DOMAIN_SET_VCPUS virDomainSetVcpus Domain setVcpus 0 -
+REMOTE_PROC_DOMAIN_SHUTDOWN virDomainShutdown Domain shutdown 0 -
+REMOTE_PROC_DOMAIN_SUSPEND virDomainSuspend Domain suspend 0 -
+REMOTE_PROC_DOMAIN_UNDEFINE virDomainUndefine Domain undefine 0 -
+REMOTE_PROC_CONNECT_LIST_DEFINED_NETWORKS virConnectListDefinedNetworks Connection listDefinedNetworks 0 -
+REMOTE_PROC_CONNECT_LIST_DOMAINS virConnectListDomains Connection listDomains 0 -
+REMOTE_PROC_CONNECT_LIST_NETWORKS virConnectListNetworks Connection listNetworks 0 -
+REMOTE_PROC_NETWORK_CREATE virNetworkCreate Network create 0 -
+REMOTE_PROC_NETWORK_CREATE_XML virNetworkCreateXML Connection networkCreateXML 0 -
+REMOTE_PROC_NETWORK_DEFINE_XML virNetworkDefineXML Connection networkDefineXML 0 -
+REMOTE_PROC_NETWORK_DESTROY virNetworkDestroy Network destroy 0 -
+REMOTE_PROC_NETWORK_GET_XML_DESC virNetworkGetXMLDesc Network getXMLDesc 1 -
+REMOTE_PROC_NETWORK_GET_AUTOSTART virNetworkGetAutostart Network getAutostart 1 -
+REMOTE_PROC_NETWORK_GET_BRIDGE_NAME virNetworkGetBridgeName Network getBridgeName 1 -
+REMOTE_PROC_NETWORK_LOOKUP_BY_NAME virNetworkLookupByName Connection networkLookupByName 0 -
+REMOTE_PROC_NETWORK_LOOKUP_BY_UUID virNetworkLookupByUUID Connection networkLookupByUUID 0 -
+REMOTE_PROC_NETWORK_SET_AUTOSTART virNetworkSetAutostart Network setAutostart 0 -
+REMOTE_PROC_NETWORK_UNDEFINE virNetworkUndefine Network undefine 0 -
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS virConnectNumOfDefinedNetworks Connection numOfDefinedNetworks 0 -
+REMOTE_PROC_CONNECT_NUM_OF_DOMAINS virConnectNumOfDomains Connection numOfDomains 0 -
+REMOTE_PROC_CONNECT_NUM_OF_NETWORKS virConnectNumOfNetworks Connection numOfNetworks 0 -
+REMOTE_PROC_DOMAIN_CORE_DUMP virDomainCoreDump Domain coreDump 0 -
+REMOTE_PROC_DOMAIN_RESTORE virDomainRestore Connection domainRestore 0 -
+REMOTE_PROC_DOMAIN_SAVE virDomainSave Domain save 0 -
+REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE virDomainGetSchedulerType Domain getSchedulerType 1 -
+REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS virDomainGetSchedulerParameters Domain getSchedulerParameters 1 -
+REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS virDomainSetSchedulerParameters Domain setSchedulerParameters 1 -
+REMOTE_PROC_CONNECT_GET_HOSTNAME virConnectGetHostname Connection getHostname 0 -
+REMOTE_PROC_CONNECT_SUPPORTS_FEATURE - - - 0 internal: no public C function
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_PERFORM - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_BLOCK_STATS virDomainBlockStats Domain blockStats 1 -
+REMOTE_PROC_DOMAIN_INTERFACE_STATS virDomainInterfaceStats Domain interfaceStats 1 -
+REMOTE_PROC_AUTH_LIST - - - 0 authentication: done by connect()
+REMOTE_PROC_AUTH_SASL_INIT - - - 0 authentication: done by connect()
+REMOTE_PROC_AUTH_SASL_START - - - 0 authentication: done by connect()
+REMOTE_PROC_AUTH_SASL_STEP - - - 0 authentication: done by connect()
+REMOTE_PROC_AUTH_POLKIT - - - 0 authentication: done by connect()
+REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS virConnectNumOfStoragePools Connection numOfStoragePools 0 -
+REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS virConnectListStoragePools Connection listStoragePools 0 -
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS virConnectNumOfDefinedStoragePools Connection numOfDefinedStoragePools 0 -
+REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS virConnectListDefinedStoragePools Connection listDefinedStoragePools 0 -
+REMOTE_PROC_CONNECT_FIND_STORAGE_POOL_SOURCES virConnectFindStoragePoolSources Connection findStoragePoolSources 0 -
+REMOTE_PROC_STORAGE_POOL_CREATE_XML virStoragePoolCreateXML Connection storagePoolCreateXML 0 -
+REMOTE_PROC_STORAGE_POOL_DEFINE_XML virStoragePoolDefineXML Connection storagePoolDefineXML 0 -
+REMOTE_PROC_STORAGE_POOL_CREATE virStoragePoolCreate StoragePool create 0 -
+REMOTE_PROC_STORAGE_POOL_BUILD virStoragePoolBuild StoragePool build 0 -
+REMOTE_PROC_STORAGE_POOL_DESTROY virStoragePoolDestroy StoragePool destroy 0 -
+REMOTE_PROC_STORAGE_POOL_DELETE virStoragePoolDelete StoragePool delete 0 -
+REMOTE_PROC_STORAGE_POOL_UNDEFINE virStoragePoolUndefine StoragePool undefine 0 -
+REMOTE_PROC_STORAGE_POOL_REFRESH virStoragePoolRefresh StoragePool refresh 0 -
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME virStoragePoolLookupByName Connection storagePoolLookupByName 0 -
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID virStoragePoolLookupByUUID Connection storagePoolLookupByUUID 0 -
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME virStoragePoolLookupByVolume StorageVol storagePoolLookupByVolume 0 -
+REMOTE_PROC_STORAGE_POOL_GET_INFO virStoragePoolGetInfo StoragePool getInfo 1 -
+REMOTE_PROC_STORAGE_POOL_GET_XML_DESC virStoragePoolGetXMLDesc StoragePool getXMLDesc 1 -
+REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART virStoragePoolGetAutostart StoragePool getAutostart 1 -
+REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART virStoragePoolSetAutostart StoragePool setAutostart 0 -
+REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES virStoragePoolNumOfVolumes StoragePool numOfVolumes 0 -
+REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES virStoragePoolListVolumes StoragePool listVolumes 0 -
+REMOTE_PROC_STORAGE_VOL_CREATE_XML virStorageVolCreateXML StoragePool storageVolCreateXML 0 -
+REMOTE_PROC_STORAGE_VOL_DELETE virStorageVolDelete StorageVol delete 0 -
+REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME virStorageVolLookupByName StoragePool storageVolLookupByName 0 -
+REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY virStorageVolLookupByKey Connection storageVolLookupByKey 0 -
+REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH virStorageVolLookupByPath Connection storageVolLookupByPath 0 -
+REMOTE_PROC_STORAGE_VOL_GET_INFO virStorageVolGetInfo StorageVol getInfo 1 -
+REMOTE_PROC_STORAGE_VOL_GET_XML_DESC virStorageVolGetXMLDesc StorageVol getXMLDesc 1 -
+REMOTE_PROC_STORAGE_VOL_GET_PATH virStorageVolGetPath StorageVol getPath 1 -
+REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY virNodeGetCellsFreeMemory Connection nodeGetCellsFreeMemory 1 -
+REMOTE_PROC_NODE_GET_FREE_MEMORY virNodeGetFreeMemory Connection nodeGetFreeMemory 1 -
+REMOTE_PROC_DOMAIN_BLOCK_PEEK virDomainBlockPeek Domain blockPeek 0 -
+REMOTE_PROC_DOMAIN_MEMORY_PEEK virDomainMemoryPeek Domain memoryPeek 0 -
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER virConnectDomainEventRegister - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER virConnectDomainEventDeregister - - 1 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE2 - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH2 - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_CONNECT_GET_URI virConnectGetURI Connection getURI 0 -
+REMOTE_PROC_NODE_NUM_OF_DEVICES virNodeNumOfDevices Connection nodeNumOfDevices 0 -
+REMOTE_PROC_NODE_LIST_DEVICES virNodeListDevices Connection nodeListDevices 0 -
+REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME virNodeDeviceLookupByName Connection nodeDeviceLookupByName 0 -
+REMOTE_PROC_NODE_DEVICE_GET_XML_DESC virNodeDeviceGetXMLDesc NodeDevice getXMLDesc 1 -
+REMOTE_PROC_NODE_DEVICE_GET_PARENT virNodeDeviceGetParent NodeDevice getParent 1 -
+REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS virNodeDeviceNumOfCaps NodeDevice numOfCaps 1 -
+REMOTE_PROC_NODE_DEVICE_LIST_CAPS virNodeDeviceListCaps NodeDevice listCaps 1 -
+REMOTE_PROC_NODE_DEVICE_DETTACH virNodeDeviceDettach NodeDevice dettach 0 -
+REMOTE_PROC_NODE_DEVICE_RE_ATTACH virNodeDeviceReAttach NodeDevice reAttach 0 -
+REMOTE_PROC_NODE_DEVICE_RESET virNodeDeviceReset NodeDevice reset 0 -
+REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL virDomainGetSecurityLabel Domain getSecurityLabel 1 -
+REMOTE_PROC_NODE_GET_SECURITY_MODEL virNodeGetSecurityModel Connection nodeGetSecurityModel 1 -
+REMOTE_PROC_NODE_DEVICE_CREATE_XML virNodeDeviceCreateXML Connection nodeDeviceCreateXML 0 -
+REMOTE_PROC_NODE_DEVICE_DESTROY virNodeDeviceDestroy NodeDevice destroy 0 -
+REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM virStorageVolCreateXMLFrom StoragePool storageVolCreateXMLFrom 0 -
+REMOTE_PROC_CONNECT_NUM_OF_INTERFACES virConnectNumOfInterfaces Connection numOfInterfaces 0 -
+REMOTE_PROC_CONNECT_LIST_INTERFACES virConnectListInterfaces Connection listInterfaces 0 -
+REMOTE_PROC_INTERFACE_LOOKUP_BY_NAME virInterfaceLookupByName Connection interfaceLookupByName 0 -
+REMOTE_PROC_INTERFACE_LOOKUP_BY_MAC_STRING virInterfaceLookupByMACString Connection interfaceLookupByMACString 0 -
+REMOTE_PROC_INTERFACE_GET_XML_DESC virInterfaceGetXMLDesc Interface getXMLDesc 1 -
+REMOTE_PROC_INTERFACE_DEFINE_XML virInterfaceDefineXML Connection interfaceDefineXML 0 -
+REMOTE_PROC_INTERFACE_UNDEFINE virInterfaceUndefine Interface undefine 0 -
+REMOTE_PROC_INTERFACE_CREATE virInterfaceCreate Interface create 0 -
+REMOTE_PROC_INTERFACE_DESTROY virInterfaceDestroy Interface destroy 0 -
+REMOTE_PROC_CONNECT_DOMAIN_XML_FROM_NATIVE virConnectDomainXMLFromNative Connection domainXMLFromNative 0 -
+REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE virConnectDomainXMLToNative Connection domainXMLToNative 0 -
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_INTERFACES virConnectNumOfDefinedInterfaces Connection numOfDefinedInterfaces 0 -
+REMOTE_PROC_CONNECT_LIST_DEFINED_INTERFACES virConnectListDefinedInterfaces Connection listDefinedInterfaces 0 -
+REMOTE_PROC_CONNECT_NUM_OF_SECRETS virConnectNumOfSecrets Connection numOfSecrets 0 -
+REMOTE_PROC_CONNECT_LIST_SECRETS virConnectListSecrets Connection listSecrets 0 -
+REMOTE_PROC_SECRET_LOOKUP_BY_UUID virSecretLookupByUUID Connection secretLookupByUUID 0 -
+REMOTE_PROC_SECRET_DEFINE_XML virSecretDefineXML Connection secretDefineXML 0 -
+REMOTE_PROC_SECRET_GET_XML_DESC virSecretGetXMLDesc Secret getXMLDesc 1 -
+REMOTE_PROC_SECRET_SET_VALUE virSecretSetValue Secret setValue 0 -
+REMOTE_PROC_SECRET_GET_VALUE virSecretGetValue Secret getValue 0 -
+REMOTE_PROC_SECRET_UNDEFINE virSecretUndefine Secret undefine 0 -
+REMOTE_PROC_SECRET_LOOKUP_BY_USAGE virSecretLookupByUsage Connection secretLookupByUsage 0 -
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL - - - 0 migration phase with a stream, orchestrated by the client
+REMOTE_PROC_CONNECT_IS_SECURE virConnectIsSecure Connection isSecure 0 -
+REMOTE_PROC_DOMAIN_IS_ACTIVE virDomainIsActive Domain isActive 1 -
+REMOTE_PROC_DOMAIN_IS_PERSISTENT virDomainIsPersistent Domain isPersistent 1 -
+REMOTE_PROC_NETWORK_IS_ACTIVE virNetworkIsActive Network isActive 1 -
+REMOTE_PROC_NETWORK_IS_PERSISTENT virNetworkIsPersistent Network isPersistent 1 -
+REMOTE_PROC_STORAGE_POOL_IS_ACTIVE virStoragePoolIsActive StoragePool isActive 1 -
+REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT virStoragePoolIsPersistent StoragePool isPersistent 1 -
+REMOTE_PROC_INTERFACE_IS_ACTIVE virInterfaceIsActive Interface isActive 1 -
+REMOTE_PROC_CONNECT_GET_LIB_VERSION virConnectGetLibVersion Connection getLibVersion 0 -
+REMOTE_PROC_CONNECT_COMPARE_CPU virConnectCompareCPU Connection compareCPU 1 -
+REMOTE_PROC_DOMAIN_MEMORY_STATS virDomainMemoryStats Domain memoryStats 1 -
+REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS virDomainAttachDeviceFlags Domain attachDeviceFlags 0 -
+REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS virDomainDetachDeviceFlags Domain detachDeviceFlags 0 -
+REMOTE_PROC_CONNECT_BASELINE_CPU virConnectBaselineCPU Connection baselineCPU 1 -
+REMOTE_PROC_DOMAIN_GET_JOB_INFO virDomainGetJobInfo Domain getJobInfo 1 -
+REMOTE_PROC_DOMAIN_ABORT_JOB virDomainAbortJob Domain abortJob 0 -
+REMOTE_PROC_STORAGE_VOL_WIPE virStorageVolWipe StorageVol wipe 0 -
+REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME virDomainMigrateSetMaxDowntime Domain migrateSetMaxDowntime 0 -
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY virConnectDomainEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY virConnectDomainEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS virDomainUpdateDeviceFlags Domain updateDeviceFlags 0 -
+REMOTE_PROC_NWFILTER_LOOKUP_BY_NAME virNWFilterLookupByName Connection nwFilterLookupByName 0 -
+REMOTE_PROC_NWFILTER_LOOKUP_BY_UUID virNWFilterLookupByUUID Connection nwFilterLookupByUUID 0 -
+REMOTE_PROC_NWFILTER_GET_XML_DESC virNWFilterGetXMLDesc NWFilter getXMLDesc 1 -
+REMOTE_PROC_CONNECT_NUM_OF_NWFILTERS virConnectNumOfNWFilters Connection numOfNWFilters 0 -
+REMOTE_PROC_CONNECT_LIST_NWFILTERS virConnectListNWFilters Connection listNWFilters 0 -
+REMOTE_PROC_NWFILTER_DEFINE_XML virNWFilterDefineXML Connection nwFilterDefineXML 0 -
+REMOTE_PROC_NWFILTER_UNDEFINE virNWFilterUndefine NWFilter undefine 0 -
+REMOTE_PROC_DOMAIN_MANAGED_SAVE virDomainManagedSave Domain managedSave 0 -
+REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE virDomainHasManagedSaveImage Domain hasManagedSaveImage 1 -
+REMOTE_PROC_DOMAIN_MANAGED_SAVE_REMOVE virDomainManagedSaveRemove Domain managedSaveRemove 0 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML virDomainSnapshotCreateXML Domain snapshotCreateXML 0 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC virDomainSnapshotGetXMLDesc DomainSnapshot getXMLDesc 0 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_NUM virDomainSnapshotNum Domain snapshotNum 1 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_NAMES virDomainSnapshotListNames Domain snapshotListNames 1 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME virDomainSnapshotLookupByName Domain snapshotLookupByName 1 -
+REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT virDomainHasCurrentSnapshot Domain hasCurrentSnapshot 1 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT virDomainSnapshotCurrent Domain snapshotCurrent 1 -
+REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT virDomainRevertToSnapshot DomainSnapshot domainRevertToSnapshot 0 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE virDomainSnapshotDelete DomainSnapshot delete 0 -
+REMOTE_PROC_DOMAIN_GET_BLOCK_INFO virDomainGetBlockInfo Domain getBlockInfo 1 -
+REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS virDomainCreateWithFlags Domain createWithFlags 0 -
+REMOTE_PROC_DOMAIN_SET_MEMORY_PARAMETERS virDomainSetMemoryParameters Domain setMemoryParameters 0 -
+REMOTE_PROC_DOMAIN_GET_MEMORY_PARAMETERS virDomainGetMemoryParameters Domain getMemoryParameters 1 -
+REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS virDomainSetVcpusFlags Domain setVcpusFlags 0 -
+REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS virDomainGetVcpusFlags Domain getVcpusFlags 0 -
+REMOTE_PROC_DOMAIN_OPEN_CONSOLE virDomainOpenConsole - - 0 opens a stream: the streams layer
+REMOTE_PROC_DOMAIN_IS_UPDATED virDomainIsUpdated Domain isUpdated 1 -
+REMOTE_PROC_CONNECT_GET_SYSINFO virConnectGetSysinfo Connection getSysinfo 1 -
+REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS virDomainSetMemoryFlags Domain setMemoryFlags 0 -
+REMOTE_PROC_DOMAIN_SET_BLKIO_PARAMETERS virDomainSetBlkioParameters Domain setBlkioParameters 0 -
+REMOTE_PROC_DOMAIN_GET_BLKIO_PARAMETERS virDomainGetBlkioParameters Domain getBlkioParameters 1 -
+REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED virDomainMigrateSetMaxSpeed Domain migrateSetMaxSpeed 0 -
+REMOTE_PROC_STORAGE_VOL_UPLOAD virStorageVolUpload - - 0 opens a stream: the streams layer
+REMOTE_PROC_STORAGE_VOL_DOWNLOAD virStorageVolDownload - - 0 opens a stream: the streams layer
+REMOTE_PROC_DOMAIN_INJECT_NMI virDomainInjectNMI Domain injectNMI 0 -
+REMOTE_PROC_DOMAIN_SCREENSHOT virDomainScreenshot - - 0 opens a stream: the streams layer
+REMOTE_PROC_DOMAIN_GET_STATE virDomainGetState Domain getState 1 -
+REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3 - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3 - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3 - - - 0 migration phase with a stream, orchestrated by the client
+REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3 - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH3 - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3 - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS virDomainSetSchedulerParametersFlags Domain setSchedulerParametersFlags 0 -
+REMOTE_PROC_INTERFACE_CHANGE_BEGIN virInterfaceChangeBegin Connection interfaceChangeBegin 0 -
+REMOTE_PROC_INTERFACE_CHANGE_COMMIT virInterfaceChangeCommit Connection interfaceChangeCommit 0 -
+REMOTE_PROC_INTERFACE_CHANGE_ROLLBACK virInterfaceChangeRollback Connection interfaceChangeRollback 0 -
+REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS virDomainGetSchedulerParametersFlags Domain getSchedulerParametersFlags 1 -
+REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS virDomainPinVcpuFlags Domain pinVcpuFlags 0 -
+REMOTE_PROC_DOMAIN_SEND_KEY virDomainSendKey Domain sendKey 0 -
+REMOTE_PROC_NODE_GET_CPU_STATS virNodeGetCPUStats Connection nodeGetCPUStats 1 -
+REMOTE_PROC_NODE_GET_MEMORY_STATS virNodeGetMemoryStats Connection nodeGetMemoryStats 1 -
+REMOTE_PROC_DOMAIN_GET_CONTROL_INFO virDomainGetControlInfo Domain getControlInfo 1 -
+REMOTE_PROC_DOMAIN_GET_VCPU_PIN_INFO virDomainGetVcpuPinInfo Domain getVcpuPinInfo 1 -
+REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS virDomainUndefineFlags Domain undefineFlags 0 -
+REMOTE_PROC_DOMAIN_SAVE_FLAGS virDomainSaveFlags Domain saveFlags 0 -
+REMOTE_PROC_DOMAIN_RESTORE_FLAGS virDomainRestoreFlags Connection domainRestoreFlags 0 -
+REMOTE_PROC_DOMAIN_DESTROY_FLAGS virDomainDestroyFlags Domain destroyFlags 0 -
+REMOTE_PROC_DOMAIN_SAVE_IMAGE_GET_XML_DESC virDomainSaveImageGetXMLDesc Connection domainSaveImageGetXMLDesc 0 -
+REMOTE_PROC_DOMAIN_SAVE_IMAGE_DEFINE_XML virDomainSaveImageDefineXML Connection domainSaveImageDefineXML 0 -
+REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT virDomainBlockJobAbort Domain blockJobAbort 0 -
+REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO virDomainGetBlockJobInfo Domain getBlockJobInfo 1 -
+REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED virDomainBlockJobSetSpeed Domain blockJobSetSpeed 0 -
+REMOTE_PROC_DOMAIN_BLOCK_PULL virDomainBlockPull Domain blockPull 0 -
+REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED virDomainMigrateGetMaxSpeed Domain migrateGetMaxSpeed 0 -
+REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS virDomainBlockStatsFlags Domain blockStatsFlags 1 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT virDomainSnapshotGetParent DomainSnapshot getParent 1 -
+REMOTE_PROC_DOMAIN_RESET virDomainReset Domain reset 0 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN virDomainSnapshotNumChildren DomainSnapshot numChildren 1 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES virDomainSnapshotListChildrenNames DomainSnapshot listChildrenNames 1 -
+REMOTE_PROC_DOMAIN_OPEN_GRAPHICS virDomainOpenGraphics - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
+REMOTE_PROC_NODE_SUSPEND_FOR_DURATION virNodeSuspendForDuration Connection nodeSuspendForDuration 0 -
+REMOTE_PROC_DOMAIN_BLOCK_RESIZE virDomainBlockResize Domain blockResize 0 -
+REMOTE_PROC_DOMAIN_SET_BLOCK_IO_TUNE virDomainSetBlockIoTune Domain setBlockIoTune 0 -
+REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE virDomainGetBlockIoTune Domain getBlockIoTune 1 -
+REMOTE_PROC_DOMAIN_SET_NUMA_PARAMETERS virDomainSetNumaParameters Domain setNumaParameters 0 -
+REMOTE_PROC_DOMAIN_GET_NUMA_PARAMETERS virDomainGetNumaParameters Domain getNumaParameters 1 -
+REMOTE_PROC_DOMAIN_SET_INTERFACE_PARAMETERS virDomainSetInterfaceParameters Domain setInterfaceParameters 0 -
+REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS virDomainGetInterfaceParameters Domain getInterfaceParameters 1 -
+REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS virDomainShutdownFlags Domain shutdownFlags 0 -
+REMOTE_PROC_STORAGE_VOL_WIPE_PATTERN virStorageVolWipePattern StorageVol wipePattern 0 -
+REMOTE_PROC_STORAGE_VOL_RESIZE virStorageVolResize StorageVol resize 0 -
+REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION virDomainPMSuspendForDuration Domain pmSuspendForDuration 0 -
+REMOTE_PROC_DOMAIN_GET_CPU_STATS virDomainGetCPUStats Domain getCPUStats 1 -
+REMOTE_PROC_DOMAIN_GET_DISK_ERRORS virDomainGetDiskErrors Domain getDiskErrors 1 -
+REMOTE_PROC_DOMAIN_SET_METADATA virDomainSetMetadata Domain setMetadata 0 -
+REMOTE_PROC_DOMAIN_GET_METADATA virDomainGetMetadata Domain getMetadata 1 -
+REMOTE_PROC_DOMAIN_BLOCK_REBASE virDomainBlockRebase Domain blockRebase 0 -
+REMOTE_PROC_DOMAIN_PM_WAKEUP virDomainPMWakeup Domain pmWakeup 0 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_IS_CURRENT virDomainSnapshotIsCurrent DomainSnapshot isCurrent 1 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_HAS_METADATA virDomainSnapshotHasMetadata DomainSnapshot hasMetadata 1 -
+REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS virConnectListAllDomains Connection listAllDomains 0 -
+REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS virDomainListAllSnapshots Domain listAllSnapshots 1 -
+REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN virDomainSnapshotListAllChildren DomainSnapshot listAllChildren 1 -
+REMOTE_PROC_DOMAIN_GET_HOSTNAME virDomainGetHostname Domain getHostname 0 -
+REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST virDomainGetSecurityLabelList Domain getSecurityLabelList 1 -
+REMOTE_PROC_DOMAIN_PIN_EMULATOR virDomainPinEmulator Domain pinEmulator 0 -
+REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO virDomainGetEmulatorPinInfo Domain getEmulatorPinInfo 1 -
+REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS virConnectListAllStoragePools Connection listAllStoragePools 0 -
+REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES virStoragePoolListAllVolumes StoragePool listAllVolumes 0 -
+REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS virConnectListAllNetworks Connection listAllNetworks 0 -
+REMOTE_PROC_CONNECT_LIST_ALL_INTERFACES virConnectListAllInterfaces Connection listAllInterfaces 0 -
+REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES virConnectListAllNodeDevices Connection listAllNodeDevices 0 -
+REMOTE_PROC_CONNECT_LIST_ALL_NWFILTERS virConnectListAllNWFilters Connection listAllNWFilters 0 -
+REMOTE_PROC_CONNECT_LIST_ALL_SECRETS virConnectListAllSecrets Connection listAllSecrets 0 -
+REMOTE_PROC_NODE_SET_MEMORY_PARAMETERS virNodeSetMemoryParameters Connection nodeSetMemoryParameters 0 -
+REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS virNodeGetMemoryParameters Connection nodeGetMemoryParameters 1 -
+REMOTE_PROC_DOMAIN_BLOCK_COMMIT virDomainBlockCommit Domain blockCommit 0 -
+REMOTE_PROC_NETWORK_UPDATE virNetworkUpdate Network update 0 -
+REMOTE_PROC_NODE_GET_CPU_MAP virNodeGetCPUMap Connection nodeGetCPUMap 1 -
+REMOTE_PROC_DOMAIN_FSTRIM virDomainFSTrim Domain fsTrim 0 -
+REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL virDomainSendProcessSignal Domain sendProcessSignal 0 -
+REMOTE_PROC_DOMAIN_OPEN_CHANNEL virDomainOpenChannel - - 0 opens a stream: the streams layer
+REMOTE_PROC_NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN virNodeDeviceLookupSCSIHostByWWN Connection nodeDeviceLookupSCSIHostByWWN 0 -
+REMOTE_PROC_DOMAIN_GET_JOB_STATS virDomainGetJobStats Domain getJobStats 1 -
+REMOTE_PROC_DOMAIN_MIGRATE_GET_COMPRESSION_CACHE virDomainMigrateGetCompressionCache Domain migrateGetCompressionCache 0 -
+REMOTE_PROC_DOMAIN_MIGRATE_SET_COMPRESSION_CACHE virDomainMigrateSetCompressionCache Domain migrateSetCompressionCache 0 -
+REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS virNodeDeviceDetachFlags NodeDevice detachFlags 0 -
+REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS - - - 0 migration phase with a stream, orchestrated by the client
+REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS - - - 0 migration phase libvirt's client orchestrates
+REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD virDomainSetMemoryStatsPeriod Domain setMemoryStatsPeriod 0 -
+REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES virDomainCreateXMLWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
+REMOTE_PROC_DOMAIN_CREATE_WITH_FILES virDomainCreateWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
+REMOTE_PROC_CONNECT_GET_CPU_MODEL_NAMES virConnectGetCPUModelNames Connection getCPUModelNames 1 -
+REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY virConnectNetworkEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY virConnectNetworkEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY - - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY - - - 1 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT virDomainCoreDumpWithFormat Domain coreDumpWithFormat 0 -
+REMOTE_PROC_DOMAIN_FSFREEZE virDomainFSFreeze Domain fsFreeze 0 -
+REMOTE_PROC_DOMAIN_FSTHAW virDomainFSThaw Domain fsThaw 0 -
+REMOTE_PROC_DOMAIN_GET_TIME virDomainGetTime Domain getTime 0 -
+REMOTE_PROC_DOMAIN_SET_TIME virDomainSetTime Domain setTime 0 -
+REMOTE_PROC_NODE_GET_FREE_PAGES virNodeGetFreePages Connection nodeGetFreePages 1 -
+REMOTE_PROC_NETWORK_GET_DHCP_LEASES virNetworkGetDHCPLeases Network getDHCPLeases 1 -
+REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES virConnectGetDomainCapabilities Connection getDomainCapabilities 0 -
+REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD virDomainOpenGraphicsFD - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
+REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS virConnectGetAllDomainStats Connection getAllDomainStats 0 -
+REMOTE_PROC_DOMAIN_BLOCK_COPY virDomainBlockCopy Domain blockCopy 0 -
+REMOTE_PROC_NODE_ALLOC_PAGES virNodeAllocPages Connection nodeAllocPages 0 -
+REMOTE_PROC_DOMAIN_GET_FSINFO virDomainGetFSInfo Domain getFSInfo 0 -
+REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS virDomainDefineXMLFlags Connection domainDefineXMLFlags 0 -
+REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO virDomainGetIOThreadInfo Domain getIOThreadInfo 1 -
+REMOTE_PROC_DOMAIN_PIN_IOTHREAD virDomainPinIOThread Domain pinIOThread 0 -
+REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES virDomainInterfaceAddresses Domain interfaceAddresses 0 -
+REMOTE_PROC_DOMAIN_ADD_IOTHREAD virDomainAddIOThread Domain addIOThread 0 -
+REMOTE_PROC_DOMAIN_DEL_IOTHREAD virDomainDelIOThread Domain delIOThread 0 -
+REMOTE_PROC_DOMAIN_SET_USER_PASSWORD virDomainSetUserPassword Domain setUserPassword 0 -
+REMOTE_PROC_DOMAIN_RENAME virDomainRename Domain rename 0 -
+REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK virConnectRegisterCloseCallback - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK virConnectUnregisterCloseCallback - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_DOMAIN_MIGRATE_START_POST_COPY virDomainMigrateStartPostCopy Domain migrateStartPostCopy 0 -
+REMOTE_PROC_DOMAIN_GET_PERF_EVENTS virDomainGetPerfEvents Domain getPerfEvents 1 -
+REMOTE_PROC_DOMAIN_SET_PERF_EVENTS virDomainSetPerfEvents Domain setPerfEvents 0 -
+REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY virConnectStoragePoolEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY virConnectStoragePoolEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_DOMAIN_GET_GUEST_VCPUS virDomainGetGuestVcpus Domain getGuestVcpus 0 -
+REMOTE_PROC_DOMAIN_SET_GUEST_VCPUS virDomainSetGuestVcpus Domain setGuestVcpus 0 -
+REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY virConnectNodeDeviceEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY virConnectNodeDeviceEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS virStorageVolGetInfoFlags StorageVol getInfoFlags 1 -
+REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY virConnectSecretEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY virConnectSecretEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
+REMOTE_PROC_DOMAIN_SET_VCPU virDomainSetVcpu Domain setVcpu 0 -
+REMOTE_PROC_DOMAIN_SET_BLOCK_THRESHOLD virDomainSetBlockThreshold Domain setBlockThreshold 0 -
+REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME virDomainMigrateGetMaxDowntime Domain migrateGetMaxDowntime 0 -
+REMOTE_PROC_DOMAIN_MANAGED_SAVE_GET_XML_DESC virDomainManagedSaveGetXMLDesc Domain managedSaveGetXMLDesc 0 -
+REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML virDomainManagedSaveDefineXML Domain managedSaveDefineXML 0 -
+REMOTE_PROC_DOMAIN_SET_LIFECYCLE_ACTION virDomainSetLifecycleAction Domain setLifecycleAction 0 -
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH virStoragePoolLookupByTargetPath Connection storagePoolLookupByTargetPath 0 -
+REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS virDomainDetachDeviceAlias Domain detachDeviceAlias 0 -
+REMOTE_PROC_CONNECT_COMPARE_HYPERVISOR_CPU virConnectCompareHypervisorCPU Connection compareHypervisorCPU 0 -
+REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU virConnectBaselineHypervisorCPU Connection baselineHypervisorCPU 0 -
+REMOTE_PROC_NODE_GET_SEV_INFO virNodeGetSEVInfo Connection nodeGetSEVInfo 1 -
+REMOTE_PROC_DOMAIN_GET_LAUNCH_SECURITY_INFO virDomainGetLaunchSecurityInfo Domain getLaunchSecurityInfo 1 -
+REMOTE_PROC_NWFILTER_BINDING_LOOKUP_BY_PORT_DEV virNWFilterBindingLookupByPortDev Connection nwFilterBindingLookupByPortDev 0 -
+REMOTE_PROC_NWFILTER_BINDING_GET_XML_DESC virNWFilterBindingGetXMLDesc NWFilterBinding getXMLDesc 1 -
+REMOTE_PROC_NWFILTER_BINDING_CREATE_XML virNWFilterBindingCreateXML Connection nwFilterBindingCreateXML 0 -
+REMOTE_PROC_NWFILTER_BINDING_DELETE virNWFilterBindingDelete NWFilterBinding delete 0 -
+REMOTE_PROC_CONNECT_LIST_ALL_NWFILTER_BINDINGS virConnectListAllNWFilterBindings Connection listAllNWFilterBindings 0 -
+REMOTE_PROC_DOMAIN_SET_IOTHREAD_PARAMS virDomainSetIOThreadParams Domain setIOThreadParams 0 -
+REMOTE_PROC_CONNECT_GET_STORAGE_POOL_CAPABILITIES virConnectGetStoragePoolCapabilities Connection getStoragePoolCapabilities 1 -
+REMOTE_PROC_NETWORK_LIST_ALL_PORTS virNetworkListAllPorts Network listAllPorts 0 -
+REMOTE_PROC_NETWORK_PORT_LOOKUP_BY_UUID virNetworkPortLookupByUUID Network portLookupByUUID 0 -
+REMOTE_PROC_NETWORK_PORT_CREATE_XML virNetworkPortCreateXML Network portCreateXML 0 -
+REMOTE_PROC_NETWORK_PORT_GET_PARAMETERS virNetworkPortGetParameters NetworkPort getParameters 1 -
+REMOTE_PROC_NETWORK_PORT_SET_PARAMETERS virNetworkPortSetParameters NetworkPort setParameters 0 -
+REMOTE_PROC_NETWORK_PORT_GET_XML_DESC virNetworkPortGetXMLDesc NetworkPort getXMLDesc 1 -
+REMOTE_PROC_NETWORK_PORT_DELETE virNetworkPortDelete NetworkPort delete 0 -
+REMOTE_PROC_DOMAIN_CHECKPOINT_CREATE_XML virDomainCheckpointCreateXML Domain checkpointCreateXML 0 -
+REMOTE_PROC_DOMAIN_CHECKPOINT_GET_XML_DESC virDomainCheckpointGetXMLDesc DomainCheckpoint getXMLDesc 0 -
+REMOTE_PROC_DOMAIN_LIST_ALL_CHECKPOINTS virDomainListAllCheckpoints Domain listAllCheckpoints 1 -
+REMOTE_PROC_DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN virDomainCheckpointListAllChildren DomainCheckpoint listAllChildren 1 -
+REMOTE_PROC_DOMAIN_CHECKPOINT_LOOKUP_BY_NAME virDomainCheckpointLookupByName Domain checkpointLookupByName 1 -
+REMOTE_PROC_DOMAIN_CHECKPOINT_GET_PARENT virDomainCheckpointGetParent DomainCheckpoint getParent 1 -
+REMOTE_PROC_DOMAIN_CHECKPOINT_DELETE virDomainCheckpointDelete DomainCheckpoint delete 0 -
+REMOTE_PROC_DOMAIN_GET_GUEST_INFO virDomainGetGuestInfo Domain getGuestInfo 0 -
+REMOTE_PROC_CONNECT_SET_IDENTITY virConnectSetIdentity Connection setIdentity 0 -
+REMOTE_PROC_DOMAIN_AGENT_SET_RESPONSE_TIMEOUT virDomainAgentSetResponseTimeout Domain agentSetResponseTimeout 0 -
+REMOTE_PROC_DOMAIN_BACKUP_BEGIN virDomainBackupBegin Domain backupBegin 0 -
+REMOTE_PROC_DOMAIN_BACKUP_GET_XML_DESC virDomainBackupGetXMLDesc Domain backupGetXMLDesc 1 -
+REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_GET virDomainAuthorizedSSHKeysGet Domain authorizedSSHKeysGet 0 -
+REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET virDomainAuthorizedSSHKeysSet Domain authorizedSSHKeysSet 0 -
+REMOTE_PROC_DOMAIN_GET_MESSAGES virDomainGetMessages Domain getMessages 1 -
+REMOTE_PROC_DOMAIN_START_DIRTY_RATE_CALC virDomainStartDirtyRateCalc Domain startDirtyRateCalc 0 -
+REMOTE_PROC_NODE_DEVICE_DEFINE_XML virNodeDeviceDefineXML Connection nodeDeviceDefineXML 0 -
+REMOTE_PROC_NODE_DEVICE_UNDEFINE virNodeDeviceUndefine NodeDevice undefine 0 -
+REMOTE_PROC_NODE_DEVICE_CREATE virNodeDeviceCreate NodeDevice create 0 -
+REMOTE_PROC_NWFILTER_DEFINE_XML_FLAGS virNWFilterDefineXMLFlags Connection nwFilterDefineXMLFlags 0 -
+REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS virNetworkDefineXMLFlags Connection networkDefineXMLFlags 0 -
+REMOTE_PROC_NODE_DEVICE_GET_AUTOSTART virNodeDeviceGetAutostart NodeDevice getAutostart 1 -
+REMOTE_PROC_NODE_DEVICE_SET_AUTOSTART virNodeDeviceSetAutostart NodeDevice setAutostart 0 -
+REMOTE_PROC_NODE_DEVICE_IS_PERSISTENT virNodeDeviceIsPersistent NodeDevice isPersistent 1 -
+REMOTE_PROC_NODE_DEVICE_IS_ACTIVE virNodeDeviceIsActive NodeDevice isActive 1 -
+REMOTE_PROC_NETWORK_CREATE_XML_FLAGS virNetworkCreateXMLFlags Connection networkCreateXMLFlags 0 -
+REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE virDomainSetLaunchSecurityState Domain setLaunchSecurityState 0 -
+REMOTE_PROC_DOMAIN_SAVE_PARAMS virDomainSaveParams Domain saveParams 0 -
+REMOTE_PROC_DOMAIN_RESTORE_PARAMS virDomainRestoreParams Connection domainRestoreParams 0 -
+REMOTE_PROC_DOMAIN_ABORT_JOB_FLAGS virDomainAbortJobFlags Domain abortJobFlags 0 -
+REMOTE_PROC_DOMAIN_FD_ASSOCIATE virDomainFDAssociate - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
+REMOTE_PROC_NETWORK_SET_METADATA virNetworkSetMetadata Network setMetadata 0 -
+REMOTE_PROC_NETWORK_GET_METADATA virNetworkGetMetadata Network getMetadata 1 -
+REMOTE_PROC_NODE_DEVICE_UPDATE virNodeDeviceUpdate NodeDevice update 0 -
+REMOTE_PROC_DOMAIN_GRAPHICS_RELOAD virDomainGraphicsReload Domain graphicsReload 0 -
+REMOTE_PROC_DOMAIN_GET_AUTOSTART_ONCE virDomainGetAutostartOnce Domain getAutostartOnce 1 -
+REMOTE_PROC_DOMAIN_SET_AUTOSTART_ONCE virDomainSetAutostartOnce Domain setAutostartOnce 0 -
+REMOTE_PROC_DOMAIN_SET_THROTTLE_GROUP virDomainSetThrottleGroup Domain setThrottleGroup 0 -
+REMOTE_PROC_DOMAIN_DEL_THROTTLE_GROUP virDomainDelThrottleGroup Domain delThrottleGroup 0 -
+QEMU_PROC_DOMAIN_MONITOR_COMMAND virDomainQemuMonitorCommand Domain qemuMonitorCommand 0 -
+QEMU_PROC_DOMAIN_ATTACH virDomainQemuAttach Connection domainQemuAttach 0 -
+QEMU_PROC_DOMAIN_AGENT_COMMAND virDomainQemuAgentCommand Domain qemuAgentCommand 0 -
+QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER virConnectDomainQemuMonitorEventRegister - - 0 event or close-callback registration: the events layer (EventConnection)
+QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER virConnectDomainQemuMonitorEventDeregister - - 0 event or close-callback registration: the events layer (EventConnection)
+QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES virDomainQemuMonitorCommandWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
+LXC_PROC_DOMAIN_OPEN_NAMESPACE virDomainLxcOpenNamespace - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
+`)
+
+function apiRows(text: string): ApiEntry[] {
+  const v = (f: string | undefined): string | null => (f === undefined || f === '-' ? null : f)
+  const out: ApiEntry[] = []
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const f = line.split(' ', 5)
+    const reason = line.split(' ').slice(5).join(' ')
+    out.push({ procedure: f[0]!, cFunction: v(f[1]), className: v(f[2]), method: v(f[3]), readOnly: f[4] === '1', reason: v(reason) })
+  }
+  return out
+}
