@@ -23,10 +23,8 @@ class Procedure implements ProcedureDescriptor {
   readonly priority: boolean
   readonly stream: StreamDirection
   readonly sparseFlag: string | null
-  readonly acl: readonly string[]
   readonly generate: string
-  readonly argNames: readonly string[]
-  readonly retNames: readonly string[]
+  readonly #row: string[]
   readonly #codecs: AnyCodecSet | null
   readonly #args: string | null
   readonly #ret: string | null
@@ -47,11 +45,27 @@ class Procedure implements ProcedureDescriptor {
     this.priority = f[5] === '1'
     this.stream = f[6] as StreamDirection
     this.sparseFlag = orNull(f[7]!)
-    this.acl = list(f[8]!)
     this.generate = f[9]!
-    this.argNames = list(f[10]!)
-    this.retNames = list(f[11]!)
+    this.#row = f
     this.#codecs = codecs
+  }
+
+  // The lists are metadata nothing on the call path reads: split on first read (a third of the
+  // table's build time at import otherwise), then kept, so each read gives the same array.
+  #acl: readonly string[] | undefined = undefined
+  #argNames: readonly string[] | undefined = undefined
+  #retNames: readonly string[] | undefined = undefined
+
+  get acl(): readonly string[] {
+    return (this.#acl ??= list(this.#row[8]!))
+  }
+
+  get argNames(): readonly string[] {
+    return (this.#argNames ??= list(this.#row[10]!))
+  }
+
+  get retNames(): readonly string[] {
+    return (this.#retNames ??= list(this.#row[11]!))
   }
 
   get encodeArgs(): Encoder<unknown> | null {
