@@ -432,7 +432,8 @@ function apiRows(text: string): ApiEntry[] {
   for (const line of text.split('\n')) {
     if (line === '') continue
     const f = line.split(' ', 5)
-    const reason = line.split(' ').slice(5).join(' ')
+    // The reason is the rest of the line after the fifth space (it has spaces of its own).
+    const reason = line.slice(f[0]!.length + f[1]!.length + f[2]!.length + f[3]!.length + f[4]!.length + 5)
     out.push({ procedure: f[0]!, cFunction: v(f[1]), className: v(f[2]), method: v(f[3]), readOnly: f[4] === '1', reason: v(reason) })
   }
   return out
