@@ -2,7 +2,7 @@
 // and procedures.gen.ts, which gathers the tables, the program/version numbers and a lookup
 // map by (program, procedure) number.
 
-import { Imports, banner, numLiteral } from './emit-util.mjs'
+import { Imports, banner, multilineString, numLiteral } from './emit-util.mjs'
 import { docPage, pascalCase } from './naming.mjs'
 import { codecSetNames, moduleFiles } from './emit-program.mjs'
 
@@ -127,9 +127,7 @@ function emitProgramTable(model, prog, byModule) {
     `/** Every procedure of the ${prog.name} program, by name without the \`${prog.prefix}_PROC_\` prefix. */`,
     `export const ${prog.prefix}_PROCEDURES: {`,
     ...members,
-    `} = procedureTable(${prog.prefix}_PROGRAM, ${prog.prefix}_PROTOCOL_VERSION, '${prog.prefix}', ${codecSet ?? 'null'}, \``,
-    ...rows,
-    '`)',
+    `} = procedureTable(${prog.prefix}_PROGRAM, ${prog.prefix}_PROTOCOL_VERSION, '${prog.prefix}', ${codecSet ?? 'null'}, ${multilineString(rows).join('\n')})`,
     '',
   ].join('\n')
   return { path: `${prog.module}-procedures.gen.ts`, text }

@@ -3,7 +3,7 @@
 // use by src/generated/lazy-codecs.ts. Large programs are split into a types file and a codecs
 // file behind one re-exporting module; the others keep constants and types in <module>.gen.ts.
 
-import { Imports, banner, byCode, numLiteral } from './emit-util.mjs'
+import { Imports, banner, byCode, multilineString, numLiteral } from './emit-util.mjs'
 import { localName, pascalCase } from './naming.mjs'
 
 /**
@@ -92,8 +92,6 @@ export function codecSetNames(module) {
   return { set: `${module.toUpperCase().replace(/-/g, '_')}_CODECS`, types: `${pascalCase(module.replace(/-/g, '_'))}CodecTypes` }
 }
 
-/** Source text as a template literal. @param {string} s */
-const tpl = (s) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`'
 
 /**
  * The codecs file of one module: the type map (type-only), and one CodecSet holding every
@@ -108,7 +106,7 @@ function emitCodecFile(model, file, files, sources, head) {
   /** @type {Set<string>} */
   const env = new Set()
   /** @type {Set<string>} */
-  const uses = new Set()
+  const usesSets = new Set()
   const ownSpec = spec(files.codecs)
   for (const s of sources) {
     for (const [name, from] of [...s.encDeps.map, ...s.decDeps.map]) {
@@ -119,23 +117,33 @@ function emitCodecFile(model, file, files, sources, head) {
         if (!other) throw new Error(`${name}: no module has codecs in ${from}`)
         const otherSet = codecSetNames(other.module).set
         imp.add(from, otherSet, false)
-        uses.add(otherSet)
+        usesSets.add(otherSet)
         continue
       }
       env.add(name)
       imp.add(from, name, false)
     }
   }
-  const deps = (/** @type {Map<string, string>} */ m) => `'${[...m.keys()].sort(byCode).join(' ')}'`
+  /** @type {string[]} */
+  const text = []
+  const uses = (/** @type {Map<string, string>} */ m) => ['uses', ...[...m.keys()].sort(byCode)].join(' ')
+  for (const s of sources) {
+    const code = [...s.enc.split('\n'), ...s.dec.split('\n')]
+    // The runtime finds blocks and parts by lines starting '@@ ' and 'uses': code never does.
+    const odd = code.find((l) => !/^(function |\}|  )/.test(l))
+    if (odd !== undefined) throw new Error(`${s.T}: codec line ${JSON.stringify(odd)} could be read as a marker`)
+    text.push(`@@ ${s.T}`, uses(s.encDeps.map), ...s.enc.split('\n'), uses(s.decDeps.map), ...s.dec.split('\n'))
+  }
   const envList = [...env].sort(byCode)
   const xfile = file.path.split('/').pop()
   return [
     ...head,
-    '// Each encoder and decoder is kept as the source text of a straight-line JavaScript function and',
-    '// compiled on first use (lazy-codecs.ts): parsing text in a string costs far less at import than',
-    '// parsing ~2,000 functions, and once compiled a codec is the same code as a hand-written one. Every',
-    '// decoder enforces the declared maxima before allocating; every encoder checks values and throws',
-    '// TypeError/RangeError naming the field.',
+    '// Each encoder and decoder is kept as the source text of a straight-line JavaScript function, in one',
+    '// string, and compiled on first use (lazy-codecs.ts): scanning one string literal costs a fraction',
+    '// of parsing ~2,000 functions at import, and once compiled a codec is the same code as before.',
+    '// The text: per type, `@@ Type`, then for the encoder and then the decoder a `uses` line (the names',
+    '// its source refers to) and its source. Every decoder enforces the declared maxima before',
+    '// allocating; every encoder checks values and throws TypeError/RangeError naming the field.',
     '',
     `import type * as T from '${spec(files.types)}'`,
     ...imp.lines(),
@@ -149,10 +157,8 @@ function emitCodecFile(model, file, files, sources, head) {
     `export const ${names.set} = new CodecSet<${names.types}>(`,
     `  '${xfile}',`,
     ...(envList.length === 0 ? ['  {},'] : envList.length <= 3 ? [`  { ${envList.join(', ')} },`] : ['  {', ...envList.map((n) => `    ${n},`), '  },']),
-    `  [${[...uses].sort(byCode).join(', ')}],`,
-    '  {',
-    ...sources.flatMap((s) => [`    ${s.T}: [`, `      ${deps(s.encDeps.map)},`, `      ${tpl(s.enc)},`, `      ${deps(s.decDeps.map)},`, `      ${tpl(s.dec)},`, '    ],']),
-    '  },',
+    `  [${[...usesSets].sort(byCode).join(', ')}],`,
+    ...multilineString(text),
     ')',
     '',
   ].join('\n')

@@ -82,25 +82,25 @@ export const ADMIN_PROCEDURES: {
   readonly CONNECT_SET_DAEMON_TIMEOUT: ProcedureDescriptor<AdminConnectSetDaemonTimeoutArgs, void>
   /** `ADMIN_PROC_CONNECT_DAEMON_SHUTDOWN` (ADMIN_PROGRAM procedure 20). C API: [virAdmConnectDaemonShutdown](https://libvirt.org/html/libvirt-libvirt-admin.html#virAdmConnectDaemonShutdown). */
   readonly CONNECT_DAEMON_SHUTDOWN: ProcedureDescriptor<AdminConnectDaemonShutdownArgs, void>
-} = procedureTable(ADMIN_PROGRAM, ADMIN_PROTOCOL_VERSION, 'ADMIN', ADMIN_CODECS, `
-CONNECT_OPEN 1 virAdmConnectOpen AdminConnectOpenArgs - 0 none - - none flags -
-CONNECT_CLOSE 2 virAdmConnectClose - - 0 none - - none - -
-CONNECT_GET_LIB_VERSION 3 virAdmConnectGetLibVersion - AdminConnectGetLibVersionRet 0 none - - both - libVer
-CONNECT_LIST_SERVERS 4 virAdmConnectListServers AdminConnectListServersArgs AdminConnectListServersRet 0 none - - both need_results,flags servers,ret
-CONNECT_LOOKUP_SERVER 5 virAdmConnectLookupServer AdminConnectLookupServerArgs AdminConnectLookupServerRet 0 none - - both name,flags srv
-SERVER_GET_THREADPOOL_PARAMETERS 6 virAdmServerGetThreadPoolParameters AdminServerGetThreadpoolParametersArgs AdminServerGetThreadpoolParametersRet 0 none - - none srv,flags params
-SERVER_SET_THREADPOOL_PARAMETERS 7 virAdmServerSetThreadPoolParameters AdminServerSetThreadpoolParametersArgs - 0 none - - none srv,params,flags -
-SERVER_LIST_CLIENTS 8 virAdmServerListClients AdminServerListClientsArgs AdminServerListClientsRet 0 none - - both srv,need_results,flags clients,ret
-SERVER_LOOKUP_CLIENT 9 virAdmServerLookupClient AdminServerLookupClientArgs AdminServerLookupClientRet 0 none - - both srv,id,flags clnt
-CLIENT_GET_INFO 10 virAdmClientGetInfo AdminClientGetInfoArgs AdminClientGetInfoRet 0 none - - none clnt,flags params
-CLIENT_CLOSE 11 virAdmClientClose AdminClientCloseArgs - 0 none - - both clnt,flags -
-SERVER_GET_CLIENT_LIMITS 12 virAdmServerGetClientLimits AdminServerGetClientLimitsArgs AdminServerGetClientLimitsRet 0 none - - none srv,flags params
-SERVER_SET_CLIENT_LIMITS 13 virAdmServerSetClientLimits AdminServerSetClientLimitsArgs - 0 none - - none srv,params,flags -
-CONNECT_GET_LOGGING_OUTPUTS 14 virAdmConnectGetLoggingOutputs AdminConnectGetLoggingOutputsArgs AdminConnectGetLoggingOutputsRet 0 none - - none flags outputs,noutputs
-CONNECT_GET_LOGGING_FILTERS 15 virAdmConnectGetLoggingFilters AdminConnectGetLoggingFiltersArgs AdminConnectGetLoggingFiltersRet 0 none - - none flags filters,nfilters
-CONNECT_SET_LOGGING_OUTPUTS 16 virAdmConnectSetLoggingOutputs AdminConnectSetLoggingOutputsArgs - 0 none - - both outputs,flags -
-CONNECT_SET_LOGGING_FILTERS 17 virAdmConnectSetLoggingFilters AdminConnectSetLoggingFiltersArgs - 0 none - - both filters,flags -
-SERVER_UPDATE_TLS_FILES 18 virAdmServerUpdateTlsFiles AdminServerUpdateTlsFilesArgs - 0 none - - both srv,flags -
-CONNECT_SET_DAEMON_TIMEOUT 19 virAdmConnectSetDaemonTimeout AdminConnectSetDaemonTimeoutArgs - 0 none - - both timeout,flags -
-CONNECT_DAEMON_SHUTDOWN 20 virAdmConnectDaemonShutdown AdminConnectDaemonShutdownArgs - 0 none - - both flags -
-`)
+} = procedureTable(ADMIN_PROGRAM, ADMIN_PROTOCOL_VERSION, 'ADMIN', ADMIN_CODECS, "\
+CONNECT_OPEN 1 virAdmConnectOpen AdminConnectOpenArgs - 0 none - - none flags -\n\
+CONNECT_CLOSE 2 virAdmConnectClose - - 0 none - - none - -\n\
+CONNECT_GET_LIB_VERSION 3 virAdmConnectGetLibVersion - AdminConnectGetLibVersionRet 0 none - - both - libVer\n\
+CONNECT_LIST_SERVERS 4 virAdmConnectListServers AdminConnectListServersArgs AdminConnectListServersRet 0 none - - both need_results,flags servers,ret\n\
+CONNECT_LOOKUP_SERVER 5 virAdmConnectLookupServer AdminConnectLookupServerArgs AdminConnectLookupServerRet 0 none - - both name,flags srv\n\
+SERVER_GET_THREADPOOL_PARAMETERS 6 virAdmServerGetThreadPoolParameters AdminServerGetThreadpoolParametersArgs AdminServerGetThreadpoolParametersRet 0 none - - none srv,flags params\n\
+SERVER_SET_THREADPOOL_PARAMETERS 7 virAdmServerSetThreadPoolParameters AdminServerSetThreadpoolParametersArgs - 0 none - - none srv,params,flags -\n\
+SERVER_LIST_CLIENTS 8 virAdmServerListClients AdminServerListClientsArgs AdminServerListClientsRet 0 none - - both srv,need_results,flags clients,ret\n\
+SERVER_LOOKUP_CLIENT 9 virAdmServerLookupClient AdminServerLookupClientArgs AdminServerLookupClientRet 0 none - - both srv,id,flags clnt\n\
+CLIENT_GET_INFO 10 virAdmClientGetInfo AdminClientGetInfoArgs AdminClientGetInfoRet 0 none - - none clnt,flags params\n\
+CLIENT_CLOSE 11 virAdmClientClose AdminClientCloseArgs - 0 none - - both clnt,flags -\n\
+SERVER_GET_CLIENT_LIMITS 12 virAdmServerGetClientLimits AdminServerGetClientLimitsArgs AdminServerGetClientLimitsRet 0 none - - none srv,flags params\n\
+SERVER_SET_CLIENT_LIMITS 13 virAdmServerSetClientLimits AdminServerSetClientLimitsArgs - 0 none - - none srv,params,flags -\n\
+CONNECT_GET_LOGGING_OUTPUTS 14 virAdmConnectGetLoggingOutputs AdminConnectGetLoggingOutputsArgs AdminConnectGetLoggingOutputsRet 0 none - - none flags outputs,noutputs\n\
+CONNECT_GET_LOGGING_FILTERS 15 virAdmConnectGetLoggingFilters AdminConnectGetLoggingFiltersArgs AdminConnectGetLoggingFiltersRet 0 none - - none flags filters,nfilters\n\
+CONNECT_SET_LOGGING_OUTPUTS 16 virAdmConnectSetLoggingOutputs AdminConnectSetLoggingOutputsArgs - 0 none - - both outputs,flags -\n\
+CONNECT_SET_LOGGING_FILTERS 17 virAdmConnectSetLoggingFilters AdminConnectSetLoggingFiltersArgs - 0 none - - both filters,flags -\n\
+SERVER_UPDATE_TLS_FILES 18 virAdmServerUpdateTlsFiles AdminServerUpdateTlsFilesArgs - 0 none - - both srv,flags -\n\
+CONNECT_SET_DAEMON_TIMEOUT 19 virAdmConnectSetDaemonTimeout AdminConnectSetDaemonTimeoutArgs - 0 none - - both timeout,flags -\n\
+CONNECT_DAEMON_SHUTDOWN 20 virAdmConnectDaemonShutdown AdminConnectDaemonShutdownArgs - 0 none - - both flags -\n\
+")

@@ -1,7 +1,7 @@
 // Layer 1 (generated protocol) support, hand-written: compiles the generated codecs on first use.
 // The generator emits each encoder and decoder as the source text of a straight-line function
-// plus the names it uses. Parsing ~2,000 functions at import was the largest cost of loading the
-// package; scanning the same text as string literals is far cheaper. A codec is compiled with
+// plus the names it uses, all of one XDR file in one string. Parsing ~2,000 functions at import was
+// the largest cost of loading the package; scanning one string literal is far cheaper. A codec is compiled with
 // `new Function(...names, 'return ' + source)(...values)` when first asked for, after its
 // dependencies (recursively, cached), so it closes over direct references to them: the same
 // straight-line code, at the same speed, as the functions the generator used to emit as modules.
@@ -10,9 +10,6 @@ import type { Decoder, Encoder } from '../xdr/codec.js'
 import { readUuid, writeUuid } from '../xdr/uuid.js'
 import { XdrError } from '../xdr/xdr-error.js'
 import { badDiscriminant, expectArray, expectObject, fieldError } from './codec-support.js'
-
-/** One type's codecs as generated: [encoder's names, encoder source, decoder's names, decoder source]. */
-export type CodecSource = readonly [encodeUses: string, encode: string, decodeUses: string, decode: string]
 
 /** Helpers any generated codec may use, by the name its source calls them. */
 const HELPERS: Readonly<Record<string, unknown>> = { XdrError, readUuid, writeUuid, badDiscriminant, expectArray, expectObject, fieldError }
@@ -53,20 +50,23 @@ export class CodecSet<M> {
   readonly file: string
   readonly #env: Readonly<Record<string, unknown>>
   readonly #uses: readonly AnyCodecSet[]
-  readonly #sources: Readonly<Record<string, CodecSource>>
+  readonly #text: string
+  // Type name → offset of its block's first `uses` line in #text; built on the first request.
+  #blocks: Map<string, number> | null = null
   readonly #compiled = new Map<string, AnyCodec>()
 
   /**
    * @param file the XDR file (`remote_protocol.x`)
    * @param env the XDR constants the sources use, by name
    * @param uses the sets whose codecs these sources call (a type of another file)
-   * @param sources every type's codec sources, by type name
+   * @param text every type's codecs: per type a line `@@ Type`, then for the encoder and then the
+   *   decoder a line `uses NAME…` (the names its source refers to) and the function's source
    */
-  constructor(file: string, env: Readonly<Record<string, unknown>>, uses: readonly AnyCodecSet[], sources: Readonly<Record<string, CodecSource>>) {
+  constructor(file: string, env: Readonly<Record<string, unknown>>, uses: readonly AnyCodecSet[], text: string) {
     this.file = file
     this.#env = env
     this.#uses = uses
-    this.#sources = sources
+    this.#text = text
   }
 
   /** The encoder of type `type` (compiled now if it is the first request). */
@@ -81,7 +81,7 @@ export class CodecSet<M> {
 
   /** Every type name with codecs in this set (not those of the sets it uses). */
   types(): string[] {
-    return Object.keys(this.#sources)
+    return [...this.#index().keys()]
   }
 
   /** Whether codec `name` (`encodeRemoteNonnullDomain`) of this set has been compiled yet. */
@@ -99,7 +99,7 @@ export class CodecSet<M> {
 
   /** The set holding type `type`: this one or one it uses (depth first). */
   #owner(type: string): AnyCodecSet | null {
-    if (Object.hasOwn(this.#sources, type)) return this
+    if (this.#index().has(type)) return this
     for (const u of this.#uses) {
       const o = u.#owner(type)
       if (o !== null) return o
@@ -107,24 +107,51 @@ export class CodecSet<M> {
     return null
   }
 
+  #index(): Map<string, number> {
+    let blocks = this.#blocks
+    if (blocks !== null) return blocks
+    blocks = this.#blocks = new Map()
+    const t = this.#text
+    for (let at = t.startsWith('@@ ') ? 0 : -1; at !== -1; ) {
+      const eol = t.indexOf('\n', at)
+      blocks.set(t.slice(at + 3, eol), eol + 1)
+      at = t.indexOf('\n@@ ', eol)
+      if (at !== -1) at++
+    }
+    return blocks
+  }
+
+  /** The names codec `at` (0: encoder, 1: decoder) of `type` uses, and its source. */
+  #source(type: string, at: 0 | 1): [string[], string] {
+    const t = this.#text
+    const start = this.#index().get(type)!
+    const next = t.indexOf('\n@@ ', start)
+    const block = t.slice(start, next === -1 ? t.length : next)
+    const mid = block.indexOf('\nuses')
+    const part = at === 0 ? block.slice(0, mid) : block.slice(mid + 1)
+    const eol = part.indexOf('\n')
+    const names = part.slice(0, eol).split(' ')
+    names.shift() // 'uses'
+    return [names, part.slice(eol + 1)]
+  }
+
   /** `pending` holds the codecs being compiled up the stack, with a forwarder each for cycles. */
   #resolve(name: string, pending: Map<string, AnyCodec>): AnyCodec {
     const m = CODEC_NAME.exec(name)
     const owner = m ? this.#owner(m[2]!) : null
     if (!m || owner === null) throw new TypeError(`no codec ${name} in ${this.file} or the files it uses`)
-    return owner.#compile(name, m[1] === 'encode' ? 0 : 2, m[2]!, pending)
+    return owner.#compile(name, m[1] === 'encode' ? 0 : 1, m[2]!, pending)
   }
 
-  #compile(name: string, at: 0 | 2, type: string, pending: Map<string, AnyCodec>): AnyCodec {
+  #compile(name: string, at: 0 | 1, type: string, pending: Map<string, AnyCodec>): AnyCodec {
     const done = this.#compiled.get(name)
     if (done !== undefined) return done
     // A type reached again while its own dependencies compile (mutually recursive types) gets a
     // forwarder to the finished codec; self-recursion needs none (the function calls its own name).
     const cyclic = pending.get(name)
     if (cyclic !== undefined) return cyclic
-    const src = this.#sources[type]!
+    const [names, src] = this.#source(type, at)
     pending.set(name, ((a: never, b: never) => (this.#compiled.get(name) as AnyCodec)(a, b)) as AnyCodec)
-    const names = src[at] === '' ? [] : src[at].split(' ')
     const values = names.map((n) => {
       if (CODEC_NAME.test(n)) return this.#compiled.get(n) ?? this.#resolve(n, pending)
       if (Object.hasOwn(this.#env, n)) return this.#env[n]
@@ -133,7 +160,7 @@ export class CodecSet<M> {
     })
     let fn: AnyCodec
     try {
-      fn = new Function(...names, `return ${src[at + 1]}`)(...values) as AnyCodec
+      fn = new Function(...names, `return ${src}`)(...values) as AnyCodec
     } catch (e) {
       if (e instanceof EvalError) throw new CodecCompileError(name, { cause: e })
       throw e

@@ -40,12 +40,12 @@ export const QEMU_PROCEDURES: {
   readonly DOMAIN_MONITOR_EVENT: ProcedureDescriptor<QemuDomainMonitorEventMsg, void>
   /** `QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES` (QEMU_PROGRAM procedure 7). C API: [virDomainQemuMonitorCommandWithFiles](https://libvirt.org/html/libvirt-libvirt-qemu.html#virDomainQemuMonitorCommandWithFiles). */
   readonly DOMAIN_MONITOR_COMMAND_WITH_FILES: ProcedureDescriptor<QemuDomainMonitorCommandWithFilesArgs, QemuDomainMonitorCommandWithFilesRet>
-} = procedureTable(QEMU_PROGRAM, QEMU_PROTOCOL_VERSION, 'QEMU', QEMU_CODECS, `
-DOMAIN_MONITOR_COMMAND 1 virDomainQemuMonitorCommand QemuDomainMonitorCommandArgs QemuDomainMonitorCommandRet 0 none - domain:write none dom,cmd,flags result
-DOMAIN_ATTACH 2 virDomainQemuAttach QemuDomainAttachArgs QemuDomainAttachRet 0 none - domain:start,domain:write both pid_value,flags dom
-DOMAIN_AGENT_COMMAND 3 virDomainQemuAgentCommand QemuDomainAgentCommandArgs QemuDomainAgentCommandRet 0 none - domain:write both dom,cmd,timeout,flags result
-CONNECT_DOMAIN_MONITOR_EVENT_REGISTER 4 virConnectDomainQemuMonitorEventRegister QemuConnectDomainMonitorEventRegisterArgs QemuConnectDomainMonitorEventRegisterRet 1 none - connect:search_domains,connect:write none dom,event,flags callbackID
-CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER 5 virConnectDomainQemuMonitorEventDeregister QemuConnectDomainMonitorEventDeregisterArgs - 1 none - connect:write none callbackID -
-DOMAIN_MONITOR_EVENT 6 - QemuDomainMonitorEventMsg - 0 none - none both callbackID,dom,event,seconds,micros,details -
-DOMAIN_MONITOR_COMMAND_WITH_FILES 7 virDomainQemuMonitorCommandWithFiles QemuDomainMonitorCommandWithFilesArgs QemuDomainMonitorCommandWithFilesRet 0 none - domain:write none dom,cmd,flags result
-`)
+} = procedureTable(QEMU_PROGRAM, QEMU_PROTOCOL_VERSION, 'QEMU', QEMU_CODECS, "\
+DOMAIN_MONITOR_COMMAND 1 virDomainQemuMonitorCommand QemuDomainMonitorCommandArgs QemuDomainMonitorCommandRet 0 none - domain:write none dom,cmd,flags result\n\
+DOMAIN_ATTACH 2 virDomainQemuAttach QemuDomainAttachArgs QemuDomainAttachRet 0 none - domain:start,domain:write both pid_value,flags dom\n\
+DOMAIN_AGENT_COMMAND 3 virDomainQemuAgentCommand QemuDomainAgentCommandArgs QemuDomainAgentCommandRet 0 none - domain:write both dom,cmd,timeout,flags result\n\
+CONNECT_DOMAIN_MONITOR_EVENT_REGISTER 4 virConnectDomainQemuMonitorEventRegister QemuConnectDomainMonitorEventRegisterArgs QemuConnectDomainMonitorEventRegisterRet 1 none - connect:search_domains,connect:write none dom,event,flags callbackID\n\
+CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER 5 virConnectDomainQemuMonitorEventDeregister QemuConnectDomainMonitorEventDeregisterArgs - 1 none - connect:write none callbackID -\n\
+DOMAIN_MONITOR_EVENT 6 - QemuDomainMonitorEventMsg - 0 none - none both callbackID,dom,event,seconds,micros,details -\n\
+DOMAIN_MONITOR_COMMAND_WITH_FILES 7 virDomainQemuMonitorCommandWithFiles QemuDomainMonitorCommandWithFilesArgs QemuDomainMonitorCommandWithFilesRet 0 none - domain:write none dom,cmd,flags result\n\
+")

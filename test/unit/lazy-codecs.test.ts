@@ -74,12 +74,36 @@ test('every codec of every program compiles, and every procedure resolves its co
 test('cycles between codecs resolve; a name nothing provides is an error', () => {
   // Two mutually recursive optional-pointer types, and one recursive on itself.
   type M = { A: unknown; B: unknown; C: unknown; Bad: unknown }
-  const set = new CodecSet<M>('test.x', { MAX: 3 }, [], {
-    A: ['encodeB', 'function encodeA(w, v) { w.u32(v.n); w.bool(v.b !== null); if (v.b !== null) encodeB(w, v.b) }', 'decodeB', 'function decodeA(r) { const n = r.u32(); return { n, b: r.present() ? decodeB(r) : null } }'],
-    B: ['encodeA', 'function encodeB(w, v) { w.bool(v.a !== null); if (v.a !== null) encodeA(w, v.a) }', 'decodeA', 'function decodeB(r) { return { a: r.present() ? decodeA(r) : null } }'],
-    C: ['MAX', 'function encodeC(w, v) { w.string(v.s, MAX); w.bool(v.next !== null); if (v.next !== null) encodeC(w, v.next) }', 'MAX', 'function decodeC(r) { return { s: r.string(MAX), next: r.present() ? decodeC(r) : null } }'],
-    Bad: ['NOWHERE', 'function encodeBad(w, v) {}', '', 'function decodeBad(r) { return 0 }'],
-  })
+  const text = [
+    '@@ A',
+    'uses encodeB',
+    'function encodeA(w, v) { w.u32(v.n); w.bool(v.b !== null); if (v.b !== null) encodeB(w, v.b) }',
+    'uses decodeB',
+    'function decodeA(r) { const n = r.u32(); return { n, b: r.present() ? decodeB(r) : null } }',
+    '@@ B',
+    'uses encodeA',
+    'function encodeB(w, v) { w.bool(v.a !== null); if (v.a !== null) encodeA(w, v.a) }',
+    'uses decodeA',
+    'function decodeB(r) { return { a: r.present() ? decodeA(r) : null } }',
+    '@@ C',
+    'uses MAX',
+    'function encodeC(w, v) {',
+    '  w.string(v.s, MAX)',
+    '  w.bool(v.next !== null)',
+    '  if (v.next !== null) encodeC(w, v.next)',
+    '}',
+    'uses MAX',
+    'function decodeC(r) { return { s: r.string(MAX), next: r.present() ? decodeC(r) : null } }',
+    '@@ Bad',
+    'uses NOWHERE',
+    'function encodeBad(w, v) {}',
+    'uses',
+    'function decodeBad(r) { return 0 }',
+    '',
+  ].join('\n')
+  const set = new CodecSet<M>('test.x', { MAX: 3 }, [], text)
+  assert.deepEqual(set.types(), ['A', 'B', 'C', 'Bad'])
+  assert.equal(set.decoder('Bad')(new XdrReader(Buffer.alloc(0))), 0)
   const a = { n: 1, b: { a: { n: 2, b: { a: null } } } }
   const w = new XdrWriter(8)
   set.encoder('A')(w, a)

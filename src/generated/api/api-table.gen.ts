@@ -16,415 +16,415 @@ export interface ApiEntry {
 // Built at import from one row per procedure (a string scans far faster than 400 object literals
 // parse): PROCEDURE C_FUNCTION CLASS METHOD READ_ONLY(0|1) REASON…, "-" for none; the reason is the
 // rest of the line.
-export const API_TABLE: readonly ApiEntry[] = apiRows(`
-REMOTE_PROC_CONNECT_OPEN virConnectOpen - - 0 connection life cycle: connect() / close()
-REMOTE_PROC_CONNECT_CLOSE virConnectClose - - 0 connection life cycle: connect() / close()
-REMOTE_PROC_CONNECT_GET_TYPE virConnectGetType Connection getType 0 -
-REMOTE_PROC_CONNECT_GET_VERSION virConnectGetVersion Connection getVersion 0 -
-REMOTE_PROC_CONNECT_GET_MAX_VCPUS virConnectGetMaxVcpus Connection getMaxVcpus 1 -
-REMOTE_PROC_NODE_GET_INFO virNodeGetInfo Connection nodeGetInfo 1 -
-REMOTE_PROC_CONNECT_GET_CAPABILITIES virConnectGetCapabilities Connection getCapabilities 1 -
-REMOTE_PROC_DOMAIN_ATTACH_DEVICE virDomainAttachDevice Domain attachDevice 0 -
-REMOTE_PROC_DOMAIN_CREATE virDomainCreate Domain create 0 -
-REMOTE_PROC_DOMAIN_CREATE_XML virDomainCreateXML Connection domainCreateXML 0 -
-REMOTE_PROC_DOMAIN_DEFINE_XML virDomainDefineXML Connection domainDefineXML 0 -
-REMOTE_PROC_DOMAIN_DESTROY virDomainDestroy Domain destroy 0 -
-REMOTE_PROC_DOMAIN_DETACH_DEVICE virDomainDetachDevice Domain detachDevice 0 -
-REMOTE_PROC_DOMAIN_GET_XML_DESC virDomainGetXMLDesc Domain getXMLDesc 0 -
-REMOTE_PROC_DOMAIN_GET_AUTOSTART virDomainGetAutostart Domain getAutostart 1 -
-REMOTE_PROC_DOMAIN_GET_INFO virDomainGetInfo Domain getInfo 1 -
-REMOTE_PROC_DOMAIN_GET_MAX_MEMORY virDomainGetMaxMemory Domain getMaxMemory 1 -
-REMOTE_PROC_DOMAIN_GET_MAX_VCPUS virDomainGetMaxVcpus Domain getMaxVcpus 1 -
-REMOTE_PROC_DOMAIN_GET_OS_TYPE virDomainGetOSType Domain getOSType 1 -
-REMOTE_PROC_DOMAIN_GET_VCPUS virDomainGetVcpus Domain getVcpus 1 -
-REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS virConnectListDefinedDomains Connection listDefinedDomains 0 -
-REMOTE_PROC_DOMAIN_LOOKUP_BY_ID virDomainLookupByID Connection domainLookupByID 0 -
-REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME virDomainLookupByName Connection domainLookupByName 0 -
-REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID virDomainLookupByUUID Connection domainLookupByUUID 0 -
-REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS virConnectNumOfDefinedDomains Connection numOfDefinedDomains 0 -
-REMOTE_PROC_DOMAIN_PIN_VCPU virDomainPinVcpu Domain pinVcpu 0 -
-REMOTE_PROC_DOMAIN_REBOOT virDomainReboot Domain reboot 0 -
-REMOTE_PROC_DOMAIN_RESUME virDomainResume Domain resume 0 -
-REMOTE_PROC_DOMAIN_SET_AUTOSTART virDomainSetAutostart Domain setAutostart 0 -
-REMOTE_PROC_DOMAIN_SET_MAX_MEMORY virDomainSetMaxMemory Domain setMaxMemory 0 -
-REMOTE_PROC_DOMAIN_SET_MEMORY virDomainSetMemory Domain setMemory 0 -
-REMOTE_PROC_DOMAIN_SET_VCPUS virDomainSetVcpus Domain setVcpus 0 -
-REMOTE_PROC_DOMAIN_SHUTDOWN virDomainShutdown Domain shutdown 0 -
-REMOTE_PROC_DOMAIN_SUSPEND virDomainSuspend Domain suspend 0 -
-REMOTE_PROC_DOMAIN_UNDEFINE virDomainUndefine Domain undefine 0 -
-REMOTE_PROC_CONNECT_LIST_DEFINED_NETWORKS virConnectListDefinedNetworks Connection listDefinedNetworks 0 -
-REMOTE_PROC_CONNECT_LIST_DOMAINS virConnectListDomains Connection listDomains 0 -
-REMOTE_PROC_CONNECT_LIST_NETWORKS virConnectListNetworks Connection listNetworks 0 -
-REMOTE_PROC_NETWORK_CREATE virNetworkCreate Network create 0 -
-REMOTE_PROC_NETWORK_CREATE_XML virNetworkCreateXML Connection networkCreateXML 0 -
-REMOTE_PROC_NETWORK_DEFINE_XML virNetworkDefineXML Connection networkDefineXML 0 -
-REMOTE_PROC_NETWORK_DESTROY virNetworkDestroy Network destroy 0 -
-REMOTE_PROC_NETWORK_GET_XML_DESC virNetworkGetXMLDesc Network getXMLDesc 1 -
-REMOTE_PROC_NETWORK_GET_AUTOSTART virNetworkGetAutostart Network getAutostart 1 -
-REMOTE_PROC_NETWORK_GET_BRIDGE_NAME virNetworkGetBridgeName Network getBridgeName 1 -
-REMOTE_PROC_NETWORK_LOOKUP_BY_NAME virNetworkLookupByName Connection networkLookupByName 0 -
-REMOTE_PROC_NETWORK_LOOKUP_BY_UUID virNetworkLookupByUUID Connection networkLookupByUUID 0 -
-REMOTE_PROC_NETWORK_SET_AUTOSTART virNetworkSetAutostart Network setAutostart 0 -
-REMOTE_PROC_NETWORK_UNDEFINE virNetworkUndefine Network undefine 0 -
-REMOTE_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS virConnectNumOfDefinedNetworks Connection numOfDefinedNetworks 0 -
-REMOTE_PROC_CONNECT_NUM_OF_DOMAINS virConnectNumOfDomains Connection numOfDomains 0 -
-REMOTE_PROC_CONNECT_NUM_OF_NETWORKS virConnectNumOfNetworks Connection numOfNetworks 0 -
-REMOTE_PROC_DOMAIN_CORE_DUMP virDomainCoreDump Domain coreDump 0 -
-REMOTE_PROC_DOMAIN_RESTORE virDomainRestore Connection domainRestore 0 -
-REMOTE_PROC_DOMAIN_SAVE virDomainSave Domain save 0 -
-REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE virDomainGetSchedulerType Domain getSchedulerType 1 -
-REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS virDomainGetSchedulerParameters Domain getSchedulerParameters 1 -
-REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS virDomainSetSchedulerParameters Domain setSchedulerParameters 1 -
-REMOTE_PROC_CONNECT_GET_HOSTNAME virConnectGetHostname Connection getHostname 0 -
-REMOTE_PROC_CONNECT_SUPPORTS_FEATURE - - - 0 internal: no public C function
-REMOTE_PROC_DOMAIN_MIGRATE_PREPARE - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_PERFORM - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_FINISH - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_BLOCK_STATS virDomainBlockStats Domain blockStats 1 -
-REMOTE_PROC_DOMAIN_INTERFACE_STATS virDomainInterfaceStats Domain interfaceStats 1 -
-REMOTE_PROC_AUTH_LIST - - - 0 authentication: done by connect()
-REMOTE_PROC_AUTH_SASL_INIT - - - 0 authentication: done by connect()
-REMOTE_PROC_AUTH_SASL_START - - - 0 authentication: done by connect()
-REMOTE_PROC_AUTH_SASL_STEP - - - 0 authentication: done by connect()
-REMOTE_PROC_AUTH_POLKIT - - - 0 authentication: done by connect()
-REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS virConnectNumOfStoragePools Connection numOfStoragePools 0 -
-REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS virConnectListStoragePools Connection listStoragePools 0 -
-REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS virConnectNumOfDefinedStoragePools Connection numOfDefinedStoragePools 0 -
-REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS virConnectListDefinedStoragePools Connection listDefinedStoragePools 0 -
-REMOTE_PROC_CONNECT_FIND_STORAGE_POOL_SOURCES virConnectFindStoragePoolSources Connection findStoragePoolSources 0 -
-REMOTE_PROC_STORAGE_POOL_CREATE_XML virStoragePoolCreateXML Connection storagePoolCreateXML 0 -
-REMOTE_PROC_STORAGE_POOL_DEFINE_XML virStoragePoolDefineXML Connection storagePoolDefineXML 0 -
-REMOTE_PROC_STORAGE_POOL_CREATE virStoragePoolCreate StoragePool create 0 -
-REMOTE_PROC_STORAGE_POOL_BUILD virStoragePoolBuild StoragePool build 0 -
-REMOTE_PROC_STORAGE_POOL_DESTROY virStoragePoolDestroy StoragePool destroy 0 -
-REMOTE_PROC_STORAGE_POOL_DELETE virStoragePoolDelete StoragePool delete 0 -
-REMOTE_PROC_STORAGE_POOL_UNDEFINE virStoragePoolUndefine StoragePool undefine 0 -
-REMOTE_PROC_STORAGE_POOL_REFRESH virStoragePoolRefresh StoragePool refresh 0 -
-REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME virStoragePoolLookupByName Connection storagePoolLookupByName 0 -
-REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID virStoragePoolLookupByUUID Connection storagePoolLookupByUUID 0 -
-REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME virStoragePoolLookupByVolume StorageVol storagePoolLookupByVolume 0 -
-REMOTE_PROC_STORAGE_POOL_GET_INFO virStoragePoolGetInfo StoragePool getInfo 1 -
-REMOTE_PROC_STORAGE_POOL_GET_XML_DESC virStoragePoolGetXMLDesc StoragePool getXMLDesc 1 -
-REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART virStoragePoolGetAutostart StoragePool getAutostart 1 -
-REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART virStoragePoolSetAutostart StoragePool setAutostart 0 -
-REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES virStoragePoolNumOfVolumes StoragePool numOfVolumes 0 -
-REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES virStoragePoolListVolumes StoragePool listVolumes 0 -
-REMOTE_PROC_STORAGE_VOL_CREATE_XML virStorageVolCreateXML StoragePool storageVolCreateXML 0 -
-REMOTE_PROC_STORAGE_VOL_DELETE virStorageVolDelete StorageVol delete 0 -
-REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME virStorageVolLookupByName StoragePool storageVolLookupByName 0 -
-REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY virStorageVolLookupByKey Connection storageVolLookupByKey 0 -
-REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH virStorageVolLookupByPath Connection storageVolLookupByPath 0 -
-REMOTE_PROC_STORAGE_VOL_GET_INFO virStorageVolGetInfo StorageVol getInfo 1 -
-REMOTE_PROC_STORAGE_VOL_GET_XML_DESC virStorageVolGetXMLDesc StorageVol getXMLDesc 1 -
-REMOTE_PROC_STORAGE_VOL_GET_PATH virStorageVolGetPath StorageVol getPath 1 -
-REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY virNodeGetCellsFreeMemory Connection nodeGetCellsFreeMemory 1 -
-REMOTE_PROC_NODE_GET_FREE_MEMORY virNodeGetFreeMemory Connection nodeGetFreeMemory 1 -
-REMOTE_PROC_DOMAIN_BLOCK_PEEK virDomainBlockPeek Domain blockPeek 0 -
-REMOTE_PROC_DOMAIN_MEMORY_PEEK virDomainMemoryPeek Domain memoryPeek 0 -
-REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER virConnectDomainEventRegister - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER virConnectDomainEventDeregister - - 1 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_DOMAIN_MIGRATE_PREPARE2 - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_FINISH2 - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_CONNECT_GET_URI virConnectGetURI Connection getURI 0 -
-REMOTE_PROC_NODE_NUM_OF_DEVICES virNodeNumOfDevices Connection nodeNumOfDevices 0 -
-REMOTE_PROC_NODE_LIST_DEVICES virNodeListDevices Connection nodeListDevices 0 -
-REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME virNodeDeviceLookupByName Connection nodeDeviceLookupByName 0 -
-REMOTE_PROC_NODE_DEVICE_GET_XML_DESC virNodeDeviceGetXMLDesc NodeDevice getXMLDesc 1 -
-REMOTE_PROC_NODE_DEVICE_GET_PARENT virNodeDeviceGetParent NodeDevice getParent 1 -
-REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS virNodeDeviceNumOfCaps NodeDevice numOfCaps 1 -
-REMOTE_PROC_NODE_DEVICE_LIST_CAPS virNodeDeviceListCaps NodeDevice listCaps 1 -
-REMOTE_PROC_NODE_DEVICE_DETTACH virNodeDeviceDettach NodeDevice dettach 0 -
-REMOTE_PROC_NODE_DEVICE_RE_ATTACH virNodeDeviceReAttach NodeDevice reAttach 0 -
-REMOTE_PROC_NODE_DEVICE_RESET virNodeDeviceReset NodeDevice reset 0 -
-REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL virDomainGetSecurityLabel Domain getSecurityLabel 1 -
-REMOTE_PROC_NODE_GET_SECURITY_MODEL virNodeGetSecurityModel Connection nodeGetSecurityModel 1 -
-REMOTE_PROC_NODE_DEVICE_CREATE_XML virNodeDeviceCreateXML Connection nodeDeviceCreateXML 0 -
-REMOTE_PROC_NODE_DEVICE_DESTROY virNodeDeviceDestroy NodeDevice destroy 0 -
-REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM virStorageVolCreateXMLFrom StoragePool storageVolCreateXMLFrom 0 -
-REMOTE_PROC_CONNECT_NUM_OF_INTERFACES virConnectNumOfInterfaces Connection numOfInterfaces 0 -
-REMOTE_PROC_CONNECT_LIST_INTERFACES virConnectListInterfaces Connection listInterfaces 0 -
-REMOTE_PROC_INTERFACE_LOOKUP_BY_NAME virInterfaceLookupByName Connection interfaceLookupByName 0 -
-REMOTE_PROC_INTERFACE_LOOKUP_BY_MAC_STRING virInterfaceLookupByMACString Connection interfaceLookupByMACString 0 -
-REMOTE_PROC_INTERFACE_GET_XML_DESC virInterfaceGetXMLDesc Interface getXMLDesc 1 -
-REMOTE_PROC_INTERFACE_DEFINE_XML virInterfaceDefineXML Connection interfaceDefineXML 0 -
-REMOTE_PROC_INTERFACE_UNDEFINE virInterfaceUndefine Interface undefine 0 -
-REMOTE_PROC_INTERFACE_CREATE virInterfaceCreate Interface create 0 -
-REMOTE_PROC_INTERFACE_DESTROY virInterfaceDestroy Interface destroy 0 -
-REMOTE_PROC_CONNECT_DOMAIN_XML_FROM_NATIVE virConnectDomainXMLFromNative Connection domainXMLFromNative 0 -
-REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE virConnectDomainXMLToNative Connection domainXMLToNative 0 -
-REMOTE_PROC_CONNECT_NUM_OF_DEFINED_INTERFACES virConnectNumOfDefinedInterfaces Connection numOfDefinedInterfaces 0 -
-REMOTE_PROC_CONNECT_LIST_DEFINED_INTERFACES virConnectListDefinedInterfaces Connection listDefinedInterfaces 0 -
-REMOTE_PROC_CONNECT_NUM_OF_SECRETS virConnectNumOfSecrets Connection numOfSecrets 0 -
-REMOTE_PROC_CONNECT_LIST_SECRETS virConnectListSecrets Connection listSecrets 0 -
-REMOTE_PROC_SECRET_LOOKUP_BY_UUID virSecretLookupByUUID Connection secretLookupByUUID 0 -
-REMOTE_PROC_SECRET_DEFINE_XML virSecretDefineXML Connection secretDefineXML 0 -
-REMOTE_PROC_SECRET_GET_XML_DESC virSecretGetXMLDesc Secret getXMLDesc 1 -
-REMOTE_PROC_SECRET_SET_VALUE virSecretSetValue Secret setValue 0 -
-REMOTE_PROC_SECRET_GET_VALUE virSecretGetValue Secret getValue 0 -
-REMOTE_PROC_SECRET_UNDEFINE virSecretUndefine Secret undefine 0 -
-REMOTE_PROC_SECRET_LOOKUP_BY_USAGE virSecretLookupByUsage Connection secretLookupByUsage 0 -
-REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL - - - 0 migration phase with a stream, orchestrated by the client
-REMOTE_PROC_CONNECT_IS_SECURE virConnectIsSecure Connection isSecure 0 -
-REMOTE_PROC_DOMAIN_IS_ACTIVE virDomainIsActive Domain isActive 1 -
-REMOTE_PROC_DOMAIN_IS_PERSISTENT virDomainIsPersistent Domain isPersistent 1 -
-REMOTE_PROC_NETWORK_IS_ACTIVE virNetworkIsActive Network isActive 1 -
-REMOTE_PROC_NETWORK_IS_PERSISTENT virNetworkIsPersistent Network isPersistent 1 -
-REMOTE_PROC_STORAGE_POOL_IS_ACTIVE virStoragePoolIsActive StoragePool isActive 1 -
-REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT virStoragePoolIsPersistent StoragePool isPersistent 1 -
-REMOTE_PROC_INTERFACE_IS_ACTIVE virInterfaceIsActive Interface isActive 1 -
-REMOTE_PROC_CONNECT_GET_LIB_VERSION virConnectGetLibVersion Connection getLibVersion 0 -
-REMOTE_PROC_CONNECT_COMPARE_CPU virConnectCompareCPU Connection compareCPU 1 -
-REMOTE_PROC_DOMAIN_MEMORY_STATS virDomainMemoryStats Domain memoryStats 1 -
-REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS virDomainAttachDeviceFlags Domain attachDeviceFlags 0 -
-REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS virDomainDetachDeviceFlags Domain detachDeviceFlags 0 -
-REMOTE_PROC_CONNECT_BASELINE_CPU virConnectBaselineCPU Connection baselineCPU 1 -
-REMOTE_PROC_DOMAIN_GET_JOB_INFO virDomainGetJobInfo Domain getJobInfo 1 -
-REMOTE_PROC_DOMAIN_ABORT_JOB virDomainAbortJob Domain abortJob 0 -
-REMOTE_PROC_STORAGE_VOL_WIPE virStorageVolWipe StorageVol wipe 0 -
-REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME virDomainMigrateSetMaxDowntime Domain migrateSetMaxDowntime 0 -
-REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY virConnectDomainEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY virConnectDomainEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS virDomainUpdateDeviceFlags Domain updateDeviceFlags 0 -
-REMOTE_PROC_NWFILTER_LOOKUP_BY_NAME virNWFilterLookupByName Connection nwFilterLookupByName 0 -
-REMOTE_PROC_NWFILTER_LOOKUP_BY_UUID virNWFilterLookupByUUID Connection nwFilterLookupByUUID 0 -
-REMOTE_PROC_NWFILTER_GET_XML_DESC virNWFilterGetXMLDesc NWFilter getXMLDesc 1 -
-REMOTE_PROC_CONNECT_NUM_OF_NWFILTERS virConnectNumOfNWFilters Connection numOfNWFilters 0 -
-REMOTE_PROC_CONNECT_LIST_NWFILTERS virConnectListNWFilters Connection listNWFilters 0 -
-REMOTE_PROC_NWFILTER_DEFINE_XML virNWFilterDefineXML Connection nwFilterDefineXML 0 -
-REMOTE_PROC_NWFILTER_UNDEFINE virNWFilterUndefine NWFilter undefine 0 -
-REMOTE_PROC_DOMAIN_MANAGED_SAVE virDomainManagedSave Domain managedSave 0 -
-REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE virDomainHasManagedSaveImage Domain hasManagedSaveImage 1 -
-REMOTE_PROC_DOMAIN_MANAGED_SAVE_REMOVE virDomainManagedSaveRemove Domain managedSaveRemove 0 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML virDomainSnapshotCreateXML Domain snapshotCreateXML 0 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC virDomainSnapshotGetXMLDesc DomainSnapshot getXMLDesc 0 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_NUM virDomainSnapshotNum Domain snapshotNum 1 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_NAMES virDomainSnapshotListNames Domain snapshotListNames 1 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME virDomainSnapshotLookupByName Domain snapshotLookupByName 1 -
-REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT virDomainHasCurrentSnapshot Domain hasCurrentSnapshot 1 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT virDomainSnapshotCurrent Domain snapshotCurrent 1 -
-REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT virDomainRevertToSnapshot DomainSnapshot domainRevertToSnapshot 0 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE virDomainSnapshotDelete DomainSnapshot delete 0 -
-REMOTE_PROC_DOMAIN_GET_BLOCK_INFO virDomainGetBlockInfo Domain getBlockInfo 1 -
-REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS virDomainCreateWithFlags Domain createWithFlags 0 -
-REMOTE_PROC_DOMAIN_SET_MEMORY_PARAMETERS virDomainSetMemoryParameters Domain setMemoryParameters 0 -
-REMOTE_PROC_DOMAIN_GET_MEMORY_PARAMETERS virDomainGetMemoryParameters Domain getMemoryParameters 1 -
-REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS virDomainSetVcpusFlags Domain setVcpusFlags 0 -
-REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS virDomainGetVcpusFlags Domain getVcpusFlags 0 -
-REMOTE_PROC_DOMAIN_OPEN_CONSOLE virDomainOpenConsole - - 0 opens a stream: the streams layer
-REMOTE_PROC_DOMAIN_IS_UPDATED virDomainIsUpdated Domain isUpdated 1 -
-REMOTE_PROC_CONNECT_GET_SYSINFO virConnectGetSysinfo Connection getSysinfo 1 -
-REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS virDomainSetMemoryFlags Domain setMemoryFlags 0 -
-REMOTE_PROC_DOMAIN_SET_BLKIO_PARAMETERS virDomainSetBlkioParameters Domain setBlkioParameters 0 -
-REMOTE_PROC_DOMAIN_GET_BLKIO_PARAMETERS virDomainGetBlkioParameters Domain getBlkioParameters 1 -
-REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED virDomainMigrateSetMaxSpeed Domain migrateSetMaxSpeed 0 -
-REMOTE_PROC_STORAGE_VOL_UPLOAD virStorageVolUpload - - 0 opens a stream: the streams layer
-REMOTE_PROC_STORAGE_VOL_DOWNLOAD virStorageVolDownload - - 0 opens a stream: the streams layer
-REMOTE_PROC_DOMAIN_INJECT_NMI virDomainInjectNMI Domain injectNMI 0 -
-REMOTE_PROC_DOMAIN_SCREENSHOT virDomainScreenshot - - 0 opens a stream: the streams layer
-REMOTE_PROC_DOMAIN_GET_STATE virDomainGetState Domain getState 1 -
-REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3 - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3 - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3 - - - 0 migration phase with a stream, orchestrated by the client
-REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3 - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_FINISH3 - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3 - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS virDomainSetSchedulerParametersFlags Domain setSchedulerParametersFlags 0 -
-REMOTE_PROC_INTERFACE_CHANGE_BEGIN virInterfaceChangeBegin Connection interfaceChangeBegin 0 -
-REMOTE_PROC_INTERFACE_CHANGE_COMMIT virInterfaceChangeCommit Connection interfaceChangeCommit 0 -
-REMOTE_PROC_INTERFACE_CHANGE_ROLLBACK virInterfaceChangeRollback Connection interfaceChangeRollback 0 -
-REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS virDomainGetSchedulerParametersFlags Domain getSchedulerParametersFlags 1 -
-REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS virDomainPinVcpuFlags Domain pinVcpuFlags 0 -
-REMOTE_PROC_DOMAIN_SEND_KEY virDomainSendKey Domain sendKey 0 -
-REMOTE_PROC_NODE_GET_CPU_STATS virNodeGetCPUStats Connection nodeGetCPUStats 1 -
-REMOTE_PROC_NODE_GET_MEMORY_STATS virNodeGetMemoryStats Connection nodeGetMemoryStats 1 -
-REMOTE_PROC_DOMAIN_GET_CONTROL_INFO virDomainGetControlInfo Domain getControlInfo 1 -
-REMOTE_PROC_DOMAIN_GET_VCPU_PIN_INFO virDomainGetVcpuPinInfo Domain getVcpuPinInfo 1 -
-REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS virDomainUndefineFlags Domain undefineFlags 0 -
-REMOTE_PROC_DOMAIN_SAVE_FLAGS virDomainSaveFlags Domain saveFlags 0 -
-REMOTE_PROC_DOMAIN_RESTORE_FLAGS virDomainRestoreFlags Connection domainRestoreFlags 0 -
-REMOTE_PROC_DOMAIN_DESTROY_FLAGS virDomainDestroyFlags Domain destroyFlags 0 -
-REMOTE_PROC_DOMAIN_SAVE_IMAGE_GET_XML_DESC virDomainSaveImageGetXMLDesc Connection domainSaveImageGetXMLDesc 0 -
-REMOTE_PROC_DOMAIN_SAVE_IMAGE_DEFINE_XML virDomainSaveImageDefineXML Connection domainSaveImageDefineXML 0 -
-REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT virDomainBlockJobAbort Domain blockJobAbort 0 -
-REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO virDomainGetBlockJobInfo Domain getBlockJobInfo 1 -
-REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED virDomainBlockJobSetSpeed Domain blockJobSetSpeed 0 -
-REMOTE_PROC_DOMAIN_BLOCK_PULL virDomainBlockPull Domain blockPull 0 -
-REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED virDomainMigrateGetMaxSpeed Domain migrateGetMaxSpeed 0 -
-REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS virDomainBlockStatsFlags Domain blockStatsFlags 1 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT virDomainSnapshotGetParent DomainSnapshot getParent 1 -
-REMOTE_PROC_DOMAIN_RESET virDomainReset Domain reset 0 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN virDomainSnapshotNumChildren DomainSnapshot numChildren 1 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES virDomainSnapshotListChildrenNames DomainSnapshot listChildrenNames 1 -
-REMOTE_PROC_DOMAIN_OPEN_GRAPHICS virDomainOpenGraphics - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
-REMOTE_PROC_NODE_SUSPEND_FOR_DURATION virNodeSuspendForDuration Connection nodeSuspendForDuration 0 -
-REMOTE_PROC_DOMAIN_BLOCK_RESIZE virDomainBlockResize Domain blockResize 0 -
-REMOTE_PROC_DOMAIN_SET_BLOCK_IO_TUNE virDomainSetBlockIoTune Domain setBlockIoTune 0 -
-REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE virDomainGetBlockIoTune Domain getBlockIoTune 1 -
-REMOTE_PROC_DOMAIN_SET_NUMA_PARAMETERS virDomainSetNumaParameters Domain setNumaParameters 0 -
-REMOTE_PROC_DOMAIN_GET_NUMA_PARAMETERS virDomainGetNumaParameters Domain getNumaParameters 1 -
-REMOTE_PROC_DOMAIN_SET_INTERFACE_PARAMETERS virDomainSetInterfaceParameters Domain setInterfaceParameters 0 -
-REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS virDomainGetInterfaceParameters Domain getInterfaceParameters 1 -
-REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS virDomainShutdownFlags Domain shutdownFlags 0 -
-REMOTE_PROC_STORAGE_VOL_WIPE_PATTERN virStorageVolWipePattern StorageVol wipePattern 0 -
-REMOTE_PROC_STORAGE_VOL_RESIZE virStorageVolResize StorageVol resize 0 -
-REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION virDomainPMSuspendForDuration Domain pmSuspendForDuration 0 -
-REMOTE_PROC_DOMAIN_GET_CPU_STATS virDomainGetCPUStats Domain getCPUStats 1 -
-REMOTE_PROC_DOMAIN_GET_DISK_ERRORS virDomainGetDiskErrors Domain getDiskErrors 1 -
-REMOTE_PROC_DOMAIN_SET_METADATA virDomainSetMetadata Domain setMetadata 0 -
-REMOTE_PROC_DOMAIN_GET_METADATA virDomainGetMetadata Domain getMetadata 1 -
-REMOTE_PROC_DOMAIN_BLOCK_REBASE virDomainBlockRebase Domain blockRebase 0 -
-REMOTE_PROC_DOMAIN_PM_WAKEUP virDomainPMWakeup Domain pmWakeup 0 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_IS_CURRENT virDomainSnapshotIsCurrent DomainSnapshot isCurrent 1 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_HAS_METADATA virDomainSnapshotHasMetadata DomainSnapshot hasMetadata 1 -
-REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS virConnectListAllDomains Connection listAllDomains 0 -
-REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS virDomainListAllSnapshots Domain listAllSnapshots 1 -
-REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN virDomainSnapshotListAllChildren DomainSnapshot listAllChildren 1 -
-REMOTE_PROC_DOMAIN_GET_HOSTNAME virDomainGetHostname Domain getHostname 0 -
-REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST virDomainGetSecurityLabelList Domain getSecurityLabelList 1 -
-REMOTE_PROC_DOMAIN_PIN_EMULATOR virDomainPinEmulator Domain pinEmulator 0 -
-REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO virDomainGetEmulatorPinInfo Domain getEmulatorPinInfo 1 -
-REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS virConnectListAllStoragePools Connection listAllStoragePools 0 -
-REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES virStoragePoolListAllVolumes StoragePool listAllVolumes 0 -
-REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS virConnectListAllNetworks Connection listAllNetworks 0 -
-REMOTE_PROC_CONNECT_LIST_ALL_INTERFACES virConnectListAllInterfaces Connection listAllInterfaces 0 -
-REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES virConnectListAllNodeDevices Connection listAllNodeDevices 0 -
-REMOTE_PROC_CONNECT_LIST_ALL_NWFILTERS virConnectListAllNWFilters Connection listAllNWFilters 0 -
-REMOTE_PROC_CONNECT_LIST_ALL_SECRETS virConnectListAllSecrets Connection listAllSecrets 0 -
-REMOTE_PROC_NODE_SET_MEMORY_PARAMETERS virNodeSetMemoryParameters Connection nodeSetMemoryParameters 0 -
-REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS virNodeGetMemoryParameters Connection nodeGetMemoryParameters 1 -
-REMOTE_PROC_DOMAIN_BLOCK_COMMIT virDomainBlockCommit Domain blockCommit 0 -
-REMOTE_PROC_NETWORK_UPDATE virNetworkUpdate Network update 0 -
-REMOTE_PROC_NODE_GET_CPU_MAP virNodeGetCPUMap Connection nodeGetCPUMap 1 -
-REMOTE_PROC_DOMAIN_FSTRIM virDomainFSTrim Domain fsTrim 0 -
-REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL virDomainSendProcessSignal Domain sendProcessSignal 0 -
-REMOTE_PROC_DOMAIN_OPEN_CHANNEL virDomainOpenChannel - - 0 opens a stream: the streams layer
-REMOTE_PROC_NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN virNodeDeviceLookupSCSIHostByWWN Connection nodeDeviceLookupSCSIHostByWWN 0 -
-REMOTE_PROC_DOMAIN_GET_JOB_STATS virDomainGetJobStats Domain getJobStats 1 -
-REMOTE_PROC_DOMAIN_MIGRATE_GET_COMPRESSION_CACHE virDomainMigrateGetCompressionCache Domain migrateGetCompressionCache 0 -
-REMOTE_PROC_DOMAIN_MIGRATE_SET_COMPRESSION_CACHE virDomainMigrateSetCompressionCache Domain migrateSetCompressionCache 0 -
-REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS virNodeDeviceDetachFlags NodeDevice detachFlags 0 -
-REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS - - - 0 migration phase with a stream, orchestrated by the client
-REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS - - - 0 migration phase libvirt's client orchestrates
-REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD virDomainSetMemoryStatsPeriod Domain setMemoryStatsPeriod 0 -
-REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES virDomainCreateXMLWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
-REMOTE_PROC_DOMAIN_CREATE_WITH_FILES virDomainCreateWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
-REMOTE_PROC_CONNECT_GET_CPU_MODEL_NAMES virConnectGetCPUModelNames Connection getCPUModelNames 1 -
-REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY virConnectNetworkEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY virConnectNetworkEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY - - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY - - - 1 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT virDomainCoreDumpWithFormat Domain coreDumpWithFormat 0 -
-REMOTE_PROC_DOMAIN_FSFREEZE virDomainFSFreeze Domain fsFreeze 0 -
-REMOTE_PROC_DOMAIN_FSTHAW virDomainFSThaw Domain fsThaw 0 -
-REMOTE_PROC_DOMAIN_GET_TIME virDomainGetTime Domain getTime 0 -
-REMOTE_PROC_DOMAIN_SET_TIME virDomainSetTime Domain setTime 0 -
-REMOTE_PROC_NODE_GET_FREE_PAGES virNodeGetFreePages Connection nodeGetFreePages 1 -
-REMOTE_PROC_NETWORK_GET_DHCP_LEASES virNetworkGetDHCPLeases Network getDHCPLeases 1 -
-REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES virConnectGetDomainCapabilities Connection getDomainCapabilities 0 -
-REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD virDomainOpenGraphicsFD - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
-REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS virConnectGetAllDomainStats Connection getAllDomainStats 0 -
-REMOTE_PROC_DOMAIN_BLOCK_COPY virDomainBlockCopy Domain blockCopy 0 -
-REMOTE_PROC_NODE_ALLOC_PAGES virNodeAllocPages Connection nodeAllocPages 0 -
-REMOTE_PROC_DOMAIN_GET_FSINFO virDomainGetFSInfo Domain getFSInfo 0 -
-REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS virDomainDefineXMLFlags Connection domainDefineXMLFlags 0 -
-REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO virDomainGetIOThreadInfo Domain getIOThreadInfo 1 -
-REMOTE_PROC_DOMAIN_PIN_IOTHREAD virDomainPinIOThread Domain pinIOThread 0 -
-REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES virDomainInterfaceAddresses Domain interfaceAddresses 0 -
-REMOTE_PROC_DOMAIN_ADD_IOTHREAD virDomainAddIOThread Domain addIOThread 0 -
-REMOTE_PROC_DOMAIN_DEL_IOTHREAD virDomainDelIOThread Domain delIOThread 0 -
-REMOTE_PROC_DOMAIN_SET_USER_PASSWORD virDomainSetUserPassword Domain setUserPassword 0 -
-REMOTE_PROC_DOMAIN_RENAME virDomainRename Domain rename 0 -
-REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK virConnectRegisterCloseCallback - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK virConnectUnregisterCloseCallback - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_DOMAIN_MIGRATE_START_POST_COPY virDomainMigrateStartPostCopy Domain migrateStartPostCopy 0 -
-REMOTE_PROC_DOMAIN_GET_PERF_EVENTS virDomainGetPerfEvents Domain getPerfEvents 1 -
-REMOTE_PROC_DOMAIN_SET_PERF_EVENTS virDomainSetPerfEvents Domain setPerfEvents 0 -
-REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY virConnectStoragePoolEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY virConnectStoragePoolEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_DOMAIN_GET_GUEST_VCPUS virDomainGetGuestVcpus Domain getGuestVcpus 0 -
-REMOTE_PROC_DOMAIN_SET_GUEST_VCPUS virDomainSetGuestVcpus Domain setGuestVcpus 0 -
-REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY virConnectNodeDeviceEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY virConnectNodeDeviceEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS virStorageVolGetInfoFlags StorageVol getInfoFlags 1 -
-REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY virConnectSecretEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY virConnectSecretEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)
-REMOTE_PROC_DOMAIN_SET_VCPU virDomainSetVcpu Domain setVcpu 0 -
-REMOTE_PROC_DOMAIN_SET_BLOCK_THRESHOLD virDomainSetBlockThreshold Domain setBlockThreshold 0 -
-REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME virDomainMigrateGetMaxDowntime Domain migrateGetMaxDowntime 0 -
-REMOTE_PROC_DOMAIN_MANAGED_SAVE_GET_XML_DESC virDomainManagedSaveGetXMLDesc Domain managedSaveGetXMLDesc 0 -
-REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML virDomainManagedSaveDefineXML Domain managedSaveDefineXML 0 -
-REMOTE_PROC_DOMAIN_SET_LIFECYCLE_ACTION virDomainSetLifecycleAction Domain setLifecycleAction 0 -
-REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH virStoragePoolLookupByTargetPath Connection storagePoolLookupByTargetPath 0 -
-REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS virDomainDetachDeviceAlias Domain detachDeviceAlias 0 -
-REMOTE_PROC_CONNECT_COMPARE_HYPERVISOR_CPU virConnectCompareHypervisorCPU Connection compareHypervisorCPU 0 -
-REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU virConnectBaselineHypervisorCPU Connection baselineHypervisorCPU 0 -
-REMOTE_PROC_NODE_GET_SEV_INFO virNodeGetSEVInfo Connection nodeGetSEVInfo 1 -
-REMOTE_PROC_DOMAIN_GET_LAUNCH_SECURITY_INFO virDomainGetLaunchSecurityInfo Domain getLaunchSecurityInfo 1 -
-REMOTE_PROC_NWFILTER_BINDING_LOOKUP_BY_PORT_DEV virNWFilterBindingLookupByPortDev Connection nwFilterBindingLookupByPortDev 0 -
-REMOTE_PROC_NWFILTER_BINDING_GET_XML_DESC virNWFilterBindingGetXMLDesc NWFilterBinding getXMLDesc 1 -
-REMOTE_PROC_NWFILTER_BINDING_CREATE_XML virNWFilterBindingCreateXML Connection nwFilterBindingCreateXML 0 -
-REMOTE_PROC_NWFILTER_BINDING_DELETE virNWFilterBindingDelete NWFilterBinding delete 0 -
-REMOTE_PROC_CONNECT_LIST_ALL_NWFILTER_BINDINGS virConnectListAllNWFilterBindings Connection listAllNWFilterBindings 0 -
-REMOTE_PROC_DOMAIN_SET_IOTHREAD_PARAMS virDomainSetIOThreadParams Domain setIOThreadParams 0 -
-REMOTE_PROC_CONNECT_GET_STORAGE_POOL_CAPABILITIES virConnectGetStoragePoolCapabilities Connection getStoragePoolCapabilities 1 -
-REMOTE_PROC_NETWORK_LIST_ALL_PORTS virNetworkListAllPorts Network listAllPorts 0 -
-REMOTE_PROC_NETWORK_PORT_LOOKUP_BY_UUID virNetworkPortLookupByUUID Network portLookupByUUID 0 -
-REMOTE_PROC_NETWORK_PORT_CREATE_XML virNetworkPortCreateXML Network portCreateXML 0 -
-REMOTE_PROC_NETWORK_PORT_GET_PARAMETERS virNetworkPortGetParameters NetworkPort getParameters 1 -
-REMOTE_PROC_NETWORK_PORT_SET_PARAMETERS virNetworkPortSetParameters NetworkPort setParameters 0 -
-REMOTE_PROC_NETWORK_PORT_GET_XML_DESC virNetworkPortGetXMLDesc NetworkPort getXMLDesc 1 -
-REMOTE_PROC_NETWORK_PORT_DELETE virNetworkPortDelete NetworkPort delete 0 -
-REMOTE_PROC_DOMAIN_CHECKPOINT_CREATE_XML virDomainCheckpointCreateXML Domain checkpointCreateXML 0 -
-REMOTE_PROC_DOMAIN_CHECKPOINT_GET_XML_DESC virDomainCheckpointGetXMLDesc DomainCheckpoint getXMLDesc 0 -
-REMOTE_PROC_DOMAIN_LIST_ALL_CHECKPOINTS virDomainListAllCheckpoints Domain listAllCheckpoints 1 -
-REMOTE_PROC_DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN virDomainCheckpointListAllChildren DomainCheckpoint listAllChildren 1 -
-REMOTE_PROC_DOMAIN_CHECKPOINT_LOOKUP_BY_NAME virDomainCheckpointLookupByName Domain checkpointLookupByName 1 -
-REMOTE_PROC_DOMAIN_CHECKPOINT_GET_PARENT virDomainCheckpointGetParent DomainCheckpoint getParent 1 -
-REMOTE_PROC_DOMAIN_CHECKPOINT_DELETE virDomainCheckpointDelete DomainCheckpoint delete 0 -
-REMOTE_PROC_DOMAIN_GET_GUEST_INFO virDomainGetGuestInfo Domain getGuestInfo 0 -
-REMOTE_PROC_CONNECT_SET_IDENTITY virConnectSetIdentity Connection setIdentity 0 -
-REMOTE_PROC_DOMAIN_AGENT_SET_RESPONSE_TIMEOUT virDomainAgentSetResponseTimeout Domain agentSetResponseTimeout 0 -
-REMOTE_PROC_DOMAIN_BACKUP_BEGIN virDomainBackupBegin Domain backupBegin 0 -
-REMOTE_PROC_DOMAIN_BACKUP_GET_XML_DESC virDomainBackupGetXMLDesc Domain backupGetXMLDesc 1 -
-REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_GET virDomainAuthorizedSSHKeysGet Domain authorizedSSHKeysGet 0 -
-REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET virDomainAuthorizedSSHKeysSet Domain authorizedSSHKeysSet 0 -
-REMOTE_PROC_DOMAIN_GET_MESSAGES virDomainGetMessages Domain getMessages 1 -
-REMOTE_PROC_DOMAIN_START_DIRTY_RATE_CALC virDomainStartDirtyRateCalc Domain startDirtyRateCalc 0 -
-REMOTE_PROC_NODE_DEVICE_DEFINE_XML virNodeDeviceDefineXML Connection nodeDeviceDefineXML 0 -
-REMOTE_PROC_NODE_DEVICE_UNDEFINE virNodeDeviceUndefine NodeDevice undefine 0 -
-REMOTE_PROC_NODE_DEVICE_CREATE virNodeDeviceCreate NodeDevice create 0 -
-REMOTE_PROC_NWFILTER_DEFINE_XML_FLAGS virNWFilterDefineXMLFlags Connection nwFilterDefineXMLFlags 0 -
-REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS virNetworkDefineXMLFlags Connection networkDefineXMLFlags 0 -
-REMOTE_PROC_NODE_DEVICE_GET_AUTOSTART virNodeDeviceGetAutostart NodeDevice getAutostart 1 -
-REMOTE_PROC_NODE_DEVICE_SET_AUTOSTART virNodeDeviceSetAutostart NodeDevice setAutostart 0 -
-REMOTE_PROC_NODE_DEVICE_IS_PERSISTENT virNodeDeviceIsPersistent NodeDevice isPersistent 1 -
-REMOTE_PROC_NODE_DEVICE_IS_ACTIVE virNodeDeviceIsActive NodeDevice isActive 1 -
-REMOTE_PROC_NETWORK_CREATE_XML_FLAGS virNetworkCreateXMLFlags Connection networkCreateXMLFlags 0 -
-REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE virDomainSetLaunchSecurityState Domain setLaunchSecurityState 0 -
-REMOTE_PROC_DOMAIN_SAVE_PARAMS virDomainSaveParams Domain saveParams 0 -
-REMOTE_PROC_DOMAIN_RESTORE_PARAMS virDomainRestoreParams Connection domainRestoreParams 0 -
-REMOTE_PROC_DOMAIN_ABORT_JOB_FLAGS virDomainAbortJobFlags Domain abortJobFlags 0 -
-REMOTE_PROC_DOMAIN_FD_ASSOCIATE virDomainFDAssociate - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
-REMOTE_PROC_NETWORK_SET_METADATA virNetworkSetMetadata Network setMetadata 0 -
-REMOTE_PROC_NETWORK_GET_METADATA virNetworkGetMetadata Network getMetadata 1 -
-REMOTE_PROC_NODE_DEVICE_UPDATE virNodeDeviceUpdate NodeDevice update 0 -
-REMOTE_PROC_DOMAIN_GRAPHICS_RELOAD virDomainGraphicsReload Domain graphicsReload 0 -
-REMOTE_PROC_DOMAIN_GET_AUTOSTART_ONCE virDomainGetAutostartOnce Domain getAutostartOnce 1 -
-REMOTE_PROC_DOMAIN_SET_AUTOSTART_ONCE virDomainSetAutostartOnce Domain setAutostartOnce 0 -
-REMOTE_PROC_DOMAIN_SET_THROTTLE_GROUP virDomainSetThrottleGroup Domain setThrottleGroup 0 -
-REMOTE_PROC_DOMAIN_DEL_THROTTLE_GROUP virDomainDelThrottleGroup Domain delThrottleGroup 0 -
-QEMU_PROC_DOMAIN_MONITOR_COMMAND virDomainQemuMonitorCommand Domain qemuMonitorCommand 0 -
-QEMU_PROC_DOMAIN_ATTACH virDomainQemuAttach Connection domainQemuAttach 0 -
-QEMU_PROC_DOMAIN_AGENT_COMMAND virDomainQemuAgentCommand Domain qemuAgentCommand 0 -
-QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER virConnectDomainQemuMonitorEventRegister - - 0 event or close-callback registration: the events layer (EventConnection)
-QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER virConnectDomainQemuMonitorEventDeregister - - 0 event or close-callback registration: the events layer (EventConnection)
-QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES virDomainQemuMonitorCommandWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
-LXC_PROC_DOMAIN_OPEN_NAMESPACE virDomainLxcOpenNamespace - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry
-`)
+export const API_TABLE: readonly ApiEntry[] = apiRows("\
+REMOTE_PROC_CONNECT_OPEN virConnectOpen - - 0 connection life cycle: connect() / close()\n\
+REMOTE_PROC_CONNECT_CLOSE virConnectClose - - 0 connection life cycle: connect() / close()\n\
+REMOTE_PROC_CONNECT_GET_TYPE virConnectGetType Connection getType 0 -\n\
+REMOTE_PROC_CONNECT_GET_VERSION virConnectGetVersion Connection getVersion 0 -\n\
+REMOTE_PROC_CONNECT_GET_MAX_VCPUS virConnectGetMaxVcpus Connection getMaxVcpus 1 -\n\
+REMOTE_PROC_NODE_GET_INFO virNodeGetInfo Connection nodeGetInfo 1 -\n\
+REMOTE_PROC_CONNECT_GET_CAPABILITIES virConnectGetCapabilities Connection getCapabilities 1 -\n\
+REMOTE_PROC_DOMAIN_ATTACH_DEVICE virDomainAttachDevice Domain attachDevice 0 -\n\
+REMOTE_PROC_DOMAIN_CREATE virDomainCreate Domain create 0 -\n\
+REMOTE_PROC_DOMAIN_CREATE_XML virDomainCreateXML Connection domainCreateXML 0 -\n\
+REMOTE_PROC_DOMAIN_DEFINE_XML virDomainDefineXML Connection domainDefineXML 0 -\n\
+REMOTE_PROC_DOMAIN_DESTROY virDomainDestroy Domain destroy 0 -\n\
+REMOTE_PROC_DOMAIN_DETACH_DEVICE virDomainDetachDevice Domain detachDevice 0 -\n\
+REMOTE_PROC_DOMAIN_GET_XML_DESC virDomainGetXMLDesc Domain getXMLDesc 0 -\n\
+REMOTE_PROC_DOMAIN_GET_AUTOSTART virDomainGetAutostart Domain getAutostart 1 -\n\
+REMOTE_PROC_DOMAIN_GET_INFO virDomainGetInfo Domain getInfo 1 -\n\
+REMOTE_PROC_DOMAIN_GET_MAX_MEMORY virDomainGetMaxMemory Domain getMaxMemory 1 -\n\
+REMOTE_PROC_DOMAIN_GET_MAX_VCPUS virDomainGetMaxVcpus Domain getMaxVcpus 1 -\n\
+REMOTE_PROC_DOMAIN_GET_OS_TYPE virDomainGetOSType Domain getOSType 1 -\n\
+REMOTE_PROC_DOMAIN_GET_VCPUS virDomainGetVcpus Domain getVcpus 1 -\n\
+REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS virConnectListDefinedDomains Connection listDefinedDomains 0 -\n\
+REMOTE_PROC_DOMAIN_LOOKUP_BY_ID virDomainLookupByID Connection domainLookupByID 0 -\n\
+REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME virDomainLookupByName Connection domainLookupByName 0 -\n\
+REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID virDomainLookupByUUID Connection domainLookupByUUID 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS virConnectNumOfDefinedDomains Connection numOfDefinedDomains 0 -\n\
+REMOTE_PROC_DOMAIN_PIN_VCPU virDomainPinVcpu Domain pinVcpu 0 -\n\
+REMOTE_PROC_DOMAIN_REBOOT virDomainReboot Domain reboot 0 -\n\
+REMOTE_PROC_DOMAIN_RESUME virDomainResume Domain resume 0 -\n\
+REMOTE_PROC_DOMAIN_SET_AUTOSTART virDomainSetAutostart Domain setAutostart 0 -\n\
+REMOTE_PROC_DOMAIN_SET_MAX_MEMORY virDomainSetMaxMemory Domain setMaxMemory 0 -\n\
+REMOTE_PROC_DOMAIN_SET_MEMORY virDomainSetMemory Domain setMemory 0 -\n\
+REMOTE_PROC_DOMAIN_SET_VCPUS virDomainSetVcpus Domain setVcpus 0 -\n\
+REMOTE_PROC_DOMAIN_SHUTDOWN virDomainShutdown Domain shutdown 0 -\n\
+REMOTE_PROC_DOMAIN_SUSPEND virDomainSuspend Domain suspend 0 -\n\
+REMOTE_PROC_DOMAIN_UNDEFINE virDomainUndefine Domain undefine 0 -\n\
+REMOTE_PROC_CONNECT_LIST_DEFINED_NETWORKS virConnectListDefinedNetworks Connection listDefinedNetworks 0 -\n\
+REMOTE_PROC_CONNECT_LIST_DOMAINS virConnectListDomains Connection listDomains 0 -\n\
+REMOTE_PROC_CONNECT_LIST_NETWORKS virConnectListNetworks Connection listNetworks 0 -\n\
+REMOTE_PROC_NETWORK_CREATE virNetworkCreate Network create 0 -\n\
+REMOTE_PROC_NETWORK_CREATE_XML virNetworkCreateXML Connection networkCreateXML 0 -\n\
+REMOTE_PROC_NETWORK_DEFINE_XML virNetworkDefineXML Connection networkDefineXML 0 -\n\
+REMOTE_PROC_NETWORK_DESTROY virNetworkDestroy Network destroy 0 -\n\
+REMOTE_PROC_NETWORK_GET_XML_DESC virNetworkGetXMLDesc Network getXMLDesc 1 -\n\
+REMOTE_PROC_NETWORK_GET_AUTOSTART virNetworkGetAutostart Network getAutostart 1 -\n\
+REMOTE_PROC_NETWORK_GET_BRIDGE_NAME virNetworkGetBridgeName Network getBridgeName 1 -\n\
+REMOTE_PROC_NETWORK_LOOKUP_BY_NAME virNetworkLookupByName Connection networkLookupByName 0 -\n\
+REMOTE_PROC_NETWORK_LOOKUP_BY_UUID virNetworkLookupByUUID Connection networkLookupByUUID 0 -\n\
+REMOTE_PROC_NETWORK_SET_AUTOSTART virNetworkSetAutostart Network setAutostart 0 -\n\
+REMOTE_PROC_NETWORK_UNDEFINE virNetworkUndefine Network undefine 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS virConnectNumOfDefinedNetworks Connection numOfDefinedNetworks 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_DOMAINS virConnectNumOfDomains Connection numOfDomains 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_NETWORKS virConnectNumOfNetworks Connection numOfNetworks 0 -\n\
+REMOTE_PROC_DOMAIN_CORE_DUMP virDomainCoreDump Domain coreDump 0 -\n\
+REMOTE_PROC_DOMAIN_RESTORE virDomainRestore Connection domainRestore 0 -\n\
+REMOTE_PROC_DOMAIN_SAVE virDomainSave Domain save 0 -\n\
+REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE virDomainGetSchedulerType Domain getSchedulerType 1 -\n\
+REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS virDomainGetSchedulerParameters Domain getSchedulerParameters 1 -\n\
+REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS virDomainSetSchedulerParameters Domain setSchedulerParameters 1 -\n\
+REMOTE_PROC_CONNECT_GET_HOSTNAME virConnectGetHostname Connection getHostname 0 -\n\
+REMOTE_PROC_CONNECT_SUPPORTS_FEATURE - - - 0 internal: no public C function\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PERFORM - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_BLOCK_STATS virDomainBlockStats Domain blockStats 1 -\n\
+REMOTE_PROC_DOMAIN_INTERFACE_STATS virDomainInterfaceStats Domain interfaceStats 1 -\n\
+REMOTE_PROC_AUTH_LIST - - - 0 authentication: done by connect()\n\
+REMOTE_PROC_AUTH_SASL_INIT - - - 0 authentication: done by connect()\n\
+REMOTE_PROC_AUTH_SASL_START - - - 0 authentication: done by connect()\n\
+REMOTE_PROC_AUTH_SASL_STEP - - - 0 authentication: done by connect()\n\
+REMOTE_PROC_AUTH_POLKIT - - - 0 authentication: done by connect()\n\
+REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS virConnectNumOfStoragePools Connection numOfStoragePools 0 -\n\
+REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS virConnectListStoragePools Connection listStoragePools 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS virConnectNumOfDefinedStoragePools Connection numOfDefinedStoragePools 0 -\n\
+REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS virConnectListDefinedStoragePools Connection listDefinedStoragePools 0 -\n\
+REMOTE_PROC_CONNECT_FIND_STORAGE_POOL_SOURCES virConnectFindStoragePoolSources Connection findStoragePoolSources 0 -\n\
+REMOTE_PROC_STORAGE_POOL_CREATE_XML virStoragePoolCreateXML Connection storagePoolCreateXML 0 -\n\
+REMOTE_PROC_STORAGE_POOL_DEFINE_XML virStoragePoolDefineXML Connection storagePoolDefineXML 0 -\n\
+REMOTE_PROC_STORAGE_POOL_CREATE virStoragePoolCreate StoragePool create 0 -\n\
+REMOTE_PROC_STORAGE_POOL_BUILD virStoragePoolBuild StoragePool build 0 -\n\
+REMOTE_PROC_STORAGE_POOL_DESTROY virStoragePoolDestroy StoragePool destroy 0 -\n\
+REMOTE_PROC_STORAGE_POOL_DELETE virStoragePoolDelete StoragePool delete 0 -\n\
+REMOTE_PROC_STORAGE_POOL_UNDEFINE virStoragePoolUndefine StoragePool undefine 0 -\n\
+REMOTE_PROC_STORAGE_POOL_REFRESH virStoragePoolRefresh StoragePool refresh 0 -\n\
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME virStoragePoolLookupByName Connection storagePoolLookupByName 0 -\n\
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID virStoragePoolLookupByUUID Connection storagePoolLookupByUUID 0 -\n\
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME virStoragePoolLookupByVolume StorageVol storagePoolLookupByVolume 0 -\n\
+REMOTE_PROC_STORAGE_POOL_GET_INFO virStoragePoolGetInfo StoragePool getInfo 1 -\n\
+REMOTE_PROC_STORAGE_POOL_GET_XML_DESC virStoragePoolGetXMLDesc StoragePool getXMLDesc 1 -\n\
+REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART virStoragePoolGetAutostart StoragePool getAutostart 1 -\n\
+REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART virStoragePoolSetAutostart StoragePool setAutostart 0 -\n\
+REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES virStoragePoolNumOfVolumes StoragePool numOfVolumes 0 -\n\
+REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES virStoragePoolListVolumes StoragePool listVolumes 0 -\n\
+REMOTE_PROC_STORAGE_VOL_CREATE_XML virStorageVolCreateXML StoragePool storageVolCreateXML 0 -\n\
+REMOTE_PROC_STORAGE_VOL_DELETE virStorageVolDelete StorageVol delete 0 -\n\
+REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME virStorageVolLookupByName StoragePool storageVolLookupByName 0 -\n\
+REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY virStorageVolLookupByKey Connection storageVolLookupByKey 0 -\n\
+REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH virStorageVolLookupByPath Connection storageVolLookupByPath 0 -\n\
+REMOTE_PROC_STORAGE_VOL_GET_INFO virStorageVolGetInfo StorageVol getInfo 1 -\n\
+REMOTE_PROC_STORAGE_VOL_GET_XML_DESC virStorageVolGetXMLDesc StorageVol getXMLDesc 1 -\n\
+REMOTE_PROC_STORAGE_VOL_GET_PATH virStorageVolGetPath StorageVol getPath 1 -\n\
+REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY virNodeGetCellsFreeMemory Connection nodeGetCellsFreeMemory 1 -\n\
+REMOTE_PROC_NODE_GET_FREE_MEMORY virNodeGetFreeMemory Connection nodeGetFreeMemory 1 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_PEEK virDomainBlockPeek Domain blockPeek 0 -\n\
+REMOTE_PROC_DOMAIN_MEMORY_PEEK virDomainMemoryPeek Domain memoryPeek 0 -\n\
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER virConnectDomainEventRegister - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER virConnectDomainEventDeregister - - 1 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE2 - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH2 - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_CONNECT_GET_URI virConnectGetURI Connection getURI 0 -\n\
+REMOTE_PROC_NODE_NUM_OF_DEVICES virNodeNumOfDevices Connection nodeNumOfDevices 0 -\n\
+REMOTE_PROC_NODE_LIST_DEVICES virNodeListDevices Connection nodeListDevices 0 -\n\
+REMOTE_PROC_NODE_DEVICE_LOOKUP_BY_NAME virNodeDeviceLookupByName Connection nodeDeviceLookupByName 0 -\n\
+REMOTE_PROC_NODE_DEVICE_GET_XML_DESC virNodeDeviceGetXMLDesc NodeDevice getXMLDesc 1 -\n\
+REMOTE_PROC_NODE_DEVICE_GET_PARENT virNodeDeviceGetParent NodeDevice getParent 1 -\n\
+REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS virNodeDeviceNumOfCaps NodeDevice numOfCaps 1 -\n\
+REMOTE_PROC_NODE_DEVICE_LIST_CAPS virNodeDeviceListCaps NodeDevice listCaps 1 -\n\
+REMOTE_PROC_NODE_DEVICE_DETTACH virNodeDeviceDettach NodeDevice dettach 0 -\n\
+REMOTE_PROC_NODE_DEVICE_RE_ATTACH virNodeDeviceReAttach NodeDevice reAttach 0 -\n\
+REMOTE_PROC_NODE_DEVICE_RESET virNodeDeviceReset NodeDevice reset 0 -\n\
+REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL virDomainGetSecurityLabel Domain getSecurityLabel 1 -\n\
+REMOTE_PROC_NODE_GET_SECURITY_MODEL virNodeGetSecurityModel Connection nodeGetSecurityModel 1 -\n\
+REMOTE_PROC_NODE_DEVICE_CREATE_XML virNodeDeviceCreateXML Connection nodeDeviceCreateXML 0 -\n\
+REMOTE_PROC_NODE_DEVICE_DESTROY virNodeDeviceDestroy NodeDevice destroy 0 -\n\
+REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM virStorageVolCreateXMLFrom StoragePool storageVolCreateXMLFrom 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_INTERFACES virConnectNumOfInterfaces Connection numOfInterfaces 0 -\n\
+REMOTE_PROC_CONNECT_LIST_INTERFACES virConnectListInterfaces Connection listInterfaces 0 -\n\
+REMOTE_PROC_INTERFACE_LOOKUP_BY_NAME virInterfaceLookupByName Connection interfaceLookupByName 0 -\n\
+REMOTE_PROC_INTERFACE_LOOKUP_BY_MAC_STRING virInterfaceLookupByMACString Connection interfaceLookupByMACString 0 -\n\
+REMOTE_PROC_INTERFACE_GET_XML_DESC virInterfaceGetXMLDesc Interface getXMLDesc 1 -\n\
+REMOTE_PROC_INTERFACE_DEFINE_XML virInterfaceDefineXML Connection interfaceDefineXML 0 -\n\
+REMOTE_PROC_INTERFACE_UNDEFINE virInterfaceUndefine Interface undefine 0 -\n\
+REMOTE_PROC_INTERFACE_CREATE virInterfaceCreate Interface create 0 -\n\
+REMOTE_PROC_INTERFACE_DESTROY virInterfaceDestroy Interface destroy 0 -\n\
+REMOTE_PROC_CONNECT_DOMAIN_XML_FROM_NATIVE virConnectDomainXMLFromNative Connection domainXMLFromNative 0 -\n\
+REMOTE_PROC_CONNECT_DOMAIN_XML_TO_NATIVE virConnectDomainXMLToNative Connection domainXMLToNative 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_DEFINED_INTERFACES virConnectNumOfDefinedInterfaces Connection numOfDefinedInterfaces 0 -\n\
+REMOTE_PROC_CONNECT_LIST_DEFINED_INTERFACES virConnectListDefinedInterfaces Connection listDefinedInterfaces 0 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_SECRETS virConnectNumOfSecrets Connection numOfSecrets 0 -\n\
+REMOTE_PROC_CONNECT_LIST_SECRETS virConnectListSecrets Connection listSecrets 0 -\n\
+REMOTE_PROC_SECRET_LOOKUP_BY_UUID virSecretLookupByUUID Connection secretLookupByUUID 0 -\n\
+REMOTE_PROC_SECRET_DEFINE_XML virSecretDefineXML Connection secretDefineXML 0 -\n\
+REMOTE_PROC_SECRET_GET_XML_DESC virSecretGetXMLDesc Secret getXMLDesc 1 -\n\
+REMOTE_PROC_SECRET_SET_VALUE virSecretSetValue Secret setValue 0 -\n\
+REMOTE_PROC_SECRET_GET_VALUE virSecretGetValue Secret getValue 0 -\n\
+REMOTE_PROC_SECRET_UNDEFINE virSecretUndefine Secret undefine 0 -\n\
+REMOTE_PROC_SECRET_LOOKUP_BY_USAGE virSecretLookupByUsage Connection secretLookupByUsage 0 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL - - - 0 migration phase with a stream, orchestrated by the client\n\
+REMOTE_PROC_CONNECT_IS_SECURE virConnectIsSecure Connection isSecure 0 -\n\
+REMOTE_PROC_DOMAIN_IS_ACTIVE virDomainIsActive Domain isActive 1 -\n\
+REMOTE_PROC_DOMAIN_IS_PERSISTENT virDomainIsPersistent Domain isPersistent 1 -\n\
+REMOTE_PROC_NETWORK_IS_ACTIVE virNetworkIsActive Network isActive 1 -\n\
+REMOTE_PROC_NETWORK_IS_PERSISTENT virNetworkIsPersistent Network isPersistent 1 -\n\
+REMOTE_PROC_STORAGE_POOL_IS_ACTIVE virStoragePoolIsActive StoragePool isActive 1 -\n\
+REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT virStoragePoolIsPersistent StoragePool isPersistent 1 -\n\
+REMOTE_PROC_INTERFACE_IS_ACTIVE virInterfaceIsActive Interface isActive 1 -\n\
+REMOTE_PROC_CONNECT_GET_LIB_VERSION virConnectGetLibVersion Connection getLibVersion 0 -\n\
+REMOTE_PROC_CONNECT_COMPARE_CPU virConnectCompareCPU Connection compareCPU 1 -\n\
+REMOTE_PROC_DOMAIN_MEMORY_STATS virDomainMemoryStats Domain memoryStats 1 -\n\
+REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS virDomainAttachDeviceFlags Domain attachDeviceFlags 0 -\n\
+REMOTE_PROC_DOMAIN_DETACH_DEVICE_FLAGS virDomainDetachDeviceFlags Domain detachDeviceFlags 0 -\n\
+REMOTE_PROC_CONNECT_BASELINE_CPU virConnectBaselineCPU Connection baselineCPU 1 -\n\
+REMOTE_PROC_DOMAIN_GET_JOB_INFO virDomainGetJobInfo Domain getJobInfo 1 -\n\
+REMOTE_PROC_DOMAIN_ABORT_JOB virDomainAbortJob Domain abortJob 0 -\n\
+REMOTE_PROC_STORAGE_VOL_WIPE virStorageVolWipe StorageVol wipe 0 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME virDomainMigrateSetMaxDowntime Domain migrateSetMaxDowntime 0 -\n\
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY virConnectDomainEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY virConnectDomainEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS virDomainUpdateDeviceFlags Domain updateDeviceFlags 0 -\n\
+REMOTE_PROC_NWFILTER_LOOKUP_BY_NAME virNWFilterLookupByName Connection nwFilterLookupByName 0 -\n\
+REMOTE_PROC_NWFILTER_LOOKUP_BY_UUID virNWFilterLookupByUUID Connection nwFilterLookupByUUID 0 -\n\
+REMOTE_PROC_NWFILTER_GET_XML_DESC virNWFilterGetXMLDesc NWFilter getXMLDesc 1 -\n\
+REMOTE_PROC_CONNECT_NUM_OF_NWFILTERS virConnectNumOfNWFilters Connection numOfNWFilters 0 -\n\
+REMOTE_PROC_CONNECT_LIST_NWFILTERS virConnectListNWFilters Connection listNWFilters 0 -\n\
+REMOTE_PROC_NWFILTER_DEFINE_XML virNWFilterDefineXML Connection nwFilterDefineXML 0 -\n\
+REMOTE_PROC_NWFILTER_UNDEFINE virNWFilterUndefine NWFilter undefine 0 -\n\
+REMOTE_PROC_DOMAIN_MANAGED_SAVE virDomainManagedSave Domain managedSave 0 -\n\
+REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE virDomainHasManagedSaveImage Domain hasManagedSaveImage 1 -\n\
+REMOTE_PROC_DOMAIN_MANAGED_SAVE_REMOVE virDomainManagedSaveRemove Domain managedSaveRemove 0 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_CREATE_XML virDomainSnapshotCreateXML Domain snapshotCreateXML 0 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC virDomainSnapshotGetXMLDesc DomainSnapshot getXMLDesc 0 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_NUM virDomainSnapshotNum Domain snapshotNum 1 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_NAMES virDomainSnapshotListNames Domain snapshotListNames 1 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME virDomainSnapshotLookupByName Domain snapshotLookupByName 1 -\n\
+REMOTE_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT virDomainHasCurrentSnapshot Domain hasCurrentSnapshot 1 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_CURRENT virDomainSnapshotCurrent Domain snapshotCurrent 1 -\n\
+REMOTE_PROC_DOMAIN_REVERT_TO_SNAPSHOT virDomainRevertToSnapshot DomainSnapshot domainRevertToSnapshot 0 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_DELETE virDomainSnapshotDelete DomainSnapshot delete 0 -\n\
+REMOTE_PROC_DOMAIN_GET_BLOCK_INFO virDomainGetBlockInfo Domain getBlockInfo 1 -\n\
+REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS virDomainCreateWithFlags Domain createWithFlags 0 -\n\
+REMOTE_PROC_DOMAIN_SET_MEMORY_PARAMETERS virDomainSetMemoryParameters Domain setMemoryParameters 0 -\n\
+REMOTE_PROC_DOMAIN_GET_MEMORY_PARAMETERS virDomainGetMemoryParameters Domain getMemoryParameters 1 -\n\
+REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS virDomainSetVcpusFlags Domain setVcpusFlags 0 -\n\
+REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS virDomainGetVcpusFlags Domain getVcpusFlags 0 -\n\
+REMOTE_PROC_DOMAIN_OPEN_CONSOLE virDomainOpenConsole - - 0 opens a stream: the streams layer\n\
+REMOTE_PROC_DOMAIN_IS_UPDATED virDomainIsUpdated Domain isUpdated 1 -\n\
+REMOTE_PROC_CONNECT_GET_SYSINFO virConnectGetSysinfo Connection getSysinfo 1 -\n\
+REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS virDomainSetMemoryFlags Domain setMemoryFlags 0 -\n\
+REMOTE_PROC_DOMAIN_SET_BLKIO_PARAMETERS virDomainSetBlkioParameters Domain setBlkioParameters 0 -\n\
+REMOTE_PROC_DOMAIN_GET_BLKIO_PARAMETERS virDomainGetBlkioParameters Domain getBlkioParameters 1 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED virDomainMigrateSetMaxSpeed Domain migrateSetMaxSpeed 0 -\n\
+REMOTE_PROC_STORAGE_VOL_UPLOAD virStorageVolUpload - - 0 opens a stream: the streams layer\n\
+REMOTE_PROC_STORAGE_VOL_DOWNLOAD virStorageVolDownload - - 0 opens a stream: the streams layer\n\
+REMOTE_PROC_DOMAIN_INJECT_NMI virDomainInjectNMI Domain injectNMI 0 -\n\
+REMOTE_PROC_DOMAIN_SCREENSHOT virDomainScreenshot - - 0 opens a stream: the streams layer\n\
+REMOTE_PROC_DOMAIN_GET_STATE virDomainGetState Domain getState 1 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3 - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3 - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3 - - - 0 migration phase with a stream, orchestrated by the client\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3 - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH3 - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3 - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS virDomainSetSchedulerParametersFlags Domain setSchedulerParametersFlags 0 -\n\
+REMOTE_PROC_INTERFACE_CHANGE_BEGIN virInterfaceChangeBegin Connection interfaceChangeBegin 0 -\n\
+REMOTE_PROC_INTERFACE_CHANGE_COMMIT virInterfaceChangeCommit Connection interfaceChangeCommit 0 -\n\
+REMOTE_PROC_INTERFACE_CHANGE_ROLLBACK virInterfaceChangeRollback Connection interfaceChangeRollback 0 -\n\
+REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS virDomainGetSchedulerParametersFlags Domain getSchedulerParametersFlags 1 -\n\
+REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS virDomainPinVcpuFlags Domain pinVcpuFlags 0 -\n\
+REMOTE_PROC_DOMAIN_SEND_KEY virDomainSendKey Domain sendKey 0 -\n\
+REMOTE_PROC_NODE_GET_CPU_STATS virNodeGetCPUStats Connection nodeGetCPUStats 1 -\n\
+REMOTE_PROC_NODE_GET_MEMORY_STATS virNodeGetMemoryStats Connection nodeGetMemoryStats 1 -\n\
+REMOTE_PROC_DOMAIN_GET_CONTROL_INFO virDomainGetControlInfo Domain getControlInfo 1 -\n\
+REMOTE_PROC_DOMAIN_GET_VCPU_PIN_INFO virDomainGetVcpuPinInfo Domain getVcpuPinInfo 1 -\n\
+REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS virDomainUndefineFlags Domain undefineFlags 0 -\n\
+REMOTE_PROC_DOMAIN_SAVE_FLAGS virDomainSaveFlags Domain saveFlags 0 -\n\
+REMOTE_PROC_DOMAIN_RESTORE_FLAGS virDomainRestoreFlags Connection domainRestoreFlags 0 -\n\
+REMOTE_PROC_DOMAIN_DESTROY_FLAGS virDomainDestroyFlags Domain destroyFlags 0 -\n\
+REMOTE_PROC_DOMAIN_SAVE_IMAGE_GET_XML_DESC virDomainSaveImageGetXMLDesc Connection domainSaveImageGetXMLDesc 0 -\n\
+REMOTE_PROC_DOMAIN_SAVE_IMAGE_DEFINE_XML virDomainSaveImageDefineXML Connection domainSaveImageDefineXML 0 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_JOB_ABORT virDomainBlockJobAbort Domain blockJobAbort 0 -\n\
+REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO virDomainGetBlockJobInfo Domain getBlockJobInfo 1 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_JOB_SET_SPEED virDomainBlockJobSetSpeed Domain blockJobSetSpeed 0 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_PULL virDomainBlockPull Domain blockPull 0 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED virDomainMigrateGetMaxSpeed Domain migrateGetMaxSpeed 0 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS virDomainBlockStatsFlags Domain blockStatsFlags 1 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_GET_PARENT virDomainSnapshotGetParent DomainSnapshot getParent 1 -\n\
+REMOTE_PROC_DOMAIN_RESET virDomainReset Domain reset 0 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN virDomainSnapshotNumChildren DomainSnapshot numChildren 1 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES virDomainSnapshotListChildrenNames DomainSnapshot listChildrenNames 1 -\n\
+REMOTE_PROC_DOMAIN_OPEN_GRAPHICS virDomainOpenGraphics - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry\n\
+REMOTE_PROC_NODE_SUSPEND_FOR_DURATION virNodeSuspendForDuration Connection nodeSuspendForDuration 0 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_RESIZE virDomainBlockResize Domain blockResize 0 -\n\
+REMOTE_PROC_DOMAIN_SET_BLOCK_IO_TUNE virDomainSetBlockIoTune Domain setBlockIoTune 0 -\n\
+REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE virDomainGetBlockIoTune Domain getBlockIoTune 1 -\n\
+REMOTE_PROC_DOMAIN_SET_NUMA_PARAMETERS virDomainSetNumaParameters Domain setNumaParameters 0 -\n\
+REMOTE_PROC_DOMAIN_GET_NUMA_PARAMETERS virDomainGetNumaParameters Domain getNumaParameters 1 -\n\
+REMOTE_PROC_DOMAIN_SET_INTERFACE_PARAMETERS virDomainSetInterfaceParameters Domain setInterfaceParameters 0 -\n\
+REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS virDomainGetInterfaceParameters Domain getInterfaceParameters 1 -\n\
+REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS virDomainShutdownFlags Domain shutdownFlags 0 -\n\
+REMOTE_PROC_STORAGE_VOL_WIPE_PATTERN virStorageVolWipePattern StorageVol wipePattern 0 -\n\
+REMOTE_PROC_STORAGE_VOL_RESIZE virStorageVolResize StorageVol resize 0 -\n\
+REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION virDomainPMSuspendForDuration Domain pmSuspendForDuration 0 -\n\
+REMOTE_PROC_DOMAIN_GET_CPU_STATS virDomainGetCPUStats Domain getCPUStats 1 -\n\
+REMOTE_PROC_DOMAIN_GET_DISK_ERRORS virDomainGetDiskErrors Domain getDiskErrors 1 -\n\
+REMOTE_PROC_DOMAIN_SET_METADATA virDomainSetMetadata Domain setMetadata 0 -\n\
+REMOTE_PROC_DOMAIN_GET_METADATA virDomainGetMetadata Domain getMetadata 1 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_REBASE virDomainBlockRebase Domain blockRebase 0 -\n\
+REMOTE_PROC_DOMAIN_PM_WAKEUP virDomainPMWakeup Domain pmWakeup 0 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_IS_CURRENT virDomainSnapshotIsCurrent DomainSnapshot isCurrent 1 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_HAS_METADATA virDomainSnapshotHasMetadata DomainSnapshot hasMetadata 1 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS virConnectListAllDomains Connection listAllDomains 0 -\n\
+REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS virDomainListAllSnapshots Domain listAllSnapshots 1 -\n\
+REMOTE_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN virDomainSnapshotListAllChildren DomainSnapshot listAllChildren 1 -\n\
+REMOTE_PROC_DOMAIN_GET_HOSTNAME virDomainGetHostname Domain getHostname 0 -\n\
+REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST virDomainGetSecurityLabelList Domain getSecurityLabelList 1 -\n\
+REMOTE_PROC_DOMAIN_PIN_EMULATOR virDomainPinEmulator Domain pinEmulator 0 -\n\
+REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO virDomainGetEmulatorPinInfo Domain getEmulatorPinInfo 1 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS virConnectListAllStoragePools Connection listAllStoragePools 0 -\n\
+REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES virStoragePoolListAllVolumes StoragePool listAllVolumes 0 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS virConnectListAllNetworks Connection listAllNetworks 0 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_INTERFACES virConnectListAllInterfaces Connection listAllInterfaces 0 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES virConnectListAllNodeDevices Connection listAllNodeDevices 0 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_NWFILTERS virConnectListAllNWFilters Connection listAllNWFilters 0 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_SECRETS virConnectListAllSecrets Connection listAllSecrets 0 -\n\
+REMOTE_PROC_NODE_SET_MEMORY_PARAMETERS virNodeSetMemoryParameters Connection nodeSetMemoryParameters 0 -\n\
+REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS virNodeGetMemoryParameters Connection nodeGetMemoryParameters 1 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_COMMIT virDomainBlockCommit Domain blockCommit 0 -\n\
+REMOTE_PROC_NETWORK_UPDATE virNetworkUpdate Network update 0 -\n\
+REMOTE_PROC_NODE_GET_CPU_MAP virNodeGetCPUMap Connection nodeGetCPUMap 1 -\n\
+REMOTE_PROC_DOMAIN_FSTRIM virDomainFSTrim Domain fsTrim 0 -\n\
+REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL virDomainSendProcessSignal Domain sendProcessSignal 0 -\n\
+REMOTE_PROC_DOMAIN_OPEN_CHANNEL virDomainOpenChannel - - 0 opens a stream: the streams layer\n\
+REMOTE_PROC_NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN virNodeDeviceLookupSCSIHostByWWN Connection nodeDeviceLookupSCSIHostByWWN 0 -\n\
+REMOTE_PROC_DOMAIN_GET_JOB_STATS virDomainGetJobStats Domain getJobStats 1 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_GET_COMPRESSION_CACHE virDomainMigrateGetCompressionCache Domain migrateGetCompressionCache 0 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_SET_COMPRESSION_CACHE virDomainMigrateSetCompressionCache Domain migrateSetCompressionCache 0 -\n\
+REMOTE_PROC_NODE_DEVICE_DETACH_FLAGS virNodeDeviceDetachFlags NodeDevice detachFlags 0 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS - - - 0 migration phase with a stream, orchestrated by the client\n\
+REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS - - - 0 migration phase libvirt's client orchestrates\n\
+REMOTE_PROC_DOMAIN_SET_MEMORY_STATS_PERIOD virDomainSetMemoryStatsPeriod Domain setMemoryStatsPeriod 0 -\n\
+REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES virDomainCreateXMLWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry\n\
+REMOTE_PROC_DOMAIN_CREATE_WITH_FILES virDomainCreateWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry\n\
+REMOTE_PROC_CONNECT_GET_CPU_MODEL_NAMES virConnectGetCPUModelNames Connection getCPUModelNames 1 -\n\
+REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY virConnectNetworkEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY virConnectNetworkEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY - - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY - - - 1 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT virDomainCoreDumpWithFormat Domain coreDumpWithFormat 0 -\n\
+REMOTE_PROC_DOMAIN_FSFREEZE virDomainFSFreeze Domain fsFreeze 0 -\n\
+REMOTE_PROC_DOMAIN_FSTHAW virDomainFSThaw Domain fsThaw 0 -\n\
+REMOTE_PROC_DOMAIN_GET_TIME virDomainGetTime Domain getTime 0 -\n\
+REMOTE_PROC_DOMAIN_SET_TIME virDomainSetTime Domain setTime 0 -\n\
+REMOTE_PROC_NODE_GET_FREE_PAGES virNodeGetFreePages Connection nodeGetFreePages 1 -\n\
+REMOTE_PROC_NETWORK_GET_DHCP_LEASES virNetworkGetDHCPLeases Network getDHCPLeases 1 -\n\
+REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES virConnectGetDomainCapabilities Connection getDomainCapabilities 0 -\n\
+REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD virDomainOpenGraphicsFD - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry\n\
+REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS virConnectGetAllDomainStats Connection getAllDomainStats 0 -\n\
+REMOTE_PROC_DOMAIN_BLOCK_COPY virDomainBlockCopy Domain blockCopy 0 -\n\
+REMOTE_PROC_NODE_ALLOC_PAGES virNodeAllocPages Connection nodeAllocPages 0 -\n\
+REMOTE_PROC_DOMAIN_GET_FSINFO virDomainGetFSInfo Domain getFSInfo 0 -\n\
+REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS virDomainDefineXMLFlags Connection domainDefineXMLFlags 0 -\n\
+REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO virDomainGetIOThreadInfo Domain getIOThreadInfo 1 -\n\
+REMOTE_PROC_DOMAIN_PIN_IOTHREAD virDomainPinIOThread Domain pinIOThread 0 -\n\
+REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES virDomainInterfaceAddresses Domain interfaceAddresses 0 -\n\
+REMOTE_PROC_DOMAIN_ADD_IOTHREAD virDomainAddIOThread Domain addIOThread 0 -\n\
+REMOTE_PROC_DOMAIN_DEL_IOTHREAD virDomainDelIOThread Domain delIOThread 0 -\n\
+REMOTE_PROC_DOMAIN_SET_USER_PASSWORD virDomainSetUserPassword Domain setUserPassword 0 -\n\
+REMOTE_PROC_DOMAIN_RENAME virDomainRename Domain rename 0 -\n\
+REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK virConnectRegisterCloseCallback - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK virConnectUnregisterCloseCallback - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_DOMAIN_MIGRATE_START_POST_COPY virDomainMigrateStartPostCopy Domain migrateStartPostCopy 0 -\n\
+REMOTE_PROC_DOMAIN_GET_PERF_EVENTS virDomainGetPerfEvents Domain getPerfEvents 1 -\n\
+REMOTE_PROC_DOMAIN_SET_PERF_EVENTS virDomainSetPerfEvents Domain setPerfEvents 0 -\n\
+REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY virConnectStoragePoolEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY virConnectStoragePoolEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_DOMAIN_GET_GUEST_VCPUS virDomainGetGuestVcpus Domain getGuestVcpus 0 -\n\
+REMOTE_PROC_DOMAIN_SET_GUEST_VCPUS virDomainSetGuestVcpus Domain setGuestVcpus 0 -\n\
+REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY virConnectNodeDeviceEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY virConnectNodeDeviceEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS virStorageVolGetInfoFlags StorageVol getInfoFlags 1 -\n\
+REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY virConnectSecretEventRegisterAny - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY virConnectSecretEventDeregisterAny - - 1 event or close-callback registration: the events layer (EventConnection)\n\
+REMOTE_PROC_DOMAIN_SET_VCPU virDomainSetVcpu Domain setVcpu 0 -\n\
+REMOTE_PROC_DOMAIN_SET_BLOCK_THRESHOLD virDomainSetBlockThreshold Domain setBlockThreshold 0 -\n\
+REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME virDomainMigrateGetMaxDowntime Domain migrateGetMaxDowntime 0 -\n\
+REMOTE_PROC_DOMAIN_MANAGED_SAVE_GET_XML_DESC virDomainManagedSaveGetXMLDesc Domain managedSaveGetXMLDesc 0 -\n\
+REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML virDomainManagedSaveDefineXML Domain managedSaveDefineXML 0 -\n\
+REMOTE_PROC_DOMAIN_SET_LIFECYCLE_ACTION virDomainSetLifecycleAction Domain setLifecycleAction 0 -\n\
+REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_TARGET_PATH virStoragePoolLookupByTargetPath Connection storagePoolLookupByTargetPath 0 -\n\
+REMOTE_PROC_DOMAIN_DETACH_DEVICE_ALIAS virDomainDetachDeviceAlias Domain detachDeviceAlias 0 -\n\
+REMOTE_PROC_CONNECT_COMPARE_HYPERVISOR_CPU virConnectCompareHypervisorCPU Connection compareHypervisorCPU 0 -\n\
+REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU virConnectBaselineHypervisorCPU Connection baselineHypervisorCPU 0 -\n\
+REMOTE_PROC_NODE_GET_SEV_INFO virNodeGetSEVInfo Connection nodeGetSEVInfo 1 -\n\
+REMOTE_PROC_DOMAIN_GET_LAUNCH_SECURITY_INFO virDomainGetLaunchSecurityInfo Domain getLaunchSecurityInfo 1 -\n\
+REMOTE_PROC_NWFILTER_BINDING_LOOKUP_BY_PORT_DEV virNWFilterBindingLookupByPortDev Connection nwFilterBindingLookupByPortDev 0 -\n\
+REMOTE_PROC_NWFILTER_BINDING_GET_XML_DESC virNWFilterBindingGetXMLDesc NWFilterBinding getXMLDesc 1 -\n\
+REMOTE_PROC_NWFILTER_BINDING_CREATE_XML virNWFilterBindingCreateXML Connection nwFilterBindingCreateXML 0 -\n\
+REMOTE_PROC_NWFILTER_BINDING_DELETE virNWFilterBindingDelete NWFilterBinding delete 0 -\n\
+REMOTE_PROC_CONNECT_LIST_ALL_NWFILTER_BINDINGS virConnectListAllNWFilterBindings Connection listAllNWFilterBindings 0 -\n\
+REMOTE_PROC_DOMAIN_SET_IOTHREAD_PARAMS virDomainSetIOThreadParams Domain setIOThreadParams 0 -\n\
+REMOTE_PROC_CONNECT_GET_STORAGE_POOL_CAPABILITIES virConnectGetStoragePoolCapabilities Connection getStoragePoolCapabilities 1 -\n\
+REMOTE_PROC_NETWORK_LIST_ALL_PORTS virNetworkListAllPorts Network listAllPorts 0 -\n\
+REMOTE_PROC_NETWORK_PORT_LOOKUP_BY_UUID virNetworkPortLookupByUUID Network portLookupByUUID 0 -\n\
+REMOTE_PROC_NETWORK_PORT_CREATE_XML virNetworkPortCreateXML Network portCreateXML 0 -\n\
+REMOTE_PROC_NETWORK_PORT_GET_PARAMETERS virNetworkPortGetParameters NetworkPort getParameters 1 -\n\
+REMOTE_PROC_NETWORK_PORT_SET_PARAMETERS virNetworkPortSetParameters NetworkPort setParameters 0 -\n\
+REMOTE_PROC_NETWORK_PORT_GET_XML_DESC virNetworkPortGetXMLDesc NetworkPort getXMLDesc 1 -\n\
+REMOTE_PROC_NETWORK_PORT_DELETE virNetworkPortDelete NetworkPort delete 0 -\n\
+REMOTE_PROC_DOMAIN_CHECKPOINT_CREATE_XML virDomainCheckpointCreateXML Domain checkpointCreateXML 0 -\n\
+REMOTE_PROC_DOMAIN_CHECKPOINT_GET_XML_DESC virDomainCheckpointGetXMLDesc DomainCheckpoint getXMLDesc 0 -\n\
+REMOTE_PROC_DOMAIN_LIST_ALL_CHECKPOINTS virDomainListAllCheckpoints Domain listAllCheckpoints 1 -\n\
+REMOTE_PROC_DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN virDomainCheckpointListAllChildren DomainCheckpoint listAllChildren 1 -\n\
+REMOTE_PROC_DOMAIN_CHECKPOINT_LOOKUP_BY_NAME virDomainCheckpointLookupByName Domain checkpointLookupByName 1 -\n\
+REMOTE_PROC_DOMAIN_CHECKPOINT_GET_PARENT virDomainCheckpointGetParent DomainCheckpoint getParent 1 -\n\
+REMOTE_PROC_DOMAIN_CHECKPOINT_DELETE virDomainCheckpointDelete DomainCheckpoint delete 0 -\n\
+REMOTE_PROC_DOMAIN_GET_GUEST_INFO virDomainGetGuestInfo Domain getGuestInfo 0 -\n\
+REMOTE_PROC_CONNECT_SET_IDENTITY virConnectSetIdentity Connection setIdentity 0 -\n\
+REMOTE_PROC_DOMAIN_AGENT_SET_RESPONSE_TIMEOUT virDomainAgentSetResponseTimeout Domain agentSetResponseTimeout 0 -\n\
+REMOTE_PROC_DOMAIN_BACKUP_BEGIN virDomainBackupBegin Domain backupBegin 0 -\n\
+REMOTE_PROC_DOMAIN_BACKUP_GET_XML_DESC virDomainBackupGetXMLDesc Domain backupGetXMLDesc 1 -\n\
+REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_GET virDomainAuthorizedSSHKeysGet Domain authorizedSSHKeysGet 0 -\n\
+REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET virDomainAuthorizedSSHKeysSet Domain authorizedSSHKeysSet 0 -\n\
+REMOTE_PROC_DOMAIN_GET_MESSAGES virDomainGetMessages Domain getMessages 1 -\n\
+REMOTE_PROC_DOMAIN_START_DIRTY_RATE_CALC virDomainStartDirtyRateCalc Domain startDirtyRateCalc 0 -\n\
+REMOTE_PROC_NODE_DEVICE_DEFINE_XML virNodeDeviceDefineXML Connection nodeDeviceDefineXML 0 -\n\
+REMOTE_PROC_NODE_DEVICE_UNDEFINE virNodeDeviceUndefine NodeDevice undefine 0 -\n\
+REMOTE_PROC_NODE_DEVICE_CREATE virNodeDeviceCreate NodeDevice create 0 -\n\
+REMOTE_PROC_NWFILTER_DEFINE_XML_FLAGS virNWFilterDefineXMLFlags Connection nwFilterDefineXMLFlags 0 -\n\
+REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS virNetworkDefineXMLFlags Connection networkDefineXMLFlags 0 -\n\
+REMOTE_PROC_NODE_DEVICE_GET_AUTOSTART virNodeDeviceGetAutostart NodeDevice getAutostart 1 -\n\
+REMOTE_PROC_NODE_DEVICE_SET_AUTOSTART virNodeDeviceSetAutostart NodeDevice setAutostart 0 -\n\
+REMOTE_PROC_NODE_DEVICE_IS_PERSISTENT virNodeDeviceIsPersistent NodeDevice isPersistent 1 -\n\
+REMOTE_PROC_NODE_DEVICE_IS_ACTIVE virNodeDeviceIsActive NodeDevice isActive 1 -\n\
+REMOTE_PROC_NETWORK_CREATE_XML_FLAGS virNetworkCreateXMLFlags Connection networkCreateXMLFlags 0 -\n\
+REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE virDomainSetLaunchSecurityState Domain setLaunchSecurityState 0 -\n\
+REMOTE_PROC_DOMAIN_SAVE_PARAMS virDomainSaveParams Domain saveParams 0 -\n\
+REMOTE_PROC_DOMAIN_RESTORE_PARAMS virDomainRestoreParams Connection domainRestoreParams 0 -\n\
+REMOTE_PROC_DOMAIN_ABORT_JOB_FLAGS virDomainAbortJobFlags Domain abortJobFlags 0 -\n\
+REMOTE_PROC_DOMAIN_FD_ASSOCIATE virDomainFDAssociate - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry\n\
+REMOTE_PROC_NETWORK_SET_METADATA virNetworkSetMetadata Network setMetadata 0 -\n\
+REMOTE_PROC_NETWORK_GET_METADATA virNetworkGetMetadata Network getMetadata 1 -\n\
+REMOTE_PROC_NODE_DEVICE_UPDATE virNodeDeviceUpdate NodeDevice update 0 -\n\
+REMOTE_PROC_DOMAIN_GRAPHICS_RELOAD virDomainGraphicsReload Domain graphicsReload 0 -\n\
+REMOTE_PROC_DOMAIN_GET_AUTOSTART_ONCE virDomainGetAutostartOnce Domain getAutostartOnce 1 -\n\
+REMOTE_PROC_DOMAIN_SET_AUTOSTART_ONCE virDomainSetAutostartOnce Domain setAutostartOnce 0 -\n\
+REMOTE_PROC_DOMAIN_SET_THROTTLE_GROUP virDomainSetThrottleGroup Domain setThrottleGroup 0 -\n\
+REMOTE_PROC_DOMAIN_DEL_THROTTLE_GROUP virDomainDelThrottleGroup Domain delThrottleGroup 0 -\n\
+QEMU_PROC_DOMAIN_MONITOR_COMMAND virDomainQemuMonitorCommand Domain qemuMonitorCommand 0 -\n\
+QEMU_PROC_DOMAIN_ATTACH virDomainQemuAttach Connection domainQemuAttach 0 -\n\
+QEMU_PROC_DOMAIN_AGENT_COMMAND virDomainQemuAgentCommand Domain qemuAgentCommand 0 -\n\
+QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER virConnectDomainQemuMonitorEventRegister - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER virConnectDomainQemuMonitorEventDeregister - - 0 event or close-callback registration: the events layer (EventConnection)\n\
+QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES virDomainQemuMonitorCommandWithFiles - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry\n\
+LXC_PROC_DOMAIN_OPEN_NAMESPACE virDomainLxcOpenNamespace - - 0 passes file descriptors (SCM_RIGHTS), which Node sockets cannot carry\n\
+")
 
 function apiRows(text: string): ApiEntry[] {
   const v = (f: string | undefined): string | null => (f === undefined || f === '-' ? null : f)
