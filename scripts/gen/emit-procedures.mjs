@@ -123,7 +123,7 @@ function emitProgramTable(model, prog, byModule) {
     '',
     ...imp.lines(),
     '',
-    '// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,… (- for none)',
+    '// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,... GENERATE ARG,... RET,... (- for none)',
     `/** Every procedure of the ${prog.name} program, by name without the \`${prog.prefix}_PROC_\` prefix. */`,
     `export const ${prog.prefix}_PROCEDURES: {`,
     ...members,

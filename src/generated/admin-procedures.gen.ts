@@ -39,7 +39,7 @@ import {
 import { procedureTable } from './procedure-table.js'
 import type { ProcedureDescriptor } from './procedure.js'
 
-// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,… (- for none)
+// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,... GENERATE ARG,... RET,... (- for none)
 /** Every procedure of the admin program, by name without the `ADMIN_PROC_` prefix. */
 export const ADMIN_PROCEDURES: {
   /** `ADMIN_PROC_CONNECT_OPEN` (ADMIN_PROGRAM procedure 1). C API: [virAdmConnectOpen](https://libvirt.org/html/libvirt-libvirt-admin.html#virAdmConnectOpen). */

@@ -7,7 +7,7 @@ import { KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION } from './keepalive.gen.j
 import { procedureTable } from './procedure-table.js'
 import type { ProcedureDescriptor } from './procedure.js'
 
-// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,… (- for none)
+// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,... GENERATE ARG,... RET,... (- for none)
 /** Every procedure of the keepalive program, by name without the `KEEPALIVE_PROC_` prefix. */
 export const KEEPALIVE_PROCEDURES: {
   /** `KEEPALIVE_PROC_PING` (KEEPALIVE_PROGRAM procedure 1). */

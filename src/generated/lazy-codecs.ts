@@ -42,7 +42,7 @@ export class CodecCompileError extends Error {
 }
 
 /**
- * The encoders and decoders of one XDR file's types (`REMOTE_CODECS`, `QEMU_CODECS`, …), compiled
+ * The encoders and decoders of one XDR file's types (`REMOTE_CODECS`, `QEMU_CODECS`, ...), compiled
  * on first request and cached. `M` maps each type name (`RemoteNonnullDomain`) to its value type.
  */
 export class CodecSet<M> {
@@ -51,7 +51,7 @@ export class CodecSet<M> {
   readonly #env: Readonly<Record<string, unknown>>
   readonly #uses: readonly AnyCodecSet[]
   readonly #text: string
-  // Type name → offset of its block's first `uses` line in #text; built on the first request.
+  // Type name -> offset of its block's first `uses` line in #text; built on the first request.
   #blocks: Map<string, number> | null = null
   readonly #compiled = new Map<string, AnyCodec>()
 
@@ -60,7 +60,7 @@ export class CodecSet<M> {
    * @param env the XDR constants the sources use, by name
    * @param uses the sets whose codecs these sources call (a type of another file)
    * @param text every type's codecs: per type a line `@@ Type`, then for the encoder and then the
-   *   decoder a line `uses NAME…` (the names its source refers to) and the function's source
+   *   decoder a line `uses NAME...` (the names its source refers to) and the function's source
    */
   constructor(file: string, env: Readonly<Record<string, unknown>>, uses: readonly AnyCodecSet[], text: string) {
     this.file = file

@@ -8,7 +8,7 @@ import { LXC_PROGRAM, LXC_PROTOCOL_VERSION, type LxcDomainOpenNamespaceArgs } fr
 import { procedureTable } from './procedure-table.js'
 import type { ProcedureDescriptor } from './procedure.js'
 
-// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,… (- for none)
+// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,... GENERATE ARG,... RET,... (- for none)
 /** Every procedure of the lxc program, by name without the `LXC_PROC_` prefix. */
 export const LXC_PROCEDURES: {
   /** `LXC_PROC_DOMAIN_OPEN_NAMESPACE` (LXC_PROGRAM procedure 1). C API: [virDomainLxcOpenNamespace](https://libvirt.org/html/libvirt-libvirt-lxc.html#virDomainLxcOpenNamespace). */

@@ -8,7 +8,7 @@ import type { AnyCodecSet } from './lazy-codecs.js'
 import type { ProcedureDescriptor, StreamDirection } from './procedure.js'
 
 // Rows: one procedure per line, fields separated by one space; '-' is null (or an empty list).
-//   KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY(0|1) STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,…
+//   KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY(0|1) STREAM SPARSE_FLAG ACL,... GENERATE ARG,... RET,...
 const NONE = '-'
 
 const list = (f: string): readonly string[] => (f === NONE ? [] : f.split(','))

@@ -23,7 +23,7 @@ import {
   type QemuDomainMonitorEventMsg,
 } from './qemu.gen.js'
 
-// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,… (- for none)
+// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,... GENERATE ARG,... RET,... (- for none)
 /** Every procedure of the qemu program, by name without the `QEMU_PROC_` prefix. */
 export const QEMU_PROCEDURES: {
   /** `QEMU_PROC_DOMAIN_MONITOR_COMMAND` (QEMU_PROGRAM procedure 1). C API: [virDomainQemuMonitorCommand](https://libvirt.org/html/libvirt-libvirt-qemu.html#virDomainQemuMonitorCommand). */

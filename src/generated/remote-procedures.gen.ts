@@ -685,7 +685,7 @@ import {
   type RemoteStorageVolWipePatternArgs,
 } from './remote-types.gen.js'
 
-// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,… GENERATE ARG,… RET,… (- for none)
+// Rows: KEY NUMBER C_FUNCTION ARGS_TYPE RET_TYPE PRIORITY STREAM SPARSE_FLAG ACL,... GENERATE ARG,... RET,... (- for none)
 /** Every procedure of the remote program, by name without the `REMOTE_PROC_` prefix. */
 export const REMOTE_PROCEDURES: {
   /** `REMOTE_PROC_CONNECT_OPEN` (REMOTE_PROGRAM procedure 1). C API: [virConnectOpen](https://libvirt.org/html/libvirt-libvirt-host.html#virConnectOpen). */

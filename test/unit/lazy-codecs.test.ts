@@ -5,6 +5,8 @@
 // about this process alone.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import '../../src/index.js'
@@ -131,4 +133,16 @@ test('without code generation from strings, the first codec use throws CodecComp
   assert.equal(r.cause, 'EvalError')
   assert.match(r.message, /--disallow-code-generation-from-strings/)
   assert.ok(new CodecCompileError('x', { cause: null }) instanceof Error)
+})
+
+test('the codec and table text is ASCII', () => {
+  // One non-ASCII character, even in a comment a bundler keeps, makes V8 decode and scan the whole
+  // (bundled) file as UTF-16: the codec strings are the largest text loaded at import.
+  const dir = fileURLToPath(new URL('../../../src/generated/', import.meta.url))
+  const files = readdirSync(dir).filter((f) => /-(codecs|procedures)\.gen\.ts$/.test(f) || f === 'lazy-codecs.ts' || f === 'procedure-table.ts')
+  assert.ok(files.length >= 12, files.join(', '))
+  for (const f of files) {
+    const bad = /[^\x00-\x7f]/.exec(readFileSync(join(dir, f), 'utf8'))
+    assert.equal(bad, null, `${f}: ${JSON.stringify(bad?.[0])} at ${bad?.index}`)
+  }
 })

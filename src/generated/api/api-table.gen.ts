@@ -14,7 +14,7 @@ export interface ApiEntry {
 
 /** Every call procedure of the remote, qemu and lxc programs, and the typed method exposing it (or why none does). */
 // Built at import from one row per procedure (a string scans far faster than 400 object literals
-// parse): PROCEDURE C_FUNCTION CLASS METHOD READ_ONLY(0|1) REASON…, "-" for none; the reason is the
+// parse): PROCEDURE C_FUNCTION CLASS METHOD READ_ONLY(0|1) REASON..., "-" for none; the reason is the
 // rest of the line.
 export const API_TABLE: readonly ApiEntry[] = apiRows("\
 REMOTE_PROC_CONNECT_OPEN virConnectOpen - - 0 connection life cycle: connect() / close()\n\
