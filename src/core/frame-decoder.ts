@@ -5,7 +5,8 @@
 // read costs about its own size, never a Buffer object per read. A reader that can read straight
 // into memory we choose (Node's `onread`) asks readTarget() for the rest of a large frame and
 // reports with filled(): the bytes of a large reply are then never copied at all (libvirt's client
-// reads the same way, into the message buffer).
+// reads the same way, into the message buffer). Large frames are assembled in a buffer kept for
+// the next one (see RECYCLE_MIN).
 
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
 import { FRAME_MIN, LEN_SIZE, MESSAGE_MAX } from './limits.js'
@@ -19,6 +20,14 @@ export type FrameHandler = (buf: Buffer, start: number, end: number, transient: 
 
 /** The missing part of a frame must be at least this long to be read in place (smaller: one read picks up the frames after it too). */
 const IN_PLACE_MIN = 16 * 1024
+/**
+ * Frames from RECYCLE_MIN to RECYCLE_MAX bytes are assembled in one buffer kept for the next such
+ * frame, and handed on as transient: a client fetching large documents in a loop then allocates
+ * no 1 MiB buffer per reply for the garbage collector to find (larger frames are rare, and a
+ * buffer that size is not worth keeping).
+ */
+const RECYCLE_MIN = 64 * 1024
+const RECYCLE_MAX = 4 * 1024 * 1024
 
 export class FrameDecoder {
   /** The length word while fewer than LEN_SIZE bytes of it have arrived. */
@@ -27,6 +36,10 @@ export class FrameDecoder {
   /** The frame being filled (its length known), or null. */
   #frame: Buffer | null = null
   #filled = 0
+  /** Whether #frame lies in #spare (then it is handed on as transient). */
+  #recycled = false
+  /** The buffer large frames are assembled in (see RECYCLE_MIN). */
+  #spare: Buffer | null = null
   readonly maxFrame: number
 
   constructor(maxFrame = MESSAGE_MAX) {
@@ -40,11 +53,12 @@ export class FrameDecoder {
 
   /**
    * Feeds one chunk the caller will not reuse; calls `onFrame` for every complete frame (length
-   * word included; a view on `chunk` when the frame lies inside it).
+   * word included; a view on `chunk` when the frame lies inside it), which is the caller's to keep.
    * Throws a LibvirtError (VIR_ERR_RPC) on an impossible length; the stream is then unusable.
    */
   push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
-    this.scan(chunk, 0, chunk.length, false, (buf, start, end) => onFrame(start === 0 && end === buf.length ? buf : buf.subarray(start, end)))
+    this.scan(chunk, 0, chunk.length, false, (buf, start, end, transient) =>
+      onFrame(transient ? Buffer.from(buf.subarray(start, end)) : start === 0 && end === buf.length ? buf : buf.subarray(start, end)))
   }
 
   /**
@@ -61,11 +75,7 @@ export class FrameDecoder {
         frame.set(new Uint8Array(buf.buffer, buf.byteOffset + off, n), this.#filled)
         this.#filled += n
         off += n
-        if (this.#filled === frame.length) {
-          this.#frame = null
-          this.#filled = 0
-          onFrame(frame, 0, frame.length, false)
-        }
+        if (this.#filled === frame.length) this.#complete(frame, onFrame)
         continue
       }
       if (this.#headFilled === 0 && end - off >= LEN_SIZE) {
@@ -114,16 +124,24 @@ export class FrameDecoder {
     const frame = this.#frame
     if (frame === null || target.buffer !== frame.buffer || target.byteOffset !== frame.byteOffset + this.#filled) return
     this.#filled += Math.min(n, frame.length - this.#filled)
-    if (this.#filled === frame.length) {
-      this.#frame = null
-      this.#filled = 0
-      onFrame(frame, 0, frame.length, false)
-    }
+    if (this.#filled === frame.length) this.#complete(frame, onFrame)
+  }
+
+  #complete(frame: Buffer, onFrame: FrameHandler): void {
+    this.#frame = null
+    this.#filled = 0
+    onFrame(frame, 0, frame.length, this.#recycled)
   }
 
   #start(len: number): void {
-    this.#frame = Buffer.allocUnsafe(len)
     this.#filled = 0
+    this.#recycled = len >= RECYCLE_MIN && len <= RECYCLE_MAX
+    if (!this.#recycled) {
+      this.#frame = Buffer.allocUnsafe(len)
+      return
+    }
+    if (this.#spare === null || this.#spare.length < len) this.#spare = Buffer.allocUnsafeSlow(Math.max(len, 2 * RECYCLE_MIN))
+    this.#frame = this.#spare.subarray(0, len)
   }
 
   #checkLength(len: number): number {
@@ -141,5 +159,6 @@ export class FrameDecoder {
     this.#headFilled = 0
     this.#frame = null
     this.#filled = 0
+    this.#spare = null
   }
 }
