@@ -15,11 +15,9 @@ import { CloseReason } from './close-reason.js'
 import { validateConnectOptions, type ConnectOptions, type ValidatedConnectOptions } from './connect-options.js'
 import { redactUri } from './redact-uri.js'
 import { setLongTimeout } from './long-timer.js'
-import { RpcClient } from './rpc-client.js'
+import { DrvFeature, RpcClient } from './rpc-client.js'
 import { traceConnect } from './tracing.js'
 
-/** Driver features probed with CONNECT_SUPPORTS_FEATURE (libvirt's internal virDrvFeature). */
-export const DrvFeature = { PROGRAM_KEEPALIVE: 10, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15 } as const
 
 const VIR_CONNECT_RO = 1
 
@@ -73,16 +71,14 @@ export async function openRpcClient(uri: string | undefined | null, rawOptions?:
     try {
       await authenticate(client, parsed, options.auth)
       // Pipelined in libvirt's order: the keepalive probe goes out before CONNECT_OPEN (the daemon
-      // answers it without an open connection); the two probes that need one follow the open.
+      // answers it without an open connection). The features that need an open connection
+      // (close callback, …) are asked when first needed (RpcClient.supportsFeature), not here:
+      // a round trip less before the first call.
       const [keepalive] = await Promise.all([
-        supports(client, DrvFeature.PROGRAM_KEEPALIVE),
+        client.supportsFeature(DrvFeature.PROGRAM_KEEPALIVE),
         client.call(REMOTE_PROCEDURES.CONNECT_OPEN, { name: parsed?.openName ?? '', flags: options.readOnly ? VIR_CONNECT_RO : 0 }),
       ])
-      const [eventCallback, closeCallback] = await Promise.all([
-        supports(client, DrvFeature.REMOTE_EVENT_CALLBACK),
-        supports(client, DrvFeature.REMOTE_CLOSE_CALLBACK),
-      ])
-      Object.assign(client.features, { keepalive, eventCallback, closeCallback })
+      client.features.keepalive = keepalive
     } finally {
       signal.removeEventListener('abort', onAbort)
     }
@@ -130,16 +126,6 @@ class ConnectAbort {
     const listeners = this.#listeners
     this.#listeners = []
     for (const l of listeners) l()
-  }
-}
-
-async function supports(rpc: RpcClient, feature: number): Promise<boolean> {
-  try {
-    const r = await rpc.call(REMOTE_PROCEDURES.CONNECT_SUPPORTS_FEATURE, { feature })
-    return r.supported !== 0
-  } catch (e) {
-    if (e instanceof LibvirtError && !e.local) return false
-    throw e
   }
 }
 

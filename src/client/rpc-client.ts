@@ -8,12 +8,16 @@ import { retakeCallerStack, withCallerStack } from './caller-stack.js'
 import { type MessageHeader, writeHeader } from '../core/header.js'
 import { FRAME_MIN, KEEPALIVE_PROGRAM, KEEPALIVE_VERSION, KeepaliveProc, LEN_SIZE, MessageStatus, MessageType } from '../core/limits.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
+import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import { type CallOptions, ProtocolSession } from '../core/session.js'
 import type { ByteSink, Transport } from '../transport/transport.js'
 import { CloseReason } from './close-reason.js'
 import { KeepAliveTimer, type KeepAliveSettings } from './keepalive.js'
 import { WarningLimiter } from './warning-limiter.js'
 import { callTracingActive, traceCall, traceClose } from './tracing.js'
+
+/** Driver features probed with CONNECT_SUPPORTS_FEATURE (libvirt's internal virDrvFeature). */
+export const DrvFeature = { PROGRAM_KEEPALIVE: 10, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15 } as const
 
 /**
  * How long `close()` waits for the daemon's answer to CONNECT_CLOSE before it releases the socket
@@ -36,8 +40,8 @@ export class RpcClient {
   readonly session: ProtocolSession
   /** Settles once with the close reason; never rejects. */
   readonly closed: Promise<CloseReason>
-  /** Daemon features learnt during open (keepalive, event callbacks, close callback). */
-  readonly features = { keepalive: false, eventCallback: false, closeCallback: false }
+  /** Whether the daemon runs keepalive with us (learnt during open). Other features: {@link RpcClient.supportsFeature}. */
+  readonly features = { keepalive: false }
   /** Set by the events layer: MESSAGE frames of the remote/qemu programs. */
   messageHandler: MessageHandler | null = null
   /** Set by the streams layer: STREAM / STREAM_HOLE frames. */
@@ -62,6 +66,9 @@ export class RpcClient {
   #queued = 0
   #queueDone: Array<() => void> = []
   #closing: Promise<void> | null = null
+  /** CONNECT_CLOSE is on its way: nothing more is written (see close()). */
+  #farewellSent = false
+  readonly #features = new Map<number, Promise<boolean>>()
   #readPaused = 0
   #pongOwed = false
   readonly #warnings = new WarningLimiter('LIBVIRT_ASYNC_UNEXPECTED_MESSAGE')
@@ -132,6 +139,26 @@ export class RpcClient {
     return withCallerStack(this.session.call(desc, args, options), RpcClient.prototype.call)
   }
 
+  /**
+   * Whether the daemon supports a driver feature (CONNECT_SUPPORTS_FEATURE, libvirt's internal
+   * virDrvFeature numbers), asked once per connection when first needed. An error reply means
+   * "no" (an old daemon); a local error (the connection is gone) rejects.
+   */
+  supportsFeature(feature: number): Promise<boolean> {
+    let answer = this.#features.get(feature)
+    if (answer === undefined) {
+      answer = this.call(REMOTE_PROCEDURES.CONNECT_SUPPORTS_FEATURE, { feature }).then(
+        (r) => r.supported !== 0,
+        (e: unknown) => {
+          if (e instanceof LibvirtError && !e.local) return false
+          throw e
+        },
+      )
+      this.#features.set(feature, answer)
+    }
+    return answer
+  }
+
   /** Runs `listener` once when the connection ends (synchronously, after pending calls are rejected). */
   onClose(listener: CloseListener): () => void {
     if (this.#closeReason !== null) {
@@ -200,8 +227,13 @@ export class RpcClient {
       if (farewell) {
         let timer: NodeJS.Timeout | undefined
         try {
+          const said = farewell()
+          // The daemon drops the connection once it has answered CONNECT_CLOSE: a frame written
+          // after it would meet a closed socket (EPIPE) and end the connection as lost (EOF),
+          // not closed. So nothing more is written; calls made meanwhile fail with the close.
+          this.#farewellSent = true
           await Promise.race([
-            farewell(),
+            said,
             new Promise<void>((resolve) => {
               timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)
               timer.unref()
@@ -275,7 +307,7 @@ export class RpcClient {
   // socket's own buffering and 'drain' still pace them. Where the peer needs one message per
   // write (TLS records, see Transport.messagePerWrite) nothing is merged.
   #write(frame: Buffer, done?: () => void): void {
-    if (this.#closeReason !== null) return
+    if (this.#closeReason !== null || this.#farewellSent) return
     if (this.transport.messagePerWrite) {
       this.transport.stream.write(frame, done)
       return

@@ -7,7 +7,7 @@ import type { MessageHeader } from '../core/header.js'
 import { ErrorCode, ErrorDomain, LibvirtError, connectionClosedError } from '../errors.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import { CloseReason } from '../client/close-reason.js'
-import type { RpcClient } from '../client/rpc-client.js'
+import { DrvFeature, type RpcClient } from '../client/rpc-client.js'
 import { eventTracingActive, traceEvent } from '../client/tracing.js'
 import { WarningLimiter } from '../client/warning-limiter.js'
 import { FAMILY_WIRE, type EventFamily } from './families.js'
@@ -227,7 +227,7 @@ export class EventRouter {
     this.#closePending = true
     try {
       // The daemon then tells us (CONNECT_EVENT_CONNECTION_CLOSED) when its side of the connection ends.
-      if (this.rpc.features.closeCallback) await this.rpc.call(REMOTE_PROCEDURES.CONNECT_REGISTER_CLOSE_CALLBACK, undefined)
+      if (await this.rpc.supportsFeature(DrvFeature.REMOTE_CLOSE_CALLBACK)) await this.rpc.call(REMOTE_PROCEDURES.CONNECT_REGISTER_CLOSE_CALLBACK, undefined)
     } finally {
       this.#closePending = false
     }
@@ -241,7 +241,7 @@ export class EventRouter {
       throw LibvirtError.local(ErrorCode.OPERATION_INVALID, ErrorDomain.REMOTE, 'Requested operation is not valid: A different callback was requested')
     }
     this.#close = null
-    if (this.rpc.features.closeCallback) await this.rpc.call(REMOTE_PROCEDURES.CONNECT_UNREGISTER_CLOSE_CALLBACK, undefined)
+    if (await this.rpc.supportsFeature(DrvFeature.REMOTE_CLOSE_CALLBACK)) await this.rpc.call(REMOTE_PROCEDURES.CONNECT_UNREGISTER_CLOSE_CALLBACK, undefined)
   }
 
   // ── dispatch ────────────────────────────────────────────────────────────────────────────────

@@ -35,9 +35,9 @@ async function setup() {
         const f = buf.subarray(0, len)
         buf = buf.subarray(len)
         const [prog, vers, proc, , serial] = [0, 1, 2, 3, 4].map((i) => f.readUInt32BE(4 + i * 4))
-        // register calls return { callbackID }, everything else nothing
+        // register calls return { callbackID }, CONNECT_SUPPORTS_FEATURE "supported", everything else nothing
         const isRegister = [316, 313, 368, 374, 380].includes(proc!)
-        s.write(frame(prog!, vers!, proc!, 1, serial!, 0, isRegister ? words(40 + n++) : Buffer.alloc(0)))
+        s.write(frame(prog!, vers!, proc!, 1, serial!, 0, isRegister ? words(40 + n++) : proc === 60 ? words(1) : Buffer.alloc(0)))
       }
     })
   })
