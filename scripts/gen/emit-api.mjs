@@ -528,7 +528,7 @@ function emitTable(model, plan) {
     rows.push([word(p.proc.name), word(p.proc.cFunction?.name), word(p.cls?.cls), word(p.method), ro ? '1' : '0', p.reason || '-'].join(' '))
   }
   lines.push(
-    `export const API_TABLE: readonly ApiEntry[] = apiRows(${multilineString(rows).join('\n')})`,
+    `export const API_TABLE: readonly ApiEntry[] = /* @__PURE__ */ apiRows(${multilineString(rows).join('\n')})`,
     '',
     'function apiRows(text: string): ApiEntry[] {',
     "  const v = (f: string | undefined): string | null => (f === undefined || f === '-' ? null : f)",

@@ -154,7 +154,7 @@ function emitCodecFile(model, file, files, sources, head) {
     '}',
     '',
     `/** Encoder and decoder of every XDR type of ${xfile}, compiled on first use. */`,
-    `export const ${names.set} = new CodecSet<${names.types}>(`,
+    `export const ${names.set} = /* @__PURE__ */ new CodecSet<${names.types}>(`,
     `  '${xfile}',`,
     ...(envList.length === 0 ? ['  {},'] : envList.length <= 3 ? [`  { ${envList.join(', ')} },`] : ['  {', ...envList.map((n) => `    ${n},`), '  },']),
     `  [${[...usesSets].sort(byCode).join(', ')}],`,

@@ -58,7 +58,7 @@ export interface AdminCodecTypes {
 }
 
 /** Encoder and decoder of every XDR type of admin_protocol.x, compiled on first use. */
-export const ADMIN_CODECS = new CodecSet<AdminCodecTypes>(
+export const ADMIN_CODECS = /* @__PURE__ */ new CodecSet<AdminCodecTypes>(
   'admin_protocol.x',
   {
     ADMIN_CLIENT_INFO_PARAMETERS_MAX,

@@ -82,7 +82,7 @@ export const ADMIN_PROCEDURES: {
   readonly CONNECT_SET_DAEMON_TIMEOUT: ProcedureDescriptor<AdminConnectSetDaemonTimeoutArgs, void>
   /** `ADMIN_PROC_CONNECT_DAEMON_SHUTDOWN` (ADMIN_PROGRAM procedure 20). C API: [virAdmConnectDaemonShutdown](https://libvirt.org/html/libvirt-libvirt-admin.html#virAdmConnectDaemonShutdown). */
   readonly CONNECT_DAEMON_SHUTDOWN: ProcedureDescriptor<AdminConnectDaemonShutdownArgs, void>
-} = procedureTable(ADMIN_PROGRAM, ADMIN_PROTOCOL_VERSION, 'ADMIN', ADMIN_CODECS, "\
+} = /* @__PURE__ */ procedureTable(ADMIN_PROGRAM, ADMIN_PROTOCOL_VERSION, 'ADMIN', ADMIN_CODECS, "\
 CONNECT_OPEN 1 virAdmConnectOpen AdminConnectOpenArgs - 0 none - - none flags -\n\
 CONNECT_CLOSE 2 virAdmConnectClose - - 0 none - - none - -\n\
 CONNECT_GET_LIB_VERSION 3 virAdmConnectGetLibVersion - AdminConnectGetLibVersionRet 0 none - - both - libVer\n\

@@ -16,7 +16,7 @@ export interface KeepaliveCodecTypes {
 }
 
 /** Encoder and decoder of every XDR type of virkeepaliveprotocol.x, compiled on first use. */
-export const KEEPALIVE_CODECS = new CodecSet<KeepaliveCodecTypes>(
+export const KEEPALIVE_CODECS = /* @__PURE__ */ new CodecSet<KeepaliveCodecTypes>(
   'virkeepaliveprotocol.x',
   {},
   [],

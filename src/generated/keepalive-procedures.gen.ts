@@ -14,7 +14,7 @@ export const KEEPALIVE_PROCEDURES: {
   readonly PING: ProcedureDescriptor<void, void>
   /** `KEEPALIVE_PROC_PONG` (KEEPALIVE_PROGRAM procedure 2). */
   readonly PONG: ProcedureDescriptor<void, void>
-} = procedureTable(KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, 'KEEPALIVE', null, "\
+} = /* @__PURE__ */ procedureTable(KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, 'KEEPALIVE', null, "\
 PING 1 - - - 0 none - - none - -\n\
 PONG 2 - - - 0 none - - none - -\n\
 ")

@@ -18,7 +18,7 @@ export interface LxcCodecTypes {
 }
 
 /** Encoder and decoder of every XDR type of lxc_protocol.x, compiled on first use. */
-export const LXC_CODECS = new CodecSet<LxcCodecTypes>(
+export const LXC_CODECS = /* @__PURE__ */ new CodecSet<LxcCodecTypes>(
   'lxc_protocol.x',
   {},
   [REMOTE_CODECS],

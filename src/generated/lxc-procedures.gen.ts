@@ -13,6 +13,6 @@ import type { ProcedureDescriptor } from './procedure.js'
 export const LXC_PROCEDURES: {
   /** `LXC_PROC_DOMAIN_OPEN_NAMESPACE` (LXC_PROGRAM procedure 1). C API: [virDomainLxcOpenNamespace](https://libvirt.org/html/libvirt-libvirt-lxc.html#virDomainLxcOpenNamespace). */
   readonly DOMAIN_OPEN_NAMESPACE: ProcedureDescriptor<LxcDomainOpenNamespaceArgs, void>
-} = procedureTable(LXC_PROGRAM, LXC_PROTOCOL_VERSION, 'LXC', LXC_CODECS, "\
+} = /* @__PURE__ */ procedureTable(LXC_PROGRAM, LXC_PROTOCOL_VERSION, 'LXC', LXC_CODECS, "\
 DOMAIN_OPEN_NAMESPACE 1 virDomainLxcOpenNamespace LxcDomainOpenNamespaceArgs - 0 none - domain:open_namespace none dom,flags -\n\
 ")

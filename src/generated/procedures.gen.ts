@@ -29,16 +29,18 @@ function byNumber(table: Readonly<Record<string, ProcedureDescriptor<any, any>>>
   return m
 }
 
+// Pure (no side effects): a bundle that does not use these maps drops them (the library does not;
+// building them walked every descriptor at import).
 /** Descriptor of every procedure, by program number, then procedure number. */
-export const PROCEDURES_BY_NUMBER: ReadonlyMap<number, ReadonlyMap<number, ProcedureDescriptor>> = new Map([
-  [KEEPALIVE_PROGRAM, byNumber(KEEPALIVE_PROCEDURES)],
-  [REMOTE_PROGRAM, byNumber(REMOTE_PROCEDURES)],
-  [QEMU_PROGRAM, byNumber(QEMU_PROCEDURES)],
-  [LXC_PROGRAM, byNumber(LXC_PROCEDURES)],
+export const PROCEDURES_BY_NUMBER: ReadonlyMap<number, ReadonlyMap<number, ProcedureDescriptor>> = /* @__PURE__ */ new Map([
+  [KEEPALIVE_PROGRAM, /* @__PURE__ */ byNumber(KEEPALIVE_PROCEDURES)],
+  [REMOTE_PROGRAM, /* @__PURE__ */ byNumber(REMOTE_PROCEDURES)],
+  [QEMU_PROGRAM, /* @__PURE__ */ byNumber(QEMU_PROCEDURES)],
+  [LXC_PROGRAM, /* @__PURE__ */ byNumber(LXC_PROCEDURES)],
 ])
 
 /** Version of every program, by program number. */
-export const PROGRAM_VERSIONS: ReadonlyMap<number, number> = new Map([
+export const PROGRAM_VERSIONS: ReadonlyMap<number, number> = /* @__PURE__ */ new Map([
   [KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION],
   [REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION],
   [QEMU_PROGRAM, QEMU_PROTOCOL_VERSION],

@@ -30,7 +30,7 @@ export interface QemuCodecTypes {
 }
 
 /** Encoder and decoder of every XDR type of qemu_protocol.x, compiled on first use. */
-export const QEMU_CODECS = new CodecSet<QemuCodecTypes>(
+export const QEMU_CODECS = /* @__PURE__ */ new CodecSet<QemuCodecTypes>(
   'qemu_protocol.x',
   { REMOTE_STRING_MAX },
   [REMOTE_CODECS],

@@ -40,7 +40,7 @@ export const QEMU_PROCEDURES: {
   readonly DOMAIN_MONITOR_EVENT: ProcedureDescriptor<QemuDomainMonitorEventMsg, void>
   /** `QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES` (QEMU_PROGRAM procedure 7). C API: [virDomainQemuMonitorCommandWithFiles](https://libvirt.org/html/libvirt-libvirt-qemu.html#virDomainQemuMonitorCommandWithFiles). */
   readonly DOMAIN_MONITOR_COMMAND_WITH_FILES: ProcedureDescriptor<QemuDomainMonitorCommandWithFilesArgs, QemuDomainMonitorCommandWithFilesRet>
-} = procedureTable(QEMU_PROGRAM, QEMU_PROTOCOL_VERSION, 'QEMU', QEMU_CODECS, "\
+} = /* @__PURE__ */ procedureTable(QEMU_PROGRAM, QEMU_PROTOCOL_VERSION, 'QEMU', QEMU_CODECS, "\
 DOMAIN_MONITOR_COMMAND 1 virDomainQemuMonitorCommand QemuDomainMonitorCommandArgs QemuDomainMonitorCommandRet 0 none - domain:write none dom,cmd,flags result\n\
 DOMAIN_ATTACH 2 virDomainQemuAttach QemuDomainAttachArgs QemuDomainAttachRet 0 none - domain:start,domain:write both pid_value,flags dom\n\
 DOMAIN_AGENT_COMMAND 3 virDomainQemuAgentCommand QemuDomainAgentCommandArgs QemuDomainAgentCommandRet 0 none - domain:write both dom,cmd,timeout,flags result\n\

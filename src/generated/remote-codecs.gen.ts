@@ -802,7 +802,7 @@ export interface RemoteCodecTypes {
 }
 
 /** Encoder and decoder of every XDR type of remote_protocol.x, compiled on first use. */
-export const REMOTE_CODECS = new CodecSet<RemoteCodecTypes>(
+export const REMOTE_CODECS = /* @__PURE__ */ new CodecSet<RemoteCodecTypes>(
   'remote_protocol.x',
   {
     REMOTE_AUTH_SASL_DATA_MAX,

@@ -1594,7 +1594,7 @@ export const REMOTE_PROCEDURES: {
   readonly DOMAIN_DEL_THROTTLE_GROUP: ProcedureDescriptor<RemoteDomainDelThrottleGroupArgs, void>
   /** `REMOTE_PROC_DOMAIN_EVENT_NIC_MAC_CHANGE` (REMOTE_PROGRAM procedure 453). Event message sent by the daemon; `decodeArgs` reads its payload. */
   readonly DOMAIN_EVENT_NIC_MAC_CHANGE: ProcedureDescriptor<RemoteDomainEventNicMacChangeMsg, void>
-} = procedureTable(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, 'REMOTE', REMOTE_CODECS, "\
+} = /* @__PURE__ */ procedureTable(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, 'REMOTE', REMOTE_CODECS, "\
 CONNECT_OPEN 1 virConnectOpen RemoteConnectOpenArgs - 1 none - connect:getattr none name,flags -\n\
 CONNECT_CLOSE 2 virConnectClose - - 1 none - none none - -\n\
 CONNECT_GET_TYPE 3 virConnectGetType - RemoteConnectGetTypeRet 1 none - connect:getattr server - type\n\

@@ -28,7 +28,7 @@ export interface VirnetCodecTypes {
 }
 
 /** Encoder and decoder of every XDR type of virnetprotocol.x, compiled on first use. */
-export const VIRNET_CODECS = new CodecSet<VirnetCodecTypes>(
+export const VIRNET_CODECS = /* @__PURE__ */ new CodecSet<VirnetCodecTypes>(
   'virnetprotocol.x',
   { VIR_NET_MESSAGE_STRING_MAX },
   [],

@@ -16,7 +16,7 @@ export interface ApiEntry {
 // Built at import from one row per procedure (a string scans far faster than 400 object literals
 // parse): PROCEDURE C_FUNCTION CLASS METHOD READ_ONLY(0|1) REASON..., "-" for none; the reason is the
 // rest of the line.
-export const API_TABLE: readonly ApiEntry[] = apiRows("\
+export const API_TABLE: readonly ApiEntry[] = /* @__PURE__ */ apiRows("\
 REMOTE_PROC_CONNECT_OPEN virConnectOpen - - 0 connection life cycle: connect() / close()\n\
 REMOTE_PROC_CONNECT_CLOSE virConnectClose - - 0 connection life cycle: connect() / close()\n\
 REMOTE_PROC_CONNECT_GET_TYPE virConnectGetType Connection getType 0 -\n\
