@@ -7,6 +7,7 @@
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
 import type { TransportName } from './libvirt-uri.js'
 import type { TransportFactory } from './transport.js'
+import { connectUnixTransport } from './unix.js'
 
 /** A factory that loads its module on first use (once), then connects with it. */
 function onFirstUse(load: () => Promise<TransportFactory>): TransportFactory {
@@ -17,7 +18,7 @@ function onFirstUse(load: () => Promise<TransportFactory>): TransportFactory {
 const ssh = onFirstUse(() => import('./ssh.js').then((m) => m.connectSshTransport))
 
 const factories = new Map<TransportName, TransportFactory>([
-  ['unix', onFirstUse(() => import('./unix.js').then((m) => m.connectUnixTransport))],
+  ['unix', connectUnixTransport],
   ['tcp', onFirstUse(() => import('./tcp.js').then((m) => m.connectTcpTransport))],
   ['tls', onFirstUse(() => import('./tls.js').then((m) => m.connectTlsTransport))],
   ['ssh', ssh],
