@@ -75,6 +75,7 @@ export class ProtocolSession {
   #framesIn = 0
   #viewBuf: Buffer | null = null
   #view: DataView | null = null
+  #outView: DataView | null = null
 
   constructor(hooks: SessionHooks, options: { maxFrameIn?: number; maxFrameOut?: number } = {}) {
     this.#hooks = hooks
@@ -249,16 +250,20 @@ export class ProtocolSession {
     const w = this.#writer
     w.reset()
     const at = w.reserve(LEN_SIZE + HEADER_SIZE)
-    w.patchU32(at + 4, program >>> 0)
-    w.patchU32(at + 8, version >>> 0)
-    w.patchU32(at + 12, procedure >>> 0)
-    w.patchU32(at + 16, type >>> 0)
-    w.patchU32(at + 20, serial >>> 0)
-    w.patchU32(at + 24, status >>> 0)
     if (encode) encode(w, body)
     const len = w.pos
     if (len > this.#maxOut) throw tooLarge(len, this.#maxOut)
-    w.patchU32(at, len)
+    // Length word and header last, straight through a DataView on the writer's buffer (the
+    // encoder may have replaced it while growing): no method call per word.
+    let dv = this.#outView
+    if (dv === null || dv.buffer !== w.buf.buffer || dv.byteOffset !== w.buf.byteOffset) dv = this.#outView = new DataView(w.buf.buffer, w.buf.byteOffset, w.buf.length)
+    dv.setUint32(at, len)
+    dv.setUint32(at + 4, program)
+    dv.setUint32(at + 8, version)
+    dv.setInt32(at + 12, procedure)
+    dv.setInt32(at + 16, type)
+    dv.setUint32(at + 20, serial)
+    dv.setInt32(at + 24, status)
     return w.toBuffer()
   }
 
