@@ -160,7 +160,9 @@ export class CodecSet<M> {
     })
     let fn: AnyCodec
     try {
-      fn = new Function(...names, `return ${src}`)(...values) as AnyCodec
+      // sourceURL: stack frames name the codec (`libvirt-async:codecs/remote_protocol.x/decodeRemoteError:3:12`)
+      // rather than an anonymous eval inside the bundle.
+      fn = new Function(...names, `return ${src}\n//# sourceURL=libvirt-async:codecs/${this.file}/${name}`)(...values) as AnyCodec
     } catch (e) {
       if (e instanceof EvalError) throw new CodecCompileError(name, { cause: e })
       throw e

@@ -50,6 +50,15 @@ test('a descriptor compiles its codecs on first read, with their dependencies, a
   enc!(w, v)
   assert.deepEqual(desc.decodeArgs!(new XdrReader(w.toBuffer())), v)
   assert.throws(() => enc!(new XdrWriter(8), { ...v, user: 5 as unknown as string }), { name: 'TypeError', message: /^user: / })
+  // Stack frames name the compiled codecs, not an anonymous eval.
+  const err = (() => {
+    try {
+      enc!(new XdrWriter(8), { ...v, user: 5 as unknown as string })
+    } catch (e) {
+      return e as Error
+    }
+  })()
+  assert.match(String(err?.stack), /at encodeRemoteDomainSetUserPasswordArgs \(libvirt-async:codecs\/remote_protocol\.x\/encodeRemoteDomainSetUserPasswordArgs:\d+:\d+\)/)
 })
 
 test('every codec of every program compiles, and every procedure resolves its codecs', () => {
