@@ -127,6 +127,16 @@ export class FrameDecoder {
     if (this.#filled === frame.length) this.#complete(frame, onFrame)
   }
 
+  /**
+   * Gives up the kept buffer `frame` lies in (a recycled frame just handed on), so the caller may
+   * keep the frame after all (stream data: a view, not a copy); false when `frame` is not in it.
+   */
+  adopt(frame: Buffer): boolean {
+    if (this.#spare === null || frame.buffer !== this.#spare.buffer) return false
+    this.#spare = null
+    return true
+  }
+
   #complete(frame: Buffer, onFrame: FrameHandler): void {
     this.#frame = null
     this.#filled = 0

@@ -291,8 +291,9 @@ export class ProtocolSession {
       serial: dv.getUint32(start + 20),
       status: dv.getInt32(start + 24),
     }
-    // Events and stream data may be kept by their handlers: never a view on a reused buffer.
-    const body = transient ? Buffer.from(buf.subarray(start + FRAME_MIN, end)) : buf.subarray(start + FRAME_MIN, end)
+    // Events and stream data may be kept by their handlers: never a view on a reused buffer (a
+    // large frame's own buffer is taken over rather than copied).
+    const body = transient && !this.#decoder.adopt(buf) ? Buffer.from(buf.subarray(start + FRAME_MIN, end)) : buf.subarray(start + FRAME_MIN, end)
     switch (type) {
       case MessageType.MESSAGE:
         if (h.program === KEEPALIVE_PROGRAM) return this.#onKeepalive(h, body)

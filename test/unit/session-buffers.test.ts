@@ -99,3 +99,17 @@ test('readTarget/fedInto: the rest of a large frame is read in place, and the re
   assert.ok(inPlace >= 200 * 1024, `read in place: ${inPlace} bytes`)
   assert.ok((await p).equals(data))
 })
+
+test('a large stream frame (its buffer taken over by the handler) is not overwritten by the next large frame', async () => {
+  const { s, call, streams } = session()
+  const data = Buffer.alloc(150 * 1024, 0x5a)
+  const st = frame(REMOTE, 1, 201, 3, 9, 2, data)
+  for (let off = 0; off < st.length; off += 10 * 1024) s.feed(Buffer.from(st.subarray(off, off + 10 * 1024)))
+  assert.equal(streams.length, 1)
+  const p = call()
+  const other = Buffer.alloc(140 * 1024, 0xc3) // smaller: it fits the buffer the stream frame came in
+  const f = frame(REMOTE, 1, 999, 1, 1, 0, opaquePayload(other))
+  for (let off = 0; off < f.length; off += 10 * 1024) s.feed(Buffer.from(f.subarray(off, off + 10 * 1024)))
+  assert.ok((await p).equals(other))
+  assert.ok(streams[0]!.equals(data), 'stream data overwritten by the next large frame')
+})
