@@ -85,7 +85,7 @@ def run_rate():
     state['stop'] = True
     for t in ts:
         t.join()
-    out({'values': rates})
+    out({'values': rates, 'total': sum(counts)})
 
 
 def run_large():

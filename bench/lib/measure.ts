@@ -14,8 +14,11 @@ export async function latencies(fn: () => Promise<unknown>, seconds: number): Pr
   }
 }
 
-/** Keeps `depth` calls in flight; returns calls/s for each of `samples` windows of `seconds`. */
-export async function rates(fn: () => Promise<unknown>, depth: number, seconds: number, samples: number): Promise<number[]> {
+/**
+ * Keeps `depth` calls in flight; returns calls/s for each of `samples` windows of `seconds`.
+ * `counter.calls`, when given, receives every call made (warm-up and tail included).
+ */
+export async function rates(fn: () => Promise<unknown>, depth: number, seconds: number, samples: number, counter?: { calls: number }): Promise<number[]> {
   let done = 0
   let stop = false
   const worker = async (): Promise<void> => {
@@ -35,6 +38,7 @@ export async function rates(fn: () => Promise<unknown>, depth: number, seconds: 
   }
   stop = true
   await Promise.all(workers)
+  if (counter) counter.calls = done
   return out
 }
 

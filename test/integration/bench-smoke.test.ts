@@ -34,7 +34,7 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
     // produced fewer rows fails here
     const depths = (s: string): string[] => [`${s}.1.seq`, `${s}.8.t8`, `${s}.64.seq`, `${s}.64.t8`, `${s}.512.t8`, `${s}.512.c8`].map((x) => `throughput.${x}`)
     const expected = [
-      'latency.getLibVersion', 'latency.lookupInfo', ...depths('stock'), ...depths('raised'), 'inflight.rounds', 'inflight.ratio',
+      'latency.getLibVersion', 'latency.lookupInfo', ...depths('stock'), ...depths('raised'), 'inflight.rounds', 'inflight.ratio', 'inflight.daemon-cpu',
       'large.listAllDomains', 'large.getAllDomainStats', 'large.getXMLDesc', 'events.rate', 'events.lost',
       'lag.stock.p50', 'lag.stock.p99', 'lag.raised.p50', 'lag.raised.p99',
       'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call',
