@@ -13,24 +13,34 @@ export interface MessageHeader {
   status: number
 }
 
+// Offsets of the header's fields from the start of a frame (after its length word). The session
+// reads and writes them through DataViews on its hot path; these functions serve everything else.
+export const AT_PROGRAM = LEN_SIZE
+export const AT_VERSION = LEN_SIZE + 4
+export const AT_PROCEDURE = LEN_SIZE + 8
+export const AT_TYPE = LEN_SIZE + 12
+export const AT_SERIAL = LEN_SIZE + 16
+export const AT_STATUS = LEN_SIZE + 20
+
 /** Reads the header of a whole frame (the frame starts with its length word). */
 export function readHeader(frame: Buffer): MessageHeader {
   return {
-    program: frame.readUInt32BE(LEN_SIZE),
-    version: frame.readUInt32BE(LEN_SIZE + 4),
-    procedure: frame.readInt32BE(LEN_SIZE + 8),
-    type: frame.readInt32BE(LEN_SIZE + 12),
-    serial: frame.readUInt32BE(LEN_SIZE + 16),
-    status: frame.readInt32BE(LEN_SIZE + 20),
+    program: frame.readUInt32BE(AT_PROGRAM),
+    version: frame.readUInt32BE(AT_VERSION),
+    procedure: frame.readInt32BE(AT_PROCEDURE),
+    type: frame.readInt32BE(AT_TYPE),
+    serial: frame.readUInt32BE(AT_SERIAL),
+    status: frame.readInt32BE(AT_STATUS),
   }
 }
 
 /** Writes a header at `at` (just after the length word). */
 export function writeHeader(buf: Buffer, at: number, h: MessageHeader): void {
-  buf.writeUInt32BE(h.program >>> 0, at)
-  buf.writeUInt32BE(h.version >>> 0, at + 4)
-  buf.writeInt32BE(h.procedure | 0, at + 8)
-  buf.writeInt32BE(h.type | 0, at + 12)
-  buf.writeUInt32BE(h.serial >>> 0, at + 16)
-  buf.writeInt32BE(h.status | 0, at + 20)
+  const frame = at - LEN_SIZE
+  buf.writeUInt32BE(h.program >>> 0, frame + AT_PROGRAM)
+  buf.writeUInt32BE(h.version >>> 0, frame + AT_VERSION)
+  buf.writeInt32BE(h.procedure | 0, frame + AT_PROCEDURE)
+  buf.writeInt32BE(h.type | 0, frame + AT_TYPE)
+  buf.writeUInt32BE(h.serial >>> 0, frame + AT_SERIAL)
+  buf.writeInt32BE(h.status | 0, frame + AT_STATUS)
 }

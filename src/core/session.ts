@@ -12,7 +12,7 @@ import { XdrReader } from '../xdr/xdr-reader.js'
 import { XdrWriter } from '../xdr/xdr-writer.js'
 import type { Encoder } from '../xdr/codec.js'
 import { FrameDecoder } from './frame-decoder.js'
-import { type MessageHeader, writeHeader } from './header.js'
+import { AT_PROCEDURE, AT_PROGRAM, AT_SERIAL, AT_STATUS, AT_TYPE, AT_VERSION, type MessageHeader, writeHeader } from './header.js'
 import { FRAME_MIN, HEADER_SIZE, KEEPALIVE_PROGRAM, KEEPALIVE_VERSION, KeepaliveProc, LEN_SIZE, MESSAGE_MAX, MessageStatus, MessageType } from './limits.js'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
 
@@ -75,7 +75,6 @@ export class ProtocolSession {
   #framesIn = 0
   #viewBuf: Buffer | null = null
   #view: DataView | null = null
-  #outView: DataView | null = null
 
   constructor(hooks: SessionHooks, options: { maxFrameIn?: number; maxFrameOut?: number } = {}) {
     this.#hooks = hooks
@@ -253,17 +252,16 @@ export class ProtocolSession {
     if (encode) encode(w, body)
     const len = w.pos
     if (len > this.#maxOut) throw tooLarge(len, this.#maxOut)
-    // Length word and header last, straight through a DataView on the writer's buffer (the
-    // encoder may have replaced it while growing): no method call per word.
-    let dv = this.#outView
-    if (dv === null || dv.buffer !== w.buf.buffer || dv.byteOffset !== w.buf.byteOffset) dv = this.#outView = new DataView(w.buf.buffer, w.buf.byteOffset, w.buf.length)
+    // Length word and header last, straight through the writer's DataView (taken after encoding:
+    // the encoder may have replaced the buffer while growing): no method call per word.
+    const dv = w.dataView
     dv.setUint32(at, len)
-    dv.setUint32(at + 4, program)
-    dv.setUint32(at + 8, version)
-    dv.setInt32(at + 12, procedure)
-    dv.setInt32(at + 16, type)
-    dv.setUint32(at + 20, serial)
-    dv.setInt32(at + 24, status)
+    dv.setUint32(at + AT_PROGRAM, program)
+    dv.setUint32(at + AT_VERSION, version)
+    dv.setInt32(at + AT_PROCEDURE, procedure)
+    dv.setInt32(at + AT_TYPE, type)
+    dv.setUint32(at + AT_SERIAL, serial)
+    dv.setInt32(at + AT_STATUS, status)
     return w.toBuffer()
   }
 
@@ -281,15 +279,15 @@ export class ProtocolSession {
   readonly #onFrame = (buf: Buffer, start: number, end: number, transient: boolean): void => {
     this.#framesIn++
     const dv = this.#viewOf(buf)
-    const type = dv.getInt32(start + 16)
+    const type = dv.getInt32(start + AT_TYPE)
     if (type === MessageType.REPLY || type === MessageType.REPLY_WITH_FDS) return this.#onReply(buf, dv, start, end, transient)
     const h: MessageHeader = {
-      program: dv.getUint32(start + 4),
-      version: dv.getUint32(start + 8),
-      procedure: dv.getInt32(start + 12),
+      program: dv.getUint32(start + AT_PROGRAM),
+      version: dv.getUint32(start + AT_VERSION),
+      procedure: dv.getInt32(start + AT_PROCEDURE),
       type,
-      serial: dv.getUint32(start + 20),
-      status: dv.getInt32(start + 24),
+      serial: dv.getUint32(start + AT_SERIAL),
+      status: dv.getInt32(start + AT_STATUS),
     }
     // Events and stream data may be kept by their handlers: never a view on a reused buffer (a
     // large frame's own buffer is taken over rather than copied).
@@ -313,11 +311,12 @@ export class ProtocolSession {
   }
 
   #onReply(buf: Buffer, dv: DataView, start: number, end: number, transient: boolean): void {
-    const program = dv.getUint32(start + 4)
-    const version = dv.getUint32(start + 8)
-    const procedure = dv.getInt32(start + 12)
-    const serial = dv.getUint32(start + 20)
-    const status = dv.getInt32(start + 24)
+    // Field by field, no header object: this runs for every reply.
+    const program = dv.getUint32(start + AT_PROGRAM)
+    const version = dv.getUint32(start + AT_VERSION)
+    const procedure = dv.getInt32(start + AT_PROCEDURE)
+    const serial = dv.getUint32(start + AT_SERIAL)
+    const status = dv.getInt32(start + AT_STATUS)
     // A reply nobody waits for, or one whose program, version or procedure is not the call's, is
     // a misrouted reply: libvirt's client treats it as fatal (and so must we, or the call it
     // names would wait forever).

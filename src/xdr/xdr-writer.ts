@@ -39,6 +39,15 @@ export class XdrWriter {
     return at
   }
 
+  /**
+   * A DataView on exactly the bytes of {@link XdrWriter.buf}, replaced with it when it grows:
+   * for patching reserved slots without a method call per word. Take it after the last write.
+   * @internal (the session writes frame headers through it)
+   */
+  get dataView(): DataView {
+    return this.#dv
+  }
+
   /** Overwrites the unsigned 32-bit value at `at` (a slot from `reserve(4)`). */
   patchU32(at: number, v: number): void {
     this.#dv.setUint32(at, v)
