@@ -97,25 +97,40 @@ async function sample(ctx: BenchContext, n: number): Promise<{ ms: number; disti
     onDisconnect: () => lost(),
     onReconnect: (_w, info) => void (attempt = info.attempt),
   })
-  let triggers: { stop(): Promise<void> } | null = null
   try {
     const distinct = await registerMany(w, n, () => {
       if (!armed || firstEvent !== 0n) return
       firstEvent = process.hrtime.bigint()
       gotFirst()
     })
-    d.kill()
-    await disconnected
-    armed = true
-    triggers = keepTriggering(d.uri)
+    const t0 = await restartDaemon(ctx, async () => {
+      await disconnected
+      armed = true
+    }, first, 'recovery: no event within 30 s', 30_000)
+    return { ms: Math.max(0, Number(firstEvent - t0) / 1e6), distinct, attempt }
+  } finally {
+    await w.close()
+  }
+}
+
+/**
+ * The restart both samplers time: SIGKILL the fault daemon, wait for `lost` (the client saw it),
+ * restart it while a second connection keeps causing events, and wait (bounded) for `first`, the
+ * client's first event after its reconnect. Resolves with the moment the daemon accepted again.
+ */
+async function restartDaemon<T>(ctx: BenchContext, lost: () => Promise<void>, first: Promise<T>, timeoutMessage: string, timeoutMs: number): Promise<bigint> {
+  const d = ctx.fault
+  d.kill()
+  await lost()
+  const triggers = keepTriggering(d.uri)
+  try {
     const restarted = d.restart()
     const t0 = await accepting(d.socket)
     await restarted
-    await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error('recovery: no event within 30 s')), 30_000).unref())])
-    return { ms: Math.max(0, Number(firstEvent - t0) / 1e6), distinct, attempt }
+    await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error(timeoutMessage)), timeoutMs).unref())])
+    return t0
   } finally {
-    await triggers?.stop()
-    await w.close()
+    await triggers.stop()
   }
 }
 
@@ -123,24 +138,18 @@ async function sample(ctx: BenchContext, n: number): Promise<{ ms: number; disti
 async function sampleC(ctx: BenchContext, n: number): Promise<{ ms: number; distinct: number; attempt: number }> {
   const d = ctx.fault
   const p = spawnC({ scenario: 'recovery', uri: d.uri, n, domain: 'test' })
-  let triggers: { stop(): Promise<void> } | null = null
   try {
     const ready = (await p.next()) as { distinct: number }
-    d.kill()
-    await p.next() // LOST: its close callback ran
-    triggers = keepTriggering(d.uri)
-    const restarted = d.restart()
-    const t0 = await accepting(d.socket)
-    await restarted
-    const res = (await Promise.race([
-      p.next(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('recovery (C client): no event within 40 s')), 40_000).unref()),
-    ])) as { first: number | string; attempt: number }
+    // its next two lines, in order: LOST (its close callback ran), then the first event's time
+    const lost = p.next()
+    const answer = p.next() as Promise<{ first: number | string; attempt: number }>
+    answer.catch(() => {}) // (awaited below; a failure must not surface as unhandled meanwhile)
+    const t0 = await restartDaemon(ctx, () => lost, answer, 'recovery (C client): no event within 40 s', 40_000)
+    const res = await answer
     const first = BigInt(res.first)
     if (first === 0n) throw new Error('recovery (C client): no event after the reconnect')
     return { ms: Math.max(0, Number(first - t0) / 1e6), distinct: ready.distinct, attempt: res.attempt }
   } finally {
-    await triggers?.stop()
     await p.done.catch(() => {})
   }
 }
