@@ -65,6 +65,11 @@ export class RpcClient {
   #queue: Buffer[] = []
   #queued = 0
   #queueDone: Array<() => void> = []
+  #bytesOut = 0
+  /** A frame went straight to the socket since the last read (see #write). */
+  #wroteDirect = false
+  /** A #flushMerged reaction is queued. */
+  #flushDue = false
   #closing: Promise<void> | null = null
   /** CONNECT_CLOSE is on its way: nothing more is written (see close()). */
   #farewellSent = false
@@ -287,6 +292,7 @@ export class RpcClient {
   }
 
   #received(buf: Buffer | Uint8Array, n: number, transient: boolean, inPlace = false): void {
+    this.#wroteDirect = false
     const session = this.session
     const frames = session.framesIn
     try {
@@ -302,20 +308,30 @@ export class RpcClient {
   }
 
   // The first frame goes to the transport at once; frames made while that write is outstanding
-  // (the rest of this tick, since Node calls a write's callback on the next tick at the earliest)
   // wait and then go out together, in one write. Large frames (stream data) never wait, so the
   // socket's own buffering and 'drain' still pace them. Where the peer needs one message per
   // write (TLS records, see Transport.messagePerWrite) nothing is merged.
+  // "Outstanding": a Writable's write until its callback (the next tick at the earliest); a
+  // frame written straight to the socket (Transport.tryWrite) until the next read from the
+  // daemon — what the replies of that read make is merged behind one promise reaction, which
+  // runs after the microtasks queued before it (those replies resuming their callers). Not
+  // process.nextTick: a tick makes Node run its tick queue and async-context bookkeeping after
+  // the callback, which before the JIT has warmed up costs more than the write itself; and a
+  // lone call per read (the sequential case) schedules nothing at all.
   #write(frame: Buffer, done?: () => void): void {
     if (this.#closeReason !== null || this.#farewellSent) return
     if (this.transport.messagePerWrite) {
       this.transport.stream.write(frame, done)
       return
     }
-    if (this.#outstanding > 0 && frame.length < MERGE_FRAME_MAX) {
+    if ((this.#outstanding > 0 || this.#wroteDirect) && frame.length < MERGE_FRAME_MAX) {
       this.#queue.push(frame)
       this.#queued += frame.length
       if (done) this.#queueDone.push(done)
+      if (this.#outstanding === 0 && !this.#flushDue) {
+        this.#flushDue = true
+        void TURN_END.then(this.#flushMerged)
+      }
       return
     }
     this.#flush()
@@ -323,16 +339,38 @@ export class RpcClient {
   }
 
   #send(buf: Buffer, done: Array<() => void> | null): void {
+    this.#bytesOut += buf.length
+    const stream = this.transport.stream
+    const tryWrite = this.transport.tryWrite
+    // only while the stream holds nothing unwritten, so bytes stay in order
+    if (tryWrite !== undefined && done === null && stream.writableLength === 0) {
+      const n = tryWrite(buf)
+      if (n === buf.length) {
+        this.#wroteDirect = true
+        return
+      }
+      if (n > 0) buf = buf.subarray(n)
+    }
     this.#outstanding++
-    this.transport.stream.write(buf, done === null ? this.#afterWrite : () => {
+    stream.write(buf, done === null ? this.#afterWrite : () => {
       for (const d of done) d()
       this.#afterWrite()
     })
   }
 
+  /** @internal Bytes handed to the transport so far (whichever way they were written). */
+  get bytesOut(): number {
+    return this.#bytesOut
+  }
+
   readonly #afterWrite = (): void => {
     this.#outstanding--
     if (this.#closeReason === null) this.#flush()
+  }
+
+  readonly #flushMerged = (): void => {
+    this.#flushDue = false
+    if (this.#closeReason === null && this.#outstanding === 0) this.#flush()
   }
 
   #flush(): void {
@@ -372,6 +410,8 @@ const HANGUP_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE'])
 
 /** Frames from this size on are written on their own, never merged (they are stream data). */
 const MERGE_FRAME_MAX = 16 * 1024
+/** Settled: `.then` on it runs a function after the microtasks queued before it. */
+const TURN_END = Promise.resolve()
 
 const PONG_FRAME = ((): Buffer => {
   const b = Buffer.alloc(FRAME_MIN)

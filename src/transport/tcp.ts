@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net'
 import { registerTransport } from './select.js'
 import type { Transport, TransportRequest } from './transport.js'
-import { connectSocket, socketTransport } from './unix.js'
+import { connectSocket, directWriter, socketTransport } from './unix.js'
 
 /** libvirtd's default `tcp_port`. */
 export const DEFAULT_TCP_PORT = 16509
@@ -25,7 +25,7 @@ export function connectTcp(host: string, port: number, signal?: AbortSignal): Pr
 export async function connectTcpTransport(req: TransportRequest): Promise<Transport> {
   const { host, port } = remoteAddress(req, DEFAULT_TCP_PORT)
   const socket = await connectTcp(host, port, req.signal)
-  return { ...socketTransport(socket, `tcp:${host}:${port}`, false), endReason: 'ERROR' }
+  return { ...socketTransport(socket, `tcp:${host}:${port}`, false), endReason: 'ERROR', tryWrite: directWriter(socket) }
 }
 
 registerTransport('tcp', connectTcpTransport)

@@ -12,7 +12,7 @@ export async function connectUnixTransport(req: TransportRequest): Promise<Trans
   const reader = directReader()
   const socket = await connectSocket({ path: choice.path, onread: reader.onread }, req.signal, (err) =>
     `Failed to connect socket to '${choice.path}': ${describeErrno(err)}`)
-  return { ...socketTransport(socket, `unix:${choice.path}`, true), onBytes: reader.onBytes }
+  return { ...socketTransport(socket, `unix:${choice.path}`, true), onBytes: reader.onBytes, tryWrite: directWriter(socket) }
 }
 
 /** Opens a unix socket, rejecting with VIR_ERR_SYSTEM_ERROR like libvirt does when it fails. */
@@ -53,6 +53,39 @@ function directReader(): { onread: NonNullable<NetConnectOpts['onread']>; onByte
       sink = s
       for (const chunk of early.splice(0)) s.bytes(chunk, chunk.length)
     },
+  }
+}
+
+type WriteSync = (fd: number, buf: Uint8Array) => number
+let writeSync: WriteSync | null | undefined
+
+/**
+ * Writes to a connected socket's file descriptor directly (see {@link Transport.tryWrite}), or
+ * undefined where that cannot be done safely (no process.getBuiltinModule, no fd). The
+ * descriptor is taken from the socket's current handle at each write: Node drops the handle
+ * (`_handle` = null) in the same step that closes the descriptor, so a write can never reach a
+ * descriptor number the process has since reused for something else.
+ */
+export function directWriter(socket: Socket): ((buf: Buffer) => number) | undefined {
+  if (writeSync === undefined) writeSync = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:fs').writeSync : null
+  const write = writeSync
+  const s = socket as unknown as { _handle: { fd?: unknown } | null }
+  if (write === null || typeof s._handle?.fd !== 'number') return undefined
+  let handle: object | null = null
+  let fd = -1
+  return (buf) => {
+    const h = s._handle
+    if (h === null) return 0
+    if (h !== handle) {
+      handle = h
+      fd = typeof h.fd === 'number' ? h.fd : -1
+    }
+    if (fd < 0) return 0
+    try {
+      return write(fd, buf)
+    } catch {
+      return 0 // EAGAIN (the socket's buffer is full) or a broken socket: stream.write takes over
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js'
 import { OracleLibvirtError, runOracle, startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { AT_ONCE_MS, within } from '../helpers/bounded.js'
+import { tapWrites } from '../helpers/wire-tap.js'
 
 let daemon: TestDaemon
 let conn: Connection
@@ -25,16 +26,10 @@ after(async () => {
   await daemon?.stop()
 })
 
-/** Counts the writes on a connection's transport (every frame the client sends goes through it). */
+/** Counts the writes on a connection's transport (both write paths: every frame the client sends goes through one). */
 function countWrites(c: Connection): { readonly n: number; restore(): void } {
-  const s = c.rpc.transport.stream
-  const orig = s.write
-  let n = 0
-  s.write = function (this: typeof s, ...a: Parameters<typeof s.write>) {
-    n++
-    return orig.apply(this, a)
-  } as typeof s.write
-  return { get n() { return n }, restore: () => { s.write = orig } }
+  const tap = tapWrites(c.rpc)
+  return { get n() { return tap.writes }, restore: () => tap.restore() }
 }
 
 type AnyMethod = (...a: unknown[]) => Promise<unknown>
@@ -62,6 +57,8 @@ test('every method: wrong argument count or type is a TypeError, and nothing is 
       checked++
     }
     assert.equal(writes.n, 0, 'no frame left the client')
+    await conn.getLibVersion()
+    assert.ok(writes.n > 0, 'the counter sees a call that is sent')
   } finally {
     writes.restore()
   }

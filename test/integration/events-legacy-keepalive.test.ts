@@ -11,6 +11,7 @@ import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { startTestDaemon, testDomainXml, type TestDaemon } from '../../src/testing/index.js'
 import { nameOf, sleep, waitFor } from './events-helpers.js'
 import { assertInWindow, keepaliveWindow, within } from '../helpers/bounded.js'
+import { splitFrames, tapWrites } from '../helpers/wire-tap.js'
 
 const KEEPALIVE_PROGRAM = 0x6b656570
 const PING = 1
@@ -23,16 +24,19 @@ after(async () => {
   await daemon?.stop()
 })
 
-/** Every frame the client writes, as [program, procedure] (the client writes one frame per write()). */
+/** Every frame the client writes from now on, as [program, procedure] (both write paths; merged writes split). */
 function recordFrames(c: Connection): Array<[number, number]> {
   const seen: Array<[number, number]> = []
-  const s = c.rpc.transport.stream
-  const orig = s.write
-  s.write = function (this: typeof s, ...a: Parameters<typeof s.write>) {
-    const b = a[0]
-    if (Buffer.isBuffer(b) && b.length >= 16) seen.push([b.readUInt32BE(4), b.readUInt32BE(12)])
-    return orig.apply(this, a)
-  } as typeof s.write
+  let rest = Buffer.alloc(0)
+  tapWrites(c.rpc, (chunk) => {
+    const bytes = Buffer.concat([rest, chunk])
+    let used = 0
+    for (const f of splitFrames(bytes)) {
+      if (f.length >= 16) seen.push([f.readUInt32BE(4), f.readUInt32BE(12)])
+      used += f.length
+    }
+    rest = bytes.subarray(used)
+  })
   return seen
 }
 

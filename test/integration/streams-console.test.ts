@@ -13,6 +13,7 @@ import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { HAS_QEMU, destroyVm, startVm, vmXml } from './streams-fixtures.js'
 import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { within } from '../helpers/bounded.js'
+import { tapWrites } from '../helpers/wire-tap.js'
 
 /** Reads from `stream` until the text seen so far matches `re`; returns that text (stream left paused, open). */
 function readUntil(stream: Stream, re: RegExp): Promise<string> {
@@ -33,15 +34,10 @@ function readUntil(stream: Stream, re: RegExp): Promise<string> {
   })
 }
 
-/** Every byte the client writes on `conn`'s socket from now on. */
+/** Every byte the client writes on `conn`'s socket from now on (both write paths, see wire-tap). */
 function recordWrites(c: Connection): Buffer[] {
   const seen: Buffer[] = []
-  const s = c.rpc.transport.stream
-  const orig = s.write
-  s.write = function (this: typeof s, ...a: Parameters<typeof s.write>) {
-    if (a[0] instanceof Uint8Array) seen.push(Buffer.from(a[0]))
-    return orig.apply(this, a)
-  } as typeof s.write
+  tapWrites(c.rpc, (b) => seen.push(b))
   return seen
 }
 
