@@ -3,6 +3,8 @@
 // "wait a long time" into "at once". Here a longer delay is a chain of maximal timers, and
 // Infinity is no timer at all.
 
+import { monotonicMs } from './clock.js'
+
 /** Largest delay `setTimeout` honours, in ms. */
 export const TIMER_MAX_MS = 0x7fffffff
 
@@ -21,10 +23,11 @@ export interface LongTimer {
 export function setLongTimeout(fn: () => void, ms: number, unref = false): LongTimer {
   if (!(ms >= 0)) throw new RangeError(`a delay must be a non-negative number of milliseconds, got ${ms}`)
   let timer: NodeJS.Timeout | null = null
-  const due = performance.now() + ms
+  // the clock is read only for a delay beyond one timer's reach
+  const due = ms > TIMER_MAX_MS ? monotonicMs() + ms : 0
   const arm = (left: number): void => {
     if (left === Infinity) return
-    timer = setTimeout(left > TIMER_MAX_MS ? () => arm(due - performance.now()) : fn, Math.min(Math.max(left, 0), TIMER_MAX_MS))
+    timer = setTimeout(left > TIMER_MAX_MS ? () => arm(due - monotonicMs()) : fn, Math.min(Math.max(left, 0), TIMER_MAX_MS))
     if (unref) timer.unref()
   }
   arm(ms)

@@ -3,6 +3,7 @@
 // authenticate, probe keepalive support, CONNECT_OPEN with the daemon-side name, probe the event
 // and close-callback features, then start keepalive. Bounded by `timeout` and `signal`.
 
+import { monotonicMs } from './clock.js'
 import { ErrorCode, ErrorDomain, LibvirtError, abortedError } from '../errors.js'
 import { REMOTE_PROCEDURES } from '../generated/procedures.gen.js'
 import { loadClientConfig, resolveUri } from '../transport/client-config.js'
@@ -35,7 +36,7 @@ export interface OpenInternals {
 
 export async function openRpcClient(uri: string | undefined | null, rawOptions?: ConnectOptions, internal: OpenInternals = {}): Promise<OpenedClient> {
   if (uri !== undefined && uri !== null && typeof uri !== 'string') throw new TypeError(`connect() uri must be a string, got ${typeof uri}`)
-  const startTime = performance.now()
+  const startTime = monotonicMs()
   const options = validateConnectOptions(rawOptions)
   const config = loadClientConfig()
   const resolved = resolveUri(uri, config)

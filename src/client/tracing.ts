@@ -3,6 +3,7 @@
 // util.debuglog. With no subscriber and NODE_DEBUG unset, the only cost on a call is one boolean
 // check (`callTracingActive()`): payloads are built only when someone listens.
 
+import { monotonicMs } from './clock.js'
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { debuglog } from 'node:util'
 import type { ProcedureDescriptor } from '../generated/procedure.js'
@@ -163,7 +164,7 @@ export function traceCall<R>(uri: string | null, desc: ProcedureDescriptor, send
 /** Publishes a finished (or failed) `connect()`. */
 export function traceConnect(uri: string | null, transport: string, startTime: number, error?: unknown): void {
   if (!debugOn && !connectChannel.hasSubscribers) return
-  const duration = performance.now() - startTime
+  const duration = monotonicMs() - startTime
   const msg: ConnectMessage = error === undefined ? { uri, transport, duration } : { uri, transport, duration, error }
   if (debugOn) {
     if (error === undefined) debug('connect %s over %s in %s ms', uri ?? '(default)', transport, duration.toFixed(3))
