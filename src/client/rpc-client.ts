@@ -89,6 +89,7 @@ export class RpcClient {
     )
     this.session = new ProtocolSession({
       write: (frame) => this.#write(frame),
+      writeTransient: (buf, length) => this.#write(buf, undefined, length),
       onMessage: (h, body) => {
         if (this.messageHandler) this.messageHandler(h, body)
         else this.#warn(LibvirtError.local(ErrorCode.RPC, ErrorDomain.RPC, `event message for program 0x${h.program.toString(16)} procedure ${h.procedure} with no event handler`))
@@ -318,15 +319,19 @@ export class RpcClient {
   // process.nextTick: a tick makes Node run its tick queue and async-context bookkeeping after
   // the callback, which before the JIT has warmed up costs more than the write itself; and a
   // lone call per read (the sequential case) schedules nothing at all.
-  #write(frame: Buffer, done?: () => void): void {
+  // `length` given: the frame is `frame[0, length)` of the session's encode buffer, valid only
+  // during this call — written at once, or copied to be kept.
+  #write(frame: Buffer, done?: () => void, length = -1): void {
     if (this.#closeReason !== null || this.#farewellSent) return
+    const n = length < 0 ? frame.length : length
     if (this.transport.messagePerWrite) {
-      this.transport.stream.write(frame, done)
+      this.#bytesOut += n
+      this.transport.stream.write(length < 0 ? frame : copyOf(frame, 0, n), done)
       return
     }
-    if ((this.#outstanding > 0 || this.#wroteDirect) && frame.length < MERGE_FRAME_MAX) {
-      this.#queue.push(frame)
-      this.#queued += frame.length
+    if ((this.#outstanding > 0 || this.#wroteDirect) && n < MERGE_FRAME_MAX) {
+      this.#queue.push(length < 0 ? frame : copyOf(frame, 0, n))
+      this.#queued += n
       if (done) this.#queueDone.push(done)
       if (this.#outstanding === 0 && !this.#flushDue) {
         this.#flushDue = true
@@ -335,24 +340,26 @@ export class RpcClient {
       return
     }
     this.#flush()
-    this.#send(frame, done ? [done] : null)
+    this.#send(frame, n, length >= 0, done ? [done] : null)
   }
 
-  #send(buf: Buffer, done: Array<() => void> | null): void {
-    this.#bytesOut += buf.length
+  /** Writes `buf[0, n)`; `transient`: the bytes must be copied if not written here and now. */
+  #send(buf: Buffer, n: number, transient: boolean, done: Array<() => void> | null): void {
+    this.#bytesOut += n
     const stream = this.transport.stream
     const tryWrite = this.transport.tryWrite
+    let from = 0
     // only while the stream holds nothing unwritten, so bytes stay in order
     if (tryWrite !== undefined && done === null && stream.writableLength === 0) {
-      const n = tryWrite(buf)
-      if (n === buf.length) {
+      from = tryWrite(buf, n)
+      if (from === n) {
         this.#wroteDirect = true
         return
       }
-      if (n > 0) buf = buf.subarray(n)
     }
+    const rest = transient ? copyOf(buf, from, n) : from === 0 && n === buf.length ? buf : buf.subarray(from, n)
     this.#outstanding++
-    stream.write(buf, done === null ? this.#afterWrite : () => {
+    stream.write(rest, done === null ? this.#afterWrite : () => {
       for (const d of done) d()
       this.#afterWrite()
     })
@@ -381,7 +388,8 @@ export class RpcClient {
     this.#queue = []
     this.#queueDone = []
     this.#queued = 0
-    this.#send(q.length === 1 ? q[0]! : Buffer.concat(q, bytes), done.length === 0 ? null : done)
+    const buf = q.length === 1 ? q[0]! : Buffer.concat(q, bytes)
+    this.#send(buf, buf.length, false, done.length === 0 ? null : done)
   }
 
   // One PONG outstanding answers every PING received so far: a peer that floods PINGs and never
@@ -410,6 +418,13 @@ const HANGUP_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE'])
 
 /** Frames from this size on are written on their own, never merged (they are stream data). */
 const MERGE_FRAME_MAX = 16 * 1024
+
+/** A copy of `buf[from, to)` that the caller may keep. */
+function copyOf(buf: Buffer, from: number, to: number): Buffer {
+  const out = Buffer.allocUnsafe(to - from)
+  buf.copy(out, 0, from, to)
+  return out
+}
 /** Settled: `.then` on it runs a function after the microtasks queued before it. */
 const TURN_END = Promise.resolve()
 

@@ -19,6 +19,13 @@ import type { ProcedureDescriptor } from '../generated/procedure.js'
 export interface SessionHooks {
   /** Send one complete frame. */
   write(frame: Buffer): void
+  /**
+   * Send the frame `buf[0, length)`, which is the session's own encode buffer: valid only until
+   * this returns, so whatever is kept must be copied. When given it replaces `write` for the
+   * frames the session encodes (calls, keepalive), sparing a copy of each where the I/O layer
+   * writes at once.
+   */
+  writeTransient?(buf: Buffer, length: number): void
   /** A MESSAGE frame (an event) of any program other than keepalive. `body` is the payload. */
   onMessage?(header: MessageHeader, body: Buffer): void
   /** A STREAM or STREAM_HOLE frame. */
@@ -121,9 +128,9 @@ export class ProtocolSession {
     const signal = options?.signal
     if (signal?.aborted) return failed(abortedError(signal.reason, OPERATION_ABORTED), fail)
     const serial = this.#nextSerial()
-    let frame: Buffer
+    let length: number
     try {
-      frame = this.#encode(program, version, procedure, MessageType.CALL, serial, MessageStatus.OK, encode, args)
+      length = this.#encode(program, version, procedure, MessageType.CALL, serial, MessageStatus.OK, encode, args)
     } catch (e) {
       return failed(e, fail)
     }
@@ -142,14 +149,14 @@ export class ProtocolSession {
     }
     this.#pending.set(serial, pending)
     options?.onSerial?.(serial)
-    this.#hooks.write(frame)
+    this.#emit(length)
     return promise
   }
 
   /** Sends a message that expects no reply (keepalive, stream data). */
   send(header: MessageHeader, encode: Encoder<any> | null = null, body: unknown = undefined): void {
     if (this.#dead) throw this.#dead
-    this.#hooks.write(this.#encode(header.program, header.version, header.procedure, header.type, header.serial, header.status, encode, body))
+    this.#emit(this.#encode(header.program, header.version, header.procedure, header.type, header.serial, header.status, encode, body))
   }
 
   /** Sends raw payload bytes with a header (stream data). */
@@ -245,7 +252,16 @@ export class ProtocolSession {
     return this.#serial
   }
 
-  #encode(program: number, version: number, procedure: number, type: number, serial: number, status: number, encode: Encoder<any> | null, body: unknown): Buffer {
+  /** Hands the frame just encoded (`length` bytes of the writer's buffer) to the I/O layer. */
+  #emit(length: number): void {
+    const hooks = this.#hooks
+    const buf = this.#writer.buf
+    if (hooks.writeTransient) hooks.writeTransient(buf, length)
+    else hooks.write(Buffer.from(buf.subarray(0, length)))
+  }
+
+  /** Encodes a frame into the writer's buffer (from offset 0); returns its length. */
+  #encode(program: number, version: number, procedure: number, type: number, serial: number, status: number, encode: Encoder<any> | null, body: unknown): number {
     const w = this.#writer
     w.reset()
     const at = w.reserve(LEN_SIZE + HEADER_SIZE)
@@ -262,7 +278,7 @@ export class ProtocolSession {
     dv.setInt32(at + AT_TYPE, type)
     dv.setUint32(at + AT_SERIAL, serial)
     dv.setInt32(at + AT_STATUS, status)
-    return w.toBuffer()
+    return len
   }
 
   /** A DataView on `buf` (the reader's buffer comes back read after read: made once). */

@@ -26,14 +26,14 @@ export interface Transport {
    */
   readonly onBytes?: (sink: ByteSink) => void
   /**
-   * Writes as much of `buf` as the kernel takes at once, straight to the socket (one write(2),
+   * Writes as much of `buf[0, length)` as the kernel takes at once, straight to the socket (one write(2),
    * never blocking), and returns how many bytes that was; 0 when it takes none now or the socket
    * reports an error (`stream.write` then meets the same condition and reports it as usual).
    * The client only calls it while `stream` holds nothing unwritten, so bytes stay in order.
    * Node's Writable costs tens of thousands of instructions per write before the JIT has
    * warmed up; this is what a cold process's calls save (unix and TCP sockets).
    */
-  readonly tryWrite?: (buf: Buffer) => number
+  readonly tryWrite?: (buf: Uint8Array, length: number) => number
   /**
    * The close reason for a clean end of stream. libvirt's client reports EOF when poll shows a
    * hang-up — on a unix socket whenever the daemon dies — but on TCP/TLS a daemon that exits

@@ -56,7 +56,7 @@ function directReader(): { onread: NonNullable<NetConnectOpts['onread']>; onByte
   }
 }
 
-type WriteSync = (fd: number, buf: Uint8Array) => number
+type WriteSync = (fd: number, buf: Uint8Array, offset: number, length: number) => number
 let writeSync: WriteSync | null | undefined
 
 /**
@@ -66,14 +66,14 @@ let writeSync: WriteSync | null | undefined
  * (`_handle` = null) in the same step that closes the descriptor, so a write can never reach a
  * descriptor number the process has since reused for something else.
  */
-export function directWriter(socket: Socket): ((buf: Buffer) => number) | undefined {
+export function directWriter(socket: Socket): ((buf: Uint8Array, length: number) => number) | undefined {
   if (writeSync === undefined) writeSync = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:fs').writeSync : null
   const write = writeSync
   const s = socket as unknown as { _handle: { fd?: unknown } | null }
   if (write === null || typeof s._handle?.fd !== 'number') return undefined
   let handle: object | null = null
   let fd = -1
-  return (buf) => {
+  return (buf, length) => {
     const h = s._handle
     if (h === null) return 0
     if (h !== handle) {
@@ -82,7 +82,7 @@ export function directWriter(socket: Socket): ((buf: Buffer) => number) | undefi
     }
     if (fd < 0) return 0
     try {
-      return write(fd, buf)
+      return write(fd, buf, 0, length)
     } catch {
       return 0 // EAGAIN (the socket's buffer is full) or a broken socket: stream.write takes over
     }

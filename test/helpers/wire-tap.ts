@@ -25,9 +25,9 @@ export function tapWrites(rpc: RpcClient, onBytes: (chunk: Buffer) => void = () 
     return origWrite.apply(this, a)
   } as typeof s.write
   if (origTry) {
-    t.tryWrite = (buf) => {
+    t.tryWrite = (buf, length) => {
       writes++
-      const n = origTry(buf)
+      const n = origTry(buf, length)
       if (n > 0) onBytes(Buffer.from(buf.subarray(0, n)))
       return n
     }

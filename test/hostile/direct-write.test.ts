@@ -78,12 +78,12 @@ test('a destroyed socket: the direct writer writes nothing, even to a file that 
     const write = directWriter(socket)
     assert.ok(write, 'a connected unix socket can be written directly')
     const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd
-    assert.equal(write(Buffer.from('hello')), 5)
+    assert.equal(write(Buffer.from('hello'), 5), 5)
     socket.destroy()
     // the lowest free descriptor: the socket's, just released
     const file = openSync(join(dir, 'file'), 'w+')
     try {
-      assert.equal(write(Buffer.from('must not land in the file')), 0)
+      assert.equal(write(Buffer.from('must not land in the file'), 25), 0)
       assert.equal(fstatSync(file).size, 0, `nothing written to the file (its descriptor ${file}, the socket's was ${fd})`)
     } finally {
       closeSync(file)
