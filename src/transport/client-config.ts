@@ -2,7 +2,7 @@
 // `uri_aliases`, `remote_mode`; and how a missing or aliased URI is resolved
 // (LIBVIRT_DEFAULT_URI first, then uri_default; aliases apply to either).
 
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ErrorCode, ErrorDomain, LibvirtError } from '../errors.js'
@@ -24,6 +24,9 @@ export function clientConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 export function loadClientConfig(path = clientConfigPath()): ClientConfig {
   let text: string
   try {
+    // stat first: a missing file (the usual case for a user without one) is then no exception,
+    // whose construction is a good part of a fresh process's connect
+    if (statSync(path, { throwIfNoEntry: false }) === undefined) return {}
     text = readFileSync(path, 'utf8')
   } catch {
     return {}
