@@ -39,7 +39,7 @@ export const FULL: Sizes = {
   firstCallReps: 100,
   closeSamples: 3,
   importRuns: 15,
-  coldRuns: 10,
+  coldRuns: 20,
   coldCalls: 3000,
   inflightRounds: 10,
 }
