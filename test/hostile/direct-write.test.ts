@@ -1,7 +1,7 @@
 // Frames written straight to the socket's descriptor (Transport.tryWrite) next to the ones that
 // go through the socket's Writable: a peer that stops reading fills the kernel's buffer, so some
 // frames go direct, some partly, the rest queue in the stream — every frame must still arrive
-// whole and in the order the calls were made. And a destroyed socket's descriptor number, reused
+// whole and in the order the calls were made, over unix and TCP alike. And a destroyed socket's descriptor number, reused
 // by the process for a file, must never receive a byte.
 
 import assert from 'node:assert/strict'
@@ -18,8 +18,9 @@ import { startFakeDaemon } from './fake-daemon.js'
 
 const P = REMOTE_PROCEDURES
 
-test('a peer that stops reading: direct writes, partial writes and queued writes arrive whole and in call order', { timeout: 60_000 }, async () => {
+async function peerStopsReading(transport: 'unix' | 'tcp'): Promise<void> {
   const fake = await startFakeDaemon({
+    tcp: transport === 'tcp',
     onCall(peer, call) {
       if (call.header.procedure === P.DOMAIN_DEFINE_XML.procedure) {
         const { xml } = P.DOMAIN_DEFINE_XML.decodeArgs!(new XdrReader(call.body))
@@ -57,7 +58,7 @@ test('a peer that stops reading: direct writes, partial writes and queued writes
     for (let i = 1; i < calls.length; i++) assert.equal(calls[i]!.header.serial, calls[i - 1]!.header.serial + 1)
     calls.forEach((c, i) => assert.equal(P.DOMAIN_DEFINE_XML.decodeArgs!(new XdrReader(c.body)).xml, xmls[i]))
     // both ways were used: some bytes went straight to the descriptor, some through the Writable
-    assert.ok(rpc.transport.tryWrite, 'the unix transport writes directly')
+    assert.ok(rpc.transport.tryWrite, `the ${transport} transport writes directly`)
     assert.ok(stream.bytesWritten > 0 && stream.bytesWritten < rpc.bytesOut, `Writable ${stream.bytesWritten} of ${rpc.bytesOut} bytes`)
     // and sequential calls afterwards still work
     for (let i = 0; i < 20; i++) assert.equal((await conn.domainDefineXML(`after-${i}`.padEnd(20, 'y'))).name, `after-${i}`.padEnd(12, 'y').slice(0, 12))
@@ -65,7 +66,11 @@ test('a peer that stops reading: direct writes, partial writes and queued writes
     await conn.close()
     await fake.close()
   }
-})
+}
+
+for (const transport of ['unix', 'tcp'] as const) {
+  test(`${transport}: a peer that stops reading: direct writes, partial writes and queued writes arrive whole and in call order`, { timeout: 60_000 }, () => peerStopsReading(transport))
+}
 
 test('a destroyed socket: the direct writer writes nothing, even to a file that now has its descriptor number', { timeout: 10_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'la-direct-write-'))

@@ -5,7 +5,7 @@
 // Used only for that (SPEC: a fake peer only for what a real daemon never sends).
 
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server, type Socket } from 'node:net'
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FrameDecoder } from '../../src/core/frame-decoder.js'
@@ -102,6 +102,8 @@ export interface FakeDaemonOptions {
   onConnection?(peer: FakePeer): void
   /** Do not read from clients at all (a peer that never reads). */
   neverRead?: boolean
+  /** Listen on TCP 127.0.0.1 (an ephemeral port) instead of a unix socket; the URI is then `test+tcp://`. */
+  tcp?: boolean
 }
 
 export interface FakeDaemon {
@@ -153,10 +155,11 @@ export async function startFakeDaemon(opts: FakeDaemonOptions = {}): Promise<Fak
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(path, resolve)
+    if (opts.tcp) server.listen(0, '127.0.0.1', resolve)
+    else server.listen(path, resolve)
   })
   return {
-    uri: `test+unix:///default?socket=${path}`,
+    uri: opts.tcp ? `test+tcp://127.0.0.1:${(server.address() as AddressInfo).port}/default` : `test+unix:///default?socket=${path}`,
     path,
     peers,
     firstPeer: async () => {
