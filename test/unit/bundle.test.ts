@@ -44,9 +44,14 @@ test('the package name resolves to the bundle, types to tsc declarations', () =>
   }
 })
 
+// scripts/bundle.mjs turns each `import … from 'node:x'` into a small module of the bundle
+// (`builtin:node:x`, through process.getBuiltinModule; `builtin-get:get` is their shared helper)
+const isBuiltinShim = (p: string): boolean => /^builtin(-get)?:/.test(p)
+
 test('every bundle input is one of our sources, bundled exactly once', () => {
-  const inputs = Object.keys(meta.inputs)
+  const inputs = Object.keys(meta.inputs).filter((p) => !isBuiltinShim(p))
   assert.ok(inputs.length > 50, `${inputs.length} inputs`)
+  assert.ok(Object.keys(meta.inputs).some((p) => p === 'builtin:node:fs'), 'built-ins are shims of the bundle')
   for (const p of inputs) {
     assert.match(p, /^src\/.*\.js$/, `${p} is tsc output of src/`)
     assert.ok(existsSync(join(REPO, `${p.slice(0, -3)}.ts`)), `${p} has its .ts source`)
@@ -67,8 +72,16 @@ test('lazily loaded parts (transports, SASL, admin, CLI commands) stay out of th
     assert.ok(loaded.length > 0, entry)
     assert.deepEqual(lazy.filter((m) => loaded.includes(m)), [], entry)
   }
-  const builtins = [...staticInputs('bundle/index.js')].flatMap((o) => meta.outputs[o]!.imports.filter((i) => i.kind === 'import-statement' && i.external).map((i) => i.path))
+  const mainStatic = [...staticInputs('bundle/index.js')]
+  const builtins = [
+    ...mainStatic.flatMap((o) => meta.outputs[o]!.imports.filter((i) => i.kind === 'import-statement' && i.external).map((i) => i.path)),
+    ...inputsOf(new Set(mainStatic)).filter(isBuiltinShim).map((p) => p.replace(/^builtin:/, '')),
+  ]
+  assert.ok(builtins.includes('node:fs'), 'the built-ins the main entry does load are seen here')
   assert.deepEqual(builtins.filter((b) => ['node:net', 'node:tls', 'node:child_process', 'node:crypto'].includes(b)), [], 'main entry')
+  // and the only built-in it still imports as an ES module is node:module (the shims' fallback)
+  const esmImports = new Set(mainStatic.flatMap((o) => meta.outputs[o]!.imports.filter((i) => i.kind === 'import-statement' && i.external).map((i) => i.path)))
+  assert.deepEqual([...esmImports], ['node:module'])
   for (const m of lazy) assert.ok(Object.values(meta.outputs).some((o) => m in o.inputs), `${m} is bundled`)
 })
 
