@@ -80,6 +80,7 @@ export class ProtocolSession {
   #serial = 0
   #dead: LibvirtError | null = null
   #framesIn = 0
+  #reader: XdrReader | null = null
   #viewBuf: Buffer | null = null
   #view: DataView | null = null
 
@@ -281,6 +282,17 @@ export class ProtocolSession {
     return len
   }
 
+  /**
+   * A reader on `buf`, kept while replies keep arriving in the same buffer (the socket's read
+   * buffer, or the connection's frame buffer): one object less per reply. Decoders are synchronous
+   * and keep no reader, so the next reply may reposition it.
+   */
+  #readerOf(buf: Buffer, dv: DataView): XdrReader {
+    let r = this.#reader
+    if (r === null || r.buf !== buf) r = this.#reader = new XdrReader(buf, 0, buf.length, dv)
+    return r
+  }
+
   /** A DataView on `buf` (the reader's buffer comes back read after read: made once). */
   #viewOf(buf: Buffer): DataView {
     if (buf !== this.#viewBuf) {
@@ -350,7 +362,9 @@ export class ProtocolSession {
       let value: unknown
       try {
         // Decoded in place, from the read buffer itself when `transient` (opaque data is then copied).
-        const r = new XdrReader(buf, bodyStart, end, dv)
+        const r = this.#readerOf(buf, dv)
+        r.pos = bodyStart
+        r.end = end
         r.copyOpaque = transient
         value = p.decode ? p.decode(r) : undefined
         r.done()
