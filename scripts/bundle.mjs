@@ -44,11 +44,6 @@ mkdirSync(out, { recursive: true })
 // import). The price: ./xdr and ./protocol load the whole library, not just their part.
 const MAIN = join(src, ENTRIES.index)
 const reachesMain = new Set(Object.entries(ENTRIES).filter(([n]) => n !== 'index').map(([, f]) => join(src, f)))
-for (const file of readdirSync(src, { recursive: true })) {
-  if (!file.endsWith('.js')) continue
-  const text = readFileSync(join(src, file), 'utf8')
-  for (const m of text.matchAll(/\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g)) reachesMain.add(resolve(src, dirname(file), m[1]))
-}
 const reachMain = {
   name: 'reach-main',
   setup(b) {
@@ -69,9 +64,13 @@ const reachMain = {
 // node:module's createRequire (node:module is the one built-in still imported as a module: no
 // top-level await, which would keep require(esm) from loading the package).
 const BUILTIN_NAMES = new Map()
+
+// One pass over tsc's modules for both: the import() targets (reach-main) and the names imported
+// from each built-in (builtins).
 for (const file of readdirSync(src, { recursive: true })) {
   if (!file.endsWith('.js')) continue
   const text = readFileSync(join(src, file), 'utf8')
+  for (const m of text.matchAll(/\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g)) reachesMain.add(resolve(src, dirname(file), m[1]))
   for (const m of text.matchAll(/^import (?:(\w+)|\{([^}]*)\}) from '(node:[\w/]+)'/gm)) {
     const names = BUILTIN_NAMES.get(m[3]) ?? new Set()
     if (m[1]) names.add('default')

@@ -357,7 +357,8 @@ export class RpcClient {
         return
       }
     }
-    const rest = transient ? copyOf(buf, from, n) : from === 0 && n === buf.length ? buf : buf.subarray(from, n)
+    // (a frame that is not transient is the whole of `buf`)
+    const rest = transient ? copyOf(buf, from, n) : from === 0 ? buf : buf.subarray(from)
     this.#outstanding++
     stream.write(rest, done === null ? this.#afterWrite : () => {
       for (const d of done) d()

@@ -256,9 +256,8 @@ export class ProtocolSession {
   /** Hands the frame just encoded (`length` bytes of the writer's buffer) to the I/O layer. */
   #emit(length: number): void {
     const hooks = this.#hooks
-    const buf = this.#writer.buf
-    if (hooks.writeTransient) hooks.writeTransient(buf, length)
-    else hooks.write(Buffer.from(buf.subarray(0, length)))
+    if (hooks.writeTransient) hooks.writeTransient(this.#writer.buf, length)
+    else hooks.write(this.#writer.toBuffer())
   }
 
   /** Encodes a frame into the writer's buffer (from offset 0); returns its length. */
@@ -283,14 +282,13 @@ export class ProtocolSession {
   }
 
   /**
-   * A reader on `buf`, kept while replies keep arriving in the same buffer (the socket's read
-   * buffer, or the connection's frame buffer): one object less per reply. Decoders are synchronous
-   * and keep no reader, so the next reply may reposition it.
+   * A reader on the buffer of the last {@link ProtocolSession.#viewOf}, kept with its view while
+   * replies keep arriving in that buffer (the socket's read buffer, or the connection's frame
+   * buffer): one object less per reply. Decoders are synchronous and keep no reader, so the next
+   * reply may reposition it.
    */
   #readerOf(buf: Buffer, dv: DataView): XdrReader {
-    let r = this.#reader
-    if (r === null || r.buf !== buf) r = this.#reader = new XdrReader(buf, 0, buf.length, dv)
-    return r
+    return (this.#reader ??= new XdrReader(buf, 0, buf.length, dv))
   }
 
   /** A DataView on `buf` (the reader's buffer comes back read after read: made once). */
@@ -298,6 +296,7 @@ export class ProtocolSession {
     if (buf !== this.#viewBuf) {
       this.#viewBuf = buf
       this.#view = new DataView(buf.buffer, buf.byteOffset, buf.length)
+      this.#reader = null
     }
     return this.#view!
   }

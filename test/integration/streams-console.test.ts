@@ -13,7 +13,7 @@ import { startTestDaemon, type TestDaemon } from '../../src/testing/index.js'
 import { HAS_QEMU, destroyVm, startVm, vmXml } from './streams-fixtures.js'
 import { REMOTE_PROCEDURES } from '../../src/protocol.js'
 import { within } from '../helpers/bounded.js'
-import { tapWrites } from '../helpers/wire-tap.js'
+import { splitFrames, tapWrites } from '../helpers/wire-tap.js'
 
 /** Reads from `stream` until the text seen so far matches `re`; returns that text (stream left paused, open). */
 function readUntil(stream: Stream, re: RegExp): Promise<string> {
@@ -43,13 +43,9 @@ function recordWrites(c: Connection): Buffer[] {
 
 /** The STREAM frames (type 3) in a byte sequence of whole frames. */
 function streamFrames(bytes: Buffer): { serial: number; status: number; payload: Buffer }[] {
-  const out: { serial: number; status: number; payload: Buffer }[] = []
-  for (let off = 0; off + 28 <= bytes.length;) {
-    const len = bytes.readUInt32BE(off)
-    if (bytes.readInt32BE(off + 16) === 3) out.push({ serial: bytes.readUInt32BE(off + 20), status: bytes.readInt32BE(off + 24), payload: bytes.subarray(off + 28, off + len) })
-    off += len
-  }
-  return out
+  return splitFrames(bytes)
+    .filter((f) => f.length >= 28 && f.readInt32BE(16) === 3)
+    .map((f) => ({ serial: f.readUInt32BE(20), status: f.readInt32BE(24), payload: f.subarray(28) }))
 }
 
 describe('streams on QEMU guests', { skip: !HAS_QEMU && 'needs root and qemu-system-x86_64' }, () => {
