@@ -51,7 +51,7 @@ const reachMain = {
       if (!reachesMain.has(args.path)) return undefined
       const text = readFileSync(args.path, 'utf8')
       const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1) : ''
-      return { contents: `${shebang}import ${JSON.stringify(MAIN)};\n${text.slice(shebang.length)}`, loader: 'js', resolveDir: dirname(args.path) }
+      return { contents: `${shebang}import ${JSON.stringify(MAIN_CORE)};\n${text.slice(shebang.length)}`, loader: 'js', resolveDir: dirname(args.path) }
     })
   },
 }
@@ -104,8 +104,57 @@ const builtins = {
   },
 }
 
+// The flat VIR_* constants (~1,500 numbers and strings) are declared in the main entry itself
+// instead of being re-exported from the shared chunk, where each one was a chunk variable, a chunk
+// export, an import of the entry and an export of the entry: four names for V8 to scan and link
+// per constant, against one declaration here. For that the entry's own code must not be reached by
+// the other entries (esbuild would move it into the chunk, constants and all), so the main module is
+// split in two: "main-core" — index.js with the constants' `export *` narrowed to the grouped enum
+// objects and name tables — which the other entries, the import() targets and any internal import
+// of index.js get; and the entry itself, which is `export * from main-core` plus the constants.
+// Internal modules still import the few constants they use from constants.gen.js: primitives, so
+// the chunk's copies are the same values.
+const CONSTANTS = join(src, 'generated', 'constants.gen.js')
+const STAR = "export * from './generated/constants.gen.js';"
+const MAIN_CORE = 'libvirt-async:main-core'
+const FLAT = /^(?:\/\*\*[^\n]*?\*\/ )?export const (VIR_\w+) = (-?\d[\w.]*|"(?:[^"\\\n]|\\.)*");$/gm
+function splitMain() {
+  const text = readFileSync(MAIN, 'utf8')
+  if (!text.includes(STAR)) throw new Error(`bundle: ${relative(REPO, MAIN)} no longer has \`${STAR}\``)
+  const gen = readFileSync(CONSTANTS, 'utf8')
+  // `export *` yields to the entry's own exports of the same name (ErrorCode comes from errors.js)
+  const own = new Set()
+  for (const m of text.matchAll(/^export (?:const|let|class|function) (\w+)|^export \{([^}]*)\}/gm)) {
+    if (m[1]) own.add(m[1])
+    for (const part of (m[2] ?? '').split(',')) if (part.trim()) own.add(part.trim().split(/\s+as\s+/).pop())
+  }
+  const flat = [...gen.matchAll(FLAT)].filter((m) => !own.has(m[1]))
+  const flatNames = new Set(flat.map((m) => m[1]))
+  const rest = [...gen.matchAll(/^(?:\/\*\*[^\n]*?\*\/ )?export (?:const|function) (\w+)/gm)].map((m) => m[1])
+    .filter((n) => !flatNames.has(n) && !own.has(n))
+  return {
+    core: text.replace(STAR, `export { ${rest.join(', ')} } from './generated/constants.gen.js';`),
+    entry: `export * from ${JSON.stringify(MAIN_CORE)};\nexport const ${flat.map((m) => `${m[1]} = ${m[2]}`).join(',\n  ')};\n`,
+  }
+}
+const flatConstants = {
+  name: 'flat-constants',
+  setup(b) {
+    let split = null
+    const parts = () => (split ??= splitMain())
+    b.onResolve({ filter: /^libvirt-async:main-core$/ }, () => ({ path: MAIN, namespace: 'main-core' }))
+    b.onResolve({ filter: /(^|\/)index\.js$/ }, (args) =>
+      args.kind !== 'entry-point' && args.namespace === 'file' && resolve(args.resolveDir, args.path) === MAIN
+        ? { path: MAIN, namespace: 'main-core' }
+        : undefined)
+    b.onLoad({ filter: /.*/, namespace: 'main-core' }, () => ({ contents: parts().core, loader: 'js', resolveDir: dirname(MAIN) }))
+    b.onLoad({ filter: /\.js$/ }, (args) =>
+      args.path === MAIN ? { contents: parts().entry, loader: 'js', resolveDir: dirname(MAIN) } : undefined)
+  },
+}
+
 const result = await build({
-  plugins: [reachMain, builtins],
+  plugins: [reachMain, flatConstants, builtins],
   absWorkingDir: dist,
   entryPoints: Object.entries(ENTRIES).map(([name, file]) => ({ in: join(src, file), out: name })),
   outdir: out,
@@ -141,7 +190,7 @@ const result = await build({
 })
 
 // Every input must be one of our compiled modules: no stray dependency inside the bundle.
-const strays = Object.keys(result.metafile.inputs).filter((p) => !/^builtin(-get)?:/.test(p) && !resolve(dist, p).startsWith(src + sep))
+const strays = Object.keys(result.metafile.inputs).filter((p) => !/^(builtin(-get)?|main-core):/.test(p) && !resolve(dist, p).startsWith(src + sep))
 if (strays.length > 0) {
   console.error(`bundle: inputs outside ${relative(REPO, src)}: ${strays.join(', ')}`)
   process.exit(1)
