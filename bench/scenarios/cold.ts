@@ -2,6 +2,9 @@
 // import + connect + first call, import + connect + 1,000 sequential getLibVersion calls, and the
 // rate of its first 3,000 calls (connected → 3,000th answer) — against the same work in a fresh
 // /usr/bin/python3 process (import libvirt + open + calls). Median and min/max over the runs.
+// Beside them, the floor: the same work by a minimal Node client without any library
+// (bench/lib/floor-child.ts: node:net and hand-made frames), so the rows show how much of a gap to
+// the C client is Node's own start and how much is the library.
 
 import type { BenchContext } from '../lib/context.js'
 import { type ColdRun, coldRuns } from '../lib/cold.js'
@@ -11,7 +14,7 @@ import { minMax } from '../lib/stats.js'
 export async function coldScenario(ctx: BenchContext): Promise<Row[]> {
   const calls = ctx.sizes.coldCalls
   ctx.log(`cold process: ${ctx.sizes.coldRuns} fresh processes per side, ${calls} calls each`)
-  const { ours, c } = await coldRuns({ uri: ctx.stock.uri, calls, marks: [1000, calls] }, ctx.sizes.coldRuns)
+  const { ours, c, floor } = await coldRuns({ uri: ctx.stock.uri, calls, marks: [1000, calls], floor: true }, ctx.sizes.coldRuns)
   const fig = (runs: ColdRun[], f: (r: ColdRun) => number) => minMax(runs.map(f))
   const rate = (r: ColdRun): number => (calls * 1000) / (r.at[calls]! - r.connected)
   const base = { group: 'cold start', daemon: 'stock' } as const
@@ -27,6 +30,21 @@ export async function coldScenario(ctx: BenchContext): Promise<Row[]> {
     row({
       ...base, id: 'cold.first3000', label: `first ${calls.toLocaleString('en')} calls of a fresh process, sequential`, unit: 'calls/s', better: 'higher',
       ours: fig(ours, rate), c: fig(c, rate), cLabel: 'sequential, fresh process',
+    }),
+    row({
+      ...base, id: 'cold.floor.first-call', label: 'floor: a minimal Node client (node:net, hand-made frames, no library), fresh process: import + connect + first call',
+      unit: 'ms', better: 'lower', ours: fig(floor, (r) => r.first), c: fig(c, (r) => r.first), cLabel: 'import libvirt + open() + call',
+      note: "not libvirt-async: the left column is bench/lib/floor-child.ts, what Node itself costs for this work",
+    }),
+    row({
+      ...base, id: 'cold.floor.1000', label: 'floor: a minimal Node client (node:net, hand-made frames, no library), fresh process: import + connect + 1,000 calls',
+      unit: 'ms', better: 'lower', ours: fig(floor, (r) => r.at[1000]!), c: fig(c, (r) => r.at[1000]!), cLabel: 'import libvirt + open() + 1,000 calls',
+      note: "not libvirt-async: the left column is bench/lib/floor-child.ts, what Node itself costs for this work",
+    }),
+    row({
+      ...base, id: 'cold.floor.first3000', label: `floor: a minimal Node client (node:net, hand-made frames, no library), first ${calls.toLocaleString('en')} calls of a fresh process`,
+      unit: 'calls/s', better: 'higher', ours: fig(floor, rate), c: fig(c, rate), cLabel: 'sequential, fresh process',
+      note: "not libvirt-async: the left column is bench/lib/floor-child.ts, what Node itself costs for this work",
     }),
   ]
 }
