@@ -39,6 +39,8 @@ test('npm run bench --quick: every scenario, numbers for both sides', { timeout:
       'lag.stock.p50', 'lag.stock.p99', 'lag.raised.p50', 'lag.raised.p99',
       'memory.rss', 'memory.rss-late', 'memory.rss-capped', 'memory.heap', 'first-call',
       'import', 'import.cpu', 'cold.first-call', 'cold.1000', 'cold.first3000', 'close.eof', 'close.keepalive',
+      // the floor under the cold rows: a minimal Node client without the library (bench/lib/floor-child.ts)
+      'cold.floor.first-call', 'cold.floor.1000', 'cold.floor.first3000',
       'tracing.baseline', 'tracing.off', 'tracing.on',
       // the SSH row needs a private sshd (openssh-server)
       'remote.tls', ...(sshdAvailable() === null ? ['remote.ssh'] : []),
