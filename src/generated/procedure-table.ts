@@ -1,7 +1,9 @@
 // Layer 1 (generated protocol) support, hand-written: builds a program's procedure table (e.g.
 // `REMOTE_PROCEDURES`) at import from the compact rows the generator emits, instead of parsing
 // hundreds of object literals. Every descriptor has one class, so reading `desc.encodeArgs` on the
-// call path stays monomorphic; its codecs are looked up and compiled on first read, then kept.
+// call path stays monomorphic; a descriptor splits its row on first read, and its codecs are
+// looked up and compiled on first read, then kept. Its fields are getters of that class (only
+// `program` and `version` are own properties), so `{...desc}` copies just those two.
 
 import type { Decoder, Encoder } from '../xdr/codec.js'
 import type { AnyCodecSet } from './lazy-codecs.js'
@@ -17,78 +19,102 @@ const orNull = (f: string): string | null => (f === NONE ? null : f)
 class Procedure implements ProcedureDescriptor {
   readonly program: number
   readonly version: number
-  readonly procedure: number
-  readonly name: string
-  readonly cFunction: string | null
-  readonly priority: boolean
-  readonly stream: StreamDirection
-  readonly sparseFlag: string | null
-  readonly generate: string
-  readonly #row: string[]
+  readonly #prefix: string
   readonly #codecs: AnyCodecSet | null
-  readonly #args: string | null
-  readonly #ret: string | null
+  readonly #line: string
+  // The row's fields, split on first read of any of them: a process uses a handful of the ~450
+  // procedures, and splitting every row at import was most of the tables' build time (1-2 ms of a
+  // fresh process's import). Every field read below goes through #fields() once, then is kept.
+  #f: string[] | null = null
+  #procedure = -1
+  #name: string | undefined = undefined
   // undefined: not looked up yet; null: the procedure has no such struct.
   #encodeArgs: Encoder<unknown> | null | undefined = undefined
   #decodeArgs: Decoder<unknown> | null | undefined = undefined
   #encodeRet: Encoder<unknown> | null | undefined = undefined
   #decodeRet: Decoder<unknown> | null | undefined = undefined
-
-  constructor(program: number, version: number, prefix: string, codecs: AnyCodecSet | null, f: string[]) {
-    this.program = program
-    this.version = version
-    this.procedure = Number(f[1])
-    this.name = `${prefix}_PROC_${f[0]}`
-    this.cFunction = orNull(f[2]!)
-    this.#args = orNull(f[3]!)
-    this.#ret = orNull(f[4]!)
-    this.priority = f[5] === '1'
-    this.stream = f[6] as StreamDirection
-    this.sparseFlag = orNull(f[7]!)
-    this.generate = f[9]!
-    this.#row = f
-    this.#codecs = codecs
-  }
-
-  // The lists are metadata nothing on the call path reads: split on first read (a third of the
-  // table's build time at import otherwise), then kept, so each read gives the same array.
   #acl: readonly string[] | undefined = undefined
   #argNames: readonly string[] | undefined = undefined
   #retNames: readonly string[] | undefined = undefined
 
+  constructor(program: number, version: number, prefix: string, codecs: AnyCodecSet | null, line: string) {
+    this.program = program
+    this.version = version
+    this.#prefix = prefix
+    this.#codecs = codecs
+    this.#line = line
+  }
+
+  #fields(): string[] {
+    return (this.#f ??= this.#line.split(' '))
+  }
+
+  // On the call path (session.call reads it for every call): kept as a number after the first read.
+  get procedure(): number {
+    const n = this.#procedure
+    return n >= 0 ? n : (this.#procedure = Number(this.#fields()[1]))
+  }
+
+  get name(): string {
+    return (this.#name ??= `${this.#prefix}_PROC_${this.#fields()[0]}`)
+  }
+
+  get cFunction(): string | null {
+    return orNull(this.#fields()[2]!)
+  }
+
+  get priority(): boolean {
+    return this.#fields()[5] === '1'
+  }
+
+  get stream(): StreamDirection {
+    return this.#fields()[6] as StreamDirection
+  }
+
+  get sparseFlag(): string | null {
+    return orNull(this.#fields()[7]!)
+  }
+
+  get generate(): string {
+    return this.#fields()[9]!
+  }
+
+  // The lists are split on first read, then kept, so each read gives the same array.
   get acl(): readonly string[] {
-    return (this.#acl ??= list(this.#row[8]!))
+    return (this.#acl ??= list(this.#fields()[8]!))
   }
 
   get argNames(): readonly string[] {
-    return (this.#argNames ??= list(this.#row[10]!))
+    return (this.#argNames ??= list(this.#fields()[10]!))
   }
 
   get retNames(): readonly string[] {
-    return (this.#retNames ??= list(this.#row[11]!))
+    return (this.#retNames ??= list(this.#fields()[11]!))
   }
 
   get encodeArgs(): Encoder<unknown> | null {
     const c = this.#encodeArgs
-    return c !== undefined ? c : (this.#encodeArgs = this.#lookup(this.#args, 'encode') as Encoder<unknown> | null)
+    return c !== undefined ? c : (this.#encodeArgs = this.#lookup(3, 'encode') as Encoder<unknown> | null)
   }
 
   get decodeArgs(): Decoder<unknown> | null {
     const c = this.#decodeArgs
-    return c !== undefined ? c : (this.#decodeArgs = this.#lookup(this.#args, 'decode') as Decoder<unknown> | null)
+    return c !== undefined ? c : (this.#decodeArgs = this.#lookup(3, 'decode') as Decoder<unknown> | null)
   }
 
   get encodeRet(): Encoder<unknown> | null {
     const c = this.#encodeRet
-    return c !== undefined ? c : (this.#encodeRet = this.#lookup(this.#ret, 'encode') as Encoder<unknown> | null)
+    return c !== undefined ? c : (this.#encodeRet = this.#lookup(4, 'encode') as Encoder<unknown> | null)
   }
 
   get decodeRet(): Decoder<unknown> | null {
     const c = this.#decodeRet
-    return c !== undefined ? c : (this.#decodeRet = this.#lookup(this.#ret, 'decode') as Decoder<unknown> | null)
+    return c !== undefined ? c : (this.#decodeRet = this.#lookup(4, 'decode') as Decoder<unknown> | null)
   }
 
-  #lookup(type: string | null, dir: 'encode' | 'decode'): unknown {
+  /** The codec of the row's args (field 3) or ret (field 4) struct, compiled on first use. */
+  #lookup(field: 3 | 4, dir: 'encode' | 'decode'): unknown {
+    const type = orNull(this.#fields()[field]!)
     if (type === null) return null
     return (this.#codecs as AnyCodecSet).codec(`${dir}${type}`)
   }
@@ -101,10 +127,15 @@ class Procedure implements ProcedureDescriptor {
  */
 export function procedureTable<T>(program: number, version: number, prefix: string, codecs: AnyCodecSet | null, rows: string): T {
   const table: Record<string, ProcedureDescriptor> = {}
-  for (const line of rows.split('\n')) {
-    if (line === '') continue
-    const f = line.split(' ')
-    table[f[0]!] = new Procedure(program, version, prefix, codecs, f)
+  // only each row's key is read here; the descriptor splits its row when first read
+  for (let at = 0; at < rows.length; ) {
+    let eol = rows.indexOf('\n', at)
+    if (eol === -1) eol = rows.length
+    if (eol > at) {
+      const line = rows.slice(at, eol)
+      table[line.slice(0, line.indexOf(' '))] = new Procedure(program, version, prefix, codecs, line)
+    }
+    at = eol + 1
   }
   return table as T
 }
