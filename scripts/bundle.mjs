@@ -196,3 +196,26 @@ if (strays.length > 0) {
   process.exit(1)
 }
 writeFileSync(join(dist, 'bundle-meta.json'), JSON.stringify(result.metafile, null, 1))
+
+// keepNames, trimmed. esbuild's keepNames marks every function and class with its name
+// (`__name(f, "f")` after `function f(){}`, `static{__name(this, "C")}` in `var C = class {…}`),
+// also where JavaScript already gives it that very name — which, without identifier minification,
+// is everywhere but the few that two modules' names made esbuild rename. Each mark is work at
+// import: a call and a defineProperty per function, and each static block is a class static
+// initializer V8 compiles — reparsing the whole class body, all of Domain's methods included — and
+// runs. The marks whose name is the one the binding already gives are dropped; a renamed one keeps
+// its mark. (bundle.test checks the names of everything the entries export.)
+function trimKeepNames(text) {
+  const declared = new Set([...text.matchAll(/\bfunction\s*\*?\s*([\w$]+)\s*\(/g)].map((m) => m[1]))
+  return text
+    .replace(/(\b(?:var|let|const) ([\w$]+)=class(?: extends [^{]+)?\{)static\{__name\(this,"([\w$]+)"\)\}/g,
+      (all, head, binding, name) => (binding === name ? head : all))
+    .replace(/\}__name\(([\w$]+),"([\w$]+)"\);/g, (all, fn, name) => (fn === name && declared.has(fn) ? '}' : all))
+}
+for (const file of Object.keys(result.metafile.outputs)) {
+  if (!file.endsWith('.js')) continue
+  const path = join(dist, file)
+  const text = readFileSync(path, 'utf8')
+  const trimmed = trimKeepNames(text)
+  if (trimmed !== text) writeFileSync(path, trimmed)
+}

@@ -109,6 +109,22 @@ test('the main entry declares the flat VIR_* constants itself; the chunk keeps t
   assert.ok(inChunk < 200, `${inChunk} flat constants left in the chunk`)
 })
 
+test('keepNames marks only what esbuild renamed (scripts/bundle.mjs, trimKeepNames)', () => {
+  // a mark whose name is the one the binding gives is work at import for nothing (a call and a
+  // defineProperty per function; a class static initializer compiled and run per class)
+  for (const out of staticInputs('bundle/index.js')) {
+    const text = readFileSync(join(DIST, out), 'utf8')
+    const redundantStatic = [...text.matchAll(/\b(?:var|let|const) ([\w$]+)=class(?: extends [^{]+)?\{static\{__name\(this,"([\w$]+)"\)\}/g)].filter((m) => m[1] === m[2])
+    assert.deepEqual(redundantStatic.map((m) => m[1]), [], out)
+    const declared = new Set([...text.matchAll(/\bfunction\s*\*?\s*([\w$]+)\s*\(/g)].map((m) => m[1]))
+    const redundantFn = [...text.matchAll(/\}__name\(([\w$]+),"([\w$]+)"\);/g)].filter((m) => m[1] === m[2] && declared.has(m[1]))
+    assert.deepEqual(redundantFn.map((m) => m[1]), [], out)
+  }
+  // and the renamed ones keep theirs: a function bundled next to a same-named one still reports its own name
+  const chunk = [...staticInputs('bundle/index.js')].map((o) => readFileSync(join(DIST, o), 'utf8')).join('\n')
+  assert.match(chunk, /__name\(([\w$]+?)\d+,"\1"\)/, 'a renamed function keeps its name mark')
+})
+
 test('each entry point exports what its tsc module exports, names and all', async () => {
   for (const [name, [, tsc]] of Object.entries(ENTRIES)) {
     const bundled = (await import(name)) as Record<string, unknown>
