@@ -12,7 +12,8 @@ test('console (embedded VM): SeaBIOS on stdout, Ctrl+] leaves, exit 0', { skip: 
   const c = startInPty(['console'])
   try {
     await c.waitFor('stdout', /Escape character is \^\]/)
-    await c.waitFor('stdout', /SeaBIOS|bootable/)
+    // the embedded VM runs only once its console is open, so the banner is never missed
+    await c.waitFor('stdout', /SeaBIOS/)
     c.child.stdin!.write(Buffer.from([0x1d]))
     assert.equal(await c.exit, 0, c.stdout())
     assert.match(c.stdout(), /console left/)

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { connect, DomainState } from '../../src/index.js'
+import { connect, DomainState, VIR_DOMAIN_START_PAUSED } from '../../src/index.js'
 import { startTestDaemon, tinyQemuDomainXml, type QemuTestDaemon } from '../../src/testing/index.js'
 
 const HAS_QEMU = process.getuid?.() === 0 && existsSync('/usr/bin/qemu-system-x86_64')
@@ -14,12 +14,17 @@ test('tinyQemuDomainXml: boots, SeaBIOS on the serial console', { skip: HAS_QEMU
   const typed: QemuTestDaemon = daemon
   const uri: string = typed.qemuUri // compiles only because qemu: true types it as present
   await using conn = await connect(uri)
-  const dom = await conn.domainCreateXML(tinyQemuDomainXml('tiny', { memoryMiB: 48, channel: 'org.example.0' }))
-  assert.equal((await dom.getState()).state, DomainState.RUNNING)
+  // Started paused and resumed once the console is open: SeaBIOS prints its banner once per boot
+  // (then "No bootable device", and boots again 60 s later), and QEMU drops serial output while
+  // nobody holds the console, so a console opened after the guest ran could miss the banner.
+  const dom = await conn.domainCreateXML(tinyQemuDomainXml('tiny', { memoryMiB: 48, channel: 'org.example.0' }), VIR_DOMAIN_START_PAUSED)
+  assert.equal((await dom.getState()).state, DomainState.PAUSED)
   const xml = await dom.getXMLDesc()
   assert.match(xml, /<memory unit='KiB'>49152<\/memory>/)
   assert.match(xml, /name='org\.example\.0'/)
   const stream = await dom.openConsole(null, 0)
+  await dom.resume()
+  assert.equal((await dom.getState()).state, DomainState.RUNNING)
   let seen = ''
   const deadline = setTimeout(() => stream.destroy(new Error('no SeaBIOS output within 60 s')), 60_000)
   try {

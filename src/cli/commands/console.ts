@@ -3,7 +3,7 @@
 // and boots a tiny diskless VM whose SeaBIOS talks on the serial console.
 
 import type { Domain } from '../../api/objects.js'
-import { DomainConsoleFlags } from '../../generated/constants.gen.js'
+import { DomainConsoleFlags, DomainCreateFlags } from '../../generated/constants.gen.js'
 import { runConsoleTty } from '../../streams/console-tty.js'
 import { tinyQemuDomainXml } from '../../testing/tiny-vm.js'
 import { parseCommand } from '../args.js'
@@ -43,8 +43,11 @@ export async function consoleCommand(argv: string[]): Promise<number> {
   const target = await openTarget(args.uri, { qemu: args.uri === undefined })
   const uninstall = onInterrupt(() => target.dispose())
   try {
+    // The embedded VM starts paused and runs once the console is open: QEMU drops serial output
+    // while nobody holds the console, and SeaBIOS prints its banner once per boot.
+    let booted: Domain | null = null
     if (target.daemon) {
-      await target.conn.domainCreateXML(tinyQemuDomainXml('console-vm'), 0)
+      booted = await target.conn.domainCreateXML(tinyQemuDomainXml('console-vm'), DomainCreateFlags.START_PAUSED)
       name ??= 'console-vm'
       process.stderr.write(`libvirt-async: booted ${name} (QEMU, 64 MiB, no disk) on the private daemon\n`)
     }
@@ -52,6 +55,7 @@ export async function consoleCommand(argv: string[]): Promise<number> {
     const flags = args.values.force === true ? DomainConsoleFlags.FORCE : 0
     const devname = typeof args.values.devname === 'string' ? args.values.devname : null
     const stream = await dom.openConsole(devname, flags)
+    await booted?.resume()
     process.stderr.write(`Connected to domain ${name}\r\nEscape character is ^] (Ctrl+])\r\n`)
     const why = await runConsoleTty(stream)
     process.stderr.write(`\r\nlibvirt-async: console ${why === 'eof' ? 'ended' : 'left'}\n`)
