@@ -13,8 +13,13 @@ import { A } from './args.js'
 import { type DomainStats, type DomainStatsRecord, domainGetStats } from './stats/domain-stats.js'
 import type { ConnectGetAllDomainStatsFlags, DomainChannelFlags, DomainConsoleFlags, DomainCreateFlags, DomainMigrateFlags, DomainStatsTypes, FlagBits, TypedParameterFlags, VcpuState } from '../generated/constants.gen.js'
 import type { Connection } from './objects.js'
-import { migrate as migrateApi, migrate3 as migrate3Api, migrateToURI as migrateToURIApi, migrateToURI2 as migrateToURI2Api } from './migrate.js'
 import { type TypedParams, type TypedParamsInput, fromTypedParams, toTypedParams } from './typed-params.js'
+
+// Client-managed migration (migrate.ts and migrate-phases.ts, ~18 KB) is loaded on first use, like
+// the transports: most processes never migrate, and every byte the main entry holds is parsed at
+// import.
+let migration: Promise<typeof import('./migrate.js')> | null = null
+const migrationApi = (): Promise<typeof import('./migrate.js')> => (migration ??= import('./migrate.js'))
 
 const P = REMOTE_PROCEDURES
 
@@ -178,13 +183,13 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    */
   async migrate(dconn: Connection, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 5, 'virDomainMigrate')
-    return migrateApi(this.#self, dconn, null, flags, dname, uri, bandwidth, 'virDomainMigrate')
+    return (await migrationApi()).migrate(this.#self, dconn, null, flags, dname, uri, bandwidth, 'virDomainMigrate')
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrate2 | virDomainMigrate2}: {@link Domain.migrate} with the destination XML `dxml`. */
   async migrate2(dconn: Connection, dxml: string | null = null, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, uri: string | null = null, bandwidth: number | bigint = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 6, 'virDomainMigrate2')
-    return migrateApi(this.#self, dconn, dxml, flags, dname, uri, bandwidth, 'virDomainMigrate2')
+    return (await migrationApi()).migrate(this.#self, dconn, dxml, flags, dname, uri, bandwidth, 'virDomainMigrate2')
   }
 
   /**
@@ -194,7 +199,7 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    */
   async migrate3(dconn: Connection, params: TypedParamsInput = {}, flags: DomainMigrateFlags | FlagBits = 0): Promise<Domain> {
     A.argc(arguments.length, 1, 3, 'virDomainMigrate3')
-    return migrate3Api(this.#self, dconn, params, flags)
+    return (await migrationApi()).migrate3(this.#self, dconn, params, flags)
   }
 
   /**
@@ -204,13 +209,13 @@ export class DomainAdditions extends LibvirtObject<DomainHandle> {
    */
   async migrateToURI(duri: string, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
     A.argc(arguments.length, 1, 4, 'virDomainMigrateToURI')
-    return migrateToURIApi(this.#self, duri, flags, dname, bandwidth)
+    return (await migrationApi()).migrateToURI(this.#self, duri, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainMigrateToURI2 | virDomainMigrateToURI2}. */
   async migrateToURI2(dconnuri: string | null, miguri: string | null = null, dxml: string | null = null, flags: DomainMigrateFlags | FlagBits = 0, dname: string | null = null, bandwidth: number | bigint = 0): Promise<void> {
     A.argc(arguments.length, 1, 6, 'virDomainMigrateToURI2')
-    return migrateToURI2Api(this.#self, dconnuri, miguri, dxml, flags, dname, bandwidth)
+    return (await migrationApi()).migrateToURI2(this.#self, dconnuri, miguri, dxml, flags, dname, bandwidth)
   }
 
   /** {@link https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainOpenConsole | virDomainOpenConsole}: a bidirectional stream (the streams layer). */

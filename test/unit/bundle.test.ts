@@ -66,11 +66,12 @@ test('every bundle input is one of our sources, bundled exactly once', () => {
   assert.deepEqual([...where].filter(([, outs]) => outs.length > 1), [])
 })
 
-test('lazily loaded parts (transports, SASL, admin, CLI commands) stay out of the entries\' static imports', () => {
+test('lazily loaded parts (transports, SASL, admin, migration, CLI commands) stay out of the entries\' static imports', () => {
   // The unix transport is static (a dynamic import of it cost ~4 ms of a process's first connect);
   // it loads node:net on first use, so no node built-in of a transport is a static import.
   const lazy = ['src/transport/tcp.js', 'src/transport/tls.js', 'src/transport/ssh.js', 'src/transport/ext.js',
-    'src/auth/sasl/exchange.js', 'src/admin/connect-admin.js', 'src/cli/commands/demo.js', 'src/cli/commands/call.js']
+    'src/auth/sasl/exchange.js', 'src/admin/connect-admin.js', 'src/cli/commands/demo.js', 'src/cli/commands/call.js',
+    'src/api/migrate.js', 'src/api/migrate-phases.js']
   for (const entry of ['bundle/index.js', 'bundle/testing.js', 'bundle/cli.js']) {
     const loaded = inputsOf(staticInputs(entry))
     assert.ok(loaded.length > 0, entry)
