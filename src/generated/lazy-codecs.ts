@@ -53,6 +53,7 @@ export class CodecSet<M> {
   readonly #text: string
   // Type name -> offset of its block's first `uses` line in #text; built on the first request.
   #blocks: Map<string, number> | null = null
+  #found = new Map<string, number>()
   readonly #compiled = new Map<string, AnyCodec>()
 
   /**
@@ -99,12 +100,33 @@ export class CodecSet<M> {
 
   /** The set holding type `type`: this one or one it uses (depth first). */
   #owner(type: string): AnyCodecSet | null {
-    if (this.#index().has(type)) return this
+    if (this.#find(type) !== -1) return this
     for (const u of this.#uses) {
       const o = u.#owner(type)
       if (o !== null) return o
     }
     return null
+  }
+
+  /**
+   * Where the block of `type` starts (just past its `@@ type` line), -1 if this file has none. One
+   * search of the text per type asked, kept: a process asks for a few dozen types, and indexing all
+   * ~1,100 blocks of remote_protocol.x up front cost more than a fresh process's first connect
+   * needed (the whole index is built only when every type is listed, `types()`).
+   */
+  #find(type: string): number {
+    let at = this.#found.get(type)
+    if (at === undefined) {
+      if (this.#blocks !== null) at = this.#blocks.get(type) ?? -1
+      else {
+        const t = this.#text
+        const head = `@@ ${type}\n`
+        const i = t.startsWith(head) ? 0 : t.indexOf(`\n${head}`)
+        at = i === -1 ? -1 : i === 0 ? head.length : i + 1 + head.length
+      }
+      this.#found.set(type, at)
+    }
+    return at
   }
 
   #index(): Map<string, number> {
@@ -124,7 +146,7 @@ export class CodecSet<M> {
   /** The names codec `at` (0: encoder, 1: decoder) of `type` uses, and its source. */
   #source(type: string, at: 0 | 1): [string[], string] {
     const t = this.#text
-    const start = this.#index().get(type)!
+    const start = this.#find(type)
     const next = t.indexOf('\n@@ ', start)
     const block = t.slice(start, next === -1 ? t.length : next)
     const mid = block.indexOf('\nuses')
