@@ -21,6 +21,9 @@ type AnyCodec = (a: never, b: never) => unknown
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCodecSet = CodecSet<any>
 
+/** Types looked up by a search each before the whole text is indexed once ({@link CodecSet}). */
+const SEARCHES_BEFORE_INDEX = 64
+
 const CODEC_NAME = /^(encode|decode)([A-Z]\w*)$/
 
 /**
@@ -117,7 +120,8 @@ export class CodecSet<M> {
   #find(type: string): number {
     let at = this.#found.get(type)
     if (at === undefined) {
-      if (this.#blocks !== null) at = this.#blocks.get(type) ?? -1
+      // past a few dozen types, one pass over the text for all of them beats a search per type
+      if (this.#blocks !== null || this.#found.size >= SEARCHES_BEFORE_INDEX) at = this.#index().get(type) ?? -1
       else {
         const t = this.#text
         const head = `@@ ${type}\n`

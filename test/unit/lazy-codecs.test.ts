@@ -155,3 +155,20 @@ test('the codec and table text is ASCII', () => {
     assert.equal(bad, null, `${f}: ${JSON.stringify(bad?.[0])} at ${bad?.index}`)
   }
 })
+
+test('a codec set finds each type by its exact block, by search and, past 64 types, by the whole index', () => {
+  // blocks whose names prefix one another; FooBar comes first so a loose search for "@@ Foo" would hit it
+  const block = (t: string, out: string): string =>
+    `@@ ${t}\nuses\nfunction encode${t}(w, v) {\n  return '${out}'\n}\nuses\nfunction decode${t}(r) {\n  return '${out}'\n}\n`
+  const many = Array.from({ length: 70 }, (_, i) => `T${i}`)
+  const text = block('FooBar', 'foobar') + block('Foo', 'foo') + many.map((t) => block(t, t.toLowerCase())).join('')
+  const set = new CodecSet<Record<string, unknown>>('synthetic.x', {}, [], text)
+  const run = (t: string): unknown => (set.encoder(t) as unknown as () => unknown)()
+  assert.equal(run('Foo'), 'foo')
+  assert.equal(run('FooBar'), 'foobar')
+  assert.throws(() => set.encoder('Fo'), TypeError)
+  // 70 more types: the first searches, then the index takes over; every one resolves to its own block
+  for (const t of many) assert.equal(run(t), t.toLowerCase(), t)
+  assert.equal((set.decoder('T69') as unknown as () => unknown)(), 't69')
+  assert.deepEqual(set.types(), ['FooBar', 'Foo', ...many])
+})
