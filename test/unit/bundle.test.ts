@@ -90,6 +90,15 @@ test('lazily loaded parts (transports, SASL, admin, migration, CLI commands) sta
   for (const m of lazy) assert.ok(Object.values(meta.outputs).some((o) => m in o.inputs), `${m} is bundled`)
 })
 
+test('the executable loads the library only when a command runs (after turning on the compile cache)', () => {
+  // src/cli/bin.ts calls module.enableCompileCache() and then imports the CLI; for the library to be
+  // compiled under the cache, the executable must load nothing else before (not even esbuild's
+  // __name helper, which lives in the library's chunk)
+  assert.deepEqual(inputsOf(staticInputs('bundle/cli.js')), ['src/cli/bin.js'])
+  assert.deepEqual(meta.outputs['bundle/cli.js']!.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path), ['node:module'])
+  assert.ok(meta.outputs['bundle/cli.js']!.imports.some((i) => i.kind === 'dynamic-import'), 'the CLI itself is imported')
+})
+
 test('the main entry is two modules: itself and one chunk with all it loads (scripts/bundle.mjs, reach-main)', () => {
   // Node 20's ESM loader costs ~0.35 ms per module at import; this was 12 modules before.
   const loaded = [...staticInputs('bundle/index.js')]
