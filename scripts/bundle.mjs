@@ -106,10 +106,11 @@ const builtins = {
   },
 }
 
-// The flat VIR_* constants (~1,500 numbers and strings) are declared in the main entry itself
-// instead of being re-exported from the shared chunk, where each one was a chunk variable, a chunk
-// export, an import of the entry and an export of the entry: four names for V8 to scan and link
-// per constant, against one declaration here. For that the entry's own code must not be reached by
+// The flat VIR_* constants (~1,500 numbers and strings) and the ~180 enum objects made of them are
+// declared in the main entry itself instead of being re-exported from the shared chunk, where each
+// one was a chunk variable, a chunk export, an import of the entry and an export of the entry: four
+// names for V8 to scan and link per constant, against one declaration here (and every chunk export
+// is one more entry that each lazily compiled function's free names are looked up in, linearly). For that the entry's own code must not be reached by
 // the other entries (esbuild would move it into the chunk, constants and all), so the main module is
 // split in two: "main-core" — index.js with the constants' `export *` narrowed to the grouped enum
 // objects and name tables — which the other entries, the import() targets and any internal import
@@ -120,6 +121,8 @@ const CONSTANTS = join(src, 'generated', 'constants.gen.js')
 const STAR = "export * from './generated/constants.gen.js';"
 const MAIN_CORE = 'libvirt-async:main-core'
 const FLAT = /^(?:\/\*\*[^\n]*?\*\/ )?export const (VIR_\w+) = (-?\d[\w.]*|"(?:[^"\\\n]|\\.)*");$/gm
+const GROUP = /^export const ([A-Z]\w*) = \{\n((?: {4}[^\n]*\n)*?)\};$/gm
+const MEMBER = /^ {4}[A-Za-z_$][\w$]*: (?:-?\d[\w.]*|"(?:[^"\\\n]|\\.)*"),$/
 function splitMain() {
   const text = readFileSync(MAIN, 'utf8')
   if (!text.includes(STAR)) throw new Error(`bundle: ${relative(REPO, MAIN)} no longer has \`${STAR}\``)
@@ -131,12 +134,18 @@ function splitMain() {
     for (const part of (m[2] ?? '').split(',')) if (part.trim()) own.add(part.trim().split(/\s+as\s+/).pop())
   }
   const flat = [...gen.matchAll(FLAT)].filter((m) => !own.has(m[1]))
-  const flatNames = new Set(flat.map((m) => m[1]))
+  // and the grouped enum objects whose members are all such literals (`DomainState = { RUNNING: 1, … }`):
+  // copied too — an object of numbers and strings, read by property, works the same from either copy
+  const groups = [...gen.matchAll(GROUP)].filter((m) => !own.has(m[1]) && m[2].split('\n').every((l) => l === '' || MEMBER.test(l)))
+  const copied = new Set([...flat, ...groups].map((m) => m[1]))
   const rest = [...gen.matchAll(/^(?:\/\*\*[^\n]*?\*\/ )?export (?:const|function) (\w+)/gm)].map((m) => m[1])
-    .filter((n) => !flatNames.has(n) && !own.has(n))
+    .filter((n) => !copied.has(n) && !own.has(n))
   return {
     core: text.replace(STAR, `export { ${rest.join(', ')} } from './generated/constants.gen.js';`),
-    entry: `export * from ${JSON.stringify(MAIN_CORE)};\nexport const ${flat.map((m) => `${m[1]} = ${m[2]}`).join(',\n  ')};\n`,
+    entry: `export * from ${JSON.stringify(MAIN_CORE)};\nexport const ${[
+      ...flat.map((m) => `${m[1]} = ${m[2]}`),
+      ...groups.map((m) => `${m[1]} = {\n${m[2]}}`),
+    ].join(',\n  ')};\n`,
   }
 }
 const flatConstants = {

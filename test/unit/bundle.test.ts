@@ -114,6 +114,7 @@ test('the main entry declares the flat VIR_* constants itself; the chunk keeps t
   assert.ok(Object.keys(main.inputs).includes('src/index.js'), Object.keys(main.inputs).join(', '))
   const entry = readFileSync(join(DIST, 'bundle/index.js'), 'utf8')
   assert.ok((entry.match(/\bVIR_DOMAIN_RUNNING=1\b/g) ?? []).length === 1, 'VIR_DOMAIN_RUNNING declared in the entry')
+  assert.match(entry, /\bDomainState=\{NOSTATE:0,/, 'and the enum objects made of such constants')
   const chunks = [...staticInputs('bundle/index.js')].filter((o) => o !== 'bundle/index.js')
   const inChunk = chunks.map((o) => (readFileSync(join(DIST, o), 'utf8').match(/\bvar VIR_\w+=/g) ?? []).length).reduce((a, b) => a + b, 0)
   assert.ok(inChunk < 200, `${inChunk} flat constants left in the chunk`)
@@ -143,8 +144,12 @@ test('each entry point exports what its tsc module exports, names and all', asyn
     for (const [k, v] of Object.entries(per)) {
       // kept names: a class or function bundled next to a same-named one still reports its own name
       if (typeof v === 'function') assert.equal((bundled[k] as Function).name, v.name, `${name} ${k}.name`)
-      // the flat constants the bundle step copies into the main entry (flat-constants) keep their values
-      else if (typeof v !== 'object') assert.equal(bundled[k], v, `${name} ${k}`)
+      // the flat constants and enum objects the bundle step copies into the main entry (flat-constants)
+      // keep their values
+      else if (typeof v !== 'object' || v === null) assert.equal(bundled[k], v, `${name} ${k}`)
+      else if (Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every((x) => typeof x !== 'object' && typeof x !== 'function')) {
+        assert.deepEqual(bundled[k], v, `${name} ${k}`)
+      }
     }
   }
 })
