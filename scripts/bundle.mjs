@@ -36,8 +36,8 @@ mkdirSync(out, { recursive: true })
 
 // One chunk for what the main entry loads: esbuild puts code in one chunk per set of entry points
 // that reach it — and every import() target counts as an entry point. So in the bundle only (not
-// in tsc's modules) the other entries (./testing, ./xdr, ./protocol, the CLI) and every module the
-// library loads with import() also import the main entry's module (for no effect: no module of
+// in tsc's modules) the other entries (./testing, ./xdr, ./protocol) and every module loaded with
+// import() (the CLI's main module among them) also import the main entry's module (for no effect: no module of
 // ours has side effects, and an import() target is only ever loaded after the main module). Then
 // all of the main entry's code is reached by the same set and lands in one chunk, instead of a
 // dozen chunks told apart by which lazy parts share them (~0.35 ms of Node's ESM loader each at
@@ -110,13 +110,14 @@ const builtins = {
 // declared in the main entry itself instead of being re-exported from the shared chunk, where each
 // one was a chunk variable, a chunk export, an import of the entry and an export of the entry: four
 // names for V8 to scan and link per constant, against one declaration here (and every chunk export
-// is one more entry that each lazily compiled function's free names are looked up in, linearly). For that the entry's own code must not be reached by
-// the other entries (esbuild would move it into the chunk, constants and all), so the main module is
-// split in two: "main-core" — index.js with the constants' `export *` narrowed to the grouped enum
-// objects and name tables — which the other entries, the import() targets and any internal import
-// of index.js get; and the entry itself, which is `export * from main-core` plus the constants.
-// Internal modules still import the few constants they use from constants.gen.js: primitives, so
-// the chunk's copies are the same values.
+// is one more entry that each lazily compiled function's free names are looked up in, linearly).
+// For that the entry's own code must not be reached by the other entries (esbuild would move it
+// into the chunk, constants and all), so the main module is split in two: "main-core" — index.js
+// with the constants' `export *` narrowed to what is not copied (enumName, the name tables, the
+// nested DomainEventDetail) — which the other entries, the import() targets and any internal import
+// of index.js get; and the entry itself, which is `export * from main-core` plus the copies.
+// Internal modules still import the few constants and enum objects they use from constants.gen.js:
+// numbers and strings, read by property, so either copy gives the same values.
 const CONSTANTS = join(src, 'generated', 'constants.gen.js')
 const STAR = "export * from './generated/constants.gen.js';"
 const MAIN_CORE = 'libvirt-async:main-core'

@@ -18,6 +18,12 @@ export async function coldScenario(ctx: BenchContext): Promise<Row[]> {
   const fig = (runs: ColdRun[], f: (r: ColdRun) => number) => minMax(runs.map(f))
   const rate = (r: ColdRun): number => (calls * 1000) / (r.at[calls]! - r.connected)
   const base = { group: 'cold start', daemon: 'stock' } as const
+  // the floor's rows: its figure in the left column, the C client's on the right
+  const floorRow = (id: string, what: string, unit: string, better: 'lower' | 'higher', f: (r: ColdRun) => number, cLabel: string): Row => row({
+    ...base, id: `cold.floor.${id}`, label: `floor: a minimal Node client (node:net, hand-made frames, no library), ${what}`,
+    unit, better, ours: fig(floor, f), c: fig(c, f), cLabel,
+    note: 'not libvirt-async: the left column is bench/lib/floor-child.ts, what Node itself costs for this work',
+  })
   return [
     row({
       ...base, id: 'cold.first-call', label: 'fresh process: import + connect + first call', unit: 'ms', better: 'lower',
@@ -31,20 +37,8 @@ export async function coldScenario(ctx: BenchContext): Promise<Row[]> {
       ...base, id: 'cold.first3000', label: `first ${calls.toLocaleString('en')} calls of a fresh process, sequential`, unit: 'calls/s', better: 'higher',
       ours: fig(ours, rate), c: fig(c, rate), cLabel: 'sequential, fresh process',
     }),
-    row({
-      ...base, id: 'cold.floor.first-call', label: 'floor: a minimal Node client (node:net, hand-made frames, no library), fresh process: import + connect + first call',
-      unit: 'ms', better: 'lower', ours: fig(floor, (r) => r.first), c: fig(c, (r) => r.first), cLabel: 'import libvirt + open() + call',
-      note: "not libvirt-async: the left column is bench/lib/floor-child.ts, what Node itself costs for this work",
-    }),
-    row({
-      ...base, id: 'cold.floor.1000', label: 'floor: a minimal Node client (node:net, hand-made frames, no library), fresh process: import + connect + 1,000 calls',
-      unit: 'ms', better: 'lower', ours: fig(floor, (r) => r.at[1000]!), c: fig(c, (r) => r.at[1000]!), cLabel: 'import libvirt + open() + 1,000 calls',
-      note: "not libvirt-async: the left column is bench/lib/floor-child.ts, what Node itself costs for this work",
-    }),
-    row({
-      ...base, id: 'cold.floor.first3000', label: `floor: a minimal Node client (node:net, hand-made frames, no library), first ${calls.toLocaleString('en')} calls of a fresh process`,
-      unit: 'calls/s', better: 'higher', ours: fig(floor, rate), c: fig(c, rate), cLabel: 'sequential, fresh process',
-      note: "not libvirt-async: the left column is bench/lib/floor-child.ts, what Node itself costs for this work",
-    }),
+    floorRow('first-call', 'fresh process: import + connect + first call', 'ms', 'lower', (r) => r.first, 'import libvirt + open() + call'),
+    floorRow('1000', 'fresh process: import + connect + 1,000 calls', 'ms', 'lower', (r) => r.at[1000]!, 'import libvirt + open() + 1,000 calls'),
+    floorRow('first3000', `first ${calls.toLocaleString('en')} calls of a fresh process`, 'calls/s', 'higher', rate, 'sequential, fresh process'),
   ]
 }

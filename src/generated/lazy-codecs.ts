@@ -54,7 +54,8 @@ export class CodecSet<M> {
   readonly #env: Readonly<Record<string, unknown>>
   readonly #uses: readonly AnyCodecSet[]
   readonly #text: string
-  // Type name -> offset of its block's first `uses` line in #text; built on the first request.
+  // Type name -> offset of its block's first `uses` line in #text: all of them once indexed (see
+  // #find), before that the types searched for so far.
   #blocks: Map<string, number> | null = null
   #found = new Map<string, number>()
   readonly #compiled = new Map<string, AnyCodec>()
@@ -118,16 +119,14 @@ export class CodecSet<M> {
    * needed (the whole index is built only when every type is listed, `types()`).
    */
   #find(type: string): number {
+    // past a few dozen types, one pass over the text for all of them beats a search per type
+    if (this.#blocks !== null || this.#found.size >= SEARCHES_BEFORE_INDEX) return this.#index().get(type) ?? -1
     let at = this.#found.get(type)
     if (at === undefined) {
-      // past a few dozen types, one pass over the text for all of them beats a search per type
-      if (this.#blocks !== null || this.#found.size >= SEARCHES_BEFORE_INDEX) at = this.#index().get(type) ?? -1
-      else {
-        const t = this.#text
-        const head = `@@ ${type}\n`
-        const i = t.startsWith(head) ? 0 : t.indexOf(`\n${head}`)
-        at = i === -1 ? -1 : i === 0 ? head.length : i + 1 + head.length
-      }
+      const t = this.#text
+      const head = `@@ ${type}\n`
+      const i = t.startsWith(head) ? 0 : t.indexOf(`\n${head}`)
+      at = i === -1 ? -1 : i === 0 ? head.length : i + 1 + head.length
       this.#found.set(type, at)
     }
     return at
