@@ -5,6 +5,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -118,6 +119,25 @@ test('the main entry declares the flat VIR_* constants itself; the chunk keeps t
   const chunks = [...staticInputs('bundle/index.js')].filter((o) => o !== 'bundle/index.js')
   const inChunk = chunks.map((o) => (readFileSync(join(DIST, o), 'utf8').match(/\bvar VIR_\w+=/g) ?? []).length).reduce((a, b) => a + b, 0)
   assert.ok(inChunk < 200, `${inChunk} flat constants left in the chunk`)
+  // exported where declared (scripts/bundle.mjs, exportInPlace): no `var` copy and no second
+  // mention in the final export list
+  assert.doesNotMatch(entry, /\bvar VIR_DOMAIN_RUNNING=/)
+  const list = /export\{([^}]*)\};\s*$/.exec(entry)
+  assert.ok(list !== null, 'the entry ends in an export list')
+  assert.ok(!list[1]!.split(',').includes('VIR_DOMAIN_RUNNING') && !list[1]!.split(',').includes('DomainState'), list[1])
+})
+
+test('importing the main entry loads no built-in that only a later call needs (scripts/bundle.mjs, LAZY_BUILTIN_FUNCTIONS)', () => {
+  // node:os (homedir), node:fs/promises (open), node:util's parseArgs getter (Node's argument
+  // parser) are loaded on the first call of a function that needs them, not at import
+  const script = `const before = new Set(process.moduleLoadList); await import(${JSON.stringify(pathToFileURL(join(DIST, 'bundle/index.js')).href)});` +
+    'console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))))'
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 })
+  const loaded = JSON.parse(out) as string[]
+  for (const m of ['NativeModule os', 'NativeModule fs/promises', 'NativeModule internal/util/parse_args/parse_args']) {
+    assert.ok(!loaded.includes(m), `${m} loaded at import: ${loaded.join(', ')}`)
+  }
+  assert.ok(loaded.includes('NativeModule stream'), 'the check sees what the import loads')
 })
 
 test('keepNames marks only what esbuild renamed (scripts/bundle.mjs, trimKeepNames)', () => {
