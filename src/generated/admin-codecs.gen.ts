@@ -6,6 +6,10 @@
 // The text: per type, `@@ Type`, then for the encoder and then the decoder a `uses` line (the names
 // its source refers to) and its source. Every decoder enforces the declared maxima before
 // allocating; every encoder checks values and throws TypeError/RangeError naming the field.
+// Packed (packCodecText in scripts/gen/emit-program.mjs): lines end in `~`, not a newline escape,
+// lose their indentation, and a line that occurs three times or more is `#n` (base 36), the n-th
+// line of the dictionary after the text: V8 scans the string at import, and this is ~6 M fewer
+// instructions for remote_protocol.x.
 
 import type * as T from './admin.gen.js'
 import {
@@ -70,787 +74,825 @@ export const ADMIN_CODECS = /* @__PURE__ */ new CodecSet<AdminCodecTypes>(
   },
   [],
 "\
-@@ AdminNonnullString\n\
-uses ADMIN_STRING_MAX\n\
-function encodeAdminNonnullString(w, v) {\n\
-  w.string(v, ADMIN_STRING_MAX)\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminNonnullString(r) {\n\
-  return r.string(ADMIN_STRING_MAX)\n\
-}\n\
-@@ AdminString\n\
-uses ADMIN_STRING_MAX\n\
-function encodeAdminString(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    w.string(o0, ADMIN_STRING_MAX)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminString(r) {\n\
-  return r.present() ? r.string(ADMIN_STRING_MAX) : null\n\
-}\n\
-@@ AdminTypedParamValue\n\
-uses ADMIN_STRING_MAX badDiscriminant expectObject fieldError\n\
-function encodeAdminTypedParamValue(w, v) {\n\
-  expectObject(v, 'admin_typed_param_value')\n\
-  const $tag = v.type\n\
-  switch ($tag) {\n\
-    case 1: // VIR_TYPED_PARAM_INT\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.i32(v.i)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'i')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 2: // VIR_TYPED_PARAM_UINT\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.u32(v.ui)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'ui')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 3: // VIR_TYPED_PARAM_LLONG\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.i64(v.l)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'l')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 4: // VIR_TYPED_PARAM_ULLONG\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.u64(v.ul)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'ul')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 5: // VIR_TYPED_PARAM_DOUBLE\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.f64(v.d)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'd')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 6: // VIR_TYPED_PARAM_BOOLEAN\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.i32(v.b)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'b')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 7: // VIR_TYPED_PARAM_STRING\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.string(v.s, ADMIN_STRING_MAX)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 's')\n\
-      }\n\
-      return\n\
-    }\n\
-    default:\n\
-      throw badDiscriminant('admin_typed_param_value', 'type', $tag)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX XdrError\n\
-function decodeAdminTypedParamValue(r) {\n\
-  const $tag = r.i32()\n\
-  switch ($tag) {\n\
-    case 1: // VIR_TYPED_PARAM_INT\n\
-    {\n\
-      const i_ = r.i32()\n\
-      return { type: 1, i: i_ }\n\
-    }\n\
-    case 2: // VIR_TYPED_PARAM_UINT\n\
-    {\n\
-      const ui = r.u32()\n\
-      return { type: 2, ui }\n\
-    }\n\
-    case 3: // VIR_TYPED_PARAM_LLONG\n\
-    {\n\
-      const l = r.i64()\n\
-      return { type: 3, l }\n\
-    }\n\
-    case 4: // VIR_TYPED_PARAM_ULLONG\n\
-    {\n\
-      const ul = r.u64()\n\
-      return { type: 4, ul }\n\
-    }\n\
-    case 5: // VIR_TYPED_PARAM_DOUBLE\n\
-    {\n\
-      const d = r.f64()\n\
-      return { type: 5, d }\n\
-    }\n\
-    case 6: // VIR_TYPED_PARAM_BOOLEAN\n\
-    {\n\
-      const b = r.i32()\n\
-      return { type: 6, b }\n\
-    }\n\
-    case 7: // VIR_TYPED_PARAM_STRING\n\
-    {\n\
-      const s = r.string(ADMIN_STRING_MAX)\n\
-      return { type: 7, s }\n\
-    }\n\
-    default:\n\
-      throw new XdrError(`invalid discriminant ${$tag} for union admin_typed_param_value`)\n\
-  }\n\
-}\n\
-@@ AdminTypedParam\n\
-uses ADMIN_STRING_MAX encodeAdminTypedParamValue expectObject fieldError\n\
-function encodeAdminTypedParam(w, v) {\n\
-  expectObject(v, 'admin_typed_param')\n\
-  let f = 'field'\n\
-  try {\n\
-    w.string(v.field, ADMIN_STRING_MAX)\n\
-    f = 'value'\n\
-    encodeAdminTypedParamValue(w, v.value)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX decodeAdminTypedParamValue\n\
-function decodeAdminTypedParam(r) {\n\
-  const field = r.string(ADMIN_STRING_MAX)\n\
-  const value = decodeAdminTypedParamValue(r)\n\
-  return { field, value }\n\
-}\n\
-@@ AdminNonnullServer\n\
-uses ADMIN_STRING_MAX expectObject fieldError\n\
-function encodeAdminNonnullServer(w, v) {\n\
-  expectObject(v, 'admin_nonnull_server')\n\
-  try {\n\
-    w.string(v.name, ADMIN_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminNonnullServer(r) {\n\
-  const name = r.string(ADMIN_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ AdminNonnullClient\n\
-uses encodeAdminNonnullServer expectObject fieldError\n\
-function encodeAdminNonnullClient(w, v) {\n\
-  expectObject(v, 'admin_nonnull_client')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'id'\n\
-    w.u64(v.id)\n\
-    f = 'timestamp'\n\
-    w.i64(v.timestamp)\n\
-    f = 'transport'\n\
-    w.u32(v.transport)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullServer\n\
-function decodeAdminNonnullClient(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const id = r.u64()\n\
-  const timestamp = r.i64()\n\
-  const transport = r.u32()\n\
-  return { srv, id, timestamp, transport }\n\
-}\n\
-@@ AdminConnectOpenArgs\n\
-uses expectObject fieldError\n\
-function encodeAdminConnectOpenArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_open_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeAdminConnectOpenArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ AdminConnectGetLibVersionRet\n\
-uses expectObject fieldError\n\
-function encodeAdminConnectGetLibVersionRet(w, v) {\n\
-  expectObject(v, 'admin_connect_get_lib_version_ret')\n\
-  try {\n\
-    w.u64(v.libVer)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'libVer')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeAdminConnectGetLibVersionRet(r) {\n\
-  const libVer = r.u64()\n\
-  return { libVer }\n\
-}\n\
-@@ AdminConnectListServersArgs\n\
-uses expectObject fieldError\n\
-function encodeAdminConnectListServersArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_list_servers_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.u32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeAdminConnectListServersArgs(r) {\n\
-  const need_results = r.u32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ AdminConnectListServersRet\n\
-uses ADMIN_SERVER_LIST_MAX encodeAdminNonnullServer expectArray expectObject fieldError\n\
-function encodeAdminConnectListServersRet(w, v) {\n\
-  expectObject(v, 'admin_connect_list_servers_ret')\n\
-  let f = 'servers'\n\
-  try {\n\
-    const a0 = v.servers\n\
-    expectArray(a0)\n\
-    w.length(a0.length, ADMIN_SERVER_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeAdminNonnullServer(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_SERVER_LIST_MAX decodeAdminNonnullServer\n\
-function decodeAdminConnectListServersRet(r) {\n\
-  const n3 = r.length(ADMIN_SERVER_LIST_MAX, 4)\n\
-  const servers = []\n\
-  for (let i2 = 0; i2 < n3; i2++) servers.push(decodeAdminNonnullServer(r))\n\
-  const ret = r.u32()\n\
-  return { servers, ret }\n\
-}\n\
-@@ AdminConnectLookupServerArgs\n\
-uses ADMIN_STRING_MAX expectObject fieldError\n\
-function encodeAdminConnectLookupServerArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_lookup_server_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, ADMIN_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminConnectLookupServerArgs(r) {\n\
-  const name = r.string(ADMIN_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { name, flags }\n\
-}\n\
-@@ AdminConnectLookupServerRet\n\
-uses encodeAdminNonnullServer expectObject fieldError\n\
-function encodeAdminConnectLookupServerRet(w, v) {\n\
-  expectObject(v, 'admin_connect_lookup_server_ret')\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'srv')\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullServer\n\
-function decodeAdminConnectLookupServerRet(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  return { srv }\n\
-}\n\
-@@ AdminServerGetThreadpoolParametersArgs\n\
-uses encodeAdminNonnullServer expectObject fieldError\n\
-function encodeAdminServerGetThreadpoolParametersArgs(w, v) {\n\
-  expectObject(v, 'admin_server_get_threadpool_parameters_args')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullServer\n\
-function decodeAdminServerGetThreadpoolParametersArgs(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const flags = r.u32()\n\
-  return { srv, flags }\n\
-}\n\
-@@ AdminServerGetThreadpoolParametersRet\n\
-uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX encodeAdminTypedParam expectArray expectObject fieldError\n\
-function encodeAdminServerGetThreadpoolParametersRet(w, v) {\n\
-  expectObject(v, 'admin_server_get_threadpool_parameters_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeAdminTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX decodeAdminTypedParam\n\
-function decodeAdminServerGetThreadpoolParametersRet(r) {\n\
-  const n3 = r.length(ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeAdminTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ AdminServerSetThreadpoolParametersArgs\n\
-uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX encodeAdminNonnullServer encodeAdminTypedParam expectArray expectObject fieldError\n\
-function encodeAdminServerSetThreadpoolParametersArgs(w, v) {\n\
-  expectObject(v, 'admin_server_set_threadpool_parameters_args')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeAdminTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX decodeAdminNonnullServer decodeAdminTypedParam\n\
-function decodeAdminServerSetThreadpoolParametersArgs(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const n3 = r.length(ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeAdminTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { srv, params, flags }\n\
-}\n\
-@@ AdminServerListClientsArgs\n\
-uses encodeAdminNonnullServer expectObject fieldError\n\
-function encodeAdminServerListClientsArgs(w, v) {\n\
-  expectObject(v, 'admin_server_list_clients_args')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'need_results'\n\
-    w.u32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullServer\n\
-function decodeAdminServerListClientsArgs(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const need_results = r.u32()\n\
-  const flags = r.u32()\n\
-  return { srv, need_results, flags }\n\
-}\n\
-@@ AdminServerListClientsRet\n\
-uses ADMIN_CLIENT_LIST_MAX encodeAdminNonnullClient expectArray expectObject fieldError\n\
-function encodeAdminServerListClientsRet(w, v) {\n\
-  expectObject(v, 'admin_server_list_clients_ret')\n\
-  let f = 'clients'\n\
-  try {\n\
-    const a0 = v.clients\n\
-    expectArray(a0)\n\
-    w.length(a0.length, ADMIN_CLIENT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeAdminNonnullClient(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_CLIENT_LIST_MAX decodeAdminNonnullClient\n\
-function decodeAdminServerListClientsRet(r) {\n\
-  const n3 = r.length(ADMIN_CLIENT_LIST_MAX, 24)\n\
-  const clients = []\n\
-  for (let i2 = 0; i2 < n3; i2++) clients.push(decodeAdminNonnullClient(r))\n\
-  const ret = r.u32()\n\
-  return { clients, ret }\n\
-}\n\
-@@ AdminServerLookupClientArgs\n\
-uses encodeAdminNonnullServer expectObject fieldError\n\
-function encodeAdminServerLookupClientArgs(w, v) {\n\
-  expectObject(v, 'admin_server_lookup_client_args')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'id'\n\
-    w.u64(v.id)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullServer\n\
-function decodeAdminServerLookupClientArgs(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const id = r.u64()\n\
-  const flags = r.u32()\n\
-  return { srv, id, flags }\n\
-}\n\
-@@ AdminServerLookupClientRet\n\
-uses encodeAdminNonnullClient expectObject fieldError\n\
-function encodeAdminServerLookupClientRet(w, v) {\n\
-  expectObject(v, 'admin_server_lookup_client_ret')\n\
-  try {\n\
-    encodeAdminNonnullClient(w, v.clnt)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'clnt')\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullClient\n\
-function decodeAdminServerLookupClientRet(r) {\n\
-  const clnt = decodeAdminNonnullClient(r)\n\
-  return { clnt }\n\
-}\n\
-@@ AdminClientGetInfoArgs\n\
-uses encodeAdminNonnullClient expectObject fieldError\n\
-function encodeAdminClientGetInfoArgs(w, v) {\n\
-  expectObject(v, 'admin_client_get_info_args')\n\
-  let f = 'clnt'\n\
-  try {\n\
-    encodeAdminNonnullClient(w, v.clnt)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullClient\n\
-function decodeAdminClientGetInfoArgs(r) {\n\
-  const clnt = decodeAdminNonnullClient(r)\n\
-  const flags = r.u32()\n\
-  return { clnt, flags }\n\
-}\n\
-@@ AdminClientGetInfoRet\n\
-uses ADMIN_CLIENT_INFO_PARAMETERS_MAX encodeAdminTypedParam expectArray expectObject fieldError\n\
-function encodeAdminClientGetInfoRet(w, v) {\n\
-  expectObject(v, 'admin_client_get_info_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, ADMIN_CLIENT_INFO_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeAdminTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses ADMIN_CLIENT_INFO_PARAMETERS_MAX decodeAdminTypedParam\n\
-function decodeAdminClientGetInfoRet(r) {\n\
-  const n3 = r.length(ADMIN_CLIENT_INFO_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeAdminTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ AdminClientCloseArgs\n\
-uses encodeAdminNonnullClient expectObject fieldError\n\
-function encodeAdminClientCloseArgs(w, v) {\n\
-  expectObject(v, 'admin_client_close_args')\n\
-  let f = 'clnt'\n\
-  try {\n\
-    encodeAdminNonnullClient(w, v.clnt)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullClient\n\
-function decodeAdminClientCloseArgs(r) {\n\
-  const clnt = decodeAdminNonnullClient(r)\n\
-  const flags = r.u32()\n\
-  return { clnt, flags }\n\
-}\n\
-@@ AdminServerGetClientLimitsArgs\n\
-uses encodeAdminNonnullServer expectObject fieldError\n\
-function encodeAdminServerGetClientLimitsArgs(w, v) {\n\
-  expectObject(v, 'admin_server_get_client_limits_args')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullServer\n\
-function decodeAdminServerGetClientLimitsArgs(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const flags = r.u32()\n\
-  return { srv, flags }\n\
-}\n\
-@@ AdminServerGetClientLimitsRet\n\
-uses ADMIN_SERVER_CLIENT_LIMITS_MAX encodeAdminTypedParam expectArray expectObject fieldError\n\
-function encodeAdminServerGetClientLimitsRet(w, v) {\n\
-  expectObject(v, 'admin_server_get_client_limits_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, ADMIN_SERVER_CLIENT_LIMITS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeAdminTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses ADMIN_SERVER_CLIENT_LIMITS_MAX decodeAdminTypedParam\n\
-function decodeAdminServerGetClientLimitsRet(r) {\n\
-  const n3 = r.length(ADMIN_SERVER_CLIENT_LIMITS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeAdminTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ AdminServerSetClientLimitsArgs\n\
-uses ADMIN_SERVER_CLIENT_LIMITS_MAX encodeAdminNonnullServer encodeAdminTypedParam expectArray expectObject fieldError\n\
-function encodeAdminServerSetClientLimitsArgs(w, v) {\n\
-  expectObject(v, 'admin_server_set_client_limits_args')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, ADMIN_SERVER_CLIENT_LIMITS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeAdminTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_SERVER_CLIENT_LIMITS_MAX decodeAdminNonnullServer decodeAdminTypedParam\n\
-function decodeAdminServerSetClientLimitsArgs(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const n3 = r.length(ADMIN_SERVER_CLIENT_LIMITS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeAdminTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { srv, params, flags }\n\
-}\n\
-@@ AdminServerUpdateTlsFilesArgs\n\
-uses encodeAdminNonnullServer expectObject fieldError\n\
-function encodeAdminServerUpdateTlsFilesArgs(w, v) {\n\
-  expectObject(v, 'admin_server_update_tls_files_args')\n\
-  let f = 'srv'\n\
-  try {\n\
-    encodeAdminNonnullServer(w, v.srv)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeAdminNonnullServer\n\
-function decodeAdminServerUpdateTlsFilesArgs(r) {\n\
-  const srv = decodeAdminNonnullServer(r)\n\
-  const flags = r.u32()\n\
-  return { srv, flags }\n\
-}\n\
-@@ AdminConnectGetLoggingOutputsArgs\n\
-uses expectObject fieldError\n\
-function encodeAdminConnectGetLoggingOutputsArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_get_logging_outputs_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeAdminConnectGetLoggingOutputsArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ AdminConnectGetLoggingOutputsRet\n\
-uses ADMIN_STRING_MAX expectObject fieldError\n\
-function encodeAdminConnectGetLoggingOutputsRet(w, v) {\n\
-  expectObject(v, 'admin_connect_get_logging_outputs_ret')\n\
-  let f = 'outputs'\n\
-  try {\n\
-    w.string(v.outputs, ADMIN_STRING_MAX)\n\
-    f = 'noutputs'\n\
-    w.u32(v.noutputs)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminConnectGetLoggingOutputsRet(r) {\n\
-  const outputs = r.string(ADMIN_STRING_MAX)\n\
-  const noutputs = r.u32()\n\
-  return { outputs, noutputs }\n\
-}\n\
-@@ AdminConnectGetLoggingFiltersArgs\n\
-uses expectObject fieldError\n\
-function encodeAdminConnectGetLoggingFiltersArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_get_logging_filters_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeAdminConnectGetLoggingFiltersArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ AdminConnectGetLoggingFiltersRet\n\
-uses ADMIN_STRING_MAX expectObject fieldError\n\
-function encodeAdminConnectGetLoggingFiltersRet(w, v) {\n\
-  expectObject(v, 'admin_connect_get_logging_filters_ret')\n\
-  let f = 'filters'\n\
-  try {\n\
-    const o0 = v.filters\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, ADMIN_STRING_MAX)\n\
-    }\n\
-    f = 'nfilters'\n\
-    w.u32(v.nfilters)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminConnectGetLoggingFiltersRet(r) {\n\
-  const filters = r.present() ? r.string(ADMIN_STRING_MAX) : null\n\
-  const nfilters = r.u32()\n\
-  return { filters, nfilters }\n\
-}\n\
-@@ AdminConnectSetLoggingOutputsArgs\n\
-uses ADMIN_STRING_MAX expectObject fieldError\n\
-function encodeAdminConnectSetLoggingOutputsArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_set_logging_outputs_args')\n\
-  let f = 'outputs'\n\
-  try {\n\
-    const o0 = v.outputs\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, ADMIN_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminConnectSetLoggingOutputsArgs(r) {\n\
-  const outputs = r.present() ? r.string(ADMIN_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { outputs, flags }\n\
-}\n\
-@@ AdminConnectSetLoggingFiltersArgs\n\
-uses ADMIN_STRING_MAX expectObject fieldError\n\
-function encodeAdminConnectSetLoggingFiltersArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_set_logging_filters_args')\n\
-  let f = 'filters'\n\
-  try {\n\
-    const o0 = v.filters\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, ADMIN_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses ADMIN_STRING_MAX\n\
-function decodeAdminConnectSetLoggingFiltersArgs(r) {\n\
-  const filters = r.present() ? r.string(ADMIN_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { filters, flags }\n\
-}\n\
-@@ AdminConnectSetDaemonTimeoutArgs\n\
-uses expectObject fieldError\n\
-function encodeAdminConnectSetDaemonTimeoutArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_set_daemon_timeout_args')\n\
-  let f = 'timeout'\n\
-  try {\n\
-    w.u32(v.timeout)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeAdminConnectSetDaemonTimeoutArgs(r) {\n\
-  const timeout = r.u32()\n\
-  const flags = r.u32()\n\
-  return { timeout, flags }\n\
-}\n\
-@@ AdminConnectDaemonShutdownArgs\n\
-uses expectObject fieldError\n\
-function encodeAdminConnectDaemonShutdownArgs(w, v) {\n\
-  expectObject(v, 'admin_connect_daemon_shutdown_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeAdminConnectDaemonShutdownArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ AdminProcedure\n\
-uses\n\
-function encodeAdminProcedure(w, v) {\n\
-  w.i32(v)\n\
-}\n\
-uses\n\
-function decodeAdminProcedure(r) {\n\
-  return r.i32()\n\
-}\n\
+@@ AdminNonnullString~\
+#6~\
+function encodeAdminNonnullString(w, v) {~\
+w.string(v, ADMIN_STRING_MAX)~\
+}~\
+#6~\
+function decodeAdminNonnullString(r) {~\
+return r.string(ADMIN_STRING_MAX)~\
+}~\
+@@ AdminString~\
+#6~\
+function encodeAdminString(w, v) {~\
+const o0 = v~\
+#o~\
+#n~\
+#r~\
+#s~\
+}~\
+}~\
+#6~\
+function decodeAdminString(r) {~\
+return r.present() ? r.string(ADMIN_STRING_MAX) : null~\
+}~\
+@@ AdminTypedParamValue~\
+uses ADMIN_STRING_MAX badDiscriminant expectObject fieldError~\
+function encodeAdminTypedParamValue(w, v) {~\
+expectObject(v, 'admin_typed_param_value')~\
+const $tag = v.type~\
+switch ($tag) {~\
+case 1: // VIR_TYPED_PARAM_INT~\
+{~\
+#h~\
+#0~\
+w.i32(v.i)~\
+#1~\
+throw fieldError(e, 'i')~\
+}~\
+#d~\
+}~\
+case 2: // VIR_TYPED_PARAM_UINT~\
+{~\
+#h~\
+#0~\
+w.u32(v.ui)~\
+#1~\
+throw fieldError(e, 'ui')~\
+}~\
+#d~\
+}~\
+case 3: // VIR_TYPED_PARAM_LLONG~\
+{~\
+#h~\
+#0~\
+w.i64(v.l)~\
+#1~\
+throw fieldError(e, 'l')~\
+}~\
+#d~\
+}~\
+case 4: // VIR_TYPED_PARAM_ULLONG~\
+{~\
+#h~\
+#0~\
+w.u64(v.ul)~\
+#1~\
+throw fieldError(e, 'ul')~\
+}~\
+#d~\
+}~\
+case 5: // VIR_TYPED_PARAM_DOUBLE~\
+{~\
+#h~\
+#0~\
+w.f64(v.d)~\
+#1~\
+throw fieldError(e, 'd')~\
+}~\
+#d~\
+}~\
+case 6: // VIR_TYPED_PARAM_BOOLEAN~\
+{~\
+#h~\
+#0~\
+w.i32(v.b)~\
+#1~\
+throw fieldError(e, 'b')~\
+}~\
+#d~\
+}~\
+case 7: // VIR_TYPED_PARAM_STRING~\
+{~\
+#h~\
+#0~\
+w.string(v.s, ADMIN_STRING_MAX)~\
+#1~\
+throw fieldError(e, 's')~\
+}~\
+#d~\
+}~\
+default:~\
+throw badDiscriminant('admin_typed_param_value', 'type', $tag)~\
+}~\
+}~\
+uses ADMIN_STRING_MAX XdrError~\
+function decodeAdminTypedParamValue(r) {~\
+const $tag = r.i32()~\
+switch ($tag) {~\
+case 1: // VIR_TYPED_PARAM_INT~\
+{~\
+const i_ = r.i32()~\
+return { type: 1, i: i_ }~\
+}~\
+case 2: // VIR_TYPED_PARAM_UINT~\
+{~\
+const ui = r.u32()~\
+return { type: 2, ui }~\
+}~\
+case 3: // VIR_TYPED_PARAM_LLONG~\
+{~\
+const l = r.i64()~\
+return { type: 3, l }~\
+}~\
+case 4: // VIR_TYPED_PARAM_ULLONG~\
+{~\
+const ul = r.u64()~\
+return { type: 4, ul }~\
+}~\
+case 5: // VIR_TYPED_PARAM_DOUBLE~\
+{~\
+const d = r.f64()~\
+return { type: 5, d }~\
+}~\
+case 6: // VIR_TYPED_PARAM_BOOLEAN~\
+{~\
+const b = r.i32()~\
+return { type: 6, b }~\
+}~\
+case 7: // VIR_TYPED_PARAM_STRING~\
+{~\
+const s = r.string(ADMIN_STRING_MAX)~\
+return { type: 7, s }~\
+}~\
+default:~\
+throw new XdrError(`invalid discriminant ${$tag} for union admin_typed_param_value`)~\
+}~\
+}~\
+@@ AdminTypedParam~\
+uses ADMIN_STRING_MAX encodeAdminTypedParamValue expectObject fieldError~\
+function encodeAdminTypedParam(w, v) {~\
+expectObject(v, 'admin_typed_param')~\
+let f = 'field'~\
+#0~\
+w.string(v.field, ADMIN_STRING_MAX)~\
+f = 'value'~\
+encodeAdminTypedParamValue(w, v.value)~\
+#1~\
+#2~\
+}~\
+}~\
+uses ADMIN_STRING_MAX decodeAdminTypedParamValue~\
+function decodeAdminTypedParam(r) {~\
+const field = r.string(ADMIN_STRING_MAX)~\
+const value = decodeAdminTypedParamValue(r)~\
+return { field, value }~\
+}~\
+@@ AdminNonnullServer~\
+#i~\
+function encodeAdminNonnullServer(w, v) {~\
+expectObject(v, 'admin_nonnull_server')~\
+#0~\
+w.string(v.name, ADMIN_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'name')~\
+}~\
+}~\
+#6~\
+function decodeAdminNonnullServer(r) {~\
+const name = r.string(ADMIN_STRING_MAX)~\
+return { name }~\
+}~\
+@@ AdminNonnullClient~\
+#f~\
+function encodeAdminNonnullClient(w, v) {~\
+expectObject(v, 'admin_nonnull_client')~\
+#a~\
+#0~\
+#8~\
+f = 'id'~\
+w.u64(v.id)~\
+f = 'timestamp'~\
+w.i64(v.timestamp)~\
+f = 'transport'~\
+w.u32(v.transport)~\
+#1~\
+#2~\
+}~\
+}~\
+#e~\
+function decodeAdminNonnullClient(r) {~\
+#7~\
+const id = r.u64()~\
+const timestamp = r.i64()~\
+const transport = r.u32()~\
+return { srv, id, timestamp, transport }~\
+}~\
+@@ AdminConnectOpenArgs~\
+#g~\
+function encodeAdminConnectOpenArgs(w, v) {~\
+expectObject(v, 'admin_connect_open_args')~\
+#0~\
+#4~\
+#1~\
+#q~\
+}~\
+}~\
+#9~\
+function decodeAdminConnectOpenArgs(r) {~\
+#3~\
+#p~\
+}~\
+@@ AdminConnectGetLibVersionRet~\
+#g~\
+function encodeAdminConnectGetLibVersionRet(w, v) {~\
+expectObject(v, 'admin_connect_get_lib_version_ret')~\
+#0~\
+w.u64(v.libVer)~\
+#1~\
+throw fieldError(e, 'libVer')~\
+}~\
+}~\
+#9~\
+function decodeAdminConnectGetLibVersionRet(r) {~\
+const libVer = r.u64()~\
+return { libVer }~\
+}~\
+@@ AdminConnectListServersArgs~\
+#g~\
+function encodeAdminConnectListServersArgs(w, v) {~\
+expectObject(v, 'admin_connect_list_servers_args')~\
+let f = 'need_results'~\
+#0~\
+w.u32(v.need_results)~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeAdminConnectListServersArgs(r) {~\
+const need_results = r.u32()~\
+#3~\
+return { need_results, flags }~\
+}~\
+@@ AdminConnectListServersRet~\
+uses ADMIN_SERVER_LIST_MAX encodeAdminNonnullServer expectArray expectObject fieldError~\
+function encodeAdminConnectListServersRet(w, v) {~\
+expectObject(v, 'admin_connect_list_servers_ret')~\
+let f = 'servers'~\
+#0~\
+const a0 = v.servers~\
+#b~\
+w.length(a0.length, ADMIN_SERVER_LIST_MAX)~\
+#c~\
+encodeAdminNonnullServer(w, a0[i1])~\
+}~\
+f = 'ret'~\
+w.u32(v.ret)~\
+#1~\
+#2~\
+}~\
+}~\
+uses ADMIN_SERVER_LIST_MAX decodeAdminNonnullServer~\
+function decodeAdminConnectListServersRet(r) {~\
+const n3 = r.length(ADMIN_SERVER_LIST_MAX, 4)~\
+const servers = []~\
+for (let i2 = 0; i2 < n3; i2++) servers.push(decodeAdminNonnullServer(r))~\
+const ret = r.u32()~\
+return { servers, ret }~\
+}~\
+@@ AdminConnectLookupServerArgs~\
+#i~\
+function encodeAdminConnectLookupServerArgs(w, v) {~\
+expectObject(v, 'admin_connect_lookup_server_args')~\
+let f = 'name'~\
+#0~\
+w.string(v.name, ADMIN_STRING_MAX)~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#6~\
+function decodeAdminConnectLookupServerArgs(r) {~\
+const name = r.string(ADMIN_STRING_MAX)~\
+#3~\
+return { name, flags }~\
+}~\
+@@ AdminConnectLookupServerRet~\
+#f~\
+function encodeAdminConnectLookupServerRet(w, v) {~\
+expectObject(v, 'admin_connect_lookup_server_ret')~\
+#0~\
+#8~\
+#1~\
+throw fieldError(e, 'srv')~\
+}~\
+}~\
+#e~\
+function decodeAdminConnectLookupServerRet(r) {~\
+#7~\
+return { srv }~\
+}~\
+@@ AdminServerGetThreadpoolParametersArgs~\
+#f~\
+function encodeAdminServerGetThreadpoolParametersArgs(w, v) {~\
+expectObject(v, 'admin_server_get_threadpool_parameters_args')~\
+#a~\
+#0~\
+#8~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#e~\
+function decodeAdminServerGetThreadpoolParametersArgs(r) {~\
+#7~\
+#3~\
+#w~\
+}~\
+@@ AdminServerGetThreadpoolParametersRet~\
+uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX encodeAdminTypedParam expectArray expectObject fieldError~\
+function encodeAdminServerGetThreadpoolParametersRet(w, v) {~\
+expectObject(v, 'admin_server_get_threadpool_parameters_ret')~\
+#0~\
+#j~\
+#b~\
+w.length(a0.length, ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX)~\
+#c~\
+#l~\
+}~\
+#1~\
+#x~\
+}~\
+}~\
+uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX decodeAdminTypedParam~\
+function decodeAdminServerGetThreadpoolParametersRet(r) {~\
+const n3 = r.length(ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX, 12)~\
+#k~\
+#m~\
+#v~\
+}~\
+@@ AdminServerSetThreadpoolParametersArgs~\
+uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX encodeAdminNonnullServer encodeAdminTypedParam expectArray expectObject fieldError~\
+function encodeAdminServerSetThreadpoolParametersArgs(w, v) {~\
+expectObject(v, 'admin_server_set_threadpool_parameters_args')~\
+#a~\
+#0~\
+#8~\
+f = 'params'~\
+#j~\
+#b~\
+w.length(a0.length, ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX)~\
+#c~\
+#l~\
+}~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+uses ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX decodeAdminNonnullServer decodeAdminTypedParam~\
+function decodeAdminServerSetThreadpoolParametersArgs(r) {~\
+#7~\
+const n3 = r.length(ADMIN_SERVER_THREADPOOL_PARAMETERS_MAX, 12)~\
+#k~\
+#m~\
+#3~\
+return { srv, params, flags }~\
+}~\
+@@ AdminServerListClientsArgs~\
+#f~\
+function encodeAdminServerListClientsArgs(w, v) {~\
+expectObject(v, 'admin_server_list_clients_args')~\
+#a~\
+#0~\
+#8~\
+f = 'need_results'~\
+w.u32(v.need_results)~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#e~\
+function decodeAdminServerListClientsArgs(r) {~\
+#7~\
+const need_results = r.u32()~\
+#3~\
+return { srv, need_results, flags }~\
+}~\
+@@ AdminServerListClientsRet~\
+uses ADMIN_CLIENT_LIST_MAX encodeAdminNonnullClient expectArray expectObject fieldError~\
+function encodeAdminServerListClientsRet(w, v) {~\
+expectObject(v, 'admin_server_list_clients_ret')~\
+let f = 'clients'~\
+#0~\
+const a0 = v.clients~\
+#b~\
+w.length(a0.length, ADMIN_CLIENT_LIST_MAX)~\
+#c~\
+encodeAdminNonnullClient(w, a0[i1])~\
+}~\
+f = 'ret'~\
+w.u32(v.ret)~\
+#1~\
+#2~\
+}~\
+}~\
+uses ADMIN_CLIENT_LIST_MAX decodeAdminNonnullClient~\
+function decodeAdminServerListClientsRet(r) {~\
+const n3 = r.length(ADMIN_CLIENT_LIST_MAX, 24)~\
+const clients = []~\
+for (let i2 = 0; i2 < n3; i2++) clients.push(decodeAdminNonnullClient(r))~\
+const ret = r.u32()~\
+return { clients, ret }~\
+}~\
+@@ AdminServerLookupClientArgs~\
+#f~\
+function encodeAdminServerLookupClientArgs(w, v) {~\
+expectObject(v, 'admin_server_lookup_client_args')~\
+#a~\
+#0~\
+#8~\
+f = 'id'~\
+w.u64(v.id)~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#e~\
+function decodeAdminServerLookupClientArgs(r) {~\
+#7~\
+const id = r.u64()~\
+#3~\
+return { srv, id, flags }~\
+}~\
+@@ AdminServerLookupClientRet~\
+#z~\
+function encodeAdminServerLookupClientRet(w, v) {~\
+expectObject(v, 'admin_server_lookup_client_ret')~\
+#0~\
+#u~\
+#1~\
+throw fieldError(e, 'clnt')~\
+}~\
+}~\
+#y~\
+function decodeAdminServerLookupClientRet(r) {~\
+#t~\
+return { clnt }~\
+}~\
+@@ AdminClientGetInfoArgs~\
+#z~\
+function encodeAdminClientGetInfoArgs(w, v) {~\
+expectObject(v, 'admin_client_get_info_args')~\
+let f = 'clnt'~\
+#0~\
+#u~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#y~\
+function decodeAdminClientGetInfoArgs(r) {~\
+#t~\
+#3~\
+return { clnt, flags }~\
+}~\
+@@ AdminClientGetInfoRet~\
+uses ADMIN_CLIENT_INFO_PARAMETERS_MAX encodeAdminTypedParam expectArray expectObject fieldError~\
+function encodeAdminClientGetInfoRet(w, v) {~\
+expectObject(v, 'admin_client_get_info_ret')~\
+#0~\
+#j~\
+#b~\
+w.length(a0.length, ADMIN_CLIENT_INFO_PARAMETERS_MAX)~\
+#c~\
+#l~\
+}~\
+#1~\
+#x~\
+}~\
+}~\
+uses ADMIN_CLIENT_INFO_PARAMETERS_MAX decodeAdminTypedParam~\
+function decodeAdminClientGetInfoRet(r) {~\
+const n3 = r.length(ADMIN_CLIENT_INFO_PARAMETERS_MAX, 12)~\
+#k~\
+#m~\
+#v~\
+}~\
+@@ AdminClientCloseArgs~\
+#z~\
+function encodeAdminClientCloseArgs(w, v) {~\
+expectObject(v, 'admin_client_close_args')~\
+let f = 'clnt'~\
+#0~\
+#u~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#y~\
+function decodeAdminClientCloseArgs(r) {~\
+#t~\
+#3~\
+return { clnt, flags }~\
+}~\
+@@ AdminServerGetClientLimitsArgs~\
+#f~\
+function encodeAdminServerGetClientLimitsArgs(w, v) {~\
+expectObject(v, 'admin_server_get_client_limits_args')~\
+#a~\
+#0~\
+#8~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#e~\
+function decodeAdminServerGetClientLimitsArgs(r) {~\
+#7~\
+#3~\
+#w~\
+}~\
+@@ AdminServerGetClientLimitsRet~\
+uses ADMIN_SERVER_CLIENT_LIMITS_MAX encodeAdminTypedParam expectArray expectObject fieldError~\
+function encodeAdminServerGetClientLimitsRet(w, v) {~\
+expectObject(v, 'admin_server_get_client_limits_ret')~\
+#0~\
+#j~\
+#b~\
+w.length(a0.length, ADMIN_SERVER_CLIENT_LIMITS_MAX)~\
+#c~\
+#l~\
+}~\
+#1~\
+#x~\
+}~\
+}~\
+uses ADMIN_SERVER_CLIENT_LIMITS_MAX decodeAdminTypedParam~\
+function decodeAdminServerGetClientLimitsRet(r) {~\
+const n3 = r.length(ADMIN_SERVER_CLIENT_LIMITS_MAX, 12)~\
+#k~\
+#m~\
+#v~\
+}~\
+@@ AdminServerSetClientLimitsArgs~\
+uses ADMIN_SERVER_CLIENT_LIMITS_MAX encodeAdminNonnullServer encodeAdminTypedParam expectArray expectObject fieldError~\
+function encodeAdminServerSetClientLimitsArgs(w, v) {~\
+expectObject(v, 'admin_server_set_client_limits_args')~\
+#a~\
+#0~\
+#8~\
+f = 'params'~\
+#j~\
+#b~\
+w.length(a0.length, ADMIN_SERVER_CLIENT_LIMITS_MAX)~\
+#c~\
+#l~\
+}~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+uses ADMIN_SERVER_CLIENT_LIMITS_MAX decodeAdminNonnullServer decodeAdminTypedParam~\
+function decodeAdminServerSetClientLimitsArgs(r) {~\
+#7~\
+const n3 = r.length(ADMIN_SERVER_CLIENT_LIMITS_MAX, 12)~\
+#k~\
+#m~\
+#3~\
+return { srv, params, flags }~\
+}~\
+@@ AdminServerUpdateTlsFilesArgs~\
+#f~\
+function encodeAdminServerUpdateTlsFilesArgs(w, v) {~\
+expectObject(v, 'admin_server_update_tls_files_args')~\
+#a~\
+#0~\
+#8~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#e~\
+function decodeAdminServerUpdateTlsFilesArgs(r) {~\
+#7~\
+#3~\
+#w~\
+}~\
+@@ AdminConnectGetLoggingOutputsArgs~\
+#g~\
+function encodeAdminConnectGetLoggingOutputsArgs(w, v) {~\
+expectObject(v, 'admin_connect_get_logging_outputs_args')~\
+#0~\
+#4~\
+#1~\
+#q~\
+}~\
+}~\
+#9~\
+function decodeAdminConnectGetLoggingOutputsArgs(r) {~\
+#3~\
+#p~\
+}~\
+@@ AdminConnectGetLoggingOutputsRet~\
+#i~\
+function encodeAdminConnectGetLoggingOutputsRet(w, v) {~\
+expectObject(v, 'admin_connect_get_logging_outputs_ret')~\
+let f = 'outputs'~\
+#0~\
+w.string(v.outputs, ADMIN_STRING_MAX)~\
+f = 'noutputs'~\
+w.u32(v.noutputs)~\
+#1~\
+#2~\
+}~\
+}~\
+#6~\
+function decodeAdminConnectGetLoggingOutputsRet(r) {~\
+const outputs = r.string(ADMIN_STRING_MAX)~\
+const noutputs = r.u32()~\
+return { outputs, noutputs }~\
+}~\
+@@ AdminConnectGetLoggingFiltersArgs~\
+#g~\
+function encodeAdminConnectGetLoggingFiltersArgs(w, v) {~\
+expectObject(v, 'admin_connect_get_logging_filters_args')~\
+#0~\
+#4~\
+#1~\
+#q~\
+}~\
+}~\
+#9~\
+function decodeAdminConnectGetLoggingFiltersArgs(r) {~\
+#3~\
+#p~\
+}~\
+@@ AdminConnectGetLoggingFiltersRet~\
+#i~\
+function encodeAdminConnectGetLoggingFiltersRet(w, v) {~\
+expectObject(v, 'admin_connect_get_logging_filters_ret')~\
+let f = 'filters'~\
+#0~\
+const o0 = v.filters~\
+#o~\
+#n~\
+#r~\
+#s~\
+}~\
+f = 'nfilters'~\
+w.u32(v.nfilters)~\
+#1~\
+#2~\
+}~\
+}~\
+#6~\
+function decodeAdminConnectGetLoggingFiltersRet(r) {~\
+const filters = r.present() ? r.string(ADMIN_STRING_MAX) : null~\
+const nfilters = r.u32()~\
+return { filters, nfilters }~\
+}~\
+@@ AdminConnectSetLoggingOutputsArgs~\
+#i~\
+function encodeAdminConnectSetLoggingOutputsArgs(w, v) {~\
+expectObject(v, 'admin_connect_set_logging_outputs_args')~\
+let f = 'outputs'~\
+#0~\
+const o0 = v.outputs~\
+#o~\
+#n~\
+#r~\
+#s~\
+}~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#6~\
+function decodeAdminConnectSetLoggingOutputsArgs(r) {~\
+const outputs = r.present() ? r.string(ADMIN_STRING_MAX) : null~\
+#3~\
+return { outputs, flags }~\
+}~\
+@@ AdminConnectSetLoggingFiltersArgs~\
+#i~\
+function encodeAdminConnectSetLoggingFiltersArgs(w, v) {~\
+expectObject(v, 'admin_connect_set_logging_filters_args')~\
+let f = 'filters'~\
+#0~\
+const o0 = v.filters~\
+#o~\
+#n~\
+#r~\
+#s~\
+}~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#6~\
+function decodeAdminConnectSetLoggingFiltersArgs(r) {~\
+const filters = r.present() ? r.string(ADMIN_STRING_MAX) : null~\
+#3~\
+return { filters, flags }~\
+}~\
+@@ AdminConnectSetDaemonTimeoutArgs~\
+#g~\
+function encodeAdminConnectSetDaemonTimeoutArgs(w, v) {~\
+expectObject(v, 'admin_connect_set_daemon_timeout_args')~\
+let f = 'timeout'~\
+#0~\
+w.u32(v.timeout)~\
+#5~\
+#4~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeAdminConnectSetDaemonTimeoutArgs(r) {~\
+const timeout = r.u32()~\
+#3~\
+return { timeout, flags }~\
+}~\
+@@ AdminConnectDaemonShutdownArgs~\
+#g~\
+function encodeAdminConnectDaemonShutdownArgs(w, v) {~\
+expectObject(v, 'admin_connect_daemon_shutdown_args')~\
+#0~\
+#4~\
+#1~\
+#q~\
+}~\
+}~\
+#9~\
+function decodeAdminConnectDaemonShutdownArgs(r) {~\
+#3~\
+#p~\
+}~\
+@@ AdminProcedure~\
+#9~\
+function encodeAdminProcedure(w, v) {~\
+w.i32(v)~\
+}~\
+#9~\
+function decodeAdminProcedure(r) {~\
+return r.i32()~\
+}~\
+",
+"\
+try {~\
+} catch (e) {~\
+throw fieldError(e, f)~\
+const flags = r.u32()~\
+w.u32(v.flags)~\
+f = 'flags'~\
+uses ADMIN_STRING_MAX~\
+const srv = decodeAdminNonnullServer(r)~\
+encodeAdminNonnullServer(w, v.srv)~\
+uses~\
+let f = 'srv'~\
+expectArray(a0)~\
+for (let i1 = 0; i1 < a0.length; i1++) {~\
+return~\
+uses decodeAdminNonnullServer~\
+uses encodeAdminNonnullServer expectObject fieldError~\
+uses expectObject fieldError~\
+w.i32($tag)~\
+uses ADMIN_STRING_MAX expectObject fieldError~\
+const a0 = v.params~\
+const params = []~\
+encodeAdminTypedParam(w, a0[i1])~\
+for (let i2 = 0; i2 < n3; i2++) params.push(decodeAdminTypedParam(r))~\
+else {~\
+if (o0 === null || o0 === undefined) w.bool(false)~\
+return { flags }~\
+throw fieldError(e, 'flags')~\
+w.bool(true)~\
+w.string(o0, ADMIN_STRING_MAX)~\
+const clnt = decodeAdminNonnullClient(r)~\
+encodeAdminNonnullClient(w, v.clnt)~\
+return { params }~\
+return { srv, flags }~\
+throw fieldError(e, 'params')~\
+uses decodeAdminNonnullClient~\
+uses encodeAdminNonnullClient expectObject fieldError~\
 "
 )

@@ -54,6 +54,8 @@ export class CodecSet<M> {
   readonly #env: Readonly<Record<string, unknown>>
   readonly #uses: readonly AnyCodecSet[]
   readonly #text: string
+  readonly #dictText: string
+  #dict: string[] | null = null
   // Type name -> offset of its block's first `uses` line in #text: all of them once indexed (see
   // #find), before that the types searched for so far.
   #blocks: Map<string, number> | null = null
@@ -64,14 +66,17 @@ export class CodecSet<M> {
    * @param file the XDR file (`remote_protocol.x`)
    * @param env the XDR constants the sources use, by name
    * @param uses the sets whose codecs these sources call (a type of another file)
-   * @param text every type's codecs: per type a line `@@ Type`, then for the encoder and then the
-   *   decoder a line `uses NAME...` (the names its source refers to) and the function's source
+   * @param text every type's codecs, each line ended by `~`: per type a line `@@ Type`, then for
+   *   the encoder and then the decoder a line `uses NAME...` (the names its source refers to) and
+   *   the function's source; a line `#n` stands for line n (base 36) of `dict`
+   * @param dict the lines `#n` refers to, each ended by `~` (the generator's packCodecText)
    */
-  constructor(file: string, env: Readonly<Record<string, unknown>>, uses: readonly AnyCodecSet[], text: string) {
+  constructor(file: string, env: Readonly<Record<string, unknown>>, uses: readonly AnyCodecSet[], text: string, dict = '') {
     this.file = file
     this.#env = env
     this.#uses = uses
     this.#text = text
+    this.#dictText = dict
   }
 
   /** The encoder of type `type` (compiled now if it is the first request). */
@@ -124,8 +129,8 @@ export class CodecSet<M> {
     let at = this.#found.get(type)
     if (at === undefined) {
       const t = this.#text
-      const head = `@@ ${type}\n`
-      const i = t.startsWith(head) ? 0 : t.indexOf(`\n${head}`)
+      const head = `@@ ${type}~`
+      const i = t.startsWith(head) ? 0 : t.indexOf(`~${head}`)
       at = i === -1 ? -1 : i === 0 ? head.length : i + 1 + head.length
       this.#found.set(type, at)
     }
@@ -138,9 +143,9 @@ export class CodecSet<M> {
     blocks = this.#blocks = new Map()
     const t = this.#text
     for (let at = t.startsWith('@@ ') ? 0 : -1; at !== -1; ) {
-      const eol = t.indexOf('\n', at)
+      const eol = t.indexOf('~', at)
       blocks.set(t.slice(at + 3, eol), eol + 1)
-      at = t.indexOf('\n@@ ', eol)
+      at = t.indexOf('~@@ ', eol)
       if (at !== -1) at++
     }
     return blocks
@@ -150,14 +155,25 @@ export class CodecSet<M> {
   #source(type: string, at: 0 | 1): [string[], string] {
     const t = this.#text
     const start = this.#find(type)
-    const next = t.indexOf('\n@@ ', start)
-    const block = t.slice(start, next === -1 ? t.length : next)
-    const mid = block.indexOf('\nuses')
-    const part = at === 0 ? block.slice(0, mid) : block.slice(mid + 1)
-    const eol = part.indexOf('\n')
-    const names = part.slice(0, eol).split(' ')
+    const next = t.indexOf('~@@ ', start)
+    const lines = t.slice(start, next === -1 ? t.length : next).split('~')
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!
+      if (l.charCodeAt(0) === 35 /* # */) lines[i] = this.#line(l)
+    }
+    const mid = lines.findIndex((l, i) => i > 0 && (l === 'uses' || l.startsWith('uses ')))
+    const part = at === 0 ? lines.slice(0, mid) : lines.slice(mid)
+    const names = part[0]!.split(' ')
     names.shift() // 'uses'
-    return [names, part.slice(eol + 1)]
+    return [names, part.slice(1).join('\n')]
+  }
+
+  /** The dictionary line a `#n` line stands for. */
+  #line(ref: string): string {
+    const dict = (this.#dict ??= this.#dictText.split('~'))
+    const line = dict[parseInt(ref.slice(1), 36)]
+    if (line === undefined) throw new TypeError(`${this.file}: codec text refers to ${ref}, which its dictionary lacks`)
+    return line
   }
 
   /** `pending` holds the codecs being compiled up the stack, with a forwarder each for cycles. */

@@ -6,6 +6,10 @@
 // The text: per type, `@@ Type`, then for the encoder and then the decoder a `uses` line (the names
 // its source refers to) and its source. Every decoder enforces the declared maxima before
 // allocating; every encoder checks values and throws TypeError/RangeError naming the field.
+// Packed (packCodecText in scripts/gen/emit-program.mjs): lines end in `~`, not a newline escape,
+// lose their indentation, and a line that occurs three times or more is `#n` (base 36), the n-th
+// line of the dictionary after the text: V8 scans the string at import, and this is ~6 M fewer
+// instructions for remote_protocol.x.
 
 import type * as T from './qemu.gen.js'
 import { CodecSet } from './lazy-codecs.js'
@@ -35,265 +39,292 @@ export const QEMU_CODECS = /* @__PURE__ */ new CodecSet<QemuCodecTypes>(
   { REMOTE_STRING_MAX },
   [REMOTE_CODECS],
 "\
-@@ QemuDomainMonitorCommandArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeQemuDomainMonitorCommandArgs(w, v) {\n\
-  expectObject(v, 'qemu_domain_monitor_command_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cmd'\n\
-    w.string(v.cmd, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeQemuDomainMonitorCommandArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cmd = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, cmd, flags }\n\
-}\n\
-@@ QemuDomainMonitorCommandRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeQemuDomainMonitorCommandRet(w, v) {\n\
-  expectObject(v, 'qemu_domain_monitor_command_ret')\n\
-  try {\n\
-    w.string(v.result, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeQemuDomainMonitorCommandRet(r) {\n\
-  const result = r.string(REMOTE_STRING_MAX)\n\
-  return { result }\n\
-}\n\
-@@ QemuDomainAttachArgs\n\
-uses expectObject fieldError\n\
-function encodeQemuDomainAttachArgs(w, v) {\n\
-  expectObject(v, 'qemu_domain_attach_args')\n\
-  let f = 'pid_value'\n\
-  try {\n\
-    w.u32(v.pid_value)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeQemuDomainAttachArgs(r) {\n\
-  const pid_value = r.u32()\n\
-  const flags = r.u32()\n\
-  return { pid_value, flags }\n\
-}\n\
-@@ QemuDomainAttachRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeQemuDomainAttachRet(w, v) {\n\
-  expectObject(v, 'qemu_domain_attach_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeQemuDomainAttachRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ QemuDomainAgentCommandArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeQemuDomainAgentCommandArgs(w, v) {\n\
-  expectObject(v, 'qemu_domain_agent_command_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cmd'\n\
-    w.string(v.cmd, REMOTE_STRING_MAX)\n\
-    f = 'timeout'\n\
-    w.i32(v.timeout)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeQemuDomainAgentCommandArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cmd = r.string(REMOTE_STRING_MAX)\n\
-  const timeout = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, cmd, timeout, flags }\n\
-}\n\
-@@ QemuDomainAgentCommandRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeQemuDomainAgentCommandRet(w, v) {\n\
-  expectObject(v, 'qemu_domain_agent_command_ret')\n\
-  try {\n\
-    const o0 = v.result\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeQemuDomainAgentCommandRet(r) {\n\
-  const result = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { result }\n\
-}\n\
-@@ QemuConnectDomainMonitorEventRegisterArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeQemuConnectDomainMonitorEventRegisterArgs(w, v) {\n\
-  expectObject(v, 'qemu_connect_domain_monitor_event_register_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    const o0 = v.dom\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullDomain(w, o0)\n\
-    }\n\
-    f = 'event'\n\
-    const o1 = v.event\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeQemuConnectDomainMonitorEventRegisterArgs(r) {\n\
-  const dom = r.present() ? decodeRemoteNonnullDomain(r) : null\n\
-  const event = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, event, flags }\n\
-}\n\
-@@ QemuConnectDomainMonitorEventRegisterRet\n\
-uses expectObject fieldError\n\
-function encodeQemuConnectDomainMonitorEventRegisterRet(w, v) {\n\
-  expectObject(v, 'qemu_connect_domain_monitor_event_register_ret')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeQemuConnectDomainMonitorEventRegisterRet(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ QemuConnectDomainMonitorEventDeregisterArgs\n\
-uses expectObject fieldError\n\
-function encodeQemuConnectDomainMonitorEventDeregisterArgs(w, v) {\n\
-  expectObject(v, 'qemu_connect_domain_monitor_event_deregister_args')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeQemuConnectDomainMonitorEventDeregisterArgs(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ QemuDomainMonitorEventMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeQemuDomainMonitorEventMsg(w, v) {\n\
-  expectObject(v, 'qemu_domain_monitor_event_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'event'\n\
-    w.string(v.event, REMOTE_STRING_MAX)\n\
-    f = 'seconds'\n\
-    w.i64(v.seconds)\n\
-    f = 'micros'\n\
-    w.u32(v.micros)\n\
-    f = 'details'\n\
-    const o0 = v.details\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeQemuDomainMonitorEventMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const event = r.string(REMOTE_STRING_MAX)\n\
-  const seconds = r.i64()\n\
-  const micros = r.u32()\n\
-  const details = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { callbackID, dom, event, seconds, micros, details }\n\
-}\n\
-@@ QemuDomainMonitorCommandWithFilesArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeQemuDomainMonitorCommandWithFilesArgs(w, v) {\n\
-  expectObject(v, 'qemu_domain_monitor_command_with_files_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cmd'\n\
-    w.string(v.cmd, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeQemuDomainMonitorCommandWithFilesArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cmd = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, cmd, flags }\n\
-}\n\
-@@ QemuDomainMonitorCommandWithFilesRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeQemuDomainMonitorCommandWithFilesRet(w, v) {\n\
-  expectObject(v, 'qemu_domain_monitor_command_with_files_ret')\n\
-  try {\n\
-    w.string(v.result, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeQemuDomainMonitorCommandWithFilesRet(r) {\n\
-  const result = r.string(REMOTE_STRING_MAX)\n\
-  return { result }\n\
-}\n\
-@@ QemuProcedure\n\
-uses\n\
-function encodeQemuProcedure(w, v) {\n\
-  w.i32(v)\n\
-}\n\
-uses\n\
-function decodeQemuProcedure(r) {\n\
-  return r.i32()\n\
-}\n\
+@@ QemuDomainMonitorCommandArgs~\
+#9~\
+function encodeQemuDomainMonitorCommandArgs(w, v) {~\
+expectObject(v, 'qemu_domain_monitor_command_args')~\
+#c~\
+#0~\
+#5~\
+#g~\
+#o~\
+#6~\
+#a~\
+#1~\
+#2~\
+}~\
+}~\
+#8~\
+function decodeQemuDomainMonitorCommandArgs(r) {~\
+#3~\
+#f~\
+#4~\
+return { dom, cmd, flags }~\
+}~\
+@@ QemuDomainMonitorCommandRet~\
+#l~\
+function encodeQemuDomainMonitorCommandRet(w, v) {~\
+expectObject(v, 'qemu_domain_monitor_command_ret')~\
+#0~\
+w.string(v.result, REMOTE_STRING_MAX)~\
+#1~\
+#j~\
+}~\
+}~\
+#k~\
+function decodeQemuDomainMonitorCommandRet(r) {~\
+const result = r.string(REMOTE_STRING_MAX)~\
+#i~\
+}~\
+@@ QemuDomainAttachArgs~\
+#m~\
+function encodeQemuDomainAttachArgs(w, v) {~\
+expectObject(v, 'qemu_domain_attach_args')~\
+let f = 'pid_value'~\
+#0~\
+w.u32(v.pid_value)~\
+#6~\
+#a~\
+#1~\
+#2~\
+}~\
+}~\
+#7~\
+function decodeQemuDomainAttachArgs(r) {~\
+const pid_value = r.u32()~\
+#4~\
+return { pid_value, flags }~\
+}~\
+@@ QemuDomainAttachRet~\
+uses encodeRemoteNonnullDomain expectObject fieldError~\
+function encodeQemuDomainAttachRet(w, v) {~\
+expectObject(v, 'qemu_domain_attach_ret')~\
+#0~\
+#5~\
+#1~\
+throw fieldError(e, 'dom')~\
+}~\
+}~\
+uses decodeRemoteNonnullDomain~\
+function decodeQemuDomainAttachRet(r) {~\
+#3~\
+return { dom }~\
+}~\
+@@ QemuDomainAgentCommandArgs~\
+#9~\
+function encodeQemuDomainAgentCommandArgs(w, v) {~\
+expectObject(v, 'qemu_domain_agent_command_args')~\
+#c~\
+#0~\
+#5~\
+#g~\
+#o~\
+f = 'timeout'~\
+w.i32(v.timeout)~\
+#6~\
+#a~\
+#1~\
+#2~\
+}~\
+}~\
+#8~\
+function decodeQemuDomainAgentCommandArgs(r) {~\
+#3~\
+#f~\
+const timeout = r.i32()~\
+#4~\
+return { dom, cmd, timeout, flags }~\
+}~\
+@@ QemuDomainAgentCommandRet~\
+#l~\
+function encodeQemuDomainAgentCommandRet(w, v) {~\
+expectObject(v, 'qemu_domain_agent_command_ret')~\
+#0~\
+const o0 = v.result~\
+#h~\
+#b~\
+#d~\
+w.string(o0, REMOTE_STRING_MAX)~\
+}~\
+#1~\
+#j~\
+}~\
+}~\
+#k~\
+function decodeQemuDomainAgentCommandRet(r) {~\
+const result = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#i~\
+}~\
+@@ QemuConnectDomainMonitorEventRegisterArgs~\
+#9~\
+function encodeQemuConnectDomainMonitorEventRegisterArgs(w, v) {~\
+expectObject(v, 'qemu_connect_domain_monitor_event_register_args')~\
+#c~\
+#0~\
+const o0 = v.dom~\
+#h~\
+#b~\
+#d~\
+encodeRemoteNonnullDomain(w, o0)~\
+}~\
+f = 'event'~\
+const o1 = v.event~\
+if (o1 === null || o1 === undefined) w.bool(false)~\
+#b~\
+#d~\
+w.string(o1, REMOTE_STRING_MAX)~\
+}~\
+#6~\
+#a~\
+#1~\
+#2~\
+}~\
+}~\
+#8~\
+function decodeQemuConnectDomainMonitorEventRegisterArgs(r) {~\
+const dom = r.present() ? decodeRemoteNonnullDomain(r) : null~\
+const event = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { dom, event, flags }~\
+}~\
+@@ QemuConnectDomainMonitorEventRegisterRet~\
+#m~\
+function encodeQemuConnectDomainMonitorEventRegisterRet(w, v) {~\
+expectObject(v, 'qemu_connect_domain_monitor_event_register_ret')~\
+#0~\
+#n~\
+#1~\
+throw fieldError(e, 'callbackID')~\
+}~\
+}~\
+#7~\
+function decodeQemuConnectDomainMonitorEventRegisterRet(r) {~\
+#e~\
+return { callbackID }~\
+}~\
+@@ QemuConnectDomainMonitorEventDeregisterArgs~\
+#m~\
+function encodeQemuConnectDomainMonitorEventDeregisterArgs(w, v) {~\
+expectObject(v, 'qemu_connect_domain_monitor_event_deregister_args')~\
+#0~\
+#n~\
+#1~\
+throw fieldError(e, 'callbackID')~\
+}~\
+}~\
+#7~\
+function decodeQemuConnectDomainMonitorEventDeregisterArgs(r) {~\
+#e~\
+return { callbackID }~\
+}~\
+@@ QemuDomainMonitorEventMsg~\
+#9~\
+function encodeQemuDomainMonitorEventMsg(w, v) {~\
+expectObject(v, 'qemu_domain_monitor_event_msg')~\
+let f = 'callbackID'~\
+#0~\
+#n~\
+f = 'dom'~\
+#5~\
+f = 'event'~\
+w.string(v.event, REMOTE_STRING_MAX)~\
+f = 'seconds'~\
+w.i64(v.seconds)~\
+f = 'micros'~\
+w.u32(v.micros)~\
+f = 'details'~\
+const o0 = v.details~\
+#h~\
+#b~\
+#d~\
+w.string(o0, REMOTE_STRING_MAX)~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#8~\
+function decodeQemuDomainMonitorEventMsg(r) {~\
+#e~\
+#3~\
+const event = r.string(REMOTE_STRING_MAX)~\
+const seconds = r.i64()~\
+const micros = r.u32()~\
+const details = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+return { callbackID, dom, event, seconds, micros, details }~\
+}~\
+@@ QemuDomainMonitorCommandWithFilesArgs~\
+#9~\
+function encodeQemuDomainMonitorCommandWithFilesArgs(w, v) {~\
+expectObject(v, 'qemu_domain_monitor_command_with_files_args')~\
+#c~\
+#0~\
+#5~\
+#g~\
+#o~\
+#6~\
+#a~\
+#1~\
+#2~\
+}~\
+}~\
+#8~\
+function decodeQemuDomainMonitorCommandWithFilesArgs(r) {~\
+#3~\
+#f~\
+#4~\
+return { dom, cmd, flags }~\
+}~\
+@@ QemuDomainMonitorCommandWithFilesRet~\
+#l~\
+function encodeQemuDomainMonitorCommandWithFilesRet(w, v) {~\
+expectObject(v, 'qemu_domain_monitor_command_with_files_ret')~\
+#0~\
+w.string(v.result, REMOTE_STRING_MAX)~\
+#1~\
+#j~\
+}~\
+}~\
+#k~\
+function decodeQemuDomainMonitorCommandWithFilesRet(r) {~\
+const result = r.string(REMOTE_STRING_MAX)~\
+#i~\
+}~\
+@@ QemuProcedure~\
+#7~\
+function encodeQemuProcedure(w, v) {~\
+w.i32(v)~\
+}~\
+#7~\
+function decodeQemuProcedure(r) {~\
+return r.i32()~\
+}~\
+",
+"\
+try {~\
+} catch (e) {~\
+throw fieldError(e, f)~\
+const dom = decodeRemoteNonnullDomain(r)~\
+const flags = r.u32()~\
+encodeRemoteNonnullDomain(w, v.dom)~\
+f = 'flags'~\
+uses~\
+uses REMOTE_STRING_MAX decodeRemoteNonnullDomain~\
+uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError~\
+w.u32(v.flags)~\
+else {~\
+let f = 'dom'~\
+w.bool(true)~\
+const callbackID = r.i32()~\
+const cmd = r.string(REMOTE_STRING_MAX)~\
+f = 'cmd'~\
+if (o0 === null || o0 === undefined) w.bool(false)~\
+return { result }~\
+throw fieldError(e, 'result')~\
+uses REMOTE_STRING_MAX~\
+uses REMOTE_STRING_MAX expectObject fieldError~\
+uses expectObject fieldError~\
+w.i32(v.callbackID)~\
+w.string(v.cmd, REMOTE_STRING_MAX)~\
 "
 )

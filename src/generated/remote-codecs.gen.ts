@@ -6,6 +6,10 @@
 // The text: per type, `@@ Type`, then for the encoder and then the decoder a `uses` line (the names
 // its source refers to) and its source. Every decoder enforces the declared maxima before
 // allocating; every encoder checks values and throws TypeError/RangeError naming the field.
+// Packed (packCodecText in scripts/gen/emit-program.mjs): lines end in `~`, not a newline escape,
+// lose their indentation, and a line that occurs three times or more is `#n` (base 36), the n-th
+// line of the dictionary after the text: V8 scans the string at import, and this is ~6 M fewer
+// instructions for remote_protocol.x.
 
 import type * as T from './remote-types.gen.js'
 import { CodecSet } from './lazy-codecs.js'
@@ -877,14764 +881,15169 @@ export const REMOTE_CODECS = /* @__PURE__ */ new CodecSet<RemoteCodecTypes>(
   },
   [],
 "\
-@@ RemoteNonnullString\n\
-uses REMOTE_STRING_MAX\n\
-function encodeRemoteNonnullString(w, v) {\n\
-  w.string(v, REMOTE_STRING_MAX)\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNonnullString(r) {\n\
-  return r.string(REMOTE_STRING_MAX)\n\
-}\n\
-@@ RemoteString\n\
-uses REMOTE_STRING_MAX\n\
-function encodeRemoteString(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    w.string(o0, REMOTE_STRING_MAX)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteString(r) {\n\
-  return r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-}\n\
-@@ RemoteUuid\n\
-uses writeUuid\n\
-function encodeRemoteUuid(w, v) {\n\
-  writeUuid(w, v)\n\
-}\n\
-uses readUuid\n\
-function decodeRemoteUuid(r) {\n\
-  return readUuid(r)\n\
-}\n\
-@@ RemoteNonnullDomain\n\
-uses REMOTE_STRING_MAX expectObject fieldError writeUuid\n\
-function encodeRemoteNonnullDomain(w, v) {\n\
-  expectObject(v, 'remote_nonnull_domain')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-    f = 'id'\n\
-    w.i32(v.id)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX readUuid\n\
-function decodeRemoteNonnullDomain(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const uuid = readUuid(r)\n\
-  const id = r.i32()\n\
-  return { name, uuid, id }\n\
-}\n\
-@@ RemoteNonnullNetwork\n\
-uses REMOTE_STRING_MAX expectObject fieldError writeUuid\n\
-function encodeRemoteNonnullNetwork(w, v) {\n\
-  expectObject(v, 'remote_nonnull_network')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX readUuid\n\
-function decodeRemoteNonnullNetwork(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const uuid = readUuid(r)\n\
-  return { name, uuid }\n\
-}\n\
-@@ RemoteNonnullNetworkPort\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError writeUuid\n\
-function encodeRemoteNonnullNetworkPort(w, v) {\n\
-  expectObject(v, 'remote_nonnull_network_port')\n\
-  let f = 'net'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork readUuid\n\
-function decodeRemoteNonnullNetworkPort(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  const uuid = readUuid(r)\n\
-  return { net, uuid }\n\
-}\n\
-@@ RemoteNonnullNwfilter\n\
-uses REMOTE_STRING_MAX expectObject fieldError writeUuid\n\
-function encodeRemoteNonnullNwfilter(w, v) {\n\
-  expectObject(v, 'remote_nonnull_nwfilter')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX readUuid\n\
-function decodeRemoteNonnullNwfilter(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const uuid = readUuid(r)\n\
-  return { name, uuid }\n\
-}\n\
-@@ RemoteNonnullNwfilterBinding\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNonnullNwfilterBinding(w, v) {\n\
-  expectObject(v, 'remote_nonnull_nwfilter_binding')\n\
-  let f = 'portdev'\n\
-  try {\n\
-    w.string(v.portdev, REMOTE_STRING_MAX)\n\
-    f = 'filtername'\n\
-    w.string(v.filtername, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNonnullNwfilterBinding(r) {\n\
-  const portdev = r.string(REMOTE_STRING_MAX)\n\
-  const filtername = r.string(REMOTE_STRING_MAX)\n\
-  return { portdev, filtername }\n\
-}\n\
-@@ RemoteNonnullInterface\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNonnullInterface(w, v) {\n\
-  expectObject(v, 'remote_nonnull_interface')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'mac'\n\
-    w.string(v.mac, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNonnullInterface(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const mac = r.string(REMOTE_STRING_MAX)\n\
-  return { name, mac }\n\
-}\n\
-@@ RemoteNonnullStoragePool\n\
-uses REMOTE_STRING_MAX expectObject fieldError writeUuid\n\
-function encodeRemoteNonnullStoragePool(w, v) {\n\
-  expectObject(v, 'remote_nonnull_storage_pool')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX readUuid\n\
-function decodeRemoteNonnullStoragePool(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const uuid = readUuid(r)\n\
-  return { name, uuid }\n\
-}\n\
-@@ RemoteNonnullStorageVol\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNonnullStorageVol(w, v) {\n\
-  expectObject(v, 'remote_nonnull_storage_vol')\n\
-  let f = 'pool'\n\
-  try {\n\
-    w.string(v.pool, REMOTE_STRING_MAX)\n\
-    f = 'name'\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'key'\n\
-    w.string(v.key, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNonnullStorageVol(r) {\n\
-  const pool = r.string(REMOTE_STRING_MAX)\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const key = r.string(REMOTE_STRING_MAX)\n\
-  return { pool, name, key }\n\
-}\n\
-@@ RemoteNonnullNodeDevice\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNonnullNodeDevice(w, v) {\n\
-  expectObject(v, 'remote_nonnull_node_device')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNonnullNodeDevice(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNonnullSecret\n\
-uses REMOTE_STRING_MAX expectObject fieldError writeUuid\n\
-function encodeRemoteNonnullSecret(w, v) {\n\
-  expectObject(v, 'remote_nonnull_secret')\n\
-  let f = 'uuid'\n\
-  try {\n\
-    writeUuid(w, v.uuid)\n\
-    f = 'usageType'\n\
-    w.i32(v.usageType)\n\
-    f = 'usageID'\n\
-    w.string(v.usageID, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX readUuid\n\
-function decodeRemoteNonnullSecret(r) {\n\
-  const uuid = readUuid(r)\n\
-  const usageType = r.i32()\n\
-  const usageID = r.string(REMOTE_STRING_MAX)\n\
-  return { uuid, usageType, usageID }\n\
-}\n\
-@@ RemoteNonnullDomainCheckpoint\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteNonnullDomainCheckpoint(w, v) {\n\
-  expectObject(v, 'remote_nonnull_domain_checkpoint')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteNonnullDomainCheckpoint(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { name, dom }\n\
-}\n\
-@@ RemoteNonnullDomainSnapshot\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteNonnullDomainSnapshot(w, v) {\n\
-  expectObject(v, 'remote_nonnull_domain_snapshot')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteNonnullDomainSnapshot(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { name, dom }\n\
-}\n\
-@@ RemoteDomain\n\
-uses encodeRemoteNonnullDomain\n\
-function encodeRemoteDomain(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullDomain(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomain(r) {\n\
-  return r.present() ? decodeRemoteNonnullDomain(r) : null\n\
-}\n\
-@@ RemoteNetwork\n\
-uses encodeRemoteNonnullNetwork\n\
-function encodeRemoteNetwork(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullNetwork(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetwork(r) {\n\
-  return r.present() ? decodeRemoteNonnullNetwork(r) : null\n\
-}\n\
-@@ RemoteNetworkPort\n\
-uses encodeRemoteNonnullNetworkPort\n\
-function encodeRemoteNetworkPort(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullNetworkPort(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetworkPort\n\
-function decodeRemoteNetworkPort(r) {\n\
-  return r.present() ? decodeRemoteNonnullNetworkPort(r) : null\n\
-}\n\
-@@ RemoteNwfilter\n\
-uses encodeRemoteNonnullNwfilter\n\
-function encodeRemoteNwfilter(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullNwfilter(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilter\n\
-function decodeRemoteNwfilter(r) {\n\
-  return r.present() ? decodeRemoteNonnullNwfilter(r) : null\n\
-}\n\
-@@ RemoteNwfilterBinding\n\
-uses encodeRemoteNonnullNwfilterBinding\n\
-function encodeRemoteNwfilterBinding(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullNwfilterBinding(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilterBinding\n\
-function decodeRemoteNwfilterBinding(r) {\n\
-  return r.present() ? decodeRemoteNonnullNwfilterBinding(r) : null\n\
-}\n\
-@@ RemoteStoragePool\n\
-uses encodeRemoteNonnullStoragePool\n\
-function encodeRemoteStoragePool(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullStoragePool(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePool(r) {\n\
-  return r.present() ? decodeRemoteNonnullStoragePool(r) : null\n\
-}\n\
-@@ RemoteStorageVol\n\
-uses encodeRemoteNonnullStorageVol\n\
-function encodeRemoteStorageVol(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullStorageVol(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVol(r) {\n\
-  return r.present() ? decodeRemoteNonnullStorageVol(r) : null\n\
-}\n\
-@@ RemoteNodeDevice\n\
-uses encodeRemoteNonnullNodeDevice\n\
-function encodeRemoteNodeDevice(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullNodeDevice(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteNodeDevice(r) {\n\
-  return r.present() ? decodeRemoteNonnullNodeDevice(r) : null\n\
-}\n\
-@@ RemoteSecret\n\
-uses encodeRemoteNonnullSecret\n\
-function encodeRemoteSecret(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeRemoteNonnullSecret(w, o0)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecret(r) {\n\
-  return r.present() ? decodeRemoteNonnullSecret(r) : null\n\
-}\n\
-@@ RemoteError\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteError(w, v) {\n\
-  expectObject(v, 'remote_error')\n\
-  let f = 'code'\n\
-  try {\n\
-    w.i32(v.code)\n\
-    f = 'domain'\n\
-    w.i32(v.domain)\n\
-    f = 'message'\n\
-    const o0 = v.message\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'level'\n\
-    w.i32(v.level)\n\
-    f = 'dom'\n\
-    const o1 = v.dom\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullDomain(w, o1)\n\
-    }\n\
-    f = 'str1'\n\
-    const o2 = v.str1\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'str2'\n\
-    const o3 = v.str2\n\
-    if (o3 === null || o3 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o3, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'str3'\n\
-    const o4 = v.str3\n\
-    if (o4 === null || o4 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o4, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'int1'\n\
-    w.i32(v.int1)\n\
-    f = 'int2'\n\
-    w.i32(v.int2)\n\
-    f = 'net'\n\
-    const o5 = v.net\n\
-    if (o5 === null || o5 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullNetwork(w, o5)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteNonnullNetwork\n\
-function decodeRemoteError(r) {\n\
-  const code = r.i32()\n\
-  const domain = r.i32()\n\
-  const message = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const level = r.i32()\n\
-  const dom = r.present() ? decodeRemoteNonnullDomain(r) : null\n\
-  const str1 = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const str2 = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const str3 = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const int1 = r.i32()\n\
-  const int2 = r.i32()\n\
-  const net = r.present() ? decodeRemoteNonnullNetwork(r) : null\n\
-  return { code, domain, message, level, dom, str1, str2, str3, int1, int2, net }\n\
-}\n\
-@@ RemoteAuthType\n\
-uses\n\
-function encodeRemoteAuthType(w, v) {\n\
-  w.i32(v)\n\
-}\n\
-uses\n\
-function decodeRemoteAuthType(r) {\n\
-  return r.i32()\n\
-}\n\
-@@ RemoteVcpuInfo\n\
-uses expectObject fieldError\n\
-function encodeRemoteVcpuInfo(w, v) {\n\
-  expectObject(v, 'remote_vcpu_info')\n\
-  let f = 'number'\n\
-  try {\n\
-    w.u32(v.number)\n\
-    f = 'state'\n\
-    w.i32(v.state)\n\
-    f = 'cpu_time'\n\
-    w.u64(v.cpu_time)\n\
-    f = 'cpu'\n\
-    w.i32(v.cpu)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteVcpuInfo(r) {\n\
-  const number = r.u32()\n\
-  const state = r.i32()\n\
-  const cpu_time = r.u64()\n\
-  const cpu = r.i32()\n\
-  return { number, state, cpu_time, cpu }\n\
-}\n\
-@@ RemoteTypedParamValue\n\
-uses REMOTE_STRING_MAX badDiscriminant expectObject fieldError\n\
-function encodeRemoteTypedParamValue(w, v) {\n\
-  expectObject(v, 'remote_typed_param_value')\n\
-  const $tag = v.type\n\
-  switch ($tag) {\n\
-    case 1: // VIR_TYPED_PARAM_INT\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.i32(v.i)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'i')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 2: // VIR_TYPED_PARAM_UINT\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.u32(v.ui)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'ui')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 3: // VIR_TYPED_PARAM_LLONG\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.i64(v.l)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'l')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 4: // VIR_TYPED_PARAM_ULLONG\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.u64(v.ul)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'ul')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 5: // VIR_TYPED_PARAM_DOUBLE\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.f64(v.d)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'd')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 6: // VIR_TYPED_PARAM_BOOLEAN\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.i32(v.b)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 'b')\n\
-      }\n\
-      return\n\
-    }\n\
-    case 7: // VIR_TYPED_PARAM_STRING\n\
-    {\n\
-      w.i32($tag)\n\
-      try {\n\
-        w.string(v.s, REMOTE_STRING_MAX)\n\
-      } catch (e) {\n\
-        throw fieldError(e, 's')\n\
-      }\n\
-      return\n\
-    }\n\
-    default:\n\
-      throw badDiscriminant('remote_typed_param_value', 'type', $tag)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX XdrError\n\
-function decodeRemoteTypedParamValue(r) {\n\
-  const $tag = r.i32()\n\
-  switch ($tag) {\n\
-    case 1: // VIR_TYPED_PARAM_INT\n\
-    {\n\
-      const i_ = r.i32()\n\
-      return { type: 1, i: i_ }\n\
-    }\n\
-    case 2: // VIR_TYPED_PARAM_UINT\n\
-    {\n\
-      const ui = r.u32()\n\
-      return { type: 2, ui }\n\
-    }\n\
-    case 3: // VIR_TYPED_PARAM_LLONG\n\
-    {\n\
-      const l = r.i64()\n\
-      return { type: 3, l }\n\
-    }\n\
-    case 4: // VIR_TYPED_PARAM_ULLONG\n\
-    {\n\
-      const ul = r.u64()\n\
-      return { type: 4, ul }\n\
-    }\n\
-    case 5: // VIR_TYPED_PARAM_DOUBLE\n\
-    {\n\
-      const d = r.f64()\n\
-      return { type: 5, d }\n\
-    }\n\
-    case 6: // VIR_TYPED_PARAM_BOOLEAN\n\
-    {\n\
-      const b = r.i32()\n\
-      return { type: 6, b }\n\
-    }\n\
-    case 7: // VIR_TYPED_PARAM_STRING\n\
-    {\n\
-      const s = r.string(REMOTE_STRING_MAX)\n\
-      return { type: 7, s }\n\
-    }\n\
-    default:\n\
-      throw new XdrError(`invalid discriminant ${$tag} for union remote_typed_param_value`)\n\
-  }\n\
-}\n\
-@@ RemoteTypedParam\n\
-uses REMOTE_STRING_MAX encodeRemoteTypedParamValue expectObject fieldError\n\
-function encodeRemoteTypedParam(w, v) {\n\
-  expectObject(v, 'remote_typed_param')\n\
-  let f = 'field'\n\
-  try {\n\
-    w.string(v.field, REMOTE_STRING_MAX)\n\
-    f = 'value'\n\
-    encodeRemoteTypedParamValue(w, v.value)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteTypedParamValue\n\
-function decodeRemoteTypedParam(r) {\n\
-  const field = r.string(REMOTE_STRING_MAX)\n\
-  const value = decodeRemoteTypedParamValue(r)\n\
-  return { field, value }\n\
-}\n\
-@@ RemoteNodeGetCpuStats\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeGetCpuStats(w, v) {\n\
-  expectObject(v, 'remote_node_get_cpu_stats')\n\
-  let f = 'field'\n\
-  try {\n\
-    w.string(v.field, REMOTE_STRING_MAX)\n\
-    f = 'value'\n\
-    w.u64(v.value)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeGetCpuStats(r) {\n\
-  const field = r.string(REMOTE_STRING_MAX)\n\
-  const value = r.u64()\n\
-  return { field, value }\n\
-}\n\
-@@ RemoteNodeGetMemoryStats\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeGetMemoryStats(w, v) {\n\
-  expectObject(v, 'remote_node_get_memory_stats')\n\
-  let f = 'field'\n\
-  try {\n\
-    w.string(v.field, REMOTE_STRING_MAX)\n\
-    f = 'value'\n\
-    w.u64(v.value)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeGetMemoryStats(r) {\n\
-  const field = r.string(REMOTE_STRING_MAX)\n\
-  const value = r.u64()\n\
-  return { field, value }\n\
-}\n\
-@@ RemoteDomainDiskError\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainDiskError(w, v) {\n\
-  expectObject(v, 'remote_domain_disk_error')\n\
-  let f = 'disk'\n\
-  try {\n\
-    w.string(v.disk, REMOTE_STRING_MAX)\n\
-    f = 'error'\n\
-    w.i32(v.error)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainDiskError(r) {\n\
-  const disk = r.string(REMOTE_STRING_MAX)\n\
-  const error = r.i32()\n\
-  return { disk, error }\n\
-}\n\
-@@ RemoteConnectOpenArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectOpenArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_open_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    const o0 = v.name\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectOpenArgs(r) {\n\
-  const name = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { name, flags }\n\
-}\n\
-@@ RemoteConnectSupportsFeatureArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectSupportsFeatureArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_supports_feature_args')\n\
-  try {\n\
-    w.i32(v.feature)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'feature')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectSupportsFeatureArgs(r) {\n\
-  const feature = r.i32()\n\
-  return { feature }\n\
-}\n\
-@@ RemoteConnectSupportsFeatureRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectSupportsFeatureRet(w, v) {\n\
-  expectObject(v, 'remote_connect_supports_feature_ret')\n\
-  try {\n\
-    w.i32(v.supported)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'supported')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectSupportsFeatureRet(r) {\n\
-  const supported = r.i32()\n\
-  return { supported }\n\
-}\n\
-@@ RemoteConnectGetTypeRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetTypeRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_type_ret')\n\
-  try {\n\
-    w.string(v.type, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'type')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetTypeRet(r) {\n\
-  const type = r.string(REMOTE_STRING_MAX)\n\
-  return { type }\n\
-}\n\
-@@ RemoteConnectGetVersionRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectGetVersionRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_version_ret')\n\
-  try {\n\
-    w.u64(v.hv_ver)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'hv_ver')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectGetVersionRet(r) {\n\
-  const hv_ver = r.u64()\n\
-  return { hv_ver }\n\
-}\n\
-@@ RemoteConnectGetLibVersionRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectGetLibVersionRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_lib_version_ret')\n\
-  try {\n\
-    w.u64(v.lib_ver)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'lib_ver')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectGetLibVersionRet(r) {\n\
-  const lib_ver = r.u64()\n\
-  return { lib_ver }\n\
-}\n\
-@@ RemoteConnectGetHostnameRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetHostnameRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_hostname_ret')\n\
-  try {\n\
-    w.string(v.hostname, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'hostname')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetHostnameRet(r) {\n\
-  const hostname = r.string(REMOTE_STRING_MAX)\n\
-  return { hostname }\n\
-}\n\
-@@ RemoteConnectGetSysinfoArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectGetSysinfoArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_get_sysinfo_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectGetSysinfoArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ RemoteConnectGetSysinfoRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetSysinfoRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_sysinfo_ret')\n\
-  try {\n\
-    w.string(v.sysinfo, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'sysinfo')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetSysinfoRet(r) {\n\
-  const sysinfo = r.string(REMOTE_STRING_MAX)\n\
-  return { sysinfo }\n\
-}\n\
-@@ RemoteConnectGetUriRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetUriRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_uri_ret')\n\
-  try {\n\
-    w.string(v.uri, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'uri')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetUriRet(r) {\n\
-  const uri = r.string(REMOTE_STRING_MAX)\n\
-  return { uri }\n\
-}\n\
-@@ RemoteConnectGetMaxVcpusArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetMaxVcpusArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_get_max_vcpus_args')\n\
-  try {\n\
-    const o0 = v.type\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'type')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetMaxVcpusArgs(r) {\n\
-  const type = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { type }\n\
-}\n\
-@@ RemoteConnectGetMaxVcpusRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectGetMaxVcpusRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_max_vcpus_ret')\n\
-  try {\n\
-    w.i32(v.max_vcpus)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'max_vcpus')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectGetMaxVcpusRet(r) {\n\
-  const max_vcpus = r.i32()\n\
-  return { max_vcpus }\n\
-}\n\
-@@ RemoteNodeGetInfoRet\n\
-uses expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetInfoRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_info_ret')\n\
-  let f = 'model'\n\
-  try {\n\
-    const a0 = v.model\n\
-    expectArray(a0, 32)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-    f = 'memory'\n\
-    w.u64(v.memory)\n\
-    f = 'cpus'\n\
-    w.i32(v.cpus)\n\
-    f = 'mhz'\n\
-    w.i32(v.mhz)\n\
-    f = 'nodes'\n\
-    w.i32(v.nodes)\n\
-    f = 'sockets'\n\
-    w.i32(v.sockets)\n\
-    f = 'cores'\n\
-    w.i32(v.cores)\n\
-    f = 'threads'\n\
-    w.i32(v.threads)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetInfoRet(r) {\n\
-  const model = []\n\
-  for (let i2 = 0; i2 < 32; i2++) model.push(r.i32())\n\
-  const memory = r.u64()\n\
-  const cpus = r.i32()\n\
-  const mhz = r.i32()\n\
-  const nodes = r.i32()\n\
-  const sockets = r.i32()\n\
-  const cores = r.i32()\n\
-  const threads = r.i32()\n\
-  return { model, memory, cpus, mhz, nodes, sockets, cores, threads }\n\
-}\n\
-@@ RemoteConnectGetCapabilitiesRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetCapabilitiesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_capabilities_ret')\n\
-  try {\n\
-    w.string(v.capabilities, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'capabilities')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetCapabilitiesRet(r) {\n\
-  const capabilities = r.string(REMOTE_STRING_MAX)\n\
-  return { capabilities }\n\
-}\n\
-@@ RemoteConnectGetDomainCapabilitiesArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetDomainCapabilitiesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_get_domain_capabilities_args')\n\
-  let f = 'emulatorbin'\n\
-  try {\n\
-    const o0 = v.emulatorbin\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'arch'\n\
-    const o1 = v.arch\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'machine'\n\
-    const o2 = v.machine\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'virttype'\n\
-    const o3 = v.virttype\n\
-    if (o3 === null || o3 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o3, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetDomainCapabilitiesArgs(r) {\n\
-  const emulatorbin = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const arch = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const machine = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const virttype = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { emulatorbin, arch, machine, virttype, flags }\n\
-}\n\
-@@ RemoteConnectGetDomainCapabilitiesRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetDomainCapabilitiesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_domain_capabilities_ret')\n\
-  try {\n\
-    w.string(v.capabilities, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'capabilities')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetDomainCapabilitiesRet(r) {\n\
-  const capabilities = r.string(REMOTE_STRING_MAX)\n\
-  return { capabilities }\n\
-}\n\
-@@ RemoteNodeGetCpuStatsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeGetCpuStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_node_get_cpu_stats_args')\n\
-  let f = 'cpuNum'\n\
-  try {\n\
-    w.i32(v.cpuNum)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetCpuStatsArgs(r) {\n\
-  const cpuNum = r.i32()\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { cpuNum, nparams, flags }\n\
-}\n\
-@@ RemoteNodeGetCpuStatsRet\n\
-uses REMOTE_NODE_CPU_STATS_MAX encodeRemoteNodeGetCpuStats expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetCpuStatsRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_cpu_stats_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_CPU_STATS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNodeGetCpuStats(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_CPU_STATS_MAX decodeRemoteNodeGetCpuStats\n\
-function decodeRemoteNodeGetCpuStatsRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_CPU_STATS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteNodeGetCpuStats(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteNodeGetMemoryStatsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeGetMemoryStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_node_get_memory_stats_args')\n\
-  let f = 'nparams'\n\
-  try {\n\
-    w.i32(v.nparams)\n\
-    f = 'cellNum'\n\
-    w.i32(v.cellNum)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetMemoryStatsArgs(r) {\n\
-  const nparams = r.i32()\n\
-  const cellNum = r.i32()\n\
-  const flags = r.u32()\n\
-  return { nparams, cellNum, flags }\n\
-}\n\
-@@ RemoteNodeGetMemoryStatsRet\n\
-uses REMOTE_NODE_MEMORY_STATS_MAX encodeRemoteNodeGetMemoryStats expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetMemoryStatsRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_memory_stats_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_MEMORY_STATS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNodeGetMemoryStats(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_MEMORY_STATS_MAX decodeRemoteNodeGetMemoryStats\n\
-function decodeRemoteNodeGetMemoryStatsRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_MEMORY_STATS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteNodeGetMemoryStats(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteNodeGetCellsFreeMemoryArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeGetCellsFreeMemoryArgs(w, v) {\n\
-  expectObject(v, 'remote_node_get_cells_free_memory_args')\n\
-  let f = 'startCell'\n\
-  try {\n\
-    w.i32(v.startCell)\n\
-    f = 'maxcells'\n\
-    w.i32(v.maxcells)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetCellsFreeMemoryArgs(r) {\n\
-  const startCell = r.i32()\n\
-  const maxcells = r.i32()\n\
-  return { startCell, maxcells }\n\
-}\n\
-@@ RemoteNodeGetCellsFreeMemoryRet\n\
-uses REMOTE_NODE_MAX_CELLS expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetCellsFreeMemoryRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_cells_free_memory_ret')\n\
-  try {\n\
-    const a0 = v.cells\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_MAX_CELLS)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.u64(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cells')\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_MAX_CELLS\n\
-function decodeRemoteNodeGetCellsFreeMemoryRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_MAX_CELLS, 8)\n\
-  const cells = []\n\
-  for (let i2 = 0; i2 < n3; i2++) cells.push(r.u64())\n\
-  return { cells }\n\
-}\n\
-@@ RemoteNodeGetFreeMemoryRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeGetFreeMemoryRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_free_memory_ret')\n\
-  try {\n\
-    w.u64(v.freeMem)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'freeMem')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetFreeMemoryRet(r) {\n\
-  const freeMem = r.u64()\n\
-  return { freeMem }\n\
-}\n\
-@@ RemoteDomainGetSchedulerTypeArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetSchedulerTypeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_scheduler_type_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetSchedulerTypeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetSchedulerTypeRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainGetSchedulerTypeRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_scheduler_type_ret')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.string(v.type, REMOTE_STRING_MAX)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainGetSchedulerTypeRet(r) {\n\
-  const type = r.string(REMOTE_STRING_MAX)\n\
-  const nparams = r.i32()\n\
-  return { type, nparams }\n\
-}\n\
-@@ RemoteDomainGetSchedulerParametersArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetSchedulerParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_scheduler_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetSchedulerParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nparams = r.i32()\n\
-  return { dom, nparams }\n\
-}\n\
-@@ RemoteDomainGetSchedulerParametersRet\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetSchedulerParametersRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_scheduler_parameters_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetSchedulerParametersRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ RemoteDomainGetSchedulerParametersFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetSchedulerParametersFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_scheduler_parameters_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetSchedulerParametersFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, nparams, flags }\n\
-}\n\
-@@ RemoteDomainGetSchedulerParametersFlagsRet\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetSchedulerParametersFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_scheduler_parameters_flags_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetSchedulerParametersFlagsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ RemoteDomainSetSchedulerParametersArgs\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetSchedulerParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_scheduler_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetSchedulerParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { dom, params }\n\
-}\n\
-@@ RemoteDomainSetSchedulerParametersFlagsArgs\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetSchedulerParametersFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_scheduler_parameters_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetSchedulerParametersFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteDomainSetBlkioParametersArgs\n\
-uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetBlkioParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_blkio_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetBlkioParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteDomainGetBlkioParametersArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetBlkioParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_blkio_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetBlkioParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, nparams, flags }\n\
-}\n\
-@@ RemoteDomainGetBlkioParametersRet\n\
-uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetBlkioParametersRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_blkio_parameters_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetBlkioParametersRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainSetMemoryParametersArgs\n\
-uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetMemoryParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_memory_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetMemoryParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteDomainGetMemoryParametersArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetMemoryParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_memory_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetMemoryParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, nparams, flags }\n\
-}\n\
-@@ RemoteDomainGetMemoryParametersRet\n\
-uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetMemoryParametersRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_memory_parameters_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetMemoryParametersRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainBlockResizeArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockResizeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_resize_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'disk'\n\
-    w.string(v.disk, REMOTE_STRING_MAX)\n\
-    f = 'size'\n\
-    w.u64(v.size)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockResizeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const disk = r.string(REMOTE_STRING_MAX)\n\
-  const size = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, disk, size, flags }\n\
-}\n\
-@@ RemoteDomainSetNumaParametersArgs\n\
-uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetNumaParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_numa_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_NUMA_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetNumaParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_NUMA_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteDomainGetNumaParametersArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetNumaParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_numa_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetNumaParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, nparams, flags }\n\
-}\n\
-@@ RemoteDomainGetNumaParametersRet\n\
-uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetNumaParametersRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_numa_parameters_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_NUMA_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetNumaParametersRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_NUMA_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainSetPerfEventsArgs\n\
-uses REMOTE_DOMAIN_PERF_EVENTS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetPerfEventsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_perf_events_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_PERF_EVENTS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_PERF_EVENTS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetPerfEventsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_PERF_EVENTS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteDomainGetPerfEventsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetPerfEventsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_perf_events_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetPerfEventsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetPerfEventsRet\n\
-uses REMOTE_DOMAIN_PERF_EVENTS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetPerfEventsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_perf_events_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_PERF_EVENTS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_PERF_EVENTS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetPerfEventsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_PERF_EVENTS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ RemoteDomainBlockStatsArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_stats_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockStatsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  return { dom, path }\n\
-}\n\
-@@ RemoteDomainBlockStatsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainBlockStatsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_block_stats_ret')\n\
-  let f = 'rd_req'\n\
-  try {\n\
-    w.i64(v.rd_req)\n\
-    f = 'rd_bytes'\n\
-    w.i64(v.rd_bytes)\n\
-    f = 'wr_req'\n\
-    w.i64(v.wr_req)\n\
-    f = 'wr_bytes'\n\
-    w.i64(v.wr_bytes)\n\
-    f = 'errs'\n\
-    w.i64(v.errs)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainBlockStatsRet(r) {\n\
-  const rd_req = r.i64()\n\
-  const rd_bytes = r.i64()\n\
-  const wr_req = r.i64()\n\
-  const wr_bytes = r.i64()\n\
-  const errs = r.i64()\n\
-  return { rd_req, rd_bytes, wr_req, wr_bytes, errs }\n\
-}\n\
-@@ RemoteDomainBlockStatsFlagsArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockStatsFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_stats_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockStatsFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, path, nparams, flags }\n\
-}\n\
-@@ RemoteDomainBlockStatsFlagsRet\n\
-uses REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainBlockStatsFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_block_stats_flags_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainBlockStatsFlagsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainInterfaceStatsArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainInterfaceStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_interface_stats_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'device'\n\
-    w.string(v.device, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainInterfaceStatsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const device = r.string(REMOTE_STRING_MAX)\n\
-  return { dom, device }\n\
-}\n\
-@@ RemoteDomainInterfaceStatsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainInterfaceStatsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_interface_stats_ret')\n\
-  let f = 'rx_bytes'\n\
-  try {\n\
-    w.i64(v.rx_bytes)\n\
-    f = 'rx_packets'\n\
-    w.i64(v.rx_packets)\n\
-    f = 'rx_errs'\n\
-    w.i64(v.rx_errs)\n\
-    f = 'rx_drop'\n\
-    w.i64(v.rx_drop)\n\
-    f = 'tx_bytes'\n\
-    w.i64(v.tx_bytes)\n\
-    f = 'tx_packets'\n\
-    w.i64(v.tx_packets)\n\
-    f = 'tx_errs'\n\
-    w.i64(v.tx_errs)\n\
-    f = 'tx_drop'\n\
-    w.i64(v.tx_drop)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainInterfaceStatsRet(r) {\n\
-  const rx_bytes = r.i64()\n\
-  const rx_packets = r.i64()\n\
-  const rx_errs = r.i64()\n\
-  const rx_drop = r.i64()\n\
-  const tx_bytes = r.i64()\n\
-  const tx_packets = r.i64()\n\
-  const tx_errs = r.i64()\n\
-  const tx_drop = r.i64()\n\
-  return { rx_bytes, rx_packets, rx_errs, rx_drop, tx_bytes, tx_packets, tx_errs, tx_drop }\n\
-}\n\
-@@ RemoteDomainSetInterfaceParametersArgs\n\
-uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetInterfaceParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_interface_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'device'\n\
-    w.string(v.device, REMOTE_STRING_MAX)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetInterfaceParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const device = r.string(REMOTE_STRING_MAX)\n\
-  const n3 = r.length(REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, device, params, flags }\n\
-}\n\
-@@ RemoteDomainGetInterfaceParametersArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetInterfaceParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_interface_parameters_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'device'\n\
-    w.string(v.device, REMOTE_STRING_MAX)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetInterfaceParametersArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const device = r.string(REMOTE_STRING_MAX)\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, device, nparams, flags }\n\
-}\n\
-@@ RemoteDomainGetInterfaceParametersRet\n\
-uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetInterfaceParametersRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_interface_parameters_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetInterfaceParametersRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainMemoryStatsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMemoryStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_memory_stats_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'maxStats'\n\
-    w.u32(v.maxStats)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMemoryStatsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const maxStats = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, maxStats, flags }\n\
-}\n\
-@@ RemoteDomainMemoryStat\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainMemoryStat(w, v) {\n\
-  expectObject(v, 'remote_domain_memory_stat')\n\
-  let f = 'tag'\n\
-  try {\n\
-    w.i32(v.tag)\n\
-    f = 'val'\n\
-    w.u64(v.val)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainMemoryStat(r) {\n\
-  const tag = r.i32()\n\
-  const val = r.u64()\n\
-  return { tag, val }\n\
-}\n\
-@@ RemoteDomainMemoryStatsRet\n\
-uses REMOTE_DOMAIN_MEMORY_STATS_MAX encodeRemoteDomainMemoryStat expectArray expectObject fieldError\n\
-function encodeRemoteDomainMemoryStatsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_memory_stats_ret')\n\
-  try {\n\
-    const a0 = v.stats\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MEMORY_STATS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainMemoryStat(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'stats')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MEMORY_STATS_MAX decodeRemoteDomainMemoryStat\n\
-function decodeRemoteDomainMemoryStatsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_MEMORY_STATS_MAX, 12)\n\
-  const stats = []\n\
-  for (let i2 = 0; i2 < n3; i2++) stats.push(decodeRemoteDomainMemoryStat(r))\n\
-  return { stats }\n\
-}\n\
-@@ RemoteDomainBlockPeekArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockPeekArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_peek_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'offset'\n\
-    w.u64(v.offset)\n\
-    f = 'size'\n\
-    w.u32(v.size)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockPeekArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const offset = r.u64()\n\
-  const size = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, path, offset, size, flags }\n\
-}\n\
-@@ RemoteDomainBlockPeekRet\n\
-uses REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX expectObject fieldError\n\
-function encodeRemoteDomainBlockPeekRet(w, v) {\n\
-  expectObject(v, 'remote_domain_block_peek_ret')\n\
-  try {\n\
-    w.opaque(v.buffer, REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'buffer')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX\n\
-function decodeRemoteDomainBlockPeekRet(r) {\n\
-  const buffer = r.opaque(REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX)\n\
-  return { buffer }\n\
-}\n\
-@@ RemoteDomainMemoryPeekArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMemoryPeekArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_memory_peek_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'offset'\n\
-    w.u64(v.offset)\n\
-    f = 'size'\n\
-    w.u32(v.size)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMemoryPeekArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const offset = r.u64()\n\
-  const size = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, offset, size, flags }\n\
-}\n\
-@@ RemoteDomainMemoryPeekRet\n\
-uses REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX expectObject fieldError\n\
-function encodeRemoteDomainMemoryPeekRet(w, v) {\n\
-  expectObject(v, 'remote_domain_memory_peek_ret')\n\
-  try {\n\
-    w.opaque(v.buffer, REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'buffer')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX\n\
-function decodeRemoteDomainMemoryPeekRet(r) {\n\
-  const buffer = r.opaque(REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX)\n\
-  return { buffer }\n\
-}\n\
-@@ RemoteDomainGetBlockInfoArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetBlockInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_block_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetBlockInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, path, flags }\n\
-}\n\
-@@ RemoteDomainGetBlockInfoRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetBlockInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_block_info_ret')\n\
-  let f = 'allocation'\n\
-  try {\n\
-    w.u64(v.allocation)\n\
-    f = 'capacity'\n\
-    w.u64(v.capacity)\n\
-    f = 'physical'\n\
-    w.u64(v.physical)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetBlockInfoRet(r) {\n\
-  const allocation = r.u64()\n\
-  const capacity = r.u64()\n\
-  const physical = r.u64()\n\
-  return { allocation, capacity, physical }\n\
-}\n\
-@@ RemoteConnectListDomainsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListDomainsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_domains_args')\n\
-  try {\n\
-    w.i32(v.maxids)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxids')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListDomainsArgs(r) {\n\
-  const maxids = r.i32()\n\
-  return { maxids }\n\
-}\n\
-@@ RemoteConnectListDomainsRet\n\
-uses REMOTE_DOMAIN_LIST_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListDomainsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_domains_ret')\n\
-  try {\n\
-    const a0 = v.ids\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'ids')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_LIST_MAX\n\
-function decodeRemoteConnectListDomainsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 4)\n\
-  const ids = []\n\
-  for (let i2 = 0; i2 < n3; i2++) ids.push(r.i32())\n\
-  return { ids }\n\
-}\n\
-@@ RemoteConnectNumOfDomainsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfDomainsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_domains_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfDomainsRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteDomainCreateXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_create_xml_args')\n\
-  let f = 'xml_desc'\n\
-  try {\n\
-    w.string(v.xml_desc, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainCreateXmlArgs(r) {\n\
-  const xml_desc = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml_desc, flags }\n\
-}\n\
-@@ RemoteDomainCreateXmlRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_domain_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCreateXmlRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainCreateXmlWithFilesArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainCreateXmlWithFilesArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_create_xml_with_files_args')\n\
-  let f = 'xml_desc'\n\
-  try {\n\
-    w.string(v.xml_desc, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainCreateXmlWithFilesArgs(r) {\n\
-  const xml_desc = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml_desc, flags }\n\
-}\n\
-@@ RemoteDomainCreateXmlWithFilesRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCreateXmlWithFilesRet(w, v) {\n\
-  expectObject(v, 'remote_domain_create_xml_with_files_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCreateXmlWithFilesRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainLookupByIdArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainLookupByIdArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_lookup_by_id_args')\n\
-  try {\n\
-    w.i32(v.id)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'id')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainLookupByIdArgs(r) {\n\
-  const id = r.i32()\n\
-  return { id }\n\
-}\n\
-@@ RemoteDomainLookupByIdRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainLookupByIdRet(w, v) {\n\
-  expectObject(v, 'remote_domain_lookup_by_id_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainLookupByIdRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainLookupByUuidArgs\n\
-uses expectObject fieldError writeUuid\n\
-function encodeRemoteDomainLookupByUuidArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_lookup_by_uuid_args')\n\
-  try {\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'uuid')\n\
-  }\n\
-}\n\
-uses readUuid\n\
-function decodeRemoteDomainLookupByUuidArgs(r) {\n\
-  const uuid = readUuid(r)\n\
-  return { uuid }\n\
-}\n\
-@@ RemoteDomainLookupByUuidRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainLookupByUuidRet(w, v) {\n\
-  expectObject(v, 'remote_domain_lookup_by_uuid_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainLookupByUuidRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainLookupByNameArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_lookup_by_name_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainLookupByNameArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteDomainLookupByNameRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_domain_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainLookupByNameRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainSuspendArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSuspendArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_suspend_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSuspendArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainResumeArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainResumeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_resume_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainResumeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainPmSuspendForDurationArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainPmSuspendForDurationArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_pm_suspend_for_duration_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'target'\n\
-    w.u32(v.target)\n\
-    f = 'duration'\n\
-    w.u64(v.duration)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainPmSuspendForDurationArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const target = r.u32()\n\
-  const duration = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, target, duration, flags }\n\
-}\n\
-@@ RemoteDomainPmWakeupArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainPmWakeupArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_pm_wakeup_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainPmWakeupArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainShutdownArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainShutdownArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_shutdown_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainShutdownArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainRebootArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainRebootArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_reboot_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainRebootArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainResetArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainResetArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_reset_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainResetArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainDestroyArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDestroyArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_destroy_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDestroyArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainDestroyFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDestroyFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_destroy_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDestroyFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetOsTypeArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetOsTypeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_os_type_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetOsTypeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetOsTypeRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainGetOsTypeRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_os_type_ret')\n\
-  try {\n\
-    w.string(v.type, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'type')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainGetOsTypeRet(r) {\n\
-  const type = r.string(REMOTE_STRING_MAX)\n\
-  return { type }\n\
-}\n\
-@@ RemoteDomainGetMaxMemoryArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetMaxMemoryArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_max_memory_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetMaxMemoryArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetMaxMemoryRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetMaxMemoryRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_max_memory_ret')\n\
-  try {\n\
-    w.u64(v.memory)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'memory')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetMaxMemoryRet(r) {\n\
-  const memory = r.u64()\n\
-  return { memory }\n\
-}\n\
-@@ RemoteDomainSetMaxMemoryArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetMaxMemoryArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_max_memory_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'memory'\n\
-    w.u64(v.memory)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetMaxMemoryArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const memory = r.u64()\n\
-  return { dom, memory }\n\
-}\n\
-@@ RemoteDomainSetMemoryArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetMemoryArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_memory_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'memory'\n\
-    w.u64(v.memory)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetMemoryArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const memory = r.u64()\n\
-  return { dom, memory }\n\
-}\n\
-@@ RemoteDomainSetMemoryFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetMemoryFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_memory_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'memory'\n\
-    w.u64(v.memory)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetMemoryFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const memory = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, memory, flags }\n\
-}\n\
-@@ RemoteDomainSetMemoryStatsPeriodArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetMemoryStatsPeriodArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_memory_stats_period_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'period'\n\
-    w.i32(v.period)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetMemoryStatsPeriodArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const period = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, period, flags }\n\
-}\n\
-@@ RemoteDomainGetInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_info_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetInfoRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_info_ret')\n\
-  let f = 'state'\n\
-  try {\n\
-    w.u32(v.state)\n\
-    f = 'maxMem'\n\
-    w.u64(v.maxMem)\n\
-    f = 'memory'\n\
-    w.u64(v.memory)\n\
-    f = 'nrVirtCpu'\n\
-    w.u32(v.nrVirtCpu)\n\
-    f = 'cpuTime'\n\
-    w.u64(v.cpuTime)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetInfoRet(r) {\n\
-  const state = r.u32()\n\
-  const maxMem = r.u64()\n\
-  const memory = r.u64()\n\
-  const nrVirtCpu = r.u32()\n\
-  const cpuTime = r.u64()\n\
-  return { state, maxMem, memory, nrVirtCpu, cpuTime }\n\
-}\n\
-@@ RemoteDomainSaveArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSaveArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_save_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'to'\n\
-    w.string(v.to, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSaveArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const to = r.string(REMOTE_STRING_MAX)\n\
-  return { dom, to }\n\
-}\n\
-@@ RemoteDomainSaveFlagsArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSaveFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_save_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'to'\n\
-    w.string(v.to, REMOTE_STRING_MAX)\n\
-    f = 'dxml'\n\
-    const o0 = v.dxml\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSaveFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const to = r.string(REMOTE_STRING_MAX)\n\
-  const dxml = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, to, dxml, flags }\n\
-}\n\
-@@ RemoteDomainSaveParamsArgs\n\
-uses REMOTE_DOMAIN_SAVE_PARAMS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSaveParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_save_params_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SAVE_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SAVE_PARAMS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSaveParamsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_SAVE_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteDomainRestoreArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainRestoreArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_restore_args')\n\
-  try {\n\
-    w.string(v.from, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'from')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainRestoreArgs(r) {\n\
-  const from = r.string(REMOTE_STRING_MAX)\n\
-  return { from }\n\
-}\n\
-@@ RemoteDomainRestoreFlagsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainRestoreFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_restore_flags_args')\n\
-  let f = 'from'\n\
-  try {\n\
-    w.string(v.from, REMOTE_STRING_MAX)\n\
-    f = 'dxml'\n\
-    const o0 = v.dxml\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainRestoreFlagsArgs(r) {\n\
-  const from = r.string(REMOTE_STRING_MAX)\n\
-  const dxml = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { from, dxml, flags }\n\
-}\n\
-@@ RemoteDomainRestoreParamsArgs\n\
-uses REMOTE_DOMAIN_SAVE_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainRestoreParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_restore_params_args')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SAVE_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SAVE_PARAMS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainRestoreParamsArgs(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_SAVE_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { params, flags }\n\
-}\n\
-@@ RemoteDomainSaveImageGetXmlDescArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainSaveImageGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_save_image_get_xml_desc_args')\n\
-  let f = 'file'\n\
-  try {\n\
-    w.string(v.file, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainSaveImageGetXmlDescArgs(r) {\n\
-  const file = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { file, flags }\n\
-}\n\
-@@ RemoteDomainSaveImageGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainSaveImageGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_domain_save_image_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainSaveImageGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteDomainSaveImageDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainSaveImageDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_save_image_define_xml_args')\n\
-  let f = 'file'\n\
-  try {\n\
-    w.string(v.file, REMOTE_STRING_MAX)\n\
-    f = 'dxml'\n\
-    w.string(v.dxml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainSaveImageDefineXmlArgs(r) {\n\
-  const file = r.string(REMOTE_STRING_MAX)\n\
-  const dxml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { file, dxml, flags }\n\
-}\n\
-@@ RemoteDomainCoreDumpArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCoreDumpArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_core_dump_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'to'\n\
-    w.string(v.to, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCoreDumpArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const to = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, to, flags }\n\
-}\n\
-@@ RemoteDomainCoreDumpWithFormatArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCoreDumpWithFormatArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_core_dump_with_format_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'to'\n\
-    w.string(v.to, REMOTE_STRING_MAX)\n\
-    f = 'dumpformat'\n\
-    w.u32(v.dumpformat)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCoreDumpWithFormatArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const to = r.string(REMOTE_STRING_MAX)\n\
-  const dumpformat = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, to, dumpformat, flags }\n\
-}\n\
-@@ RemoteDomainScreenshotArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainScreenshotArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_screenshot_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'screen'\n\
-    w.u32(v.screen)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainScreenshotArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const screen = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, screen, flags }\n\
-}\n\
-@@ RemoteDomainScreenshotRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainScreenshotRet(w, v) {\n\
-  expectObject(v, 'remote_domain_screenshot_ret')\n\
-  try {\n\
-    const o0 = v.mime\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'mime')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainScreenshotRet(r) {\n\
-  const mime = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { mime }\n\
-}\n\
-@@ RemoteDomainGetXmlDescArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_xml_desc_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetXmlDescArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteDomainMigratePrepareArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepareArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare_args')\n\
-  let f = 'uri_in'\n\
-  try {\n\
-    const o0 = v.uri_in\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o1 = v.dname\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepareArgs(r) {\n\
-  const uri_in = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  return { uri_in, flags, dname, resource }\n\
-}\n\
-@@ RemoteDomainMigratePrepareRet\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepareRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare_ret')\n\
-  let f = 'cookie'\n\
-  try {\n\
-    w.opaque(v.cookie, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri_out'\n\
-    const o0 = v.uri_out\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepareRet(r) {\n\
-  const cookie = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri_out = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { cookie, uri_out }\n\
-}\n\
-@@ RemoteDomainMigratePerformArgs\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigratePerformArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_perform_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cookie'\n\
-    w.opaque(v.cookie, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri'\n\
-    w.string(v.uri, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o0 = v.dname\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigratePerformArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cookie = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  return { dom, cookie, uri, flags, dname, resource }\n\
-}\n\
-@@ RemoteDomainMigrateFinishArgs\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinishArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish_args')\n\
-  let f = 'dname'\n\
-  try {\n\
-    w.string(v.dname, REMOTE_STRING_MAX)\n\
-    f = 'cookie'\n\
-    w.opaque(v.cookie, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri'\n\
-    w.string(v.uri, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigrateFinishArgs(r) {\n\
-  const dname = r.string(REMOTE_STRING_MAX)\n\
-  const cookie = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u64()\n\
-  return { dname, cookie, uri, flags }\n\
-}\n\
-@@ RemoteDomainMigrateFinishRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinishRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.ddom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'ddom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateFinishRet(r) {\n\
-  const ddom = decodeRemoteNonnullDomain(r)\n\
-  return { ddom }\n\
-}\n\
-@@ RemoteDomainMigratePrepare2Args\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepare2Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare2_args')\n\
-  let f = 'uri_in'\n\
-  try {\n\
-    const o0 = v.uri_in\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o1 = v.dname\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-    f = 'dom_xml'\n\
-    w.string(v.dom_xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepare2Args(r) {\n\
-  const uri_in = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  const dom_xml = r.string(REMOTE_STRING_MAX)\n\
-  return { uri_in, flags, dname, resource, dom_xml }\n\
-}\n\
-@@ RemoteDomainMigratePrepare2Ret\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepare2Ret(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare2_ret')\n\
-  let f = 'cookie'\n\
-  try {\n\
-    w.opaque(v.cookie, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri_out'\n\
-    const o0 = v.uri_out\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepare2Ret(r) {\n\
-  const cookie = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri_out = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { cookie, uri_out }\n\
-}\n\
-@@ RemoteDomainMigrateFinish2Args\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinish2Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish2_args')\n\
-  let f = 'dname'\n\
-  try {\n\
-    w.string(v.dname, REMOTE_STRING_MAX)\n\
-    f = 'cookie'\n\
-    w.opaque(v.cookie, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri'\n\
-    w.string(v.uri, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'retcode'\n\
-    w.i32(v.retcode)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigrateFinish2Args(r) {\n\
-  const dname = r.string(REMOTE_STRING_MAX)\n\
-  const cookie = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u64()\n\
-  const retcode = r.i32()\n\
-  return { dname, cookie, uri, flags, retcode }\n\
-}\n\
-@@ RemoteDomainMigrateFinish2Ret\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinish2Ret(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish2_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.ddom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'ddom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateFinish2Ret(r) {\n\
-  const ddom = decodeRemoteNonnullDomain(r)\n\
-  return { ddom }\n\
-}\n\
-@@ RemoteConnectListDefinedDomainsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListDefinedDomainsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_domains_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListDefinedDomainsArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListDefinedDomainsRet\n\
-uses REMOTE_DOMAIN_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListDefinedDomainsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_domains_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListDefinedDomainsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteConnectNumOfDefinedDomainsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfDefinedDomainsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_defined_domains_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfDefinedDomainsRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteDomainCreateArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCreateArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_create_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCreateArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainCreateWithFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCreateWithFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_create_with_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCreateWithFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainCreateWithFlagsRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCreateWithFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_create_with_flags_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCreateWithFlagsRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainCreateWithFilesArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCreateWithFilesArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_create_with_files_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCreateWithFilesArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainCreateWithFilesRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCreateWithFilesRet(w, v) {\n\
-  expectObject(v, 'remote_domain_create_with_files_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCreateWithFilesRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_define_xml_args')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainDefineXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteDomainDefineXmlRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDefineXmlRet(w, v) {\n\
-  expectObject(v, 'remote_domain_define_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDefineXmlRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainDefineXmlFlagsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainDefineXmlFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_define_xml_flags_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainDefineXmlFlagsArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteDomainDefineXmlFlagsRet\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDefineXmlFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_define_xml_flags_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDefineXmlFlagsRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainUndefineArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainUndefineArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_undefine_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainUndefineArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainUndefineFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainUndefineFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_undefine_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainUndefineFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainInjectNmiArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainInjectNmiArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_inject_nmi_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainInjectNmiArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainSendKeyArgs\n\
-uses REMOTE_DOMAIN_SEND_KEY_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError\n\
-function encodeRemoteDomainSendKeyArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_send_key_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'codeset'\n\
-    w.u32(v.codeset)\n\
-    f = 'holdtime'\n\
-    w.u32(v.holdtime)\n\
-    f = 'keycodes'\n\
-    const a0 = v.keycodes\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SEND_KEY_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.u32(a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SEND_KEY_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSendKeyArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const codeset = r.u32()\n\
-  const holdtime = r.u32()\n\
-  const n3 = r.length(REMOTE_DOMAIN_SEND_KEY_MAX, 4)\n\
-  const keycodes = []\n\
-  for (let i2 = 0; i2 < n3; i2++) keycodes.push(r.u32())\n\
-  const flags = r.u32()\n\
-  return { dom, codeset, holdtime, keycodes, flags }\n\
-}\n\
-@@ RemoteDomainSendProcessSignalArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSendProcessSignalArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_send_process_signal_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'pid_value'\n\
-    w.i64(v.pid_value)\n\
-    f = 'signum'\n\
-    w.u32(v.signum)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSendProcessSignalArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const pid_value = r.i64()\n\
-  const signum = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, pid_value, signum, flags }\n\
-}\n\
-@@ RemoteDomainSetVcpusArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetVcpusArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_vcpus_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nvcpus'\n\
-    w.u32(v.nvcpus)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetVcpusArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nvcpus = r.u32()\n\
-  return { dom, nvcpus }\n\
-}\n\
-@@ RemoteDomainSetVcpusFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetVcpusFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_vcpus_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nvcpus'\n\
-    w.u32(v.nvcpus)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetVcpusFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nvcpus = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, nvcpus, flags }\n\
-}\n\
-@@ RemoteDomainGetVcpusFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetVcpusFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_vcpus_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetVcpusFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetVcpusFlagsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetVcpusFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_vcpus_flags_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetVcpusFlagsRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteDomainPinVcpuArgs\n\
-uses REMOTE_CPUMAP_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainPinVcpuArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_pin_vcpu_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'vcpu'\n\
-    w.u32(v.vcpu)\n\
-    f = 'cpumap'\n\
-    w.opaque(v.cpumap, REMOTE_CPUMAP_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAP_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainPinVcpuArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const vcpu = r.u32()\n\
-  const cpumap = r.opaque(REMOTE_CPUMAP_MAX)\n\
-  return { dom, vcpu, cpumap }\n\
-}\n\
-@@ RemoteDomainPinVcpuFlagsArgs\n\
-uses REMOTE_CPUMAP_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainPinVcpuFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_pin_vcpu_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'vcpu'\n\
-    w.u32(v.vcpu)\n\
-    f = 'cpumap'\n\
-    w.opaque(v.cpumap, REMOTE_CPUMAP_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAP_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainPinVcpuFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const vcpu = r.u32()\n\
-  const cpumap = r.opaque(REMOTE_CPUMAP_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, vcpu, cpumap, flags }\n\
-}\n\
-@@ RemoteDomainGetVcpuPinInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetVcpuPinInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_vcpu_pin_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'ncpumaps'\n\
-    w.i32(v.ncpumaps)\n\
-    f = 'maplen'\n\
-    w.i32(v.maplen)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetVcpuPinInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const ncpumaps = r.i32()\n\
-  const maplen = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, ncpumaps, maplen, flags }\n\
-}\n\
-@@ RemoteDomainGetVcpuPinInfoRet\n\
-uses REMOTE_CPUMAPS_MAX expectObject fieldError\n\
-function encodeRemoteDomainGetVcpuPinInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_vcpu_pin_info_ret')\n\
-  let f = 'cpumaps'\n\
-  try {\n\
-    w.opaque(v.cpumaps, REMOTE_CPUMAPS_MAX)\n\
-    f = 'num'\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAPS_MAX\n\
-function decodeRemoteDomainGetVcpuPinInfoRet(r) {\n\
-  const cpumaps = r.opaque(REMOTE_CPUMAPS_MAX)\n\
-  const num = r.i32()\n\
-  return { cpumaps, num }\n\
-}\n\
-@@ RemoteDomainPinEmulatorArgs\n\
-uses REMOTE_CPUMAP_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainPinEmulatorArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_pin_emulator_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cpumap'\n\
-    w.opaque(v.cpumap, REMOTE_CPUMAP_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAP_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainPinEmulatorArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cpumap = r.opaque(REMOTE_CPUMAP_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, cpumap, flags }\n\
-}\n\
-@@ RemoteDomainGetEmulatorPinInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetEmulatorPinInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_emulator_pin_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'maplen'\n\
-    w.i32(v.maplen)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetEmulatorPinInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const maplen = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, maplen, flags }\n\
-}\n\
-@@ RemoteDomainGetEmulatorPinInfoRet\n\
-uses REMOTE_CPUMAPS_MAX expectObject fieldError\n\
-function encodeRemoteDomainGetEmulatorPinInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_emulator_pin_info_ret')\n\
-  let f = 'cpumaps'\n\
-  try {\n\
-    w.opaque(v.cpumaps, REMOTE_CPUMAPS_MAX)\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAPS_MAX\n\
-function decodeRemoteDomainGetEmulatorPinInfoRet(r) {\n\
-  const cpumaps = r.opaque(REMOTE_CPUMAPS_MAX)\n\
-  const ret = r.i32()\n\
-  return { cpumaps, ret }\n\
-}\n\
-@@ RemoteDomainGetVcpusArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetVcpusArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_vcpus_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'maxinfo'\n\
-    w.i32(v.maxinfo)\n\
-    f = 'maplen'\n\
-    w.i32(v.maplen)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetVcpusArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const maxinfo = r.i32()\n\
-  const maplen = r.i32()\n\
-  return { dom, maxinfo, maplen }\n\
-}\n\
-@@ RemoteDomainGetVcpusRet\n\
-uses REMOTE_CPUMAPS_MAX REMOTE_VCPUINFO_MAX encodeRemoteVcpuInfo expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetVcpusRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_vcpus_ret')\n\
-  let f = 'info'\n\
-  try {\n\
-    const a0 = v.info\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_VCPUINFO_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteVcpuInfo(w, a0[i1])\n\
-    }\n\
-    f = 'cpumaps'\n\
-    w.opaque(v.cpumaps, REMOTE_CPUMAPS_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAPS_MAX REMOTE_VCPUINFO_MAX decodeRemoteVcpuInfo\n\
-function decodeRemoteDomainGetVcpusRet(r) {\n\
-  const n3 = r.length(REMOTE_VCPUINFO_MAX, 20)\n\
-  const info = []\n\
-  for (let i2 = 0; i2 < n3; i2++) info.push(decodeRemoteVcpuInfo(r))\n\
-  const cpumaps = r.opaque(REMOTE_CPUMAPS_MAX)\n\
-  return { info, cpumaps }\n\
-}\n\
-@@ RemoteDomainGetMaxVcpusArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetMaxVcpusArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_max_vcpus_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetMaxVcpusArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetMaxVcpusRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetMaxVcpusRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_max_vcpus_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetMaxVcpusRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteDomainIothreadInfo\n\
-uses REMOTE_CPUMAP_MAX expectObject fieldError\n\
-function encodeRemoteDomainIothreadInfo(w, v) {\n\
-  expectObject(v, 'remote_domain_iothread_info')\n\
-  let f = 'iothread_id'\n\
-  try {\n\
-    w.u32(v.iothread_id)\n\
-    f = 'cpumap'\n\
-    w.opaque(v.cpumap, REMOTE_CPUMAP_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAP_MAX\n\
-function decodeRemoteDomainIothreadInfo(r) {\n\
-  const iothread_id = r.u32()\n\
-  const cpumap = r.opaque(REMOTE_CPUMAP_MAX)\n\
-  return { iothread_id, cpumap }\n\
-}\n\
-@@ RemoteDomainGetIothreadInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetIothreadInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_iothread_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetIothreadInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetIothreadInfoRet\n\
-uses REMOTE_IOTHREAD_INFO_MAX encodeRemoteDomainIothreadInfo expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetIothreadInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_iothread_info_ret')\n\
-  let f = 'info'\n\
-  try {\n\
-    const a0 = v.info\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_IOTHREAD_INFO_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainIothreadInfo(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_IOTHREAD_INFO_MAX decodeRemoteDomainIothreadInfo\n\
-function decodeRemoteDomainGetIothreadInfoRet(r) {\n\
-  const n3 = r.length(REMOTE_IOTHREAD_INFO_MAX, 8)\n\
-  const info = []\n\
-  for (let i2 = 0; i2 < n3; i2++) info.push(decodeRemoteDomainIothreadInfo(r))\n\
-  const ret = r.u32()\n\
-  return { info, ret }\n\
-}\n\
-@@ RemoteDomainPinIothreadArgs\n\
-uses REMOTE_CPUMAP_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainPinIothreadArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_pin_iothread_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'iothreads_id'\n\
-    w.u32(v.iothreads_id)\n\
-    f = 'cpumap'\n\
-    w.opaque(v.cpumap, REMOTE_CPUMAP_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAP_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainPinIothreadArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const iothreads_id = r.u32()\n\
-  const cpumap = r.opaque(REMOTE_CPUMAP_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, iothreads_id, cpumap, flags }\n\
-}\n\
-@@ RemoteDomainAddIothreadArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainAddIothreadArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_add_iothread_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'iothread_id'\n\
-    w.u32(v.iothread_id)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAddIothreadArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const iothread_id = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, iothread_id, flags }\n\
-}\n\
-@@ RemoteDomainDelIothreadArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDelIothreadArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_del_iothread_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'iothread_id'\n\
-    w.u32(v.iothread_id)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDelIothreadArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const iothread_id = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, iothread_id, flags }\n\
-}\n\
-@@ RemoteDomainSetIothreadParamsArgs\n\
-uses REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetIothreadParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_iothread_params_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'iothread_id'\n\
-    w.u32(v.iothread_id)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetIothreadParamsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const iothread_id = r.u32()\n\
-  const n3 = r.length(REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, iothread_id, params, flags }\n\
-}\n\
-@@ RemoteDomainGetSecurityLabelArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetSecurityLabelArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_security_label_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetSecurityLabelArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetSecurityLabelRet\n\
-uses REMOTE_SECURITY_LABEL_MAX expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetSecurityLabelRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_security_label_ret')\n\
-  let f = 'label'\n\
-  try {\n\
-    const a0 = v.label\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_SECURITY_LABEL_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-    f = 'enforcing'\n\
-    w.i32(v.enforcing)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_SECURITY_LABEL_MAX\n\
-function decodeRemoteDomainGetSecurityLabelRet(r) {\n\
-  const n3 = r.length(REMOTE_SECURITY_LABEL_MAX, 4)\n\
-  const label = []\n\
-  for (let i2 = 0; i2 < n3; i2++) label.push(r.i32())\n\
-  const enforcing = r.i32()\n\
-  return { label, enforcing }\n\
-}\n\
-@@ RemoteDomainGetSecurityLabelListArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetSecurityLabelListArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_security_label_list_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetSecurityLabelListArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetSecurityLabelListRet\n\
-uses REMOTE_SECURITY_LABEL_LIST_MAX encodeRemoteDomainGetSecurityLabelRet expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetSecurityLabelListRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_security_label_list_ret')\n\
-  let f = 'labels'\n\
-  try {\n\
-    const a0 = v.labels\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_SECURITY_LABEL_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainGetSecurityLabelRet(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_SECURITY_LABEL_LIST_MAX decodeRemoteDomainGetSecurityLabelRet\n\
-function decodeRemoteDomainGetSecurityLabelListRet(r) {\n\
-  const n3 = r.length(REMOTE_SECURITY_LABEL_LIST_MAX, 8)\n\
-  const labels = []\n\
-  for (let i2 = 0; i2 < n3; i2++) labels.push(decodeRemoteDomainGetSecurityLabelRet(r))\n\
-  const ret = r.i32()\n\
-  return { labels, ret }\n\
-}\n\
-@@ RemoteNodeGetSecurityModelRet\n\
-uses REMOTE_SECURITY_DOI_MAX REMOTE_SECURITY_MODEL_MAX expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetSecurityModelRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_security_model_ret')\n\
-  let f = 'model'\n\
-  try {\n\
-    const a0 = v.model\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_SECURITY_MODEL_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-    f = 'doi'\n\
-    const a2 = v.doi\n\
-    expectArray(a2)\n\
-    w.length(a2.length, REMOTE_SECURITY_DOI_MAX)\n\
-    for (let i3 = 0; i3 < a2.length; i3++) {\n\
-      w.i32(a2[i3])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_SECURITY_DOI_MAX REMOTE_SECURITY_MODEL_MAX\n\
-function decodeRemoteNodeGetSecurityModelRet(r) {\n\
-  const n5 = r.length(REMOTE_SECURITY_MODEL_MAX, 4)\n\
-  const model = []\n\
-  for (let i4 = 0; i4 < n5; i4++) model.push(r.i32())\n\
-  const n7 = r.length(REMOTE_SECURITY_DOI_MAX, 4)\n\
-  const doi = []\n\
-  for (let i6 = 0; i6 < n7; i6++) doi.push(r.i32())\n\
-  return { model, doi }\n\
-}\n\
-@@ RemoteDomainAttachDeviceArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainAttachDeviceArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_attach_device_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAttachDeviceArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { dom, xml }\n\
-}\n\
-@@ RemoteDomainAttachDeviceFlagsArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainAttachDeviceFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_attach_device_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAttachDeviceFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, xml, flags }\n\
-}\n\
-@@ RemoteDomainDetachDeviceArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDetachDeviceArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_detach_device_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDetachDeviceArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { dom, xml }\n\
-}\n\
-@@ RemoteDomainDetachDeviceFlagsArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDetachDeviceFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_detach_device_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDetachDeviceFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, xml, flags }\n\
-}\n\
-@@ RemoteDomainUpdateDeviceFlagsArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainUpdateDeviceFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_update_device_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainUpdateDeviceFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, xml, flags }\n\
-}\n\
-@@ RemoteDomainDetachDeviceAliasArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDetachDeviceAliasArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_detach_device_alias_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'alias'\n\
-    w.string(v.alias, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDetachDeviceAliasArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const alias = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, alias, flags }\n\
-}\n\
-@@ RemoteDomainGetAutostartArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_autostart_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetAutostartArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetAutostartRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetAutostartRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_autostart_ret')\n\
-  try {\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'autostart')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetAutostartRet(r) {\n\
-  const autostart = r.i32()\n\
-  return { autostart }\n\
-}\n\
-@@ RemoteDomainSetAutostartArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_autostart_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'autostart'\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetAutostartArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const autostart = r.i32()\n\
-  return { dom, autostart }\n\
-}\n\
-@@ RemoteDomainSetMetadataArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetMetadataArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_metadata_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'metadata'\n\
-    const o0 = v.metadata\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'key'\n\
-    const o1 = v.key\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'uri'\n\
-    const o2 = v.uri\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetMetadataArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const type = r.i32()\n\
-  const metadata = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const key = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const uri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, type, metadata, key, uri, flags }\n\
-}\n\
-@@ RemoteDomainGetMetadataArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetMetadataArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_metadata_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'uri'\n\
-    const o0 = v.uri\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetMetadataArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const type = r.i32()\n\
-  const uri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, type, uri, flags }\n\
-}\n\
-@@ RemoteDomainGetMetadataRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainGetMetadataRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_metadata_ret')\n\
-  try {\n\
-    w.string(v.metadata, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'metadata')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainGetMetadataRet(r) {\n\
-  const metadata = r.string(REMOTE_STRING_MAX)\n\
-  return { metadata }\n\
-}\n\
-@@ RemoteDomainBlockJobAbortArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockJobAbortArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_job_abort_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockJobAbortArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, path, flags }\n\
-}\n\
-@@ RemoteDomainGetBlockJobInfoArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetBlockJobInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_block_job_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetBlockJobInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, path, flags }\n\
-}\n\
-@@ RemoteDomainGetBlockJobInfoRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetBlockJobInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_block_job_info_ret')\n\
-  let f = 'found'\n\
-  try {\n\
-    w.i32(v.found)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'bandwidth'\n\
-    w.u64(v.bandwidth)\n\
-    f = 'cur'\n\
-    w.u64(v.cur)\n\
-    f = 'end'\n\
-    w.u64(v.end)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetBlockJobInfoRet(r) {\n\
-  const found = r.i32()\n\
-  const type = r.i32()\n\
-  const bandwidth = r.u64()\n\
-  const cur = r.u64()\n\
-  const end = r.u64()\n\
-  return { found, type, bandwidth, cur, end }\n\
-}\n\
-@@ RemoteDomainBlockJobSetSpeedArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockJobSetSpeedArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_job_set_speed_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'bandwidth'\n\
-    w.u64(v.bandwidth)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockJobSetSpeedArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const bandwidth = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, path, bandwidth, flags }\n\
-}\n\
-@@ RemoteDomainBlockPullArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockPullArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_pull_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'bandwidth'\n\
-    w.u64(v.bandwidth)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockPullArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const bandwidth = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, path, bandwidth, flags }\n\
-}\n\
-@@ RemoteDomainBlockRebaseArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockRebaseArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_rebase_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'base'\n\
-    const o0 = v.base\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'bandwidth'\n\
-    w.u64(v.bandwidth)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockRebaseArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const base = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const bandwidth = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, path, base, bandwidth, flags }\n\
-}\n\
-@@ RemoteDomainBlockCopyArgs\n\
-uses REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainBlockCopyArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_copy_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'destxml'\n\
-    w.string(v.destxml, REMOTE_STRING_MAX)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainBlockCopyArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const destxml = r.string(REMOTE_STRING_MAX)\n\
-  const n3 = r.length(REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, path, destxml, params, flags }\n\
-}\n\
-@@ RemoteDomainBlockCommitArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBlockCommitArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_block_commit_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'disk'\n\
-    w.string(v.disk, REMOTE_STRING_MAX)\n\
-    f = 'base'\n\
-    const o0 = v.base\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'top'\n\
-    const o1 = v.top\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'bandwidth'\n\
-    w.u64(v.bandwidth)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBlockCommitArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const disk = r.string(REMOTE_STRING_MAX)\n\
-  const base = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const top = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const bandwidth = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, disk, base, top, bandwidth, flags }\n\
-}\n\
-@@ RemoteDomainSetBlockIoTuneArgs\n\
-uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetBlockIoTuneArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_block_io_tune_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'disk'\n\
-    w.string(v.disk, REMOTE_STRING_MAX)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetBlockIoTuneArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const disk = r.string(REMOTE_STRING_MAX)\n\
-  const n3 = r.length(REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, disk, params, flags }\n\
-}\n\
-@@ RemoteDomainGetBlockIoTuneArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetBlockIoTuneArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_block_io_tune_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'disk'\n\
-    const o0 = v.disk\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetBlockIoTuneArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const disk = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, disk, nparams, flags }\n\
-}\n\
-@@ RemoteDomainGetBlockIoTuneRet\n\
-uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetBlockIoTuneRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_block_io_tune_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetBlockIoTuneRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainSetThrottleGroupArgs\n\
-uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetThrottleGroupArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_throttle_group_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'group'\n\
-    w.string(v.group, REMOTE_STRING_MAX)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetThrottleGroupArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const group = r.string(REMOTE_STRING_MAX)\n\
-  const n3 = r.length(REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, group, params, flags }\n\
-}\n\
-@@ RemoteDomainDelThrottleGroupArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainDelThrottleGroupArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_del_throttle_group_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'group'\n\
-    const o0 = v.group\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainDelThrottleGroupArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const group = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, group, flags }\n\
-}\n\
-@@ RemoteDomainGetCpuStatsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetCpuStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_cpu_stats_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'nparams'\n\
-    w.u32(v.nparams)\n\
-    f = 'start_cpu'\n\
-    w.i32(v.start_cpu)\n\
-    f = 'ncpus'\n\
-    w.u32(v.ncpus)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetCpuStatsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const nparams = r.u32()\n\
-  const start_cpu = r.i32()\n\
-  const ncpus = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, nparams, start_cpu, ncpus, flags }\n\
-}\n\
-@@ RemoteDomainGetCpuStatsRet\n\
-uses REMOTE_DOMAIN_GET_CPU_STATS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetCpuStatsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_cpu_stats_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_GET_CPU_STATS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_GET_CPU_STATS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetCpuStatsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_GET_CPU_STATS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainGetHostnameArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetHostnameArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_hostname_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetHostnameArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetHostnameRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainGetHostnameRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_hostname_ret')\n\
-  try {\n\
-    w.string(v.hostname, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'hostname')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainGetHostnameRet(r) {\n\
-  const hostname = r.string(REMOTE_STRING_MAX)\n\
-  return { hostname }\n\
-}\n\
-@@ RemoteConnectNumOfNetworksRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfNetworksRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_networks_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfNetworksRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListNetworksArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListNetworksArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_networks_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListNetworksArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListNetworksRet\n\
-uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListNetworksRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_networks_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NETWORK_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListNetworksRet(r) {\n\
-  const n3 = r.length(REMOTE_NETWORK_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteConnectNumOfDefinedNetworksRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfDefinedNetworksRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_defined_networks_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfDefinedNetworksRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListDefinedNetworksArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListDefinedNetworksArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_networks_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListDefinedNetworksArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListDefinedNetworksRet\n\
-uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListDefinedNetworksRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_networks_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NETWORK_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListDefinedNetworksRet(r) {\n\
-  const n3 = r.length(REMOTE_NETWORK_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteNetworkLookupByUuidArgs\n\
-uses expectObject fieldError writeUuid\n\
-function encodeRemoteNetworkLookupByUuidArgs(w, v) {\n\
-  expectObject(v, 'remote_network_lookup_by_uuid_args')\n\
-  try {\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'uuid')\n\
-  }\n\
-}\n\
-uses readUuid\n\
-function decodeRemoteNetworkLookupByUuidArgs(r) {\n\
-  const uuid = readUuid(r)\n\
-  return { uuid }\n\
-}\n\
-@@ RemoteNetworkLookupByUuidRet\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkLookupByUuidRet(w, v) {\n\
-  expectObject(v, 'remote_network_lookup_by_uuid_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkLookupByUuidRet(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkLookupByNameArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_network_lookup_by_name_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkLookupByNameArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNetworkLookupByNameRet\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_network_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkLookupByNameRet(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkCreateXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_network_create_xml_args')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkCreateXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteNetworkCreateXmlRet\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_network_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkCreateXmlRet(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkCreateXmlFlagsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkCreateXmlFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_network_create_xml_flags_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkCreateXmlFlagsArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteNetworkCreateXmlFlagsRet\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkCreateXmlFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_network_create_xml_flags_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkCreateXmlFlagsRet(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_network_define_xml_args')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkDefineXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteNetworkDefineXmlRet\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkDefineXmlRet(w, v) {\n\
-  expectObject(v, 'remote_network_define_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkDefineXmlRet(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkDefineXmlFlagsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkDefineXmlFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_network_define_xml_flags_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkDefineXmlFlagsArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteNetworkDefineXmlFlagsRet\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkDefineXmlFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_network_define_xml_flags_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkDefineXmlFlagsRet(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkUndefineArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkUndefineArgs(w, v) {\n\
-  expectObject(v, 'remote_network_undefine_args')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkUndefineArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkUpdateArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkUpdateArgs(w, v) {\n\
-  expectObject(v, 'remote_network_update_args')\n\
-  let f = 'net'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-    f = 'command'\n\
-    w.u32(v.command)\n\
-    f = 'section'\n\
-    w.u32(v.section)\n\
-    f = 'parentIndex'\n\
-    w.i32(v.parentIndex)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkUpdateArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  const command = r.u32()\n\
-  const section = r.u32()\n\
-  const parentIndex = r.i32()\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { net, command, section, parentIndex, xml, flags }\n\
-}\n\
-@@ RemoteNetworkCreateArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkCreateArgs(w, v) {\n\
-  expectObject(v, 'remote_network_create_args')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkCreateArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkDestroyArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkDestroyArgs(w, v) {\n\
-  expectObject(v, 'remote_network_destroy_args')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkDestroyArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkGetXmlDescArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_network_get_xml_desc_args')\n\
-  let f = 'net'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkGetXmlDescArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  const flags = r.u32()\n\
-  return { net, flags }\n\
-}\n\
-@@ RemoteNetworkGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_network_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteNetworkGetBridgeNameArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkGetBridgeNameArgs(w, v) {\n\
-  expectObject(v, 'remote_network_get_bridge_name_args')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkGetBridgeNameArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkGetBridgeNameRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkGetBridgeNameRet(w, v) {\n\
-  expectObject(v, 'remote_network_get_bridge_name_ret')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkGetBridgeNameRet(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNetworkGetAutostartArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkGetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_network_get_autostart_args')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkGetAutostartArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkGetAutostartRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNetworkGetAutostartRet(w, v) {\n\
-  expectObject(v, 'remote_network_get_autostart_ret')\n\
-  try {\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'autostart')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNetworkGetAutostartRet(r) {\n\
-  const autostart = r.i32()\n\
-  return { autostart }\n\
-}\n\
-@@ RemoteNetworkSetAutostartArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkSetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_network_set_autostart_args')\n\
-  let f = 'net'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-    f = 'autostart'\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkSetAutostartArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  const autostart = r.i32()\n\
-  return { net, autostart }\n\
-}\n\
-@@ RemoteConnectNumOfNwfiltersRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfNwfiltersRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_nwfilters_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfNwfiltersRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListNwfiltersArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListNwfiltersArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_nwfilters_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListNwfiltersArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListNwfiltersRet\n\
-uses REMOTE_NWFILTER_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListNwfiltersRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_nwfilters_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NWFILTER_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_NWFILTER_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListNwfiltersRet(r) {\n\
-  const n3 = r.length(REMOTE_NWFILTER_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteNwfilterLookupByUuidArgs\n\
-uses expectObject fieldError writeUuid\n\
-function encodeRemoteNwfilterLookupByUuidArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_lookup_by_uuid_args')\n\
-  try {\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'uuid')\n\
-  }\n\
-}\n\
-uses readUuid\n\
-function decodeRemoteNwfilterLookupByUuidArgs(r) {\n\
-  const uuid = readUuid(r)\n\
-  return { uuid }\n\
-}\n\
-@@ RemoteNwfilterLookupByUuidRet\n\
-uses encodeRemoteNonnullNwfilter expectObject fieldError\n\
-function encodeRemoteNwfilterLookupByUuidRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_lookup_by_uuid_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilter(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilter\n\
-function decodeRemoteNwfilterLookupByUuidRet(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilter(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterLookupByNameArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNwfilterLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_lookup_by_name_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNwfilterLookupByNameArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNwfilterLookupByNameRet\n\
-uses encodeRemoteNonnullNwfilter expectObject fieldError\n\
-function encodeRemoteNwfilterLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilter(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilter\n\
-function decodeRemoteNwfilterLookupByNameRet(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilter(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNwfilterDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_define_xml_args')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNwfilterDefineXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteNwfilterDefineXmlRet\n\
-uses encodeRemoteNonnullNwfilter expectObject fieldError\n\
-function encodeRemoteNwfilterDefineXmlRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_define_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilter(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilter\n\
-function decodeRemoteNwfilterDefineXmlRet(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilter(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterDefineXmlFlagsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNwfilterDefineXmlFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_define_xml_flags_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNwfilterDefineXmlFlagsArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteNwfilterDefineXmlFlagsRet\n\
-uses encodeRemoteNonnullNwfilter expectObject fieldError\n\
-function encodeRemoteNwfilterDefineXmlFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_define_xml_flags_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilter(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilter\n\
-function decodeRemoteNwfilterDefineXmlFlagsRet(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilter(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterUndefineArgs\n\
-uses encodeRemoteNonnullNwfilter expectObject fieldError\n\
-function encodeRemoteNwfilterUndefineArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_undefine_args')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilter(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilter\n\
-function decodeRemoteNwfilterUndefineArgs(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilter(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterGetXmlDescArgs\n\
-uses encodeRemoteNonnullNwfilter expectObject fieldError\n\
-function encodeRemoteNwfilterGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_get_xml_desc_args')\n\
-  let f = 'nwfilter'\n\
-  try {\n\
-    encodeRemoteNonnullNwfilter(w, v.nwfilter)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilter\n\
-function decodeRemoteNwfilterGetXmlDescArgs(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilter(r)\n\
-  const flags = r.u32()\n\
-  return { nwfilter, flags }\n\
-}\n\
-@@ RemoteNwfilterGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNwfilterGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNwfilterGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteConnectNumOfInterfacesRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfInterfacesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_interfaces_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfInterfacesRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListInterfacesArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListInterfacesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_interfaces_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListInterfacesArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListInterfacesRet\n\
-uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListInterfacesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_interfaces_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_INTERFACE_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListInterfacesRet(r) {\n\
-  const n3 = r.length(REMOTE_INTERFACE_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteConnectNumOfDefinedInterfacesRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfDefinedInterfacesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_defined_interfaces_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfDefinedInterfacesRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListDefinedInterfacesArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListDefinedInterfacesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_interfaces_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListDefinedInterfacesArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListDefinedInterfacesRet\n\
-uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListDefinedInterfacesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_interfaces_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_INTERFACE_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListDefinedInterfacesRet(r) {\n\
-  const n3 = r.length(REMOTE_INTERFACE_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteInterfaceLookupByNameArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteInterfaceLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_lookup_by_name_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteInterfaceLookupByNameArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteInterfaceLookupByNameRet\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_interface_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'iface')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceLookupByNameRet(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  return { iface }\n\
-}\n\
-@@ RemoteInterfaceLookupByMacStringArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteInterfaceLookupByMacStringArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_lookup_by_mac_string_args')\n\
-  try {\n\
-    w.string(v.mac, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'mac')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteInterfaceLookupByMacStringArgs(r) {\n\
-  const mac = r.string(REMOTE_STRING_MAX)\n\
-  return { mac }\n\
-}\n\
-@@ RemoteInterfaceLookupByMacStringRet\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceLookupByMacStringRet(w, v) {\n\
-  expectObject(v, 'remote_interface_lookup_by_mac_string_ret')\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'iface')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceLookupByMacStringRet(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  return { iface }\n\
-}\n\
-@@ RemoteInterfaceGetXmlDescArgs\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_get_xml_desc_args')\n\
-  let f = 'iface'\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceGetXmlDescArgs(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  const flags = r.u32()\n\
-  return { iface, flags }\n\
-}\n\
-@@ RemoteInterfaceGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteInterfaceGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_interface_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteInterfaceGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteInterfaceDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteInterfaceDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_define_xml_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteInterfaceDefineXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteInterfaceDefineXmlRet\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceDefineXmlRet(w, v) {\n\
-  expectObject(v, 'remote_interface_define_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'iface')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceDefineXmlRet(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  return { iface }\n\
-}\n\
-@@ RemoteInterfaceUndefineArgs\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceUndefineArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_undefine_args')\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'iface')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceUndefineArgs(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  return { iface }\n\
-}\n\
-@@ RemoteInterfaceCreateArgs\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceCreateArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_create_args')\n\
-  let f = 'iface'\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceCreateArgs(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  const flags = r.u32()\n\
-  return { iface, flags }\n\
-}\n\
-@@ RemoteInterfaceDestroyArgs\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceDestroyArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_destroy_args')\n\
-  let f = 'iface'\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceDestroyArgs(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  const flags = r.u32()\n\
-  return { iface, flags }\n\
-}\n\
-@@ RemoteInterfaceChangeBeginArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteInterfaceChangeBeginArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_change_begin_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteInterfaceChangeBeginArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ RemoteInterfaceChangeCommitArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteInterfaceChangeCommitArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_change_commit_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteInterfaceChangeCommitArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ RemoteInterfaceChangeRollbackArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteInterfaceChangeRollbackArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_change_rollback_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteInterfaceChangeRollbackArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ RemoteAuthListRet\n\
-uses REMOTE_AUTH_TYPE_LIST_MAX expectArray expectObject fieldError\n\
-function encodeRemoteAuthListRet(w, v) {\n\
-  expectObject(v, 'remote_auth_list_ret')\n\
-  try {\n\
-    const a0 = v.types\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_AUTH_TYPE_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'types')\n\
-  }\n\
-}\n\
-uses REMOTE_AUTH_TYPE_LIST_MAX\n\
-function decodeRemoteAuthListRet(r) {\n\
-  const n3 = r.length(REMOTE_AUTH_TYPE_LIST_MAX, 4)\n\
-  const types = []\n\
-  for (let i2 = 0; i2 < n3; i2++) types.push(r.i32())\n\
-  return { types }\n\
-}\n\
-@@ RemoteAuthSaslInitRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteAuthSaslInitRet(w, v) {\n\
-  expectObject(v, 'remote_auth_sasl_init_ret')\n\
-  try {\n\
-    w.string(v.mechlist, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'mechlist')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteAuthSaslInitRet(r) {\n\
-  const mechlist = r.string(REMOTE_STRING_MAX)\n\
-  return { mechlist }\n\
-}\n\
-@@ RemoteAuthSaslStartArgs\n\
-uses REMOTE_AUTH_SASL_DATA_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteAuthSaslStartArgs(w, v) {\n\
-  expectObject(v, 'remote_auth_sasl_start_args')\n\
-  let f = 'mech'\n\
-  try {\n\
-    w.string(v.mech, REMOTE_STRING_MAX)\n\
-    f = 'nil'\n\
-    w.i32(v.nil)\n\
-    f = 'data'\n\
-    const a0 = v.data\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_AUTH_SASL_DATA_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_AUTH_SASL_DATA_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteAuthSaslStartArgs(r) {\n\
-  const mech = r.string(REMOTE_STRING_MAX)\n\
-  const nil = r.i32()\n\
-  const n3 = r.length(REMOTE_AUTH_SASL_DATA_MAX, 4)\n\
-  const data = []\n\
-  for (let i2 = 0; i2 < n3; i2++) data.push(r.i32())\n\
-  return { mech, nil, data }\n\
-}\n\
-@@ RemoteAuthSaslStartRet\n\
-uses REMOTE_AUTH_SASL_DATA_MAX expectArray expectObject fieldError\n\
-function encodeRemoteAuthSaslStartRet(w, v) {\n\
-  expectObject(v, 'remote_auth_sasl_start_ret')\n\
-  let f = 'complete'\n\
-  try {\n\
-    w.i32(v.complete)\n\
-    f = 'nil'\n\
-    w.i32(v.nil)\n\
-    f = 'data'\n\
-    const a0 = v.data\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_AUTH_SASL_DATA_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_AUTH_SASL_DATA_MAX\n\
-function decodeRemoteAuthSaslStartRet(r) {\n\
-  const complete = r.i32()\n\
-  const nil = r.i32()\n\
-  const n3 = r.length(REMOTE_AUTH_SASL_DATA_MAX, 4)\n\
-  const data = []\n\
-  for (let i2 = 0; i2 < n3; i2++) data.push(r.i32())\n\
-  return { complete, nil, data }\n\
-}\n\
-@@ RemoteAuthSaslStepArgs\n\
-uses REMOTE_AUTH_SASL_DATA_MAX expectArray expectObject fieldError\n\
-function encodeRemoteAuthSaslStepArgs(w, v) {\n\
-  expectObject(v, 'remote_auth_sasl_step_args')\n\
-  let f = 'nil'\n\
-  try {\n\
-    w.i32(v.nil)\n\
-    f = 'data'\n\
-    const a0 = v.data\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_AUTH_SASL_DATA_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_AUTH_SASL_DATA_MAX\n\
-function decodeRemoteAuthSaslStepArgs(r) {\n\
-  const nil = r.i32()\n\
-  const n3 = r.length(REMOTE_AUTH_SASL_DATA_MAX, 4)\n\
-  const data = []\n\
-  for (let i2 = 0; i2 < n3; i2++) data.push(r.i32())\n\
-  return { nil, data }\n\
-}\n\
-@@ RemoteAuthSaslStepRet\n\
-uses REMOTE_AUTH_SASL_DATA_MAX expectArray expectObject fieldError\n\
-function encodeRemoteAuthSaslStepRet(w, v) {\n\
-  expectObject(v, 'remote_auth_sasl_step_ret')\n\
-  let f = 'complete'\n\
-  try {\n\
-    w.i32(v.complete)\n\
-    f = 'nil'\n\
-    w.i32(v.nil)\n\
-    f = 'data'\n\
-    const a0 = v.data\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_AUTH_SASL_DATA_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.i32(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_AUTH_SASL_DATA_MAX\n\
-function decodeRemoteAuthSaslStepRet(r) {\n\
-  const complete = r.i32()\n\
-  const nil = r.i32()\n\
-  const n3 = r.length(REMOTE_AUTH_SASL_DATA_MAX, 4)\n\
-  const data = []\n\
-  for (let i2 = 0; i2 < n3; i2++) data.push(r.i32())\n\
-  return { complete, nil, data }\n\
-}\n\
-@@ RemoteAuthPolkitRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteAuthPolkitRet(w, v) {\n\
-  expectObject(v, 'remote_auth_polkit_ret')\n\
-  try {\n\
-    w.i32(v.complete)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'complete')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteAuthPolkitRet(r) {\n\
-  const complete = r.i32()\n\
-  return { complete }\n\
-}\n\
-@@ RemoteConnectNumOfStoragePoolsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfStoragePoolsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_storage_pools_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfStoragePoolsRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListStoragePoolsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListStoragePoolsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_storage_pools_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListStoragePoolsArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListStoragePoolsRet\n\
-uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListStoragePoolsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_storage_pools_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_STORAGE_POOL_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListStoragePoolsRet(r) {\n\
-  const n3 = r.length(REMOTE_STORAGE_POOL_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteConnectNumOfDefinedStoragePoolsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfDefinedStoragePoolsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_defined_storage_pools_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfDefinedStoragePoolsRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListDefinedStoragePoolsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListDefinedStoragePoolsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_storage_pools_args')\n\
-  try {\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxnames')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListDefinedStoragePoolsArgs(r) {\n\
-  const maxnames = r.i32()\n\
-  return { maxnames }\n\
-}\n\
-@@ RemoteConnectListDefinedStoragePoolsRet\n\
-uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListDefinedStoragePoolsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_defined_storage_pools_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_STORAGE_POOL_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListDefinedStoragePoolsRet(r) {\n\
-  const n3 = r.length(REMOTE_STORAGE_POOL_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteConnectFindStoragePoolSourcesArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectFindStoragePoolSourcesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_find_storage_pool_sources_args')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.string(v.type, REMOTE_STRING_MAX)\n\
-    f = 'srcSpec'\n\
-    const o0 = v.srcSpec\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectFindStoragePoolSourcesArgs(r) {\n\
-  const type = r.string(REMOTE_STRING_MAX)\n\
-  const srcSpec = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { type, srcSpec, flags }\n\
-}\n\
-@@ RemoteConnectFindStoragePoolSourcesRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectFindStoragePoolSourcesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_find_storage_pool_sources_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectFindStoragePoolSourcesRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteStoragePoolLookupByUuidArgs\n\
-uses expectObject fieldError writeUuid\n\
-function encodeRemoteStoragePoolLookupByUuidArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_uuid_args')\n\
-  try {\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'uuid')\n\
-  }\n\
-}\n\
-uses readUuid\n\
-function decodeRemoteStoragePoolLookupByUuidArgs(r) {\n\
-  const uuid = readUuid(r)\n\
-  return { uuid }\n\
-}\n\
-@@ RemoteStoragePoolLookupByUuidRet\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolLookupByUuidRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_uuid_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolLookupByUuidRet(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolLookupByNameArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStoragePoolLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_name_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStoragePoolLookupByNameArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteStoragePoolLookupByNameRet\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolLookupByNameRet(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolLookupByVolumeArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStoragePoolLookupByVolumeArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_volume_args')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStoragePoolLookupByVolumeArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStoragePoolLookupByVolumeRet\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolLookupByVolumeRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_volume_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolLookupByVolumeRet(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolLookupByTargetPathArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStoragePoolLookupByTargetPathArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_target_path_args')\n\
-  try {\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'path')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStoragePoolLookupByTargetPathArgs(r) {\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  return { path }\n\
-}\n\
-@@ RemoteStoragePoolLookupByTargetPathRet\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolLookupByTargetPathRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_lookup_by_target_path_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolLookupByTargetPathRet(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolCreateXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStoragePoolCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_create_xml_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStoragePoolCreateXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteStoragePoolCreateXmlRet\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolCreateXmlRet(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStoragePoolDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_define_xml_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStoragePoolDefineXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteStoragePoolDefineXmlRet\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolDefineXmlRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_define_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolDefineXmlRet(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolBuildArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolBuildArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_build_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolBuildArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const flags = r.u32()\n\
-  return { pool, flags }\n\
-}\n\
-@@ RemoteStoragePoolUndefineArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolUndefineArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_undefine_args')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolUndefineArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolCreateArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolCreateArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_create_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolCreateArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const flags = r.u32()\n\
-  return { pool, flags }\n\
-}\n\
-@@ RemoteStoragePoolDestroyArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolDestroyArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_destroy_args')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolDestroyArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolDeleteArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolDeleteArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_delete_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolDeleteArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const flags = r.u32()\n\
-  return { pool, flags }\n\
-}\n\
-@@ RemoteStoragePoolRefreshArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolRefreshArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_refresh_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolRefreshArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const flags = r.u32()\n\
-  return { pool, flags }\n\
-}\n\
-@@ RemoteStoragePoolGetXmlDescArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_get_xml_desc_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolGetXmlDescArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const flags = r.u32()\n\
-  return { pool, flags }\n\
-}\n\
-@@ RemoteStoragePoolGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStoragePoolGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStoragePoolGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteStoragePoolGetInfoArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolGetInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_get_info_args')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolGetInfoArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolGetInfoRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteStoragePoolGetInfoRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_get_info_ret')\n\
-  let f = 'state'\n\
-  try {\n\
-    w.u32(v.state)\n\
-    f = 'capacity'\n\
-    w.u64(v.capacity)\n\
-    f = 'allocation'\n\
-    w.u64(v.allocation)\n\
-    f = 'available'\n\
-    w.u64(v.available)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteStoragePoolGetInfoRet(r) {\n\
-  const state = r.u32()\n\
-  const capacity = r.u64()\n\
-  const allocation = r.u64()\n\
-  const available = r.u64()\n\
-  return { state, capacity, allocation, available }\n\
-}\n\
-@@ RemoteStoragePoolGetAutostartArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolGetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_get_autostart_args')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolGetAutostartArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolGetAutostartRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteStoragePoolGetAutostartRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_get_autostart_ret')\n\
-  try {\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'autostart')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteStoragePoolGetAutostartRet(r) {\n\
-  const autostart = r.i32()\n\
-  return { autostart }\n\
-}\n\
-@@ RemoteStoragePoolSetAutostartArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolSetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_set_autostart_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'autostart'\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolSetAutostartArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const autostart = r.i32()\n\
-  return { pool, autostart }\n\
-}\n\
-@@ RemoteStoragePoolNumOfVolumesArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolNumOfVolumesArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_num_of_volumes_args')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolNumOfVolumesArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolNumOfVolumesRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteStoragePoolNumOfVolumesRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_num_of_volumes_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteStoragePoolNumOfVolumesRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteStoragePoolListVolumesArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolListVolumesArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_list_volumes_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'maxnames'\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolListVolumesArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const maxnames = r.i32()\n\
-  return { pool, maxnames }\n\
-}\n\
-@@ RemoteStoragePoolListVolumesRet\n\
-uses REMOTE_STORAGE_VOL_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteStoragePoolListVolumesRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_list_volumes_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_STORAGE_VOL_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_STORAGE_VOL_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteStoragePoolListVolumesRet(r) {\n\
-  const n3 = r.length(REMOTE_STORAGE_VOL_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteStorageVolLookupByNameArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStorageVolLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_lookup_by_name_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'name'\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStorageVolLookupByNameArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { pool, name }\n\
-}\n\
-@@ RemoteStorageVolLookupByNameRet\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolLookupByNameRet(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStorageVolLookupByKeyArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStorageVolLookupByKeyArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_lookup_by_key_args')\n\
-  try {\n\
-    w.string(v.key, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'key')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStorageVolLookupByKeyArgs(r) {\n\
-  const key = r.string(REMOTE_STRING_MAX)\n\
-  return { key }\n\
-}\n\
-@@ RemoteStorageVolLookupByKeyRet\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolLookupByKeyRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_lookup_by_key_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolLookupByKeyRet(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStorageVolLookupByPathArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStorageVolLookupByPathArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_lookup_by_path_args')\n\
-  try {\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'path')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStorageVolLookupByPathArgs(r) {\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  return { path }\n\
-}\n\
-@@ RemoteStorageVolLookupByPathRet\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolLookupByPathRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_lookup_by_path_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolLookupByPathRet(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStorageVolCreateXmlArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStorageVolCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_create_xml_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStorageVolCreateXmlArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { pool, xml, flags }\n\
-}\n\
-@@ RemoteStorageVolCreateXmlRet\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolCreateXmlRet(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStorageVolCreateXmlFromArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullStoragePool encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolCreateXmlFromArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_create_xml_from_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'clonevol'\n\
-    encodeRemoteNonnullStorageVol(w, v.clonevol)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullStoragePool decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolCreateXmlFromArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const clonevol = decodeRemoteNonnullStorageVol(r)\n\
-  const flags = r.u32()\n\
-  return { pool, xml, clonevol, flags }\n\
-}\n\
-@@ RemoteStorageVolCreateXmlFromRet\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolCreateXmlFromRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_create_xml_from_ret')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolCreateXmlFromRet(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStorageVolDeleteArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolDeleteArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_delete_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolDeleteArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const flags = r.u32()\n\
-  return { vol, flags }\n\
-}\n\
-@@ RemoteStorageVolWipeArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolWipeArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_wipe_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolWipeArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const flags = r.u32()\n\
-  return { vol, flags }\n\
-}\n\
-@@ RemoteStorageVolWipePatternArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolWipePatternArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_wipe_pattern_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'algorithm'\n\
-    w.u32(v.algorithm)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolWipePatternArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const algorithm = r.u32()\n\
-  const flags = r.u32()\n\
-  return { vol, algorithm, flags }\n\
-}\n\
-@@ RemoteStorageVolGetXmlDescArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_xml_desc_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolGetXmlDescArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const flags = r.u32()\n\
-  return { vol, flags }\n\
-}\n\
-@@ RemoteStorageVolGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStorageVolGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStorageVolGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteStorageVolGetInfoArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolGetInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_info_args')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolGetInfoArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStorageVolGetInfoRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteStorageVolGetInfoRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_info_ret')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.i32(v.type)\n\
-    f = 'capacity'\n\
-    w.u64(v.capacity)\n\
-    f = 'allocation'\n\
-    w.u64(v.allocation)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteStorageVolGetInfoRet(r) {\n\
-  const type = r.i32()\n\
-  const capacity = r.u64()\n\
-  const allocation = r.u64()\n\
-  return { type, capacity, allocation }\n\
-}\n\
-@@ RemoteStorageVolGetInfoFlagsArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolGetInfoFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_info_flags_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolGetInfoFlagsArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const flags = r.u32()\n\
-  return { vol, flags }\n\
-}\n\
-@@ RemoteStorageVolGetInfoFlagsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteStorageVolGetInfoFlagsRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_info_flags_ret')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.i32(v.type)\n\
-    f = 'capacity'\n\
-    w.u64(v.capacity)\n\
-    f = 'allocation'\n\
-    w.u64(v.allocation)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteStorageVolGetInfoFlagsRet(r) {\n\
-  const type = r.i32()\n\
-  const capacity = r.u64()\n\
-  const allocation = r.u64()\n\
-  return { type, capacity, allocation }\n\
-}\n\
-@@ RemoteStorageVolGetPathArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolGetPathArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_path_args')\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'vol')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolGetPathArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  return { vol }\n\
-}\n\
-@@ RemoteStorageVolGetPathRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteStorageVolGetPathRet(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_get_path_ret')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteStorageVolGetPathRet(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteStorageVolResizeArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolResizeArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_resize_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'capacity'\n\
-    w.u64(v.capacity)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolResizeArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const capacity = r.u64()\n\
-  const flags = r.u32()\n\
-  return { vol, capacity, flags }\n\
-}\n\
-@@ RemoteNodeNumOfDevicesArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeNumOfDevicesArgs(w, v) {\n\
-  expectObject(v, 'remote_node_num_of_devices_args')\n\
-  let f = 'cap'\n\
-  try {\n\
-    const o0 = v.cap\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeNumOfDevicesArgs(r) {\n\
-  const cap = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { cap, flags }\n\
-}\n\
-@@ RemoteNodeNumOfDevicesRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeNumOfDevicesRet(w, v) {\n\
-  expectObject(v, 'remote_node_num_of_devices_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeNumOfDevicesRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteNodeListDevicesArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeListDevicesArgs(w, v) {\n\
-  expectObject(v, 'remote_node_list_devices_args')\n\
-  let f = 'cap'\n\
-  try {\n\
-    const o0 = v.cap\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'maxnames'\n\
-    w.i32(v.maxnames)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeListDevicesArgs(r) {\n\
-  const cap = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const maxnames = r.i32()\n\
-  const flags = r.u32()\n\
-  return { cap, maxnames, flags }\n\
-}\n\
-@@ RemoteNodeListDevicesRet\n\
-uses REMOTE_NODE_DEVICE_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteNodeListDevicesRet(w, v) {\n\
-  expectObject(v, 'remote_node_list_devices_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_DEVICE_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_DEVICE_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteNodeListDevicesRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_DEVICE_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteNodeDeviceLookupByNameArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_lookup_by_name_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceLookupByNameArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceLookupByNameRet\n\
-uses encodeRemoteNonnullNodeDevice expectObject fieldError\n\
-function encodeRemoteNodeDeviceLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNodeDevice(w, v.dev)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dev')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteNodeDeviceLookupByNameRet(r) {\n\
-  const dev = decodeRemoteNonnullNodeDevice(r)\n\
-  return { dev }\n\
-}\n\
-@@ RemoteNodeDeviceLookupScsiHostByWwnArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceLookupScsiHostByWwnArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_lookup_scsi_host_by_wwn_args')\n\
-  let f = 'wwnn'\n\
-  try {\n\
-    w.string(v.wwnn, REMOTE_STRING_MAX)\n\
-    f = 'wwpn'\n\
-    w.string(v.wwpn, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceLookupScsiHostByWwnArgs(r) {\n\
-  const wwnn = r.string(REMOTE_STRING_MAX)\n\
-  const wwpn = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { wwnn, wwpn, flags }\n\
-}\n\
-@@ RemoteNodeDeviceLookupScsiHostByWwnRet\n\
-uses encodeRemoteNonnullNodeDevice expectObject fieldError\n\
-function encodeRemoteNodeDeviceLookupScsiHostByWwnRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_lookup_scsi_host_by_wwn_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNodeDevice(w, v.dev)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dev')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteNodeDeviceLookupScsiHostByWwnRet(r) {\n\
-  const dev = decodeRemoteNonnullNodeDevice(r)\n\
-  return { dev }\n\
-}\n\
-@@ RemoteNodeDeviceGetXmlDescArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_get_xml_desc_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceGetXmlDescArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { name, flags }\n\
-}\n\
-@@ RemoteNodeDeviceGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteNodeDeviceGetParentArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceGetParentArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_get_parent_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceGetParentArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceGetParentRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceGetParentRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_get_parent_ret')\n\
-  try {\n\
-    const o0 = v.parentName\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'parentName')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceGetParentRet(r) {\n\
-  const parentName = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { parentName }\n\
-}\n\
-@@ RemoteNodeDeviceNumOfCapsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceNumOfCapsArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_num_of_caps_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceNumOfCapsArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceNumOfCapsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeDeviceNumOfCapsRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_num_of_caps_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeDeviceNumOfCapsRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteNodeDeviceListCapsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceListCapsArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_list_caps_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'maxnames'\n\
-    w.i32(v.maxnames)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceListCapsArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const maxnames = r.i32()\n\
-  return { name, maxnames }\n\
-}\n\
-@@ RemoteNodeDeviceListCapsRet\n\
-uses REMOTE_NODE_DEVICE_CAPS_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteNodeDeviceListCapsRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_list_caps_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_DEVICE_CAPS_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_DEVICE_CAPS_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceListCapsRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_DEVICE_CAPS_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteNodeDeviceDettachArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceDettachArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_dettach_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceDettachArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceDetachFlagsArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceDetachFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_detach_flags_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'driverName'\n\
-    const o0 = v.driverName\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceDetachFlagsArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const driverName = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { name, driverName, flags }\n\
-}\n\
-@@ RemoteNodeDeviceReAttachArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceReAttachArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_re_attach_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceReAttachArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceResetArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceResetArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_reset_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceResetArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceCreateXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_create_xml_args')\n\
-  let f = 'xml_desc'\n\
-  try {\n\
-    w.string(v.xml_desc, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceCreateXmlArgs(r) {\n\
-  const xml_desc = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml_desc, flags }\n\
-}\n\
-@@ RemoteNodeDeviceCreateXmlRet\n\
-uses encodeRemoteNonnullNodeDevice expectObject fieldError\n\
-function encodeRemoteNodeDeviceCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNodeDevice(w, v.dev)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dev')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteNodeDeviceCreateXmlRet(r) {\n\
-  const dev = decodeRemoteNonnullNodeDevice(r)\n\
-  return { dev }\n\
-}\n\
-@@ RemoteNodeDeviceDestroyArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceDestroyArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_destroy_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceDestroyArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_define_xml_args')\n\
-  let f = 'xml_desc'\n\
-  try {\n\
-    w.string(v.xml_desc, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceDefineXmlArgs(r) {\n\
-  const xml_desc = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml_desc, flags }\n\
-}\n\
-@@ RemoteNodeDeviceDefineXmlRet\n\
-uses encodeRemoteNonnullNodeDevice expectObject fieldError\n\
-function encodeRemoteNodeDeviceDefineXmlRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_define_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNodeDevice(w, v.dev)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dev')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteNodeDeviceDefineXmlRet(r) {\n\
-  const dev = decodeRemoteNonnullNodeDevice(r)\n\
-  return { dev }\n\
-}\n\
-@@ RemoteNodeDeviceUndefineArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceUndefineArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_undefine_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceUndefineArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { name, flags }\n\
-}\n\
-@@ RemoteNodeDeviceCreateArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceCreateArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_create_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceCreateArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { name, flags }\n\
-}\n\
-@@ RemoteNodeDeviceGetAutostartArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceGetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_get_autostart_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceGetAutostartArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceGetAutostartRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeDeviceGetAutostartRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_get_autostart_ret')\n\
-  try {\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'autostart')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeDeviceGetAutostartRet(r) {\n\
-  const autostart = r.i32()\n\
-  return { autostart }\n\
-}\n\
-@@ RemoteNodeDeviceSetAutostartArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceSetAutostartArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_set_autostart_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'autostart'\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceSetAutostartArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const autostart = r.i32()\n\
-  return { name, autostart }\n\
-}\n\
-@@ RemoteNodeDeviceIsPersistentArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceIsPersistentArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_is_persistent_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceIsPersistentArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceIsPersistentRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeDeviceIsPersistentRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_is_persistent_ret')\n\
-  try {\n\
-    w.i32(v.persistent)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'persistent')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeDeviceIsPersistentRet(r) {\n\
-  const persistent = r.i32()\n\
-  return { persistent }\n\
-}\n\
-@@ RemoteNodeDeviceIsActiveArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceIsActiveArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_is_active_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceIsActiveArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNodeDeviceIsActiveRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeDeviceIsActiveRet(w, v) {\n\
-  expectObject(v, 'remote_node_device_is_active_ret')\n\
-  try {\n\
-    w.i32(v.active)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'active')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeDeviceIsActiveRet(r) {\n\
-  const active = r.i32()\n\
-  return { active }\n\
-}\n\
-@@ RemoteNodeDeviceUpdateArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNodeDeviceUpdateArgs(w, v) {\n\
-  expectObject(v, 'remote_node_device_update_args')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'xml_desc'\n\
-    w.string(v.xml_desc, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNodeDeviceUpdateArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const xml_desc = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { name, xml_desc, flags }\n\
-}\n\
-@@ RemoteConnectDomainEventRegisterRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectDomainEventRegisterRet(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_event_register_ret')\n\
-  try {\n\
-    w.i32(v.cb_registered)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cb_registered')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectDomainEventRegisterRet(r) {\n\
-  const cb_registered = r.i32()\n\
-  return { cb_registered }\n\
-}\n\
-@@ RemoteConnectDomainEventDeregisterRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectDomainEventDeregisterRet(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_event_deregister_ret')\n\
-  try {\n\
-    w.i32(v.cb_registered)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cb_registered')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectDomainEventDeregisterRet(r) {\n\
-  const cb_registered = r.i32()\n\
-  return { cb_registered }\n\
-}\n\
-@@ RemoteDomainEventLifecycleMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventLifecycleMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_lifecycle_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'event'\n\
-    w.i32(v.event)\n\
-    f = 'detail'\n\
-    w.i32(v.detail)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventLifecycleMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const event = r.i32()\n\
-  const detail = r.i32()\n\
-  return { dom, event, detail }\n\
-}\n\
-@@ RemoteDomainEventCallbackLifecycleMsg\n\
-uses encodeRemoteDomainEventLifecycleMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackLifecycleMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_lifecycle_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventLifecycleMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventLifecycleMsg\n\
-function decodeRemoteDomainEventCallbackLifecycleMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventLifecycleMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteConnectDomainXmlFromNativeArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectDomainXmlFromNativeArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_xml_from_native_args')\n\
-  let f = 'nativeFormat'\n\
-  try {\n\
-    w.string(v.nativeFormat, REMOTE_STRING_MAX)\n\
-    f = 'nativeConfig'\n\
-    w.string(v.nativeConfig, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectDomainXmlFromNativeArgs(r) {\n\
-  const nativeFormat = r.string(REMOTE_STRING_MAX)\n\
-  const nativeConfig = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { nativeFormat, nativeConfig, flags }\n\
-}\n\
-@@ RemoteConnectDomainXmlFromNativeRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectDomainXmlFromNativeRet(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_xml_from_native_ret')\n\
-  try {\n\
-    w.string(v.domainXml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'domainXml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectDomainXmlFromNativeRet(r) {\n\
-  const domainXml = r.string(REMOTE_STRING_MAX)\n\
-  return { domainXml }\n\
-}\n\
-@@ RemoteConnectDomainXmlToNativeArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectDomainXmlToNativeArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_xml_to_native_args')\n\
-  let f = 'nativeFormat'\n\
-  try {\n\
-    w.string(v.nativeFormat, REMOTE_STRING_MAX)\n\
-    f = 'domainXml'\n\
-    w.string(v.domainXml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectDomainXmlToNativeArgs(r) {\n\
-  const nativeFormat = r.string(REMOTE_STRING_MAX)\n\
-  const domainXml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { nativeFormat, domainXml, flags }\n\
-}\n\
-@@ RemoteConnectDomainXmlToNativeRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectDomainXmlToNativeRet(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_xml_to_native_ret')\n\
-  try {\n\
-    w.string(v.nativeConfig, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nativeConfig')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectDomainXmlToNativeRet(r) {\n\
-  const nativeConfig = r.string(REMOTE_STRING_MAX)\n\
-  return { nativeConfig }\n\
-}\n\
-@@ RemoteConnectNumOfSecretsRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNumOfSecretsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_num_of_secrets_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNumOfSecretsRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteConnectListSecretsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListSecretsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_secrets_args')\n\
-  try {\n\
-    w.i32(v.maxuuids)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'maxuuids')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListSecretsArgs(r) {\n\
-  const maxuuids = r.i32()\n\
-  return { maxuuids }\n\
-}\n\
-@@ RemoteConnectListSecretsRet\n\
-uses REMOTE_SECRET_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectListSecretsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_secrets_ret')\n\
-  try {\n\
-    const a0 = v.uuids\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_SECRET_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'uuids')\n\
-  }\n\
-}\n\
-uses REMOTE_SECRET_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectListSecretsRet(r) {\n\
-  const n3 = r.length(REMOTE_SECRET_LIST_MAX, 4)\n\
-  const uuids = []\n\
-  for (let i2 = 0; i2 < n3; i2++) uuids.push(r.string(REMOTE_STRING_MAX))\n\
-  return { uuids }\n\
-}\n\
-@@ RemoteSecretLookupByUuidArgs\n\
-uses expectObject fieldError writeUuid\n\
-function encodeRemoteSecretLookupByUuidArgs(w, v) {\n\
-  expectObject(v, 'remote_secret_lookup_by_uuid_args')\n\
-  try {\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'uuid')\n\
-  }\n\
-}\n\
-uses readUuid\n\
-function decodeRemoteSecretLookupByUuidArgs(r) {\n\
-  const uuid = readUuid(r)\n\
-  return { uuid }\n\
-}\n\
-@@ RemoteSecretLookupByUuidRet\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretLookupByUuidRet(w, v) {\n\
-  expectObject(v, 'remote_secret_lookup_by_uuid_ret')\n\
-  try {\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'secret')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretLookupByUuidRet(r) {\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  return { secret }\n\
-}\n\
-@@ RemoteSecretDefineXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteSecretDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_secret_define_xml_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteSecretDefineXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteSecretDefineXmlRet\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretDefineXmlRet(w, v) {\n\
-  expectObject(v, 'remote_secret_define_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'secret')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretDefineXmlRet(r) {\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  return { secret }\n\
-}\n\
-@@ RemoteSecretGetXmlDescArgs\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_secret_get_xml_desc_args')\n\
-  let f = 'secret'\n\
-  try {\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretGetXmlDescArgs(r) {\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  const flags = r.u32()\n\
-  return { secret, flags }\n\
-}\n\
-@@ RemoteSecretGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteSecretGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_secret_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteSecretGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteSecretSetValueArgs\n\
-uses REMOTE_SECRET_VALUE_MAX encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretSetValueArgs(w, v) {\n\
-  expectObject(v, 'remote_secret_set_value_args')\n\
-  let f = 'secret'\n\
-  try {\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-    f = 'value'\n\
-    w.opaque(v.value, REMOTE_SECRET_VALUE_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_SECRET_VALUE_MAX decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretSetValueArgs(r) {\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  const value = r.opaque(REMOTE_SECRET_VALUE_MAX)\n\
-  const flags = r.u32()\n\
-  return { secret, value, flags }\n\
-}\n\
-@@ RemoteSecretGetValueArgs\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretGetValueArgs(w, v) {\n\
-  expectObject(v, 'remote_secret_get_value_args')\n\
-  let f = 'secret'\n\
-  try {\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretGetValueArgs(r) {\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  const flags = r.u32()\n\
-  return { secret, flags }\n\
-}\n\
-@@ RemoteSecretGetValueRet\n\
-uses REMOTE_SECRET_VALUE_MAX expectObject fieldError\n\
-function encodeRemoteSecretGetValueRet(w, v) {\n\
-  expectObject(v, 'remote_secret_get_value_ret')\n\
-  try {\n\
-    w.opaque(v.value, REMOTE_SECRET_VALUE_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'value')\n\
-  }\n\
-}\n\
-uses REMOTE_SECRET_VALUE_MAX\n\
-function decodeRemoteSecretGetValueRet(r) {\n\
-  const value = r.opaque(REMOTE_SECRET_VALUE_MAX)\n\
-  return { value }\n\
-}\n\
-@@ RemoteSecretUndefineArgs\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretUndefineArgs(w, v) {\n\
-  expectObject(v, 'remote_secret_undefine_args')\n\
-  try {\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'secret')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretUndefineArgs(r) {\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  return { secret }\n\
-}\n\
-@@ RemoteSecretLookupByUsageArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteSecretLookupByUsageArgs(w, v) {\n\
-  expectObject(v, 'remote_secret_lookup_by_usage_args')\n\
-  let f = 'usageType'\n\
-  try {\n\
-    w.i32(v.usageType)\n\
-    f = 'usageID'\n\
-    w.string(v.usageID, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteSecretLookupByUsageArgs(r) {\n\
-  const usageType = r.i32()\n\
-  const usageID = r.string(REMOTE_STRING_MAX)\n\
-  return { usageType, usageID }\n\
-}\n\
-@@ RemoteSecretLookupByUsageRet\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretLookupByUsageRet(w, v) {\n\
-  expectObject(v, 'remote_secret_lookup_by_usage_ret')\n\
-  try {\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'secret')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretLookupByUsageRet(r) {\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  return { secret }\n\
-}\n\
-@@ RemoteDomainMigratePrepareTunnelArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepareTunnelArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare_tunnel_args')\n\
-  let f = 'flags'\n\
-  try {\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o0 = v.dname\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-    f = 'dom_xml'\n\
-    w.string(v.dom_xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepareTunnelArgs(r) {\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  const dom_xml = r.string(REMOTE_STRING_MAX)\n\
-  return { flags, dname, resource, dom_xml }\n\
-}\n\
-@@ RemoteConnectIsSecureRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectIsSecureRet(w, v) {\n\
-  expectObject(v, 'remote_connect_is_secure_ret')\n\
-  try {\n\
-    w.i32(v.secure)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'secure')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectIsSecureRet(r) {\n\
-  const secure = r.i32()\n\
-  return { secure }\n\
-}\n\
-@@ RemoteDomainIsActiveArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainIsActiveArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_is_active_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainIsActiveArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainIsActiveRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainIsActiveRet(w, v) {\n\
-  expectObject(v, 'remote_domain_is_active_ret')\n\
-  try {\n\
-    w.i32(v.active)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'active')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainIsActiveRet(r) {\n\
-  const active = r.i32()\n\
-  return { active }\n\
-}\n\
-@@ RemoteDomainIsPersistentArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainIsPersistentArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_is_persistent_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainIsPersistentArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainIsPersistentRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainIsPersistentRet(w, v) {\n\
-  expectObject(v, 'remote_domain_is_persistent_ret')\n\
-  try {\n\
-    w.i32(v.persistent)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'persistent')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainIsPersistentRet(r) {\n\
-  const persistent = r.i32()\n\
-  return { persistent }\n\
-}\n\
-@@ RemoteDomainIsUpdatedArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainIsUpdatedArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_is_updated_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainIsUpdatedArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainIsUpdatedRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainIsUpdatedRet(w, v) {\n\
-  expectObject(v, 'remote_domain_is_updated_ret')\n\
-  try {\n\
-    w.i32(v.updated)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'updated')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainIsUpdatedRet(r) {\n\
-  const updated = r.i32()\n\
-  return { updated }\n\
-}\n\
-@@ RemoteNetworkIsActiveArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkIsActiveArgs(w, v) {\n\
-  expectObject(v, 'remote_network_is_active_args')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkIsActiveArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkIsActiveRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNetworkIsActiveRet(w, v) {\n\
-  expectObject(v, 'remote_network_is_active_ret')\n\
-  try {\n\
-    w.i32(v.active)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'active')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNetworkIsActiveRet(r) {\n\
-  const active = r.i32()\n\
-  return { active }\n\
-}\n\
-@@ RemoteNetworkIsPersistentArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkIsPersistentArgs(w, v) {\n\
-  expectObject(v, 'remote_network_is_persistent_args')\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'net')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkIsPersistentArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  return { net }\n\
-}\n\
-@@ RemoteNetworkIsPersistentRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNetworkIsPersistentRet(w, v) {\n\
-  expectObject(v, 'remote_network_is_persistent_ret')\n\
-  try {\n\
-    w.i32(v.persistent)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'persistent')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNetworkIsPersistentRet(r) {\n\
-  const persistent = r.i32()\n\
-  return { persistent }\n\
-}\n\
-@@ RemoteStoragePoolIsActiveArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolIsActiveArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_is_active_args')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolIsActiveArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolIsActiveRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteStoragePoolIsActiveRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_is_active_ret')\n\
-  try {\n\
-    w.i32(v.active)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'active')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteStoragePoolIsActiveRet(r) {\n\
-  const active = r.i32()\n\
-  return { active }\n\
-}\n\
-@@ RemoteStoragePoolIsPersistentArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolIsPersistentArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_is_persistent_args')\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'pool')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolIsPersistentArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { pool }\n\
-}\n\
-@@ RemoteStoragePoolIsPersistentRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteStoragePoolIsPersistentRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_is_persistent_ret')\n\
-  try {\n\
-    w.i32(v.persistent)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'persistent')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteStoragePoolIsPersistentRet(r) {\n\
-  const persistent = r.i32()\n\
-  return { persistent }\n\
-}\n\
-@@ RemoteInterfaceIsActiveArgs\n\
-uses encodeRemoteNonnullInterface expectObject fieldError\n\
-function encodeRemoteInterfaceIsActiveArgs(w, v) {\n\
-  expectObject(v, 'remote_interface_is_active_args')\n\
-  try {\n\
-    encodeRemoteNonnullInterface(w, v.iface)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'iface')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullInterface\n\
-function decodeRemoteInterfaceIsActiveArgs(r) {\n\
-  const iface = decodeRemoteNonnullInterface(r)\n\
-  return { iface }\n\
-}\n\
-@@ RemoteInterfaceIsActiveRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteInterfaceIsActiveRet(w, v) {\n\
-  expectObject(v, 'remote_interface_is_active_ret')\n\
-  try {\n\
-    w.i32(v.active)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'active')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteInterfaceIsActiveRet(r) {\n\
-  const active = r.i32()\n\
-  return { active }\n\
-}\n\
-@@ RemoteConnectCompareCpuArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectCompareCpuArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_compare_cpu_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectCompareCpuArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteConnectCompareCpuRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectCompareCpuRet(w, v) {\n\
-  expectObject(v, 'remote_connect_compare_cpu_ret')\n\
-  try {\n\
-    w.i32(v.result)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectCompareCpuRet(r) {\n\
-  const result = r.i32()\n\
-  return { result }\n\
-}\n\
-@@ RemoteConnectBaselineCpuArgs\n\
-uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectBaselineCpuArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_baseline_cpu_args')\n\
-  let f = 'xmlCPUs'\n\
-  try {\n\
-    const a0 = v.xmlCPUs\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_CPU_BASELINE_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectBaselineCpuArgs(r) {\n\
-  const n3 = r.length(REMOTE_CPU_BASELINE_MAX, 4)\n\
-  const xmlCPUs = []\n\
-  for (let i2 = 0; i2 < n3; i2++) xmlCPUs.push(r.string(REMOTE_STRING_MAX))\n\
-  const flags = r.u32()\n\
-  return { xmlCPUs, flags }\n\
-}\n\
-@@ RemoteConnectBaselineCpuRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectBaselineCpuRet(w, v) {\n\
-  expectObject(v, 'remote_connect_baseline_cpu_ret')\n\
-  try {\n\
-    w.string(v.cpu, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cpu')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectBaselineCpuRet(r) {\n\
-  const cpu = r.string(REMOTE_STRING_MAX)\n\
-  return { cpu }\n\
-}\n\
-@@ RemoteDomainGetJobInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetJobInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_job_info_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetJobInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetJobInfoRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetJobInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_job_info_ret')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.i32(v.type)\n\
-    f = 'timeElapsed'\n\
-    w.u64(v.timeElapsed)\n\
-    f = 'timeRemaining'\n\
-    w.u64(v.timeRemaining)\n\
-    f = 'dataTotal'\n\
-    w.u64(v.dataTotal)\n\
-    f = 'dataProcessed'\n\
-    w.u64(v.dataProcessed)\n\
-    f = 'dataRemaining'\n\
-    w.u64(v.dataRemaining)\n\
-    f = 'memTotal'\n\
-    w.u64(v.memTotal)\n\
-    f = 'memProcessed'\n\
-    w.u64(v.memProcessed)\n\
-    f = 'memRemaining'\n\
-    w.u64(v.memRemaining)\n\
-    f = 'fileTotal'\n\
-    w.u64(v.fileTotal)\n\
-    f = 'fileProcessed'\n\
-    w.u64(v.fileProcessed)\n\
-    f = 'fileRemaining'\n\
-    w.u64(v.fileRemaining)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetJobInfoRet(r) {\n\
-  const type = r.i32()\n\
-  const timeElapsed = r.u64()\n\
-  const timeRemaining = r.u64()\n\
-  const dataTotal = r.u64()\n\
-  const dataProcessed = r.u64()\n\
-  const dataRemaining = r.u64()\n\
-  const memTotal = r.u64()\n\
-  const memProcessed = r.u64()\n\
-  const memRemaining = r.u64()\n\
-  const fileTotal = r.u64()\n\
-  const fileProcessed = r.u64()\n\
-  const fileRemaining = r.u64()\n\
-  return { type, timeElapsed, timeRemaining, dataTotal, dataProcessed, dataRemaining, memTotal, memProcessed, memRemaining, fileTotal, fileProcessed, fileRemaining }\n\
-}\n\
-@@ RemoteDomainGetJobStatsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetJobStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_job_stats_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetJobStatsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetJobStatsRet\n\
-uses REMOTE_DOMAIN_JOB_STATS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetJobStatsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_job_stats_ret')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.i32(v.type)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_JOB_STATS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_JOB_STATS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetJobStatsRet(r) {\n\
-  const type = r.i32()\n\
-  const n3 = r.length(REMOTE_DOMAIN_JOB_STATS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { type, params }\n\
-}\n\
-@@ RemoteDomainAbortJobArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainAbortJobArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_abort_job_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAbortJobArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainAbortJobFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainAbortJobFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_abort_job_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAbortJobFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainMigrateGetMaxDowntimeArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateGetMaxDowntimeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_get_max_downtime_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateGetMaxDowntimeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainMigrateGetMaxDowntimeRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainMigrateGetMaxDowntimeRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_get_max_downtime_ret')\n\
-  try {\n\
-    w.u64(v.downtime)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'downtime')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainMigrateGetMaxDowntimeRet(r) {\n\
-  const downtime = r.u64()\n\
-  return { downtime }\n\
-}\n\
-@@ RemoteDomainMigrateSetMaxDowntimeArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateSetMaxDowntimeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_set_max_downtime_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'downtime'\n\
-    w.u64(v.downtime)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateSetMaxDowntimeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const downtime = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, downtime, flags }\n\
-}\n\
-@@ RemoteDomainMigrateGetCompressionCacheArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateGetCompressionCacheArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_get_compression_cache_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateGetCompressionCacheArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainMigrateGetCompressionCacheRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainMigrateGetCompressionCacheRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_get_compression_cache_ret')\n\
-  try {\n\
-    w.u64(v.cacheSize)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cacheSize')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainMigrateGetCompressionCacheRet(r) {\n\
-  const cacheSize = r.u64()\n\
-  return { cacheSize }\n\
-}\n\
-@@ RemoteDomainMigrateSetCompressionCacheArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateSetCompressionCacheArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_set_compression_cache_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cacheSize'\n\
-    w.u64(v.cacheSize)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateSetCompressionCacheArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cacheSize = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, cacheSize, flags }\n\
-}\n\
-@@ RemoteDomainMigrateSetMaxSpeedArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateSetMaxSpeedArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_set_max_speed_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'bandwidth'\n\
-    w.u64(v.bandwidth)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateSetMaxSpeedArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const bandwidth = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, bandwidth, flags }\n\
-}\n\
-@@ RemoteDomainMigrateGetMaxSpeedArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateGetMaxSpeedArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_get_max_speed_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateGetMaxSpeedArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainMigrateGetMaxSpeedRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainMigrateGetMaxSpeedRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_get_max_speed_ret')\n\
-  try {\n\
-    w.u64(v.bandwidth)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'bandwidth')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainMigrateGetMaxSpeedRet(r) {\n\
-  const bandwidth = r.u64()\n\
-  return { bandwidth }\n\
-}\n\
-@@ RemoteConnectDomainEventRegisterAnyArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectDomainEventRegisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_event_register_any_args')\n\
-  try {\n\
-    w.i32(v.eventID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'eventID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectDomainEventRegisterAnyArgs(r) {\n\
-  const eventID = r.i32()\n\
-  return { eventID }\n\
-}\n\
-@@ RemoteConnectDomainEventDeregisterAnyArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectDomainEventDeregisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_event_deregister_any_args')\n\
-  try {\n\
-    w.i32(v.eventID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'eventID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectDomainEventDeregisterAnyArgs(r) {\n\
-  const eventID = r.i32()\n\
-  return { eventID }\n\
-}\n\
-@@ RemoteConnectDomainEventCallbackRegisterAnyArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteConnectDomainEventCallbackRegisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_event_callback_register_any_args')\n\
-  let f = 'eventID'\n\
-  try {\n\
-    w.i32(v.eventID)\n\
-    f = 'dom'\n\
-    const o0 = v.dom\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullDomain(w, o0)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteConnectDomainEventCallbackRegisterAnyArgs(r) {\n\
-  const eventID = r.i32()\n\
-  const dom = r.present() ? decodeRemoteNonnullDomain(r) : null\n\
-  return { eventID, dom }\n\
-}\n\
-@@ RemoteConnectDomainEventCallbackRegisterAnyRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectDomainEventCallbackRegisterAnyRet(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_event_callback_register_any_ret')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectDomainEventCallbackRegisterAnyRet(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteConnectDomainEventCallbackDeregisterAnyArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectDomainEventCallbackDeregisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_domain_event_callback_deregister_any_args')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectDomainEventCallbackDeregisterAnyArgs(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteDomainEventRebootMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventRebootMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_reboot_msg')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventRebootMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainEventCallbackRebootMsg\n\
-uses encodeRemoteDomainEventRebootMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackRebootMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_reboot_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventRebootMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventRebootMsg\n\
-function decodeRemoteDomainEventCallbackRebootMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventRebootMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventRtcChangeMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventRtcChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_rtc_change_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'offset'\n\
-    w.i64(v.offset)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventRtcChangeMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const offset = r.i64()\n\
-  return { dom, offset }\n\
-}\n\
-@@ RemoteDomainEventCallbackRtcChangeMsg\n\
-uses encodeRemoteDomainEventRtcChangeMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackRtcChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_rtc_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventRtcChangeMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventRtcChangeMsg\n\
-function decodeRemoteDomainEventCallbackRtcChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventRtcChangeMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventWatchdogMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventWatchdogMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_watchdog_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'action'\n\
-    w.i32(v.action)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventWatchdogMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const action = r.i32()\n\
-  return { dom, action }\n\
-}\n\
-@@ RemoteDomainEventCallbackWatchdogMsg\n\
-uses encodeRemoteDomainEventWatchdogMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackWatchdogMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_watchdog_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventWatchdogMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventWatchdogMsg\n\
-function decodeRemoteDomainEventCallbackWatchdogMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventWatchdogMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventIoErrorMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventIoErrorMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_io_error_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'srcPath'\n\
-    w.string(v.srcPath, REMOTE_STRING_MAX)\n\
-    f = 'devAlias'\n\
-    w.string(v.devAlias, REMOTE_STRING_MAX)\n\
-    f = 'action'\n\
-    w.i32(v.action)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventIoErrorMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const srcPath = r.string(REMOTE_STRING_MAX)\n\
-  const devAlias = r.string(REMOTE_STRING_MAX)\n\
-  const action = r.i32()\n\
-  return { dom, srcPath, devAlias, action }\n\
-}\n\
-@@ RemoteDomainEventCallbackIoErrorMsg\n\
-uses encodeRemoteDomainEventIoErrorMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackIoErrorMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_io_error_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventIoErrorMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventIoErrorMsg\n\
-function decodeRemoteDomainEventCallbackIoErrorMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventIoErrorMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventIoErrorReasonMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventIoErrorReasonMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_io_error_reason_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'srcPath'\n\
-    w.string(v.srcPath, REMOTE_STRING_MAX)\n\
-    f = 'devAlias'\n\
-    w.string(v.devAlias, REMOTE_STRING_MAX)\n\
-    f = 'action'\n\
-    w.i32(v.action)\n\
-    f = 'reason'\n\
-    w.string(v.reason, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventIoErrorReasonMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const srcPath = r.string(REMOTE_STRING_MAX)\n\
-  const devAlias = r.string(REMOTE_STRING_MAX)\n\
-  const action = r.i32()\n\
-  const reason = r.string(REMOTE_STRING_MAX)\n\
-  return { dom, srcPath, devAlias, action, reason }\n\
-}\n\
-@@ RemoteDomainEventCallbackIoErrorReasonMsg\n\
-uses encodeRemoteDomainEventIoErrorReasonMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackIoErrorReasonMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_io_error_reason_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventIoErrorReasonMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventIoErrorReasonMsg\n\
-function decodeRemoteDomainEventCallbackIoErrorReasonMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventIoErrorReasonMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventGraphicsAddress\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainEventGraphicsAddress(w, v) {\n\
-  expectObject(v, 'remote_domain_event_graphics_address')\n\
-  let f = 'family'\n\
-  try {\n\
-    w.i32(v.family)\n\
-    f = 'node'\n\
-    w.string(v.node, REMOTE_STRING_MAX)\n\
-    f = 'service'\n\
-    w.string(v.service, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainEventGraphicsAddress(r) {\n\
-  const family = r.i32()\n\
-  const node = r.string(REMOTE_STRING_MAX)\n\
-  const service = r.string(REMOTE_STRING_MAX)\n\
-  return { family, node, service }\n\
-}\n\
-@@ RemoteDomainEventGraphicsIdentity\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainEventGraphicsIdentity(w, v) {\n\
-  expectObject(v, 'remote_domain_event_graphics_identity')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.string(v.type, REMOTE_STRING_MAX)\n\
-    f = 'name'\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainEventGraphicsIdentity(r) {\n\
-  const type = r.string(REMOTE_STRING_MAX)\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { type, name }\n\
-}\n\
-@@ RemoteDomainEventGraphicsMsg\n\
-uses REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX REMOTE_STRING_MAX encodeRemoteDomainEventGraphicsAddress encodeRemoteDomainEventGraphicsIdentity encodeRemoteNonnullDomain expectArray expectObject fieldError\n\
-function encodeRemoteDomainEventGraphicsMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_graphics_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'phase'\n\
-    w.i32(v.phase)\n\
-    f = 'local'\n\
-    encodeRemoteDomainEventGraphicsAddress(w, v.local)\n\
-    f = 'remote'\n\
-    encodeRemoteDomainEventGraphicsAddress(w, v.remote)\n\
-    f = 'authScheme'\n\
-    w.string(v.authScheme, REMOTE_STRING_MAX)\n\
-    f = 'subject'\n\
-    const a0 = v.subject\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainEventGraphicsIdentity(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX REMOTE_STRING_MAX decodeRemoteDomainEventGraphicsAddress decodeRemoteDomainEventGraphicsIdentity decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventGraphicsMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const phase = r.i32()\n\
-  const local = decodeRemoteDomainEventGraphicsAddress(r)\n\
-  const remote = decodeRemoteDomainEventGraphicsAddress(r)\n\
-  const authScheme = r.string(REMOTE_STRING_MAX)\n\
-  const n3 = r.length(REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX, 8)\n\
-  const subject = []\n\
-  for (let i2 = 0; i2 < n3; i2++) subject.push(decodeRemoteDomainEventGraphicsIdentity(r))\n\
-  return { dom, phase, local, remote, authScheme, subject }\n\
-}\n\
-@@ RemoteDomainEventCallbackGraphicsMsg\n\
-uses encodeRemoteDomainEventGraphicsMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackGraphicsMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_graphics_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventGraphicsMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventGraphicsMsg\n\
-function decodeRemoteDomainEventCallbackGraphicsMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventGraphicsMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventBlockJobMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventBlockJobMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_block_job_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'path'\n\
-    w.string(v.path, REMOTE_STRING_MAX)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'status'\n\
-    w.i32(v.status)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventBlockJobMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const path = r.string(REMOTE_STRING_MAX)\n\
-  const type = r.i32()\n\
-  const status = r.i32()\n\
-  return { dom, path, type, status }\n\
-}\n\
-@@ RemoteDomainEventCallbackBlockJobMsg\n\
-uses encodeRemoteDomainEventBlockJobMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackBlockJobMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_block_job_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventBlockJobMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventBlockJobMsg\n\
-function decodeRemoteDomainEventCallbackBlockJobMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventBlockJobMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventDiskChangeMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventDiskChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_disk_change_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'oldSrcPath'\n\
-    const o0 = v.oldSrcPath\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'newSrcPath'\n\
-    const o1 = v.newSrcPath\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'devAlias'\n\
-    w.string(v.devAlias, REMOTE_STRING_MAX)\n\
-    f = 'reason'\n\
-    w.i32(v.reason)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventDiskChangeMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const oldSrcPath = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const newSrcPath = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const devAlias = r.string(REMOTE_STRING_MAX)\n\
-  const reason = r.i32()\n\
-  return { dom, oldSrcPath, newSrcPath, devAlias, reason }\n\
-}\n\
-@@ RemoteDomainEventCallbackDiskChangeMsg\n\
-uses encodeRemoteDomainEventDiskChangeMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackDiskChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_disk_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventDiskChangeMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventDiskChangeMsg\n\
-function decodeRemoteDomainEventCallbackDiskChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventDiskChangeMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventTrayChangeMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventTrayChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_tray_change_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'devAlias'\n\
-    w.string(v.devAlias, REMOTE_STRING_MAX)\n\
-    f = 'reason'\n\
-    w.i32(v.reason)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventTrayChangeMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const devAlias = r.string(REMOTE_STRING_MAX)\n\
-  const reason = r.i32()\n\
-  return { dom, devAlias, reason }\n\
-}\n\
-@@ RemoteDomainEventCallbackTrayChangeMsg\n\
-uses encodeRemoteDomainEventTrayChangeMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackTrayChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_tray_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventTrayChangeMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventTrayChangeMsg\n\
-function decodeRemoteDomainEventCallbackTrayChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventTrayChangeMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventPmwakeupMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventPmwakeupMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_pmwakeup_msg')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventPmwakeupMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainEventCallbackPmwakeupMsg\n\
-uses encodeRemoteDomainEventPmwakeupMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackPmwakeupMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_pmwakeup_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'reason'\n\
-    w.i32(v.reason)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventPmwakeupMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventPmwakeupMsg\n\
-function decodeRemoteDomainEventCallbackPmwakeupMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const reason = r.i32()\n\
-  const msg = decodeRemoteDomainEventPmwakeupMsg(r)\n\
-  return { callbackID, reason, msg }\n\
-}\n\
-@@ RemoteDomainEventPmsuspendMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventPmsuspendMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_pmsuspend_msg')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventPmsuspendMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainEventCallbackPmsuspendMsg\n\
-uses encodeRemoteDomainEventPmsuspendMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackPmsuspendMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_pmsuspend_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'reason'\n\
-    w.i32(v.reason)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventPmsuspendMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventPmsuspendMsg\n\
-function decodeRemoteDomainEventCallbackPmsuspendMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const reason = r.i32()\n\
-  const msg = decodeRemoteDomainEventPmsuspendMsg(r)\n\
-  return { callbackID, reason, msg }\n\
-}\n\
-@@ RemoteDomainEventBalloonChangeMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventBalloonChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_balloon_change_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'actual'\n\
-    w.u64(v.actual)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventBalloonChangeMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const actual = r.u64()\n\
-  return { dom, actual }\n\
-}\n\
-@@ RemoteDomainEventCallbackBalloonChangeMsg\n\
-uses encodeRemoteDomainEventBalloonChangeMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackBalloonChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_balloon_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventBalloonChangeMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventBalloonChangeMsg\n\
-function decodeRemoteDomainEventCallbackBalloonChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventBalloonChangeMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventPmsuspendDiskMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventPmsuspendDiskMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_pmsuspend_disk_msg')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventPmsuspendDiskMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainEventCallbackPmsuspendDiskMsg\n\
-uses encodeRemoteDomainEventPmsuspendDiskMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackPmsuspendDiskMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_pmsuspend_disk_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'reason'\n\
-    w.i32(v.reason)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventPmsuspendDiskMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventPmsuspendDiskMsg\n\
-function decodeRemoteDomainEventCallbackPmsuspendDiskMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const reason = r.i32()\n\
-  const msg = decodeRemoteDomainEventPmsuspendDiskMsg(r)\n\
-  return { callbackID, reason, msg }\n\
-}\n\
-@@ RemoteDomainManagedSaveArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainManagedSaveArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_managed_save_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainManagedSaveArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainHasManagedSaveImageArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainHasManagedSaveImageArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_has_managed_save_image_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainHasManagedSaveImageArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainHasManagedSaveImageRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainHasManagedSaveImageRet(w, v) {\n\
-  expectObject(v, 'remote_domain_has_managed_save_image_ret')\n\
-  try {\n\
-    w.i32(v.result)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainHasManagedSaveImageRet(r) {\n\
-  const result = r.i32()\n\
-  return { result }\n\
-}\n\
-@@ RemoteDomainManagedSaveRemoveArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainManagedSaveRemoveArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_managed_save_remove_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainManagedSaveRemoveArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainManagedSaveGetXmlDescArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainManagedSaveGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_managed_save_get_xml_desc_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainManagedSaveGetXmlDescArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainManagedSaveGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainManagedSaveGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_domain_managed_save_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainManagedSaveGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteDomainManagedSaveDefineXmlArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainManagedSaveDefineXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_managed_save_define_xml_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'dxml'\n\
-    const o0 = v.dxml\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainManagedSaveDefineXmlArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const dxml = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, dxml, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotCreateXmlArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSnapshotCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_create_xml_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xml_desc'\n\
-    w.string(v.xml_desc, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSnapshotCreateXmlArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xml_desc = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, xml_desc, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotCreateXmlRet\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'snap')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotCreateXmlRet(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  return { snap }\n\
-}\n\
-@@ RemoteDomainSnapshotGetXmlDescArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_get_xml_desc_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotGetXmlDescArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const flags = r.u32()\n\
-  return { snap, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainSnapshotGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainSnapshotGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteDomainSnapshotNumArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSnapshotNumArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_num_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSnapshotNumArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotNumRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainSnapshotNumRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_num_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainSnapshotNumRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteDomainSnapshotListNamesArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSnapshotListNamesArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_list_names_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'maxnames'\n\
-    w.i32(v.maxnames)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSnapshotListNamesArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const maxnames = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, maxnames, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotListNamesRet\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteDomainSnapshotListNamesRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_list_names_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SNAPSHOT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainSnapshotListNamesRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteDomainListAllSnapshotsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainListAllSnapshotsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_list_all_snapshots_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainListAllSnapshotsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, need_results, flags }\n\
-}\n\
-@@ RemoteDomainListAllSnapshotsRet\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX encodeRemoteNonnullDomainSnapshot expectArray expectObject fieldError\n\
-function encodeRemoteDomainListAllSnapshotsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_list_all_snapshots_ret')\n\
-  let f = 'snapshots'\n\
-  try {\n\
-    const a0 = v.snapshots\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SNAPSHOT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullDomainSnapshot(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainListAllSnapshotsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 28)\n\
-  const snapshots = []\n\
-  for (let i2 = 0; i2 < n3; i2++) snapshots.push(decodeRemoteNonnullDomainSnapshot(r))\n\
-  const ret = r.i32()\n\
-  return { snapshots, ret }\n\
-}\n\
-@@ RemoteDomainSnapshotNumChildrenArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotNumChildrenArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_num_children_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotNumChildrenArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const flags = r.u32()\n\
-  return { snap, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotNumChildrenRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainSnapshotNumChildrenRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_num_children_ret')\n\
-  try {\n\
-    w.i32(v.num)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'num')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainSnapshotNumChildrenRet(r) {\n\
-  const num = r.i32()\n\
-  return { num }\n\
-}\n\
-@@ RemoteDomainSnapshotListChildrenNamesArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotListChildrenNamesArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_list_children_names_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'maxnames'\n\
-    w.i32(v.maxnames)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotListChildrenNamesArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const maxnames = r.i32()\n\
-  const flags = r.u32()\n\
-  return { snap, maxnames, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotListChildrenNamesRet\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteDomainSnapshotListChildrenNamesRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_list_children_names_ret')\n\
-  try {\n\
-    const a0 = v.names\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SNAPSHOT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'names')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainSnapshotListChildrenNamesRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 4)\n\
-  const names = []\n\
-  for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))\n\
-  return { names }\n\
-}\n\
-@@ RemoteDomainSnapshotListAllChildrenArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotListAllChildrenArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_list_all_children_args')\n\
-  let f = 'snapshot'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snapshot)\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotListAllChildrenArgs(r) {\n\
-  const snapshot = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { snapshot, need_results, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotListAllChildrenRet\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX encodeRemoteNonnullDomainSnapshot expectArray expectObject fieldError\n\
-function encodeRemoteDomainSnapshotListAllChildrenRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_list_all_children_ret')\n\
-  let f = 'snapshots'\n\
-  try {\n\
-    const a0 = v.snapshots\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_SNAPSHOT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullDomainSnapshot(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotListAllChildrenRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 28)\n\
-  const snapshots = []\n\
-  for (let i2 = 0; i2 < n3; i2++) snapshots.push(decodeRemoteNonnullDomainSnapshot(r))\n\
-  const ret = r.i32()\n\
-  return { snapshots, ret }\n\
-}\n\
-@@ RemoteDomainSnapshotLookupByNameArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSnapshotLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_lookup_by_name_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'name'\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSnapshotLookupByNameArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, name, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotLookupByNameRet\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'snap')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotLookupByNameRet(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  return { snap }\n\
-}\n\
-@@ RemoteDomainHasCurrentSnapshotArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainHasCurrentSnapshotArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_has_current_snapshot_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainHasCurrentSnapshotArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainHasCurrentSnapshotRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainHasCurrentSnapshotRet(w, v) {\n\
-  expectObject(v, 'remote_domain_has_current_snapshot_ret')\n\
-  try {\n\
-    w.i32(v.result)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainHasCurrentSnapshotRet(r) {\n\
-  const result = r.i32()\n\
-  return { result }\n\
-}\n\
-@@ RemoteDomainSnapshotGetParentArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotGetParentArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_get_parent_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotGetParentArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const flags = r.u32()\n\
-  return { snap, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotGetParentRet\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotGetParentRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_get_parent_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'snap')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotGetParentRet(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  return { snap }\n\
-}\n\
-@@ RemoteDomainSnapshotCurrentArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSnapshotCurrentArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_current_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSnapshotCurrentArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotCurrentRet\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotCurrentRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_current_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'snap')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotCurrentRet(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  return { snap }\n\
-}\n\
-@@ RemoteDomainSnapshotIsCurrentArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotIsCurrentArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_is_current_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotIsCurrentArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const flags = r.u32()\n\
-  return { snap, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotIsCurrentRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainSnapshotIsCurrentRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_is_current_ret')\n\
-  try {\n\
-    w.i32(v.current)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'current')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainSnapshotIsCurrentRet(r) {\n\
-  const current = r.i32()\n\
-  return { current }\n\
-}\n\
-@@ RemoteDomainSnapshotHasMetadataArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotHasMetadataArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_has_metadata_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotHasMetadataArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const flags = r.u32()\n\
-  return { snap, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotHasMetadataRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainSnapshotHasMetadataRet(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_has_metadata_ret')\n\
-  try {\n\
-    w.i32(v.metadata)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'metadata')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainSnapshotHasMetadataRet(r) {\n\
-  const metadata = r.i32()\n\
-  return { metadata }\n\
-}\n\
-@@ RemoteDomainRevertToSnapshotArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainRevertToSnapshotArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_revert_to_snapshot_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainRevertToSnapshotArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const flags = r.u32()\n\
-  return { snap, flags }\n\
-}\n\
-@@ RemoteDomainSnapshotDeleteArgs\n\
-uses encodeRemoteNonnullDomainSnapshot expectObject fieldError\n\
-function encodeRemoteDomainSnapshotDeleteArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_snapshot_delete_args')\n\
-  let f = 'snap'\n\
-  try {\n\
-    encodeRemoteNonnullDomainSnapshot(w, v.snap)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainSnapshot\n\
-function decodeRemoteDomainSnapshotDeleteArgs(r) {\n\
-  const snap = decodeRemoteNonnullDomainSnapshot(r)\n\
-  const flags = r.u32()\n\
-  return { snap, flags }\n\
-}\n\
-@@ RemoteDomainOpenConsoleArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainOpenConsoleArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_open_console_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'dev_name'\n\
-    const o0 = v.dev_name\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainOpenConsoleArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const dev_name = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, dev_name, flags }\n\
-}\n\
-@@ RemoteDomainOpenChannelArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainOpenChannelArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_open_channel_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'name'\n\
-    const o0 = v.name\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainOpenChannelArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const name = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, name, flags }\n\
-}\n\
-@@ RemoteStorageVolUploadArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolUploadArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_upload_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'offset'\n\
-    w.u64(v.offset)\n\
-    f = 'length'\n\
-    w.u64(v.length)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolUploadArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const offset = r.u64()\n\
-  const length = r.u64()\n\
-  const flags = r.u32()\n\
-  return { vol, offset, length, flags }\n\
-}\n\
-@@ RemoteStorageVolDownloadArgs\n\
-uses encodeRemoteNonnullStorageVol expectObject fieldError\n\
-function encodeRemoteStorageVolDownloadArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_vol_download_args')\n\
-  let f = 'vol'\n\
-  try {\n\
-    encodeRemoteNonnullStorageVol(w, v.vol)\n\
-    f = 'offset'\n\
-    w.u64(v.offset)\n\
-    f = 'length'\n\
-    w.u64(v.length)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStorageVolDownloadArgs(r) {\n\
-  const vol = decodeRemoteNonnullStorageVol(r)\n\
-  const offset = r.u64()\n\
-  const length = r.u64()\n\
-  const flags = r.u32()\n\
-  return { vol, offset, length, flags }\n\
-}\n\
-@@ RemoteDomainGetStateArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetStateArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_state_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetStateArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetStateRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetStateRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_state_ret')\n\
-  let f = 'state'\n\
-  try {\n\
-    w.i32(v.state)\n\
-    f = 'reason'\n\
-    w.i32(v.reason)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetStateRet(r) {\n\
-  const state = r.i32()\n\
-  const reason = r.i32()\n\
-  return { state, reason }\n\
-}\n\
-@@ RemoteDomainMigrateBegin3Args\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateBegin3Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_begin3_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xmlin'\n\
-    const o0 = v.xmlin\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o1 = v.dname\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateBegin3Args(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xmlin = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  return { dom, xmlin, flags, dname, resource }\n\
-}\n\
-@@ RemoteDomainMigrateBegin3Ret\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigrateBegin3Ret(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_begin3_ret')\n\
-  let f = 'cookie_out'\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigrateBegin3Ret(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { cookie_out, xml }\n\
-}\n\
-@@ RemoteDomainMigratePrepare3Args\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepare3Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare3_args')\n\
-  let f = 'cookie_in'\n\
-  try {\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri_in'\n\
-    const o0 = v.uri_in\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o1 = v.dname\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-    f = 'dom_xml'\n\
-    w.string(v.dom_xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepare3Args(r) {\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri_in = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  const dom_xml = r.string(REMOTE_STRING_MAX)\n\
-  return { cookie_in, uri_in, flags, dname, resource, dom_xml }\n\
-}\n\
-@@ RemoteDomainMigratePrepare3Ret\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepare3Ret(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare3_ret')\n\
-  let f = 'cookie_out'\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri_out'\n\
-    const o0 = v.uri_out\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepare3Ret(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri_out = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { cookie_out, uri_out }\n\
-}\n\
-@@ RemoteDomainMigratePrepareTunnel3Args\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepareTunnel3Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare_tunnel3_args')\n\
-  let f = 'cookie_in'\n\
-  try {\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o0 = v.dname\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-    f = 'dom_xml'\n\
-    w.string(v.dom_xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepareTunnel3Args(r) {\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  const dom_xml = r.string(REMOTE_STRING_MAX)\n\
-  return { cookie_in, flags, dname, resource, dom_xml }\n\
-}\n\
-@@ RemoteDomainMigratePrepareTunnel3Ret\n\
-uses REMOTE_MIGRATE_COOKIE_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepareTunnel3Ret(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare_tunnel3_ret')\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cookie_out')\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX\n\
-function decodeRemoteDomainMigratePrepareTunnel3Ret(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  return { cookie_out }\n\
-}\n\
-@@ RemoteDomainMigratePerform3Args\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigratePerform3Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_perform3_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xmlin'\n\
-    const o0 = v.xmlin\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'dconnuri'\n\
-    const o1 = v.dconnuri\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'uri'\n\
-    const o2 = v.uri\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'dname'\n\
-    const o3 = v.dname\n\
-    if (o3 === null || o3 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o3, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'resource'\n\
-    w.u64(v.resource)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigratePerform3Args(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xmlin = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const dconnuri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const uri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u64()\n\
-  const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const resource = r.u64()\n\
-  return { dom, xmlin, cookie_in, dconnuri, uri, flags, dname, resource }\n\
-}\n\
-@@ RemoteDomainMigratePerform3Ret\n\
-uses REMOTE_MIGRATE_COOKIE_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePerform3Ret(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_perform3_ret')\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cookie_out')\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX\n\
-function decodeRemoteDomainMigratePerform3Ret(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  return { cookie_out }\n\
-}\n\
-@@ RemoteDomainMigrateFinish3Args\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinish3Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish3_args')\n\
-  let f = 'dname'\n\
-  try {\n\
-    w.string(v.dname, REMOTE_STRING_MAX)\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'dconnuri'\n\
-    const o0 = v.dconnuri\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'uri'\n\
-    const o1 = v.uri\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'cancelled'\n\
-    w.i32(v.cancelled)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigrateFinish3Args(r) {\n\
-  const dname = r.string(REMOTE_STRING_MAX)\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const dconnuri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const uri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u64()\n\
-  const cancelled = r.i32()\n\
-  return { dname, cookie_in, dconnuri, uri, flags, cancelled }\n\
-}\n\
-@@ RemoteDomainMigrateFinish3Ret\n\
-uses REMOTE_MIGRATE_COOKIE_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinish3Ret(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish3_ret')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cookie_out'\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateFinish3Ret(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  return { dom, cookie_out }\n\
-}\n\
-@@ RemoteDomainMigrateConfirm3Args\n\
-uses REMOTE_MIGRATE_COOKIE_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateConfirm3Args(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_confirm3_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'flags'\n\
-    w.u64(v.flags)\n\
-    f = 'cancelled'\n\
-    w.i32(v.cancelled)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateConfirm3Args(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const flags = r.u64()\n\
-  const cancelled = r.i32()\n\
-  return { dom, cookie_in, flags, cancelled }\n\
-}\n\
-@@ RemoteDomainEventControlErrorMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventControlErrorMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_control_error_msg')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventControlErrorMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainEventCallbackControlErrorMsg\n\
-uses encodeRemoteDomainEventControlErrorMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackControlErrorMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_control_error_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventControlErrorMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventControlErrorMsg\n\
-function decodeRemoteDomainEventCallbackControlErrorMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventControlErrorMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainGetControlInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetControlInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_control_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetControlInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetControlInfoRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetControlInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_control_info_ret')\n\
-  let f = 'state'\n\
-  try {\n\
-    w.u32(v.state)\n\
-    f = 'details'\n\
-    w.u32(v.details)\n\
-    f = 'stateTime'\n\
-    w.u64(v.stateTime)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetControlInfoRet(r) {\n\
-  const state = r.u32()\n\
-  const details = r.u32()\n\
-  const stateTime = r.u64()\n\
-  return { state, details, stateTime }\n\
-}\n\
-@@ RemoteDomainOpenGraphicsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainOpenGraphicsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_open_graphics_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'idx'\n\
-    w.u32(v.idx)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainOpenGraphicsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const idx = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, idx, flags }\n\
-}\n\
-@@ RemoteDomainOpenGraphicsFdArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainOpenGraphicsFdArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_open_graphics_fd_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'idx'\n\
-    w.u32(v.idx)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainOpenGraphicsFdArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const idx = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, idx, flags }\n\
-}\n\
-@@ RemoteNodeSuspendForDurationArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeSuspendForDurationArgs(w, v) {\n\
-  expectObject(v, 'remote_node_suspend_for_duration_args')\n\
-  let f = 'target'\n\
-  try {\n\
-    w.u32(v.target)\n\
-    f = 'duration'\n\
-    w.u64(v.duration)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeSuspendForDurationArgs(r) {\n\
-  const target = r.u32()\n\
-  const duration = r.u64()\n\
-  const flags = r.u32()\n\
-  return { target, duration, flags }\n\
-}\n\
-@@ RemoteDomainShutdownFlagsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainShutdownFlagsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_shutdown_flags_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainShutdownFlagsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetDiskErrorsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetDiskErrorsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_disk_errors_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'maxerrors'\n\
-    w.u32(v.maxerrors)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetDiskErrorsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const maxerrors = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, maxerrors, flags }\n\
-}\n\
-@@ RemoteDomainGetDiskErrorsRet\n\
-uses REMOTE_DOMAIN_DISK_ERRORS_MAX encodeRemoteDomainDiskError expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetDiskErrorsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_disk_errors_ret')\n\
-  let f = 'errors'\n\
-  try {\n\
-    const a0 = v.errors\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_DISK_ERRORS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainDiskError(w, a0[i1])\n\
-    }\n\
-    f = 'nerrors'\n\
-    w.i32(v.nerrors)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_DISK_ERRORS_MAX decodeRemoteDomainDiskError\n\
-function decodeRemoteDomainGetDiskErrorsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_DISK_ERRORS_MAX, 8)\n\
-  const errors = []\n\
-  for (let i2 = 0; i2 < n3; i2++) errors.push(decodeRemoteDomainDiskError(r))\n\
-  const nerrors = r.i32()\n\
-  return { errors, nerrors }\n\
-}\n\
-@@ RemoteConnectListAllDomainsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllDomainsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_domains_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllDomainsArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllDomainsRet\n\
-uses REMOTE_DOMAIN_LIST_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllDomainsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_domains_ret')\n\
-  let f = 'domains'\n\
-  try {\n\
-    const a0 = v.domains\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullDomain(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_LIST_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteConnectListAllDomainsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 24)\n\
-  const domains = []\n\
-  for (let i2 = 0; i2 < n3; i2++) domains.push(decodeRemoteNonnullDomain(r))\n\
-  const ret = r.u32()\n\
-  return { domains, ret }\n\
-}\n\
-@@ RemoteConnectListAllStoragePoolsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllStoragePoolsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_storage_pools_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllStoragePoolsArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllStoragePoolsRet\n\
-uses REMOTE_STORAGE_POOL_LIST_MAX encodeRemoteNonnullStoragePool expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllStoragePoolsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_storage_pools_ret')\n\
-  let f = 'pools'\n\
-  try {\n\
-    const a0 = v.pools\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_STORAGE_POOL_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullStoragePool(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STORAGE_POOL_LIST_MAX decodeRemoteNonnullStoragePool\n\
-function decodeRemoteConnectListAllStoragePoolsRet(r) {\n\
-  const n3 = r.length(REMOTE_STORAGE_POOL_LIST_MAX, 20)\n\
-  const pools = []\n\
-  for (let i2 = 0; i2 < n3; i2++) pools.push(decodeRemoteNonnullStoragePool(r))\n\
-  const ret = r.u32()\n\
-  return { pools, ret }\n\
-}\n\
-@@ RemoteStoragePoolListAllVolumesArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolListAllVolumesArgs(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_list_all_volumes_args')\n\
-  let f = 'pool'\n\
-  try {\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolListAllVolumesArgs(r) {\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { pool, need_results, flags }\n\
-}\n\
-@@ RemoteStoragePoolListAllVolumesRet\n\
-uses REMOTE_STORAGE_VOL_LIST_MAX encodeRemoteNonnullStorageVol expectArray expectObject fieldError\n\
-function encodeRemoteStoragePoolListAllVolumesRet(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_list_all_volumes_ret')\n\
-  let f = 'vols'\n\
-  try {\n\
-    const a0 = v.vols\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_STORAGE_VOL_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullStorageVol(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STORAGE_VOL_LIST_MAX decodeRemoteNonnullStorageVol\n\
-function decodeRemoteStoragePoolListAllVolumesRet(r) {\n\
-  const n3 = r.length(REMOTE_STORAGE_VOL_LIST_MAX, 12)\n\
-  const vols = []\n\
-  for (let i2 = 0; i2 < n3; i2++) vols.push(decodeRemoteNonnullStorageVol(r))\n\
-  const ret = r.u32()\n\
-  return { vols, ret }\n\
-}\n\
-@@ RemoteConnectListAllNetworksArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllNetworksArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_networks_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllNetworksArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllNetworksRet\n\
-uses REMOTE_NETWORK_LIST_MAX encodeRemoteNonnullNetwork expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllNetworksRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_networks_ret')\n\
-  let f = 'nets'\n\
-  try {\n\
-    const a0 = v.nets\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NETWORK_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullNetwork(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NETWORK_LIST_MAX decodeRemoteNonnullNetwork\n\
-function decodeRemoteConnectListAllNetworksRet(r) {\n\
-  const n3 = r.length(REMOTE_NETWORK_LIST_MAX, 20)\n\
-  const nets = []\n\
-  for (let i2 = 0; i2 < n3; i2++) nets.push(decodeRemoteNonnullNetwork(r))\n\
-  const ret = r.u32()\n\
-  return { nets, ret }\n\
-}\n\
-@@ RemoteConnectListAllInterfacesArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllInterfacesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_interfaces_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllInterfacesArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllInterfacesRet\n\
-uses REMOTE_INTERFACE_LIST_MAX encodeRemoteNonnullInterface expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllInterfacesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_interfaces_ret')\n\
-  let f = 'ifaces'\n\
-  try {\n\
-    const a0 = v.ifaces\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_INTERFACE_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullInterface(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_INTERFACE_LIST_MAX decodeRemoteNonnullInterface\n\
-function decodeRemoteConnectListAllInterfacesRet(r) {\n\
-  const n3 = r.length(REMOTE_INTERFACE_LIST_MAX, 8)\n\
-  const ifaces = []\n\
-  for (let i2 = 0; i2 < n3; i2++) ifaces.push(decodeRemoteNonnullInterface(r))\n\
-  const ret = r.u32()\n\
-  return { ifaces, ret }\n\
-}\n\
-@@ RemoteConnectListAllNodeDevicesArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllNodeDevicesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_node_devices_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllNodeDevicesArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllNodeDevicesRet\n\
-uses REMOTE_NODE_DEVICE_LIST_MAX encodeRemoteNonnullNodeDevice expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllNodeDevicesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_node_devices_ret')\n\
-  let f = 'devices'\n\
-  try {\n\
-    const a0 = v.devices\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_DEVICE_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullNodeDevice(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_DEVICE_LIST_MAX decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteConnectListAllNodeDevicesRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_DEVICE_LIST_MAX, 4)\n\
-  const devices = []\n\
-  for (let i2 = 0; i2 < n3; i2++) devices.push(decodeRemoteNonnullNodeDevice(r))\n\
-  const ret = r.u32()\n\
-  return { devices, ret }\n\
-}\n\
-@@ RemoteConnectListAllNwfiltersArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllNwfiltersArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_nwfilters_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllNwfiltersArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllNwfiltersRet\n\
-uses REMOTE_NWFILTER_LIST_MAX encodeRemoteNonnullNwfilter expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllNwfiltersRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_nwfilters_ret')\n\
-  let f = 'filters'\n\
-  try {\n\
-    const a0 = v.filters\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NWFILTER_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullNwfilter(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NWFILTER_LIST_MAX decodeRemoteNonnullNwfilter\n\
-function decodeRemoteConnectListAllNwfiltersRet(r) {\n\
-  const n3 = r.length(REMOTE_NWFILTER_LIST_MAX, 20)\n\
-  const filters = []\n\
-  for (let i2 = 0; i2 < n3; i2++) filters.push(decodeRemoteNonnullNwfilter(r))\n\
-  const ret = r.u32()\n\
-  return { filters, ret }\n\
-}\n\
-@@ RemoteConnectListAllSecretsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllSecretsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_secrets_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllSecretsArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllSecretsRet\n\
-uses REMOTE_SECRET_LIST_MAX encodeRemoteNonnullSecret expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllSecretsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_secrets_ret')\n\
-  let f = 'secrets'\n\
-  try {\n\
-    const a0 = v.secrets\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_SECRET_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullSecret(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_SECRET_LIST_MAX decodeRemoteNonnullSecret\n\
-function decodeRemoteConnectListAllSecretsRet(r) {\n\
-  const n3 = r.length(REMOTE_SECRET_LIST_MAX, 24)\n\
-  const secrets = []\n\
-  for (let i2 = 0; i2 < n3; i2++) secrets.push(decodeRemoteNonnullSecret(r))\n\
-  const ret = r.u32()\n\
-  return { secrets, ret }\n\
-}\n\
-@@ RemoteNodeSetMemoryParametersArgs\n\
-uses REMOTE_NODE_MEMORY_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteNodeSetMemoryParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_node_set_memory_parameters_args')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_MEMORY_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_MEMORY_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteNodeSetMemoryParametersArgs(r) {\n\
-  const n3 = r.length(REMOTE_NODE_MEMORY_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { params, flags }\n\
-}\n\
-@@ RemoteNodeGetMemoryParametersArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeGetMemoryParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_node_get_memory_parameters_args')\n\
-  let f = 'nparams'\n\
-  try {\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetMemoryParametersArgs(r) {\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { nparams, flags }\n\
-}\n\
-@@ RemoteNodeGetMemoryParametersRet\n\
-uses REMOTE_NODE_MEMORY_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetMemoryParametersRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_memory_parameters_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_MEMORY_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_MEMORY_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteNodeGetMemoryParametersRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_MEMORY_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteNodeGetCpuMapArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeGetCpuMapArgs(w, v) {\n\
-  expectObject(v, 'remote_node_get_cpu_map_args')\n\
-  let f = 'need_map'\n\
-  try {\n\
-    w.i32(v.need_map)\n\
-    f = 'need_online'\n\
-    w.i32(v.need_online)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetCpuMapArgs(r) {\n\
-  const need_map = r.i32()\n\
-  const need_online = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_map, need_online, flags }\n\
-}\n\
-@@ RemoteNodeGetCpuMapRet\n\
-uses REMOTE_CPUMAP_MAX expectObject fieldError\n\
-function encodeRemoteNodeGetCpuMapRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_cpu_map_ret')\n\
-  let f = 'cpumap'\n\
-  try {\n\
-    w.opaque(v.cpumap, REMOTE_CPUMAP_MAX)\n\
-    f = 'online'\n\
-    w.u32(v.online)\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPUMAP_MAX\n\
-function decodeRemoteNodeGetCpuMapRet(r) {\n\
-  const cpumap = r.opaque(REMOTE_CPUMAP_MAX)\n\
-  const online = r.u32()\n\
-  const ret = r.i32()\n\
-  return { cpumap, online, ret }\n\
-}\n\
-@@ RemoteDomainFstrimArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainFstrimArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_fstrim_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'mountPoint'\n\
-    const o0 = v.mountPoint\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'minimum'\n\
-    w.u64(v.minimum)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainFstrimArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const mountPoint = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const minimum = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, mountPoint, minimum, flags }\n\
-}\n\
-@@ RemoteDomainGetTimeArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetTimeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_time_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetTimeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetTimeRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetTimeRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_time_ret')\n\
-  let f = 'seconds'\n\
-  try {\n\
-    w.i64(v.seconds)\n\
-    f = 'nseconds'\n\
-    w.u32(v.nseconds)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetTimeRet(r) {\n\
-  const seconds = r.i64()\n\
-  const nseconds = r.u32()\n\
-  return { seconds, nseconds }\n\
-}\n\
-@@ RemoteDomainSetTimeArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetTimeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_time_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'seconds'\n\
-    w.i64(v.seconds)\n\
-    f = 'nseconds'\n\
-    w.u32(v.nseconds)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetTimeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const seconds = r.i64()\n\
-  const nseconds = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, seconds, nseconds, flags }\n\
-}\n\
-@@ RemoteDomainMigrateBegin3ParamsArgs\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainMigrateBegin3ParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_begin3_params_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainMigrateBegin3ParamsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteDomainMigrateBegin3ParamsRet\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigrateBegin3ParamsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_begin3_params_ret')\n\
-  let f = 'cookie_out'\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigrateBegin3ParamsRet(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { cookie_out, xml }\n\
-}\n\
-@@ RemoteDomainMigratePrepare3ParamsArgs\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepare3ParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare3_params_args')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainMigratePrepare3ParamsArgs(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const flags = r.u32()\n\
-  return { params, cookie_in, flags }\n\
-}\n\
-@@ RemoteDomainMigratePrepare3ParamsRet\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepare3ParamsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare3_params_ret')\n\
-  let f = 'cookie_out'\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'uri_out'\n\
-    const o0 = v.uri_out\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainMigratePrepare3ParamsRet(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const uri_out = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { cookie_out, uri_out }\n\
-}\n\
-@@ RemoteDomainMigratePrepareTunnel3ParamsArgs\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepareTunnel3ParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare_tunnel3_params_args')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainMigratePrepareTunnel3ParamsArgs(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const flags = r.u32()\n\
-  return { params, cookie_in, flags }\n\
-}\n\
-@@ RemoteDomainMigratePrepareTunnel3ParamsRet\n\
-uses REMOTE_MIGRATE_COOKIE_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePrepareTunnel3ParamsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_prepare_tunnel3_params_ret')\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cookie_out')\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX\n\
-function decodeRemoteDomainMigratePrepareTunnel3ParamsRet(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  return { cookie_out }\n\
-}\n\
-@@ RemoteDomainMigratePerform3ParamsArgs\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainMigratePerform3ParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_perform3_params_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'dconnuri'\n\
-    const o0 = v.dconnuri\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'params'\n\
-    const a1 = v.params\n\
-    expectArray(a1)\n\
-    w.length(a1.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)\n\
-    for (let i2 = 0; i2 < a1.length; i2++) {\n\
-      encodeRemoteTypedParam(w, a1[i2])\n\
-    }\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainMigratePerform3ParamsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const dconnuri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const n4 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)\n\
-  const params = []\n\
-  for (let i3 = 0; i3 < n4; i3++) params.push(decodeRemoteTypedParam(r))\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, dconnuri, params, cookie_in, flags }\n\
-}\n\
-@@ RemoteDomainMigratePerform3ParamsRet\n\
-uses REMOTE_MIGRATE_COOKIE_MAX expectObject fieldError\n\
-function encodeRemoteDomainMigratePerform3ParamsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_perform3_params_ret')\n\
-  try {\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cookie_out')\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX\n\
-function decodeRemoteDomainMigratePerform3ParamsRet(r) {\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  return { cookie_out }\n\
-}\n\
-@@ RemoteDomainMigrateFinish3ParamsArgs\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinish3ParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish3_params_args')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-    f = 'cancelled'\n\
-    w.i32(v.cancelled)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainMigrateFinish3ParamsArgs(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const flags = r.u32()\n\
-  const cancelled = r.i32()\n\
-  return { params, cookie_in, flags, cancelled }\n\
-}\n\
-@@ RemoteDomainMigrateFinish3ParamsRet\n\
-uses REMOTE_MIGRATE_COOKIE_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateFinish3ParamsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_finish3_params_ret')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cookie_out'\n\
-    w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_MIGRATE_COOKIE_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateFinish3ParamsRet(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  return { dom, cookie_out }\n\
-}\n\
-@@ RemoteDomainMigrateConfirm3ParamsArgs\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainMigrateConfirm3ParamsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_confirm3_params_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'cookie_in'\n\
-    w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-    f = 'cancelled'\n\
-    w.i32(v.cancelled)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainMigrateConfirm3ParamsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)\n\
-  const flags = r.u32()\n\
-  const cancelled = r.i32()\n\
-  return { dom, params, cookie_in, flags, cancelled }\n\
-}\n\
-@@ RemoteDomainEventDeviceRemovedMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventDeviceRemovedMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_device_removed_msg')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'devAlias'\n\
-    w.string(v.devAlias, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventDeviceRemovedMsg(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const devAlias = r.string(REMOTE_STRING_MAX)\n\
-  return { dom, devAlias }\n\
-}\n\
-@@ RemoteDomainEventCallbackDeviceRemovedMsg\n\
-uses encodeRemoteDomainEventDeviceRemovedMsg expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackDeviceRemovedMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_device_removed_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'msg'\n\
-    encodeRemoteDomainEventDeviceRemovedMsg(w, v.msg)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteDomainEventDeviceRemovedMsg\n\
-function decodeRemoteDomainEventCallbackDeviceRemovedMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const msg = decodeRemoteDomainEventDeviceRemovedMsg(r)\n\
-  return { callbackID, msg }\n\
-}\n\
-@@ RemoteDomainEventBlockJob2Msg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventBlockJob2Msg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_block_job_2_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'dst'\n\
-    w.string(v.dst, REMOTE_STRING_MAX)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'status'\n\
-    w.i32(v.status)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventBlockJob2Msg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const dst = r.string(REMOTE_STRING_MAX)\n\
-  const type = r.i32()\n\
-  const status = r.i32()\n\
-  return { callbackID, dom, dst, type, status }\n\
-}\n\
-@@ RemoteDomainEventBlockThresholdMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventBlockThresholdMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_block_threshold_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'dev'\n\
-    w.string(v.dev, REMOTE_STRING_MAX)\n\
-    f = 'path'\n\
-    const o0 = v.path\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'threshold'\n\
-    w.u64(v.threshold)\n\
-    f = 'excess'\n\
-    w.u64(v.excess)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventBlockThresholdMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const dev = r.string(REMOTE_STRING_MAX)\n\
-  const path = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const threshold = r.u64()\n\
-  const excess = r.u64()\n\
-  return { callbackID, dom, dev, path, threshold, excess }\n\
-}\n\
-@@ RemoteDomainEventCallbackTunableMsg\n\
-uses REMOTE_DOMAIN_EVENT_TUNABLE_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackTunableMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_tunable_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_EVENT_TUNABLE_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_EVENT_TUNABLE_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainEventCallbackTunableMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_EVENT_TUNABLE_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { callbackID, dom, params }\n\
-}\n\
-@@ RemoteDomainEventCallbackDeviceAddedMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackDeviceAddedMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_device_added_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'devAlias'\n\
-    w.string(v.devAlias, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventCallbackDeviceAddedMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const devAlias = r.string(REMOTE_STRING_MAX)\n\
-  return { callbackID, dom, devAlias }\n\
-}\n\
-@@ RemoteConnectEventConnectionClosedMsg\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectEventConnectionClosedMsg(w, v) {\n\
-  expectObject(v, 'remote_connect_event_connection_closed_msg')\n\
-  try {\n\
-    w.i32(v.reason)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'reason')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectEventConnectionClosedMsg(r) {\n\
-  const reason = r.i32()\n\
-  return { reason }\n\
-}\n\
-@@ RemoteConnectGetCpuModelNamesArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetCpuModelNamesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_get_cpu_model_names_args')\n\
-  let f = 'arch'\n\
-  try {\n\
-    w.string(v.arch, REMOTE_STRING_MAX)\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetCpuModelNamesArgs(r) {\n\
-  const arch = r.string(REMOTE_STRING_MAX)\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { arch, need_results, flags }\n\
-}\n\
-@@ RemoteConnectGetCpuModelNamesRet\n\
-uses REMOTE_CONNECT_CPU_MODELS_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectGetCpuModelNamesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_cpu_model_names_ret')\n\
-  let f = 'models'\n\
-  try {\n\
-    const a0 = v.models\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_CONNECT_CPU_MODELS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CONNECT_CPU_MODELS_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetCpuModelNamesRet(r) {\n\
-  const n3 = r.length(REMOTE_CONNECT_CPU_MODELS_MAX, 4)\n\
-  const models = []\n\
-  for (let i2 = 0; i2 < n3; i2++) models.push(r.string(REMOTE_STRING_MAX))\n\
-  const ret = r.i32()\n\
-  return { models, ret }\n\
-}\n\
-@@ RemoteConnectNetworkEventRegisterAnyArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteConnectNetworkEventRegisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_network_event_register_any_args')\n\
-  let f = 'eventID'\n\
-  try {\n\
-    w.i32(v.eventID)\n\
-    f = 'net'\n\
-    const o0 = v.net\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullNetwork(w, o0)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteConnectNetworkEventRegisterAnyArgs(r) {\n\
-  const eventID = r.i32()\n\
-  const net = r.present() ? decodeRemoteNonnullNetwork(r) : null\n\
-  return { eventID, net }\n\
-}\n\
-@@ RemoteConnectNetworkEventRegisterAnyRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNetworkEventRegisterAnyRet(w, v) {\n\
-  expectObject(v, 'remote_connect_network_event_register_any_ret')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNetworkEventRegisterAnyRet(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteConnectNetworkEventDeregisterAnyArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNetworkEventDeregisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_network_event_deregister_any_args')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNetworkEventDeregisterAnyArgs(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteNetworkEventLifecycleMsg\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkEventLifecycleMsg(w, v) {\n\
-  expectObject(v, 'remote_network_event_lifecycle_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'net'\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-    f = 'event'\n\
-    w.i32(v.event)\n\
-    f = 'detail'\n\
-    w.i32(v.detail)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkEventLifecycleMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  const event = r.i32()\n\
-  const detail = r.i32()\n\
-  return { callbackID, net, event, detail }\n\
-}\n\
-@@ RemoteNetworkEventCallbackMetadataChangeMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkEventCallbackMetadataChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_network_event_callback_metadata_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'net'\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'nsuri'\n\
-    const o0 = v.nsuri\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkEventCallbackMetadataChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  const type = r.i32()\n\
-  const nsuri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { callbackID, net, type, nsuri }\n\
-}\n\
-@@ RemoteNetworkSetMetadataArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkSetMetadataArgs(w, v) {\n\
-  expectObject(v, 'remote_network_set_metadata_args')\n\
-  let f = 'network'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.network)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'metadata'\n\
-    const o0 = v.metadata\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'key'\n\
-    const o1 = v.key\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'uri'\n\
-    const o2 = v.uri\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkSetMetadataArgs(r) {\n\
-  const network = decodeRemoteNonnullNetwork(r)\n\
-  const type = r.i32()\n\
-  const metadata = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const key = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const uri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { network, type, metadata, key, uri, flags }\n\
-}\n\
-@@ RemoteNetworkGetMetadataArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkGetMetadataArgs(w, v) {\n\
-  expectObject(v, 'remote_network_get_metadata_args')\n\
-  let f = 'network'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.network)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'uri'\n\
-    const o0 = v.uri\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkGetMetadataArgs(r) {\n\
-  const network = decodeRemoteNonnullNetwork(r)\n\
-  const type = r.i32()\n\
-  const uri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { network, type, uri, flags }\n\
-}\n\
-@@ RemoteNetworkGetMetadataRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkGetMetadataRet(w, v) {\n\
-  expectObject(v, 'remote_network_get_metadata_ret')\n\
-  try {\n\
-    w.string(v.metadata, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'metadata')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkGetMetadataRet(r) {\n\
-  const metadata = r.string(REMOTE_STRING_MAX)\n\
-  return { metadata }\n\
-}\n\
-@@ RemoteConnectStoragePoolEventRegisterAnyArgs\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteConnectStoragePoolEventRegisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_storage_pool_event_register_any_args')\n\
-  let f = 'eventID'\n\
-  try {\n\
-    w.i32(v.eventID)\n\
-    f = 'pool'\n\
-    const o0 = v.pool\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullStoragePool(w, o0)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteConnectStoragePoolEventRegisterAnyArgs(r) {\n\
-  const eventID = r.i32()\n\
-  const pool = r.present() ? decodeRemoteNonnullStoragePool(r) : null\n\
-  return { eventID, pool }\n\
-}\n\
-@@ RemoteConnectStoragePoolEventRegisterAnyRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectStoragePoolEventRegisterAnyRet(w, v) {\n\
-  expectObject(v, 'remote_connect_storage_pool_event_register_any_ret')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectStoragePoolEventRegisterAnyRet(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteConnectStoragePoolEventDeregisterAnyArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectStoragePoolEventDeregisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_storage_pool_event_deregister_any_args')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectStoragePoolEventDeregisterAnyArgs(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteStoragePoolEventLifecycleMsg\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolEventLifecycleMsg(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_event_lifecycle_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'pool'\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-    f = 'event'\n\
-    w.i32(v.event)\n\
-    f = 'detail'\n\
-    w.i32(v.detail)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolEventLifecycleMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  const event = r.i32()\n\
-  const detail = r.i32()\n\
-  return { callbackID, pool, event, detail }\n\
-}\n\
-@@ RemoteStoragePoolEventRefreshMsg\n\
-uses encodeRemoteNonnullStoragePool expectObject fieldError\n\
-function encodeRemoteStoragePoolEventRefreshMsg(w, v) {\n\
-  expectObject(v, 'remote_storage_pool_event_refresh_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'pool'\n\
-    encodeRemoteNonnullStoragePool(w, v.pool)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullStoragePool\n\
-function decodeRemoteStoragePoolEventRefreshMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const pool = decodeRemoteNonnullStoragePool(r)\n\
-  return { callbackID, pool }\n\
-}\n\
-@@ RemoteConnectNodeDeviceEventRegisterAnyArgs\n\
-uses encodeRemoteNonnullNodeDevice expectObject fieldError\n\
-function encodeRemoteConnectNodeDeviceEventRegisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_node_device_event_register_any_args')\n\
-  let f = 'eventID'\n\
-  try {\n\
-    w.i32(v.eventID)\n\
-    f = 'dev'\n\
-    const o0 = v.dev\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullNodeDevice(w, o0)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteConnectNodeDeviceEventRegisterAnyArgs(r) {\n\
-  const eventID = r.i32()\n\
-  const dev = r.present() ? decodeRemoteNonnullNodeDevice(r) : null\n\
-  return { eventID, dev }\n\
-}\n\
-@@ RemoteConnectNodeDeviceEventRegisterAnyRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNodeDeviceEventRegisterAnyRet(w, v) {\n\
-  expectObject(v, 'remote_connect_node_device_event_register_any_ret')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNodeDeviceEventRegisterAnyRet(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteConnectNodeDeviceEventDeregisterAnyArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectNodeDeviceEventDeregisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_node_device_event_deregister_any_args')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectNodeDeviceEventDeregisterAnyArgs(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteNodeDeviceEventLifecycleMsg\n\
-uses encodeRemoteNonnullNodeDevice expectObject fieldError\n\
-function encodeRemoteNodeDeviceEventLifecycleMsg(w, v) {\n\
-  expectObject(v, 'remote_node_device_event_lifecycle_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dev'\n\
-    encodeRemoteNonnullNodeDevice(w, v.dev)\n\
-    f = 'event'\n\
-    w.i32(v.event)\n\
-    f = 'detail'\n\
-    w.i32(v.detail)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteNodeDeviceEventLifecycleMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dev = decodeRemoteNonnullNodeDevice(r)\n\
-  const event = r.i32()\n\
-  const detail = r.i32()\n\
-  return { callbackID, dev, event, detail }\n\
-}\n\
-@@ RemoteNodeDeviceEventUpdateMsg\n\
-uses encodeRemoteNonnullNodeDevice expectObject fieldError\n\
-function encodeRemoteNodeDeviceEventUpdateMsg(w, v) {\n\
-  expectObject(v, 'remote_node_device_event_update_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dev'\n\
-    encodeRemoteNonnullNodeDevice(w, v.dev)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNodeDevice\n\
-function decodeRemoteNodeDeviceEventUpdateMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dev = decodeRemoteNonnullNodeDevice(r)\n\
-  return { callbackID, dev }\n\
-}\n\
-@@ RemoteDomainFsfreezeArgs\n\
-uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError\n\
-function encodeRemoteDomainFsfreezeArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_fsfreeze_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'mountpoints'\n\
-    const a0 = v.mountpoints\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainFsfreezeArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX, 4)\n\
-  const mountpoints = []\n\
-  for (let i2 = 0; i2 < n3; i2++) mountpoints.push(r.string(REMOTE_STRING_MAX))\n\
-  const flags = r.u32()\n\
-  return { dom, mountpoints, flags }\n\
-}\n\
-@@ RemoteDomainFsfreezeRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainFsfreezeRet(w, v) {\n\
-  expectObject(v, 'remote_domain_fsfreeze_ret')\n\
-  try {\n\
-    w.i32(v.filesystems)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'filesystems')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainFsfreezeRet(r) {\n\
-  const filesystems = r.i32()\n\
-  return { filesystems }\n\
-}\n\
-@@ RemoteDomainFsthawArgs\n\
-uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError\n\
-function encodeRemoteDomainFsthawArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_fsthaw_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'mountpoints'\n\
-    const a0 = v.mountpoints\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainFsthawArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX, 4)\n\
-  const mountpoints = []\n\
-  for (let i2 = 0; i2 < n3; i2++) mountpoints.push(r.string(REMOTE_STRING_MAX))\n\
-  const flags = r.u32()\n\
-  return { dom, mountpoints, flags }\n\
-}\n\
-@@ RemoteDomainFsthawRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainFsthawRet(w, v) {\n\
-  expectObject(v, 'remote_domain_fsthaw_ret')\n\
-  try {\n\
-    w.i32(v.filesystems)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'filesystems')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainFsthawRet(r) {\n\
-  const filesystems = r.i32()\n\
-  return { filesystems }\n\
-}\n\
-@@ RemoteNodeGetFreePagesArgs\n\
-uses REMOTE_NODE_MAX_CELLS expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetFreePagesArgs(w, v) {\n\
-  expectObject(v, 'remote_node_get_free_pages_args')\n\
-  let f = 'pages'\n\
-  try {\n\
-    const a0 = v.pages\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_MAX_CELLS)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.u32(a0[i1])\n\
-    }\n\
-    f = 'startCell'\n\
-    w.i32(v.startCell)\n\
-    f = 'cellCount'\n\
-    w.u32(v.cellCount)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_MAX_CELLS\n\
-function decodeRemoteNodeGetFreePagesArgs(r) {\n\
-  const n3 = r.length(REMOTE_NODE_MAX_CELLS, 4)\n\
-  const pages = []\n\
-  for (let i2 = 0; i2 < n3; i2++) pages.push(r.u32())\n\
-  const startCell = r.i32()\n\
-  const cellCount = r.u32()\n\
-  const flags = r.u32()\n\
-  return { pages, startCell, cellCount, flags }\n\
-}\n\
-@@ RemoteNodeGetFreePagesRet\n\
-uses REMOTE_NODE_MAX_CELLS expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetFreePagesRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_free_pages_ret')\n\
-  try {\n\
-    const a0 = v.counts\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_MAX_CELLS)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.u64(a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'counts')\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_MAX_CELLS\n\
-function decodeRemoteNodeGetFreePagesRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_MAX_CELLS, 8)\n\
-  const counts = []\n\
-  for (let i2 = 0; i2 < n3; i2++) counts.push(r.u64())\n\
-  return { counts }\n\
-}\n\
-@@ RemoteNodeAllocPagesArgs\n\
-uses REMOTE_NODE_MAX_CELLS expectArray expectObject fieldError\n\
-function encodeRemoteNodeAllocPagesArgs(w, v) {\n\
-  expectObject(v, 'remote_node_alloc_pages_args')\n\
-  let f = 'pageSizes'\n\
-  try {\n\
-    const a0 = v.pageSizes\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_MAX_CELLS)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.u32(a0[i1])\n\
-    }\n\
-    f = 'pageCounts'\n\
-    const a2 = v.pageCounts\n\
-    expectArray(a2)\n\
-    w.length(a2.length, REMOTE_NODE_MAX_CELLS)\n\
-    for (let i3 = 0; i3 < a2.length; i3++) {\n\
-      w.u64(a2[i3])\n\
-    }\n\
-    f = 'startCell'\n\
-    w.i32(v.startCell)\n\
-    f = 'cellCount'\n\
-    w.u32(v.cellCount)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_MAX_CELLS\n\
-function decodeRemoteNodeAllocPagesArgs(r) {\n\
-  const n5 = r.length(REMOTE_NODE_MAX_CELLS, 4)\n\
-  const pageSizes = []\n\
-  for (let i4 = 0; i4 < n5; i4++) pageSizes.push(r.u32())\n\
-  const n7 = r.length(REMOTE_NODE_MAX_CELLS, 8)\n\
-  const pageCounts = []\n\
-  for (let i6 = 0; i6 < n7; i6++) pageCounts.push(r.u64())\n\
-  const startCell = r.i32()\n\
-  const cellCount = r.u32()\n\
-  const flags = r.u32()\n\
-  return { pageSizes, pageCounts, startCell, cellCount, flags }\n\
-}\n\
-@@ RemoteNodeAllocPagesRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeAllocPagesRet(w, v) {\n\
-  expectObject(v, 'remote_node_alloc_pages_ret')\n\
-  try {\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'ret')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeAllocPagesRet(r) {\n\
-  const ret = r.i32()\n\
-  return { ret }\n\
-}\n\
-@@ RemoteNetworkDhcpLease\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkDhcpLease(w, v) {\n\
-  expectObject(v, 'remote_network_dhcp_lease')\n\
-  let f = 'iface'\n\
-  try {\n\
-    w.string(v.iface, REMOTE_STRING_MAX)\n\
-    f = 'expirytime'\n\
-    w.i64(v.expirytime)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'mac'\n\
-    const o0 = v.mac\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'iaid'\n\
-    const o1 = v.iaid\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'ipaddr'\n\
-    w.string(v.ipaddr, REMOTE_STRING_MAX)\n\
-    f = 'prefix'\n\
-    w.u32(v.prefix)\n\
-    f = 'hostname'\n\
-    const o2 = v.hostname\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'clientid'\n\
-    const o3 = v.clientid\n\
-    if (o3 === null || o3 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o3, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkDhcpLease(r) {\n\
-  const iface = r.string(REMOTE_STRING_MAX)\n\
-  const expirytime = r.i64()\n\
-  const type = r.i32()\n\
-  const mac = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const iaid = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const ipaddr = r.string(REMOTE_STRING_MAX)\n\
-  const prefix = r.u32()\n\
-  const hostname = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const clientid = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { iface, expirytime, type, mac, iaid, ipaddr, prefix, hostname, clientid }\n\
-}\n\
-@@ RemoteNetworkGetDhcpLeasesArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkGetDhcpLeasesArgs(w, v) {\n\
-  expectObject(v, 'remote_network_get_dhcp_leases_args')\n\
-  let f = 'net'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.net)\n\
-    f = 'mac'\n\
-    const o0 = v.mac\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkGetDhcpLeasesArgs(r) {\n\
-  const net = decodeRemoteNonnullNetwork(r)\n\
-  const mac = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { net, mac, need_results, flags }\n\
-}\n\
-@@ RemoteNetworkGetDhcpLeasesRet\n\
-uses REMOTE_NETWORK_DHCP_LEASES_MAX encodeRemoteNetworkDhcpLease expectArray expectObject fieldError\n\
-function encodeRemoteNetworkGetDhcpLeasesRet(w, v) {\n\
-  expectObject(v, 'remote_network_get_dhcp_leases_ret')\n\
-  let f = 'leases'\n\
-  try {\n\
-    const a0 = v.leases\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NETWORK_DHCP_LEASES_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNetworkDhcpLease(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NETWORK_DHCP_LEASES_MAX decodeRemoteNetworkDhcpLease\n\
-function decodeRemoteNetworkGetDhcpLeasesRet(r) {\n\
-  const n3 = r.length(REMOTE_NETWORK_DHCP_LEASES_MAX, 40)\n\
-  const leases = []\n\
-  for (let i2 = 0; i2 < n3; i2++) leases.push(decodeRemoteNetworkDhcpLease(r))\n\
-  const ret = r.u32()\n\
-  return { leases, ret }\n\
-}\n\
-@@ RemoteDomainStatsRecord\n\
-uses REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainStatsRecord(w, v) {\n\
-  expectObject(v, 'remote_domain_stats_record')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainStatsRecord(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { dom, params }\n\
-}\n\
-@@ RemoteConnectGetAllDomainStatsArgs\n\
-uses REMOTE_DOMAIN_LIST_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError\n\
-function encodeRemoteConnectGetAllDomainStatsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_get_all_domain_stats_args')\n\
-  let f = 'doms'\n\
-  try {\n\
-    const a0 = v.doms\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullDomain(w, a0[i1])\n\
-    }\n\
-    f = 'stats'\n\
-    w.u32(v.stats)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_LIST_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteConnectGetAllDomainStatsArgs(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 24)\n\
-  const doms = []\n\
-  for (let i2 = 0; i2 < n3; i2++) doms.push(decodeRemoteNonnullDomain(r))\n\
-  const stats = r.u32()\n\
-  const flags = r.u32()\n\
-  return { doms, stats, flags }\n\
-}\n\
-@@ RemoteDomainEventCallbackAgentLifecycleMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackAgentLifecycleMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_agent_lifecycle_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'state'\n\
-    w.i32(v.state)\n\
-    f = 'reason'\n\
-    w.i32(v.reason)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventCallbackAgentLifecycleMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const state = r.i32()\n\
-  const reason = r.i32()\n\
-  return { callbackID, dom, state, reason }\n\
-}\n\
-@@ RemoteConnectGetAllDomainStatsRet\n\
-uses REMOTE_DOMAIN_LIST_MAX encodeRemoteDomainStatsRecord expectArray expectObject fieldError\n\
-function encodeRemoteConnectGetAllDomainStatsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_all_domain_stats_ret')\n\
-  try {\n\
-    const a0 = v.retStats\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainStatsRecord(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'retStats')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_LIST_MAX decodeRemoteDomainStatsRecord\n\
-function decodeRemoteConnectGetAllDomainStatsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 28)\n\
-  const retStats = []\n\
-  for (let i2 = 0; i2 < n3; i2++) retStats.push(decodeRemoteDomainStatsRecord(r))\n\
-  return { retStats }\n\
-}\n\
-@@ RemoteDomainFsinfo\n\
-uses REMOTE_DOMAIN_FSINFO_DISKS_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteDomainFsinfo(w, v) {\n\
-  expectObject(v, 'remote_domain_fsinfo')\n\
-  let f = 'mountpoint'\n\
-  try {\n\
-    w.string(v.mountpoint, REMOTE_STRING_MAX)\n\
-    f = 'name'\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'fstype'\n\
-    w.string(v.fstype, REMOTE_STRING_MAX)\n\
-    f = 'dev_aliases'\n\
-    const a0 = v.dev_aliases\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_FSINFO_DISKS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_FSINFO_DISKS_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainFsinfo(r) {\n\
-  const mountpoint = r.string(REMOTE_STRING_MAX)\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const fstype = r.string(REMOTE_STRING_MAX)\n\
-  const n3 = r.length(REMOTE_DOMAIN_FSINFO_DISKS_MAX, 4)\n\
-  const dev_aliases = []\n\
-  for (let i2 = 0; i2 < n3; i2++) dev_aliases.push(r.string(REMOTE_STRING_MAX))\n\
-  return { mountpoint, name, fstype, dev_aliases }\n\
-}\n\
-@@ RemoteDomainGetFsinfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetFsinfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_fsinfo_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetFsinfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetFsinfoRet\n\
-uses REMOTE_DOMAIN_FSINFO_MAX encodeRemoteDomainFsinfo expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetFsinfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_fsinfo_ret')\n\
-  let f = 'info'\n\
-  try {\n\
-    const a0 = v.info\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_FSINFO_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainFsinfo(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_FSINFO_MAX decodeRemoteDomainFsinfo\n\
-function decodeRemoteDomainGetFsinfoRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_FSINFO_MAX, 16)\n\
-  const info = []\n\
-  for (let i2 = 0; i2 < n3; i2++) info.push(decodeRemoteDomainFsinfo(r))\n\
-  const ret = r.u32()\n\
-  return { info, ret }\n\
-}\n\
-@@ RemoteDomainIpAddr\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainIpAddr(w, v) {\n\
-  expectObject(v, 'remote_domain_ip_addr')\n\
-  let f = 'type'\n\
-  try {\n\
-    w.i32(v.type)\n\
-    f = 'addr'\n\
-    w.string(v.addr, REMOTE_STRING_MAX)\n\
-    f = 'prefix'\n\
-    w.u32(v.prefix)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainIpAddr(r) {\n\
-  const type = r.i32()\n\
-  const addr = r.string(REMOTE_STRING_MAX)\n\
-  const prefix = r.u32()\n\
-  return { type, addr, prefix }\n\
-}\n\
-@@ RemoteDomainInterface\n\
-uses REMOTE_DOMAIN_IP_ADDR_MAX REMOTE_STRING_MAX encodeRemoteDomainIpAddr expectArray expectObject fieldError\n\
-function encodeRemoteDomainInterface(w, v) {\n\
-  expectObject(v, 'remote_domain_interface')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'hwaddr'\n\
-    const o0 = v.hwaddr\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'addrs'\n\
-    const a1 = v.addrs\n\
-    expectArray(a1)\n\
-    w.length(a1.length, REMOTE_DOMAIN_IP_ADDR_MAX)\n\
-    for (let i2 = 0; i2 < a1.length; i2++) {\n\
-      encodeRemoteDomainIpAddr(w, a1[i2])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_IP_ADDR_MAX REMOTE_STRING_MAX decodeRemoteDomainIpAddr\n\
-function decodeRemoteDomainInterface(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const hwaddr = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const n4 = r.length(REMOTE_DOMAIN_IP_ADDR_MAX, 12)\n\
-  const addrs = []\n\
-  for (let i3 = 0; i3 < n4; i3++) addrs.push(decodeRemoteDomainIpAddr(r))\n\
-  return { name, hwaddr, addrs }\n\
-}\n\
-@@ RemoteDomainInterfaceAddressesArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainInterfaceAddressesArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_interface_addresses_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'source'\n\
-    w.u32(v.source)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainInterfaceAddressesArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const source = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, source, flags }\n\
-}\n\
-@@ RemoteDomainInterfaceAddressesRet\n\
-uses REMOTE_DOMAIN_INTERFACE_MAX encodeRemoteDomainInterface expectArray expectObject fieldError\n\
-function encodeRemoteDomainInterfaceAddressesRet(w, v) {\n\
-  expectObject(v, 'remote_domain_interface_addresses_ret')\n\
-  try {\n\
-    const a0 = v.ifaces\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_INTERFACE_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteDomainInterface(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'ifaces')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_INTERFACE_MAX decodeRemoteDomainInterface\n\
-function decodeRemoteDomainInterfaceAddressesRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_INTERFACE_MAX, 12)\n\
-  const ifaces = []\n\
-  for (let i2 = 0; i2 < n3; i2++) ifaces.push(decodeRemoteDomainInterface(r))\n\
-  return { ifaces }\n\
-}\n\
-@@ RemoteDomainSetUserPasswordArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetUserPasswordArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_user_password_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'user'\n\
-    const o0 = v.user\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'password'\n\
-    const o1 = v.password\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetUserPasswordArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const user = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const password = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, user, password, flags }\n\
-}\n\
-@@ RemoteDomainRenameArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainRenameArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_rename_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'new_name'\n\
-    const o0 = v.new_name\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainRenameArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const new_name = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, new_name, flags }\n\
-}\n\
-@@ RemoteDomainRenameRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainRenameRet(w, v) {\n\
-  expectObject(v, 'remote_domain_rename_ret')\n\
-  try {\n\
-    w.i32(v.retcode)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'retcode')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainRenameRet(r) {\n\
-  const retcode = r.i32()\n\
-  return { retcode }\n\
-}\n\
-@@ RemoteDomainEventCallbackMigrationIterationMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackMigrationIterationMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_migration_iteration_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'iteration'\n\
-    w.i32(v.iteration)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventCallbackMigrationIterationMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const iteration = r.i32()\n\
-  return { callbackID, dom, iteration }\n\
-}\n\
-@@ RemoteDomainEventCallbackJobCompletedMsg\n\
-uses REMOTE_DOMAIN_JOB_STATS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackJobCompletedMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_job_completed_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_JOB_STATS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_JOB_STATS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainEventCallbackJobCompletedMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_JOB_STATS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { callbackID, dom, params }\n\
-}\n\
-@@ RemoteDomainMigrateStartPostCopyArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainMigrateStartPostCopyArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_migrate_start_post_copy_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainMigrateStartPostCopyArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainEventCallbackDeviceRemovalFailedMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackDeviceRemovalFailedMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_device_removal_failed_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'devAlias'\n\
-    w.string(v.devAlias, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventCallbackDeviceRemovalFailedMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const devAlias = r.string(REMOTE_STRING_MAX)\n\
-  return { callbackID, dom, devAlias }\n\
-}\n\
-@@ RemoteDomainGetGuestVcpusArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetGuestVcpusArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_guest_vcpus_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetGuestVcpusArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetGuestVcpusRet\n\
-uses REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetGuestVcpusRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_guest_vcpus_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetGuestVcpusRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ RemoteDomainSetGuestVcpusArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetGuestVcpusArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_guest_vcpus_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cpumap'\n\
-    w.string(v.cpumap, REMOTE_STRING_MAX)\n\
-    f = 'state'\n\
-    w.i32(v.state)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetGuestVcpusArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cpumap = r.string(REMOTE_STRING_MAX)\n\
-  const state = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, cpumap, state, flags }\n\
-}\n\
-@@ RemoteDomainSetVcpuArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetVcpuArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_vcpu_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'cpumap'\n\
-    w.string(v.cpumap, REMOTE_STRING_MAX)\n\
-    f = 'state'\n\
-    w.i32(v.state)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetVcpuArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const cpumap = r.string(REMOTE_STRING_MAX)\n\
-  const state = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, cpumap, state, flags }\n\
-}\n\
-@@ RemoteDomainEventCallbackMetadataChangeMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventCallbackMetadataChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_callback_metadata_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'nsuri'\n\
-    const o0 = v.nsuri\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventCallbackMetadataChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const type = r.i32()\n\
-  const nsuri = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  return { callbackID, dom, type, nsuri }\n\
-}\n\
-@@ RemoteDomainEventMemoryFailureMsg\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventMemoryFailureMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_memory_failure_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'recipient'\n\
-    w.i32(v.recipient)\n\
-    f = 'action'\n\
-    w.i32(v.action)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventMemoryFailureMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const recipient = r.i32()\n\
-  const action = r.i32()\n\
-  const flags = r.u32()\n\
-  return { callbackID, dom, recipient, action, flags }\n\
-}\n\
-@@ RemoteConnectSecretEventRegisterAnyArgs\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteConnectSecretEventRegisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_secret_event_register_any_args')\n\
-  let f = 'eventID'\n\
-  try {\n\
-    w.i32(v.eventID)\n\
-    f = 'secret'\n\
-    const o0 = v.secret\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeRemoteNonnullSecret(w, o0)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteConnectSecretEventRegisterAnyArgs(r) {\n\
-  const eventID = r.i32()\n\
-  const secret = r.present() ? decodeRemoteNonnullSecret(r) : null\n\
-  return { eventID, secret }\n\
-}\n\
-@@ RemoteConnectSecretEventRegisterAnyRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectSecretEventRegisterAnyRet(w, v) {\n\
-  expectObject(v, 'remote_connect_secret_event_register_any_ret')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectSecretEventRegisterAnyRet(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteConnectSecretEventDeregisterAnyArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectSecretEventDeregisterAnyArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_secret_event_deregister_any_args')\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'callbackID')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectSecretEventDeregisterAnyArgs(r) {\n\
-  const callbackID = r.i32()\n\
-  return { callbackID }\n\
-}\n\
-@@ RemoteSecretEventLifecycleMsg\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretEventLifecycleMsg(w, v) {\n\
-  expectObject(v, 'remote_secret_event_lifecycle_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'secret'\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-    f = 'event'\n\
-    w.i32(v.event)\n\
-    f = 'detail'\n\
-    w.i32(v.detail)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretEventLifecycleMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  const event = r.i32()\n\
-  const detail = r.i32()\n\
-  return { callbackID, secret, event, detail }\n\
-}\n\
-@@ RemoteSecretEventValueChangedMsg\n\
-uses encodeRemoteNonnullSecret expectObject fieldError\n\
-function encodeRemoteSecretEventValueChangedMsg(w, v) {\n\
-  expectObject(v, 'remote_secret_event_value_changed_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'secret'\n\
-    encodeRemoteNonnullSecret(w, v.secret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullSecret\n\
-function decodeRemoteSecretEventValueChangedMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const secret = decodeRemoteNonnullSecret(r)\n\
-  return { callbackID, secret }\n\
-}\n\
-@@ RemoteDomainSetBlockThresholdArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetBlockThresholdArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_block_threshold_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'dev'\n\
-    w.string(v.dev, REMOTE_STRING_MAX)\n\
-    f = 'threshold'\n\
-    w.u64(v.threshold)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetBlockThresholdArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const dev = r.string(REMOTE_STRING_MAX)\n\
-  const threshold = r.u64()\n\
-  const flags = r.u32()\n\
-  return { dom, dev, threshold, flags }\n\
-}\n\
-@@ RemoteDomainSetLifecycleActionArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetLifecycleActionArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_lifecycle_action_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'type'\n\
-    w.u32(v.type)\n\
-    f = 'action'\n\
-    w.u32(v.action)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetLifecycleActionArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const type = r.u32()\n\
-  const action = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, type, action, flags }\n\
-}\n\
-@@ RemoteConnectCompareHypervisorCpuArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectCompareHypervisorCpuArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_compare_hypervisor_cpu_args')\n\
-  let f = 'emulator'\n\
-  try {\n\
-    const o0 = v.emulator\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'arch'\n\
-    const o1 = v.arch\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'machine'\n\
-    const o2 = v.machine\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'virttype'\n\
-    const o3 = v.virttype\n\
-    if (o3 === null || o3 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o3, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'xmlCPU'\n\
-    w.string(v.xmlCPU, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectCompareHypervisorCpuArgs(r) {\n\
-  const emulator = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const arch = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const machine = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const virttype = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const xmlCPU = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { emulator, arch, machine, virttype, xmlCPU, flags }\n\
-}\n\
-@@ RemoteConnectCompareHypervisorCpuRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectCompareHypervisorCpuRet(w, v) {\n\
-  expectObject(v, 'remote_connect_compare_hypervisor_cpu_ret')\n\
-  try {\n\
-    w.i32(v.result)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectCompareHypervisorCpuRet(r) {\n\
-  const result = r.i32()\n\
-  return { result }\n\
-}\n\
-@@ RemoteConnectBaselineHypervisorCpuArgs\n\
-uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteConnectBaselineHypervisorCpuArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_baseline_hypervisor_cpu_args')\n\
-  let f = 'emulator'\n\
-  try {\n\
-    const o0 = v.emulator\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'arch'\n\
-    const o1 = v.arch\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o1, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'machine'\n\
-    const o2 = v.machine\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'virttype'\n\
-    const o3 = v.virttype\n\
-    if (o3 === null || o3 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o3, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'xmlCPUs'\n\
-    const a4 = v.xmlCPUs\n\
-    expectArray(a4)\n\
-    w.length(a4.length, REMOTE_CPU_BASELINE_MAX)\n\
-    for (let i5 = 0; i5 < a4.length; i5++) {\n\
-      w.string(a4[i5], REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteConnectBaselineHypervisorCpuArgs(r) {\n\
-  const emulator = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const arch = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const machine = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const virttype = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const n7 = r.length(REMOTE_CPU_BASELINE_MAX, 4)\n\
-  const xmlCPUs = []\n\
-  for (let i6 = 0; i6 < n7; i6++) xmlCPUs.push(r.string(REMOTE_STRING_MAX))\n\
-  const flags = r.u32()\n\
-  return { emulator, arch, machine, virttype, xmlCPUs, flags }\n\
-}\n\
-@@ RemoteConnectBaselineHypervisorCpuRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectBaselineHypervisorCpuRet(w, v) {\n\
-  expectObject(v, 'remote_connect_baseline_hypervisor_cpu_ret')\n\
-  try {\n\
-    w.string(v.cpu, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'cpu')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectBaselineHypervisorCpuRet(r) {\n\
-  const cpu = r.string(REMOTE_STRING_MAX)\n\
-  return { cpu }\n\
-}\n\
-@@ RemoteNodeGetSevInfoArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteNodeGetSevInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_node_get_sev_info_args')\n\
-  let f = 'nparams'\n\
-  try {\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteNodeGetSevInfoArgs(r) {\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { nparams, flags }\n\
-}\n\
-@@ RemoteNodeGetSevInfoRet\n\
-uses REMOTE_NODE_SEV_INFO_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteNodeGetSevInfoRet(w, v) {\n\
-  expectObject(v, 'remote_node_get_sev_info_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NODE_SEV_INFO_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NODE_SEV_INFO_MAX decodeRemoteTypedParam\n\
-function decodeRemoteNodeGetSevInfoRet(r) {\n\
-  const n3 = r.length(REMOTE_NODE_SEV_INFO_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteDomainGetLaunchSecurityInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetLaunchSecurityInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_launch_security_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetLaunchSecurityInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetLaunchSecurityInfoRet\n\
-uses REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetLaunchSecurityInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_launch_security_info_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetLaunchSecurityInfoRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ RemoteDomainSetLaunchSecurityStateArgs\n\
-uses REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainSetLaunchSecurityStateArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_launch_security_state_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam\n\
-function decodeRemoteDomainSetLaunchSecurityStateArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const n3 = r.length(REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { dom, params, flags }\n\
-}\n\
-@@ RemoteNwfilterBindingLookupByPortDevArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNwfilterBindingLookupByPortDevArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_binding_lookup_by_port_dev_args')\n\
-  try {\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'name')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNwfilterBindingLookupByPortDevArgs(r) {\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  return { name }\n\
-}\n\
-@@ RemoteNwfilterBindingLookupByPortDevRet\n\
-uses encodeRemoteNonnullNwfilterBinding expectObject fieldError\n\
-function encodeRemoteNwfilterBindingLookupByPortDevRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_binding_lookup_by_port_dev_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilterBinding(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilterBinding\n\
-function decodeRemoteNwfilterBindingLookupByPortDevRet(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilterBinding(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterBindingCreateXmlArgs\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNwfilterBindingCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_binding_create_xml_args')\n\
-  let f = 'xml'\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNwfilterBindingCreateXmlArgs(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { xml, flags }\n\
-}\n\
-@@ RemoteNwfilterBindingCreateXmlRet\n\
-uses encodeRemoteNonnullNwfilterBinding expectObject fieldError\n\
-function encodeRemoteNwfilterBindingCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_binding_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilterBinding(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilterBinding\n\
-function decodeRemoteNwfilterBindingCreateXmlRet(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilterBinding(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterBindingDeleteArgs\n\
-uses encodeRemoteNonnullNwfilterBinding expectObject fieldError\n\
-function encodeRemoteNwfilterBindingDeleteArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_binding_delete_args')\n\
-  try {\n\
-    encodeRemoteNonnullNwfilterBinding(w, v.nwfilter)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'nwfilter')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilterBinding\n\
-function decodeRemoteNwfilterBindingDeleteArgs(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilterBinding(r)\n\
-  return { nwfilter }\n\
-}\n\
-@@ RemoteNwfilterBindingGetXmlDescArgs\n\
-uses encodeRemoteNonnullNwfilterBinding expectObject fieldError\n\
-function encodeRemoteNwfilterBindingGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_binding_get_xml_desc_args')\n\
-  let f = 'nwfilter'\n\
-  try {\n\
-    encodeRemoteNonnullNwfilterBinding(w, v.nwfilter)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNwfilterBinding\n\
-function decodeRemoteNwfilterBindingGetXmlDescArgs(r) {\n\
-  const nwfilter = decodeRemoteNonnullNwfilterBinding(r)\n\
-  const flags = r.u32()\n\
-  return { nwfilter, flags }\n\
-}\n\
-@@ RemoteNwfilterBindingGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNwfilterBindingGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_nwfilter_binding_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNwfilterBindingGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteConnectListAllNwfilterBindingsArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectListAllNwfilterBindingsArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_nwfilter_bindings_args')\n\
-  let f = 'need_results'\n\
-  try {\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectListAllNwfilterBindingsArgs(r) {\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { need_results, flags }\n\
-}\n\
-@@ RemoteConnectListAllNwfilterBindingsRet\n\
-uses REMOTE_NWFILTER_BINDING_LIST_MAX encodeRemoteNonnullNwfilterBinding expectArray expectObject fieldError\n\
-function encodeRemoteConnectListAllNwfilterBindingsRet(w, v) {\n\
-  expectObject(v, 'remote_connect_list_all_nwfilter_bindings_ret')\n\
-  let f = 'bindings'\n\
-  try {\n\
-    const a0 = v.bindings\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NWFILTER_BINDING_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullNwfilterBinding(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NWFILTER_BINDING_LIST_MAX decodeRemoteNonnullNwfilterBinding\n\
-function decodeRemoteConnectListAllNwfilterBindingsRet(r) {\n\
-  const n3 = r.length(REMOTE_NWFILTER_BINDING_LIST_MAX, 8)\n\
-  const bindings = []\n\
-  for (let i2 = 0; i2 < n3; i2++) bindings.push(decodeRemoteNonnullNwfilterBinding(r))\n\
-  const ret = r.u32()\n\
-  return { bindings, ret }\n\
-}\n\
-@@ RemoteConnectGetStoragePoolCapabilitiesArgs\n\
-uses expectObject fieldError\n\
-function encodeRemoteConnectGetStoragePoolCapabilitiesArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_get_storage_pool_capabilities_args')\n\
-  try {\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'flags')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteConnectGetStoragePoolCapabilitiesArgs(r) {\n\
-  const flags = r.u32()\n\
-  return { flags }\n\
-}\n\
-@@ RemoteConnectGetStoragePoolCapabilitiesRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteConnectGetStoragePoolCapabilitiesRet(w, v) {\n\
-  expectObject(v, 'remote_connect_get_storage_pool_capabilities_ret')\n\
-  try {\n\
-    w.string(v.capabilities, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'capabilities')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteConnectGetStoragePoolCapabilitiesRet(r) {\n\
-  const capabilities = r.string(REMOTE_STRING_MAX)\n\
-  return { capabilities }\n\
-}\n\
-@@ RemoteNetworkListAllPortsArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkListAllPortsArgs(w, v) {\n\
-  expectObject(v, 'remote_network_list_all_ports_args')\n\
-  let f = 'network'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.network)\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkListAllPortsArgs(r) {\n\
-  const network = decodeRemoteNonnullNetwork(r)\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { network, need_results, flags }\n\
-}\n\
-@@ RemoteNetworkListAllPortsRet\n\
-uses REMOTE_NETWORK_PORT_LIST_MAX encodeRemoteNonnullNetworkPort expectArray expectObject fieldError\n\
-function encodeRemoteNetworkListAllPortsRet(w, v) {\n\
-  expectObject(v, 'remote_network_list_all_ports_ret')\n\
-  let f = 'ports'\n\
-  try {\n\
-    const a0 = v.ports\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NETWORK_PORT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullNetworkPort(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.u32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NETWORK_PORT_LIST_MAX decodeRemoteNonnullNetworkPort\n\
-function decodeRemoteNetworkListAllPortsRet(r) {\n\
-  const n3 = r.length(REMOTE_NETWORK_PORT_LIST_MAX, 36)\n\
-  const ports = []\n\
-  for (let i2 = 0; i2 < n3; i2++) ports.push(decodeRemoteNonnullNetworkPort(r))\n\
-  const ret = r.u32()\n\
-  return { ports, ret }\n\
-}\n\
-@@ RemoteNetworkPortLookupByUuidArgs\n\
-uses encodeRemoteNonnullNetwork expectObject fieldError writeUuid\n\
-function encodeRemoteNetworkPortLookupByUuidArgs(w, v) {\n\
-  expectObject(v, 'remote_network_port_lookup_by_uuid_args')\n\
-  let f = 'network'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.network)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetwork readUuid\n\
-function decodeRemoteNetworkPortLookupByUuidArgs(r) {\n\
-  const network = decodeRemoteNonnullNetwork(r)\n\
-  const uuid = readUuid(r)\n\
-  return { network, uuid }\n\
-}\n\
-@@ RemoteNetworkPortLookupByUuidRet\n\
-uses encodeRemoteNonnullNetworkPort expectObject fieldError\n\
-function encodeRemoteNetworkPortLookupByUuidRet(w, v) {\n\
-  expectObject(v, 'remote_network_port_lookup_by_uuid_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetworkPort(w, v.port)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'port')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetworkPort\n\
-function decodeRemoteNetworkPortLookupByUuidRet(r) {\n\
-  const port = decodeRemoteNonnullNetworkPort(r)\n\
-  return { port }\n\
-}\n\
-@@ RemoteNetworkPortCreateXmlArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullNetwork expectObject fieldError\n\
-function encodeRemoteNetworkPortCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_network_port_create_xml_args')\n\
-  let f = 'network'\n\
-  try {\n\
-    encodeRemoteNonnullNetwork(w, v.network)\n\
-    f = 'xml'\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullNetwork\n\
-function decodeRemoteNetworkPortCreateXmlArgs(r) {\n\
-  const network = decodeRemoteNonnullNetwork(r)\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { network, xml, flags }\n\
-}\n\
-@@ RemoteNetworkPortCreateXmlRet\n\
-uses encodeRemoteNonnullNetworkPort expectObject fieldError\n\
-function encodeRemoteNetworkPortCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_network_port_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullNetworkPort(w, v.port)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'port')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetworkPort\n\
-function decodeRemoteNetworkPortCreateXmlRet(r) {\n\
-  const port = decodeRemoteNonnullNetworkPort(r)\n\
-  return { port }\n\
-}\n\
-@@ RemoteNetworkPortSetParametersArgs\n\
-uses REMOTE_NETWORK_PORT_PARAMETERS_MAX encodeRemoteNonnullNetworkPort encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteNetworkPortSetParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_network_port_set_parameters_args')\n\
-  let f = 'port'\n\
-  try {\n\
-    encodeRemoteNonnullNetworkPort(w, v.port)\n\
-    f = 'params'\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NETWORK_PORT_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NETWORK_PORT_PARAMETERS_MAX decodeRemoteNonnullNetworkPort decodeRemoteTypedParam\n\
-function decodeRemoteNetworkPortSetParametersArgs(r) {\n\
-  const port = decodeRemoteNonnullNetworkPort(r)\n\
-  const n3 = r.length(REMOTE_NETWORK_PORT_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { port, params, flags }\n\
-}\n\
-@@ RemoteNetworkPortGetParametersArgs\n\
-uses encodeRemoteNonnullNetworkPort expectObject fieldError\n\
-function encodeRemoteNetworkPortGetParametersArgs(w, v) {\n\
-  expectObject(v, 'remote_network_port_get_parameters_args')\n\
-  let f = 'port'\n\
-  try {\n\
-    encodeRemoteNonnullNetworkPort(w, v.port)\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetworkPort\n\
-function decodeRemoteNetworkPortGetParametersArgs(r) {\n\
-  const port = decodeRemoteNonnullNetworkPort(r)\n\
-  const nparams = r.i32()\n\
-  const flags = r.u32()\n\
-  return { port, nparams, flags }\n\
-}\n\
-@@ RemoteNetworkPortGetParametersRet\n\
-uses REMOTE_NETWORK_PORT_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteNetworkPortGetParametersRet(w, v) {\n\
-  expectObject(v, 'remote_network_port_get_parameters_ret')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_NETWORK_PORT_PARAMETERS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'nparams'\n\
-    w.i32(v.nparams)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_NETWORK_PORT_PARAMETERS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteNetworkPortGetParametersRet(r) {\n\
-  const n3 = r.length(REMOTE_NETWORK_PORT_PARAMETERS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const nparams = r.i32()\n\
-  return { params, nparams }\n\
-}\n\
-@@ RemoteNetworkPortGetXmlDescArgs\n\
-uses encodeRemoteNonnullNetworkPort expectObject fieldError\n\
-function encodeRemoteNetworkPortGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_network_port_get_xml_desc_args')\n\
-  let f = 'port'\n\
-  try {\n\
-    encodeRemoteNonnullNetworkPort(w, v.port)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetworkPort\n\
-function decodeRemoteNetworkPortGetXmlDescArgs(r) {\n\
-  const port = decodeRemoteNonnullNetworkPort(r)\n\
-  const flags = r.u32()\n\
-  return { port, flags }\n\
-}\n\
-@@ RemoteNetworkPortGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteNetworkPortGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_network_port_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteNetworkPortGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteNetworkPortDeleteArgs\n\
-uses encodeRemoteNonnullNetworkPort expectObject fieldError\n\
-function encodeRemoteNetworkPortDeleteArgs(w, v) {\n\
-  expectObject(v, 'remote_network_port_delete_args')\n\
-  let f = 'port'\n\
-  try {\n\
-    encodeRemoteNonnullNetworkPort(w, v.port)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullNetworkPort\n\
-function decodeRemoteNetworkPortDeleteArgs(r) {\n\
-  const port = decodeRemoteNonnullNetworkPort(r)\n\
-  const flags = r.u32()\n\
-  return { port, flags }\n\
-}\n\
-@@ RemoteDomainCheckpointCreateXmlArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCheckpointCreateXmlArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_create_xml_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'xml_desc'\n\
-    w.string(v.xml_desc, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCheckpointCreateXmlArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const xml_desc = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, xml_desc, flags }\n\
-}\n\
-@@ RemoteDomainCheckpointCreateXmlRet\n\
-uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError\n\
-function encodeRemoteDomainCheckpointCreateXmlRet(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_create_xml_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomainCheckpoint(w, v.checkpoint)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'checkpoint')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointCreateXmlRet(r) {\n\
-  const checkpoint = decodeRemoteNonnullDomainCheckpoint(r)\n\
-  return { checkpoint }\n\
-}\n\
-@@ RemoteDomainCheckpointGetXmlDescArgs\n\
-uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError\n\
-function encodeRemoteDomainCheckpointGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_get_xml_desc_args')\n\
-  let f = 'checkpoint'\n\
-  try {\n\
-    encodeRemoteNonnullDomainCheckpoint(w, v.checkpoint)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointGetXmlDescArgs(r) {\n\
-  const checkpoint = decodeRemoteNonnullDomainCheckpoint(r)\n\
-  const flags = r.u32()\n\
-  return { checkpoint, flags }\n\
-}\n\
-@@ RemoteDomainCheckpointGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainCheckpointGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainCheckpointGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteDomainListAllCheckpointsArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainListAllCheckpointsArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_list_all_checkpoints_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainListAllCheckpointsArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, need_results, flags }\n\
-}\n\
-@@ RemoteDomainListAllCheckpointsRet\n\
-uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX encodeRemoteNonnullDomainCheckpoint expectArray expectObject fieldError\n\
-function encodeRemoteDomainListAllCheckpointsRet(w, v) {\n\
-  expectObject(v, 'remote_domain_list_all_checkpoints_ret')\n\
-  let f = 'checkpoints'\n\
-  try {\n\
-    const a0 = v.checkpoints\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_CHECKPOINT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullDomainCheckpoint(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainListAllCheckpointsRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_CHECKPOINT_LIST_MAX, 28)\n\
-  const checkpoints = []\n\
-  for (let i2 = 0; i2 < n3; i2++) checkpoints.push(decodeRemoteNonnullDomainCheckpoint(r))\n\
-  const ret = r.i32()\n\
-  return { checkpoints, ret }\n\
-}\n\
-@@ RemoteDomainCheckpointListAllChildrenArgs\n\
-uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError\n\
-function encodeRemoteDomainCheckpointListAllChildrenArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_list_all_children_args')\n\
-  let f = 'checkpoint'\n\
-  try {\n\
-    encodeRemoteNonnullDomainCheckpoint(w, v.checkpoint)\n\
-    f = 'need_results'\n\
-    w.i32(v.need_results)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointListAllChildrenArgs(r) {\n\
-  const checkpoint = decodeRemoteNonnullDomainCheckpoint(r)\n\
-  const need_results = r.i32()\n\
-  const flags = r.u32()\n\
-  return { checkpoint, need_results, flags }\n\
-}\n\
-@@ RemoteDomainCheckpointListAllChildrenRet\n\
-uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX encodeRemoteNonnullDomainCheckpoint expectArray expectObject fieldError\n\
-function encodeRemoteDomainCheckpointListAllChildrenRet(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_list_all_children_ret')\n\
-  let f = 'checkpoints'\n\
-  try {\n\
-    const a0 = v.checkpoints\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_CHECKPOINT_LIST_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteNonnullDomainCheckpoint(w, a0[i1])\n\
-    }\n\
-    f = 'ret'\n\
-    w.i32(v.ret)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointListAllChildrenRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_CHECKPOINT_LIST_MAX, 28)\n\
-  const checkpoints = []\n\
-  for (let i2 = 0; i2 < n3; i2++) checkpoints.push(decodeRemoteNonnullDomainCheckpoint(r))\n\
-  const ret = r.i32()\n\
-  return { checkpoints, ret }\n\
-}\n\
-@@ RemoteDomainCheckpointLookupByNameArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainCheckpointLookupByNameArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_lookup_by_name_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'name'\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainCheckpointLookupByNameArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, name, flags }\n\
-}\n\
-@@ RemoteDomainCheckpointLookupByNameRet\n\
-uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError\n\
-function encodeRemoteDomainCheckpointLookupByNameRet(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_lookup_by_name_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomainCheckpoint(w, v.checkpoint)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'checkpoint')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointLookupByNameRet(r) {\n\
-  const checkpoint = decodeRemoteNonnullDomainCheckpoint(r)\n\
-  return { checkpoint }\n\
-}\n\
-@@ RemoteDomainCheckpointGetParentArgs\n\
-uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError\n\
-function encodeRemoteDomainCheckpointGetParentArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_get_parent_args')\n\
-  let f = 'checkpoint'\n\
-  try {\n\
-    encodeRemoteNonnullDomainCheckpoint(w, v.checkpoint)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointGetParentArgs(r) {\n\
-  const checkpoint = decodeRemoteNonnullDomainCheckpoint(r)\n\
-  const flags = r.u32()\n\
-  return { checkpoint, flags }\n\
-}\n\
-@@ RemoteDomainCheckpointGetParentRet\n\
-uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError\n\
-function encodeRemoteDomainCheckpointGetParentRet(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_get_parent_ret')\n\
-  try {\n\
-    encodeRemoteNonnullDomainCheckpoint(w, v.parent)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'parent')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointGetParentRet(r) {\n\
-  const parent = decodeRemoteNonnullDomainCheckpoint(r)\n\
-  return { parent }\n\
-}\n\
-@@ RemoteDomainCheckpointDeleteArgs\n\
-uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError\n\
-function encodeRemoteDomainCheckpointDeleteArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_checkpoint_delete_args')\n\
-  let f = 'checkpoint'\n\
-  try {\n\
-    encodeRemoteNonnullDomainCheckpoint(w, v.checkpoint)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomainCheckpoint\n\
-function decodeRemoteDomainCheckpointDeleteArgs(r) {\n\
-  const checkpoint = decodeRemoteNonnullDomainCheckpoint(r)\n\
-  const flags = r.u32()\n\
-  return { checkpoint, flags }\n\
-}\n\
-@@ RemoteDomainGetGuestInfoArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetGuestInfoArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_guest_info_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'types'\n\
-    w.u32(v.types)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetGuestInfoArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const types = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, types, flags }\n\
-}\n\
-@@ RemoteDomainGetGuestInfoRet\n\
-uses REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetGuestInfoRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_guest_info_ret')\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'params')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteDomainGetGuestInfoRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  return { params }\n\
-}\n\
-@@ RemoteConnectSetIdentityArgs\n\
-uses REMOTE_CONNECT_IDENTITY_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError\n\
-function encodeRemoteConnectSetIdentityArgs(w, v) {\n\
-  expectObject(v, 'remote_connect_set_identity_args')\n\
-  let f = 'params'\n\
-  try {\n\
-    const a0 = v.params\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_CONNECT_IDENTITY_PARAMS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      encodeRemoteTypedParam(w, a0[i1])\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_CONNECT_IDENTITY_PARAMS_MAX decodeRemoteTypedParam\n\
-function decodeRemoteConnectSetIdentityArgs(r) {\n\
-  const n3 = r.length(REMOTE_CONNECT_IDENTITY_PARAMS_MAX, 12)\n\
-  const params = []\n\
-  for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))\n\
-  const flags = r.u32()\n\
-  return { params, flags }\n\
-}\n\
-@@ RemoteDomainAgentSetResponseTimeoutArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainAgentSetResponseTimeoutArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_agent_set_response_timeout_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'timeout'\n\
-    w.i32(v.timeout)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAgentSetResponseTimeoutArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const timeout = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, timeout, flags }\n\
-}\n\
-@@ RemoteDomainAgentSetResponseTimeoutRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainAgentSetResponseTimeoutRet(w, v) {\n\
-  expectObject(v, 'remote_domain_agent_set_response_timeout_ret')\n\
-  try {\n\
-    w.i32(v.result)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'result')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainAgentSetResponseTimeoutRet(r) {\n\
-  const result = r.i32()\n\
-  return { result }\n\
-}\n\
-@@ RemoteDomainBackupBeginArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBackupBeginArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_backup_begin_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'backup_xml'\n\
-    w.string(v.backup_xml, REMOTE_STRING_MAX)\n\
-    f = 'checkpoint_xml'\n\
-    const o0 = v.checkpoint_xml\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBackupBeginArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const backup_xml = r.string(REMOTE_STRING_MAX)\n\
-  const checkpoint_xml = r.present() ? r.string(REMOTE_STRING_MAX) : null\n\
-  const flags = r.u32()\n\
-  return { dom, backup_xml, checkpoint_xml, flags }\n\
-}\n\
-@@ RemoteDomainBackupGetXmlDescArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainBackupGetXmlDescArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_backup_get_xml_desc_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainBackupGetXmlDescArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainBackupGetXmlDescRet\n\
-uses REMOTE_STRING_MAX expectObject fieldError\n\
-function encodeRemoteDomainBackupGetXmlDescRet(w, v) {\n\
-  expectObject(v, 'remote_domain_backup_get_xml_desc_ret')\n\
-  try {\n\
-    w.string(v.xml, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'xml')\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX\n\
-function decodeRemoteDomainBackupGetXmlDescRet(r) {\n\
-  const xml = r.string(REMOTE_STRING_MAX)\n\
-  return { xml }\n\
-}\n\
-@@ RemoteDomainAuthorizedSshKeysGetArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainAuthorizedSshKeysGetArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_authorized_ssh_keys_get_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'user'\n\
-    w.string(v.user, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAuthorizedSshKeysGetArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const user = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, user, flags }\n\
-}\n\
-@@ RemoteDomainAuthorizedSshKeysGetRet\n\
-uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteDomainAuthorizedSshKeysGetRet(w, v) {\n\
-  expectObject(v, 'remote_domain_authorized_ssh_keys_get_ret')\n\
-  try {\n\
-    const a0 = v.keys\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'keys')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainAuthorizedSshKeysGetRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX, 4)\n\
-  const keys = []\n\
-  for (let i2 = 0; i2 < n3; i2++) keys.push(r.string(REMOTE_STRING_MAX))\n\
-  return { keys }\n\
-}\n\
-@@ RemoteDomainAuthorizedSshKeysSetArgs\n\
-uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError\n\
-function encodeRemoteDomainAuthorizedSshKeysSetArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_authorized_ssh_keys_set_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'user'\n\
-    w.string(v.user, REMOTE_STRING_MAX)\n\
-    f = 'keys'\n\
-    const a0 = v.keys\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainAuthorizedSshKeysSetArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const user = r.string(REMOTE_STRING_MAX)\n\
-  const n3 = r.length(REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX, 4)\n\
-  const keys = []\n\
-  for (let i2 = 0; i2 < n3; i2++) keys.push(r.string(REMOTE_STRING_MAX))\n\
-  const flags = r.u32()\n\
-  return { dom, user, keys, flags }\n\
-}\n\
-@@ RemoteDomainGetMessagesArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetMessagesArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_messages_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetMessagesArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const flags = r.u32()\n\
-  return { dom, flags }\n\
-}\n\
-@@ RemoteDomainGetMessagesRet\n\
-uses REMOTE_DOMAIN_MESSAGES_MAX REMOTE_STRING_MAX expectArray expectObject fieldError\n\
-function encodeRemoteDomainGetMessagesRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_messages_ret')\n\
-  try {\n\
-    const a0 = v.msgs\n\
-    expectArray(a0)\n\
-    w.length(a0.length, REMOTE_DOMAIN_MESSAGES_MAX)\n\
-    for (let i1 = 0; i1 < a0.length; i1++) {\n\
-      w.string(a0[i1], REMOTE_STRING_MAX)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'msgs')\n\
-  }\n\
-}\n\
-uses REMOTE_DOMAIN_MESSAGES_MAX REMOTE_STRING_MAX\n\
-function decodeRemoteDomainGetMessagesRet(r) {\n\
-  const n3 = r.length(REMOTE_DOMAIN_MESSAGES_MAX, 4)\n\
-  const msgs = []\n\
-  for (let i2 = 0; i2 < n3; i2++) msgs.push(r.string(REMOTE_STRING_MAX))\n\
-  return { msgs }\n\
-}\n\
-@@ RemoteDomainStartDirtyRateCalcArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainStartDirtyRateCalcArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_start_dirty_rate_calc_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'seconds'\n\
-    w.i32(v.seconds)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainStartDirtyRateCalcArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const seconds = r.i32()\n\
-  const flags = r.u32()\n\
-  return { dom, seconds, flags }\n\
-}\n\
-@@ RemoteDomainGraphicsReloadArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGraphicsReloadArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_graphics_reload_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'type'\n\
-    w.u32(v.type)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGraphicsReloadArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const type = r.u32()\n\
-  const flags = r.u32()\n\
-  return { dom, type, flags }\n\
-}\n\
-@@ RemoteDomainEventMemoryDeviceSizeChangeMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventMemoryDeviceSizeChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_memory_device_size_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'alias'\n\
-    w.string(v.alias, REMOTE_STRING_MAX)\n\
-    f = 'size'\n\
-    w.u64(v.size)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventMemoryDeviceSizeChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const alias = r.string(REMOTE_STRING_MAX)\n\
-  const size = r.u64()\n\
-  return { callbackID, dom, alias, size }\n\
-}\n\
-@@ RemoteDomainFdAssociateArgs\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainFdAssociateArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_fd_associate_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'name'\n\
-    w.string(v.name, REMOTE_STRING_MAX)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainFdAssociateArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const name = r.string(REMOTE_STRING_MAX)\n\
-  const flags = r.u32()\n\
-  return { dom, name, flags }\n\
-}\n\
-@@ RemoteDomainGetAutostartOnceArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainGetAutostartOnceArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_get_autostart_once_args')\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'dom')\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainGetAutostartOnceArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  return { dom }\n\
-}\n\
-@@ RemoteDomainGetAutostartOnceRet\n\
-uses expectObject fieldError\n\
-function encodeRemoteDomainGetAutostartOnceRet(w, v) {\n\
-  expectObject(v, 'remote_domain_get_autostart_once_ret')\n\
-  try {\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, 'autostart')\n\
-  }\n\
-}\n\
-uses\n\
-function decodeRemoteDomainGetAutostartOnceRet(r) {\n\
-  const autostart = r.i32()\n\
-  return { autostart }\n\
-}\n\
-@@ RemoteDomainSetAutostartOnceArgs\n\
-uses encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainSetAutostartOnceArgs(w, v) {\n\
-  expectObject(v, 'remote_domain_set_autostart_once_args')\n\
-  let f = 'dom'\n\
-  try {\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'autostart'\n\
-    w.i32(v.autostart)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainSetAutostartOnceArgs(r) {\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const autostart = r.i32()\n\
-  return { dom, autostart }\n\
-}\n\
-@@ RemoteDomainEventNicMacChangeMsg\n\
-uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError\n\
-function encodeRemoteDomainEventNicMacChangeMsg(w, v) {\n\
-  expectObject(v, 'remote_domain_event_nic_mac_change_msg')\n\
-  let f = 'callbackID'\n\
-  try {\n\
-    w.i32(v.callbackID)\n\
-    f = 'dom'\n\
-    encodeRemoteNonnullDomain(w, v.dom)\n\
-    f = 'alias'\n\
-    w.string(v.alias, REMOTE_STRING_MAX)\n\
-    f = 'oldMAC'\n\
-    w.string(v.oldMAC, REMOTE_STRING_MAX)\n\
-    f = 'newMAC'\n\
-    w.string(v.newMAC, REMOTE_STRING_MAX)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses REMOTE_STRING_MAX decodeRemoteNonnullDomain\n\
-function decodeRemoteDomainEventNicMacChangeMsg(r) {\n\
-  const callbackID = r.i32()\n\
-  const dom = decodeRemoteNonnullDomain(r)\n\
-  const alias = r.string(REMOTE_STRING_MAX)\n\
-  const oldMAC = r.string(REMOTE_STRING_MAX)\n\
-  const newMAC = r.string(REMOTE_STRING_MAX)\n\
-  return { callbackID, dom, alias, oldMAC, newMAC }\n\
-}\n\
-@@ RemoteProcedure\n\
-uses\n\
-function encodeRemoteProcedure(w, v) {\n\
-  w.i32(v)\n\
-}\n\
-uses\n\
-function decodeRemoteProcedure(r) {\n\
-  return r.i32()\n\
-}\n\
+@@ RemoteNonnullString~\
+#c~\
+function encodeRemoteNonnullString(w, v) {~\
+w.string(v, REMOTE_STRING_MAX)~\
+}~\
+#c~\
+function decodeRemoteNonnullString(r) {~\
+return r.string(REMOTE_STRING_MAX)~\
+}~\
+@@ RemoteString~\
+#c~\
+function encodeRemoteString(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+}~\
+#c~\
+function decodeRemoteString(r) {~\
+return r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+}~\
+@@ RemoteUuid~\
+uses writeUuid~\
+function encodeRemoteUuid(w, v) {~\
+writeUuid(w, v)~\
+}~\
+#5a~\
+function decodeRemoteUuid(r) {~\
+return readUuid(r)~\
+}~\
+@@ RemoteNonnullDomain~\
+#6e~\
+function encodeRemoteNonnullDomain(w, v) {~\
+expectObject(v, 'remote_nonnull_domain')~\
+#1v~\
+#0~\
+#v~\
+#52~\
+#2s~\
+f = 'id'~\
+w.i32(v.id)~\
+#1~\
+#2~\
+}~\
+}~\
+#6f~\
+function decodeRemoteNonnullDomain(r) {~\
+#t~\
+#2l~\
+const id = r.i32()~\
+return { name, uuid, id }~\
+}~\
+@@ RemoteNonnullNetwork~\
+#6e~\
+function encodeRemoteNonnullNetwork(w, v) {~\
+expectObject(v, 'remote_nonnull_network')~\
+#1v~\
+#0~\
+#v~\
+#52~\
+#2s~\
+#1~\
+#2~\
+}~\
+}~\
+#6f~\
+function decodeRemoteNonnullNetwork(r) {~\
+#t~\
+#2l~\
+#ag~\
+}~\
+@@ RemoteNonnullNetworkPort~\
+uses encodeRemoteNonnullNetwork expectObject fieldError writeUuid~\
+function encodeRemoteNonnullNetworkPort(w, v) {~\
+expectObject(v, 'remote_nonnull_network_port')~\
+#5z~\
+#0~\
+#1c~\
+#52~\
+#2s~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteNonnullNetwork readUuid~\
+function decodeRemoteNonnullNetworkPort(r) {~\
+#1b~\
+#2l~\
+return { net, uuid }~\
+}~\
+@@ RemoteNonnullNwfilter~\
+#6e~\
+function encodeRemoteNonnullNwfilter(w, v) {~\
+expectObject(v, 'remote_nonnull_nwfilter')~\
+#1v~\
+#0~\
+#v~\
+#52~\
+#2s~\
+#1~\
+#2~\
+}~\
+}~\
+#6f~\
+function decodeRemoteNonnullNwfilter(r) {~\
+#t~\
+#2l~\
+#ag~\
+}~\
+@@ RemoteNonnullNwfilterBinding~\
+#e~\
+function encodeRemoteNonnullNwfilterBinding(w, v) {~\
+expectObject(v, 'remote_nonnull_nwfilter_binding')~\
+let f = 'portdev'~\
+#0~\
+w.string(v.portdev, REMOTE_STRING_MAX)~\
+f = 'filtername'~\
+w.string(v.filtername, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNonnullNwfilterBinding(r) {~\
+const portdev = r.string(REMOTE_STRING_MAX)~\
+const filtername = r.string(REMOTE_STRING_MAX)~\
+return { portdev, filtername }~\
+}~\
+@@ RemoteNonnullInterface~\
+#e~\
+function encodeRemoteNonnullInterface(w, v) {~\
+expectObject(v, 'remote_nonnull_interface')~\
+#1v~\
+#0~\
+#v~\
+#9u~\
+w.string(v.mac, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNonnullInterface(r) {~\
+#t~\
+const mac = r.string(REMOTE_STRING_MAX)~\
+return { name, mac }~\
+}~\
+@@ RemoteNonnullStoragePool~\
+#6e~\
+function encodeRemoteNonnullStoragePool(w, v) {~\
+expectObject(v, 'remote_nonnull_storage_pool')~\
+#1v~\
+#0~\
+#v~\
+#52~\
+#2s~\
+#1~\
+#2~\
+}~\
+}~\
+#6f~\
+function decodeRemoteNonnullStoragePool(r) {~\
+#t~\
+#2l~\
+#ag~\
+}~\
+@@ RemoteNonnullStorageVol~\
+#e~\
+function encodeRemoteNonnullStorageVol(w, v) {~\
+expectObject(v, 'remote_nonnull_storage_vol')~\
+#2p~\
+#0~\
+w.string(v.pool, REMOTE_STRING_MAX)~\
+#3m~\
+#v~\
+#9t~\
+w.string(v.key, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNonnullStorageVol(r) {~\
+const pool = r.string(REMOTE_STRING_MAX)~\
+#t~\
+const key = r.string(REMOTE_STRING_MAX)~\
+return { pool, name, key }~\
+}~\
+@@ RemoteNonnullNodeDevice~\
+#e~\
+function encodeRemoteNonnullNodeDevice(w, v) {~\
+expectObject(v, 'remote_nonnull_node_device')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNonnullNodeDevice(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNonnullSecret~\
+#6e~\
+function encodeRemoteNonnullSecret(w, v) {~\
+expectObject(v, 'remote_nonnull_secret')~\
+let f = 'uuid'~\
+#0~\
+#2s~\
+f = 'usageType'~\
+w.i32(v.usageType)~\
+f = 'usageID'~\
+w.string(v.usageID, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#6f~\
+function decodeRemoteNonnullSecret(r) {~\
+#2l~\
+const usageType = r.i32()~\
+const usageID = r.string(REMOTE_STRING_MAX)~\
+return { uuid, usageType, usageID }~\
+}~\
+@@ RemoteNonnullDomainCheckpoint~\
+#l~\
+function encodeRemoteNonnullDomainCheckpoint(w, v) {~\
+expectObject(v, 'remote_nonnull_domain_checkpoint')~\
+#1v~\
+#0~\
+#v~\
+#1s~\
+#7~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteNonnullDomainCheckpoint(r) {~\
+#t~\
+#6~\
+return { name, dom }~\
+}~\
+@@ RemoteNonnullDomainSnapshot~\
+#l~\
+function encodeRemoteNonnullDomainSnapshot(w, v) {~\
+expectObject(v, 'remote_nonnull_domain_snapshot')~\
+#1v~\
+#0~\
+#v~\
+#1s~\
+#7~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteNonnullDomainSnapshot(r) {~\
+#t~\
+#6~\
+return { name, dom }~\
+}~\
+@@ RemoteDomain~\
+uses encodeRemoteNonnullDomain~\
+function encodeRemoteDomain(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullDomain(w, o0)~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomain(r) {~\
+return r.present() ? decodeRemoteNonnullDomain(r) : null~\
+}~\
+@@ RemoteNetwork~\
+uses encodeRemoteNonnullNetwork~\
+function encodeRemoteNetwork(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullNetwork(w, o0)~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetwork(r) {~\
+return r.present() ? decodeRemoteNonnullNetwork(r) : null~\
+}~\
+@@ RemoteNetworkPort~\
+uses encodeRemoteNonnullNetworkPort~\
+function encodeRemoteNetworkPort(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullNetworkPort(w, o0)~\
+}~\
+}~\
+#58~\
+function decodeRemoteNetworkPort(r) {~\
+return r.present() ? decodeRemoteNonnullNetworkPort(r) : null~\
+}~\
+@@ RemoteNwfilter~\
+uses encodeRemoteNonnullNwfilter~\
+function encodeRemoteNwfilter(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullNwfilter(w, o0)~\
+}~\
+}~\
+#4i~\
+function decodeRemoteNwfilter(r) {~\
+return r.present() ? decodeRemoteNonnullNwfilter(r) : null~\
+}~\
+@@ RemoteNwfilterBinding~\
+uses encodeRemoteNonnullNwfilterBinding~\
+function encodeRemoteNwfilterBinding(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullNwfilterBinding(w, o0)~\
+}~\
+}~\
+#6g~\
+function decodeRemoteNwfilterBinding(r) {~\
+return r.present() ? decodeRemoteNonnullNwfilterBinding(r) : null~\
+}~\
+@@ RemoteStoragePool~\
+uses encodeRemoteNonnullStoragePool~\
+function encodeRemoteStoragePool(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullStoragePool(w, o0)~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePool(r) {~\
+return r.present() ? decodeRemoteNonnullStoragePool(r) : null~\
+}~\
+@@ RemoteStorageVol~\
+uses encodeRemoteNonnullStorageVol~\
+function encodeRemoteStorageVol(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullStorageVol(w, o0)~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVol(r) {~\
+return r.present() ? decodeRemoteNonnullStorageVol(r) : null~\
+}~\
+@@ RemoteNodeDevice~\
+uses encodeRemoteNonnullNodeDevice~\
+function encodeRemoteNodeDevice(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullNodeDevice(w, o0)~\
+}~\
+}~\
+#44~\
+function decodeRemoteNodeDevice(r) {~\
+return r.present() ? decodeRemoteNonnullNodeDevice(r) : null~\
+}~\
+@@ RemoteSecret~\
+uses encodeRemoteNonnullSecret~\
+function encodeRemoteSecret(w, v) {~\
+#2z~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullSecret(w, o0)~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecret(r) {~\
+return r.present() ? decodeRemoteNonnullSecret(r) : null~\
+}~\
+@@ RemoteError~\
+uses REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteNonnullNetwork expectObject fieldError~\
+function encodeRemoteError(w, v) {~\
+expectObject(v, 'remote_error')~\
+let f = 'code'~\
+#0~\
+w.i32(v.code)~\
+f = 'domain'~\
+w.i32(v.domain)~\
+f = 'message'~\
+const o0 = v.message~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'level'~\
+w.i32(v.level)~\
+#1s~\
+const o1 = v.dom~\
+#1u~\
+#h~\
+#i~\
+encodeRemoteNonnullDomain(w, o1)~\
+}~\
+f = 'str1'~\
+const o2 = v.str1~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+f = 'str2'~\
+const o3 = v.str2~\
+#53~\
+#h~\
+#i~\
+#5c~\
+}~\
+f = 'str3'~\
+const o4 = v.str3~\
+if (o4 === null || o4 === undefined) w.bool(false)~\
+#h~\
+#i~\
+w.string(o4, REMOTE_STRING_MAX)~\
+}~\
+f = 'int1'~\
+w.i32(v.int1)~\
+f = 'int2'~\
+w.i32(v.int2)~\
+#7i~\
+const o5 = v.net~\
+if (o5 === null || o5 === undefined) w.bool(false)~\
+#h~\
+#i~\
+encodeRemoteNonnullNetwork(w, o5)~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteNonnullNetwork~\
+function decodeRemoteError(r) {~\
+const code = r.i32()~\
+const domain = r.i32()~\
+const message = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const level = r.i32()~\
+const dom = r.present() ? decodeRemoteNonnullDomain(r) : null~\
+const str1 = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const str2 = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const str3 = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const int1 = r.i32()~\
+const int2 = r.i32()~\
+const net = r.present() ? decodeRemoteNonnullNetwork(r) : null~\
+return { code, domain, message, level, dom, str1, str2, str3, int1, int2, net }~\
+}~\
+@@ RemoteAuthType~\
+#9~\
+function encodeRemoteAuthType(w, v) {~\
+w.i32(v)~\
+}~\
+#9~\
+function decodeRemoteAuthType(r) {~\
+return r.i32()~\
+}~\
+@@ RemoteVcpuInfo~\
+#d~\
+function encodeRemoteVcpuInfo(w, v) {~\
+expectObject(v, 'remote_vcpu_info')~\
+let f = 'number'~\
+#0~\
+w.u32(v.number)~\
+#7k~\
+#6n~\
+f = 'cpu_time'~\
+w.u64(v.cpu_time)~\
+f = 'cpu'~\
+w.i32(v.cpu)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteVcpuInfo(r) {~\
+const number = r.u32()~\
+#5m~\
+const cpu_time = r.u64()~\
+const cpu = r.i32()~\
+return { number, state, cpu_time, cpu }~\
+}~\
+@@ RemoteTypedParamValue~\
+uses REMOTE_STRING_MAX badDiscriminant expectObject fieldError~\
+function encodeRemoteTypedParamValue(w, v) {~\
+expectObject(v, 'remote_typed_param_value')~\
+const $tag = v.type~\
+switch ($tag) {~\
+case 1: // VIR_TYPED_PARAM_INT~\
+{~\
+#4l~\
+#0~\
+w.i32(v.i)~\
+#1~\
+throw fieldError(e, 'i')~\
+}~\
+#4f~\
+}~\
+case 2: // VIR_TYPED_PARAM_UINT~\
+{~\
+#4l~\
+#0~\
+w.u32(v.ui)~\
+#1~\
+throw fieldError(e, 'ui')~\
+}~\
+#4f~\
+}~\
+case 3: // VIR_TYPED_PARAM_LLONG~\
+{~\
+#4l~\
+#0~\
+w.i64(v.l)~\
+#1~\
+throw fieldError(e, 'l')~\
+}~\
+#4f~\
+}~\
+case 4: // VIR_TYPED_PARAM_ULLONG~\
+{~\
+#4l~\
+#0~\
+w.u64(v.ul)~\
+#1~\
+throw fieldError(e, 'ul')~\
+}~\
+#4f~\
+}~\
+case 5: // VIR_TYPED_PARAM_DOUBLE~\
+{~\
+#4l~\
+#0~\
+w.f64(v.d)~\
+#1~\
+throw fieldError(e, 'd')~\
+}~\
+#4f~\
+}~\
+case 6: // VIR_TYPED_PARAM_BOOLEAN~\
+{~\
+#4l~\
+#0~\
+w.i32(v.b)~\
+#1~\
+throw fieldError(e, 'b')~\
+}~\
+#4f~\
+}~\
+case 7: // VIR_TYPED_PARAM_STRING~\
+{~\
+#4l~\
+#0~\
+w.string(v.s, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 's')~\
+}~\
+#4f~\
+}~\
+default:~\
+throw badDiscriminant('remote_typed_param_value', 'type', $tag)~\
+}~\
+}~\
+uses REMOTE_STRING_MAX XdrError~\
+function decodeRemoteTypedParamValue(r) {~\
+const $tag = r.i32()~\
+switch ($tag) {~\
+case 1: // VIR_TYPED_PARAM_INT~\
+{~\
+const i_ = r.i32()~\
+return { type: 1, i: i_ }~\
+}~\
+case 2: // VIR_TYPED_PARAM_UINT~\
+{~\
+const ui = r.u32()~\
+return { type: 2, ui }~\
+}~\
+case 3: // VIR_TYPED_PARAM_LLONG~\
+{~\
+const l = r.i64()~\
+return { type: 3, l }~\
+}~\
+case 4: // VIR_TYPED_PARAM_ULLONG~\
+{~\
+const ul = r.u64()~\
+return { type: 4, ul }~\
+}~\
+case 5: // VIR_TYPED_PARAM_DOUBLE~\
+{~\
+const d = r.f64()~\
+return { type: 5, d }~\
+}~\
+case 6: // VIR_TYPED_PARAM_BOOLEAN~\
+{~\
+const b = r.i32()~\
+return { type: 6, b }~\
+}~\
+case 7: // VIR_TYPED_PARAM_STRING~\
+{~\
+const s = r.string(REMOTE_STRING_MAX)~\
+return { type: 7, s }~\
+}~\
+default:~\
+throw new XdrError(`invalid discriminant ${$tag} for union remote_typed_param_value`)~\
+}~\
+}~\
+@@ RemoteTypedParam~\
+uses REMOTE_STRING_MAX encodeRemoteTypedParamValue expectObject fieldError~\
+function encodeRemoteTypedParam(w, v) {~\
+expectObject(v, 'remote_typed_param')~\
+#a4~\
+#0~\
+#b4~\
+#7n~\
+encodeRemoteTypedParamValue(w, v.value)~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_STRING_MAX decodeRemoteTypedParamValue~\
+function decodeRemoteTypedParam(r) {~\
+#96~\
+const value = decodeRemoteTypedParamValue(r)~\
+#ad~\
+}~\
+@@ RemoteNodeGetCpuStats~\
+#e~\
+function encodeRemoteNodeGetCpuStats(w, v) {~\
+expectObject(v, 'remote_node_get_cpu_stats')~\
+#a4~\
+#0~\
+#b4~\
+#7n~\
+w.u64(v.value)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeGetCpuStats(r) {~\
+#96~\
+const value = r.u64()~\
+#ad~\
+}~\
+@@ RemoteNodeGetMemoryStats~\
+#e~\
+function encodeRemoteNodeGetMemoryStats(w, v) {~\
+expectObject(v, 'remote_node_get_memory_stats')~\
+#a4~\
+#0~\
+#b4~\
+#7n~\
+w.u64(v.value)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeGetMemoryStats(r) {~\
+#96~\
+const value = r.u64()~\
+#ad~\
+}~\
+@@ RemoteDomainDiskError~\
+#e~\
+function encodeRemoteDomainDiskError(w, v) {~\
+expectObject(v, 'remote_domain_disk_error')~\
+let f = 'disk'~\
+#0~\
+#8p~\
+f = 'error'~\
+w.i32(v.error)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainDiskError(r) {~\
+#6y~\
+const error = r.i32()~\
+return { disk, error }~\
+}~\
+@@ RemoteConnectOpenArgs~\
+#e~\
+function encodeRemoteConnectOpenArgs(w, v) {~\
+expectObject(v, 'remote_connect_open_args')~\
+#1v~\
+#0~\
+const o0 = v.name~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectOpenArgs(r) {~\
+const name = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+#7z~\
+}~\
+@@ RemoteConnectSupportsFeatureArgs~\
+#d~\
+function encodeRemoteConnectSupportsFeatureArgs(w, v) {~\
+expectObject(v, 'remote_connect_supports_feature_args')~\
+#0~\
+w.i32(v.feature)~\
+#1~\
+throw fieldError(e, 'feature')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectSupportsFeatureArgs(r) {~\
+const feature = r.i32()~\
+return { feature }~\
+}~\
+@@ RemoteConnectSupportsFeatureRet~\
+#d~\
+function encodeRemoteConnectSupportsFeatureRet(w, v) {~\
+expectObject(v, 'remote_connect_supports_feature_ret')~\
+#0~\
+w.i32(v.supported)~\
+#1~\
+throw fieldError(e, 'supported')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectSupportsFeatureRet(r) {~\
+const supported = r.i32()~\
+return { supported }~\
+}~\
+@@ RemoteConnectGetTypeRet~\
+#e~\
+function encodeRemoteConnectGetTypeRet(w, v) {~\
+expectObject(v, 'remote_connect_get_type_ret')~\
+#0~\
+#6r~\
+#1~\
+#al~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetTypeRet(r) {~\
+#5n~\
+#ai~\
+}~\
+@@ RemoteConnectGetVersionRet~\
+#d~\
+function encodeRemoteConnectGetVersionRet(w, v) {~\
+expectObject(v, 'remote_connect_get_version_ret')~\
+#0~\
+w.u64(v.hv_ver)~\
+#1~\
+throw fieldError(e, 'hv_ver')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectGetVersionRet(r) {~\
+const hv_ver = r.u64()~\
+return { hv_ver }~\
+}~\
+@@ RemoteConnectGetLibVersionRet~\
+#d~\
+function encodeRemoteConnectGetLibVersionRet(w, v) {~\
+expectObject(v, 'remote_connect_get_lib_version_ret')~\
+#0~\
+w.u64(v.lib_ver)~\
+#1~\
+throw fieldError(e, 'lib_ver')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectGetLibVersionRet(r) {~\
+const lib_ver = r.u64()~\
+return { lib_ver }~\
+}~\
+@@ RemoteConnectGetHostnameRet~\
+#e~\
+function encodeRemoteConnectGetHostnameRet(w, v) {~\
+expectObject(v, 'remote_connect_get_hostname_ret')~\
+#0~\
+w.string(v.hostname, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'hostname')~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetHostnameRet(r) {~\
+const hostname = r.string(REMOTE_STRING_MAX)~\
+return { hostname }~\
+}~\
+@@ RemoteConnectGetSysinfoArgs~\
+#d~\
+function encodeRemoteConnectGetSysinfoArgs(w, v) {~\
+expectObject(v, 'remote_connect_get_sysinfo_args')~\
+#0~\
+#5~\
+#1~\
+#6a~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectGetSysinfoArgs(r) {~\
+#4~\
+#63~\
+}~\
+@@ RemoteConnectGetSysinfoRet~\
+#e~\
+function encodeRemoteConnectGetSysinfoRet(w, v) {~\
+expectObject(v, 'remote_connect_get_sysinfo_ret')~\
+#0~\
+w.string(v.sysinfo, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'sysinfo')~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetSysinfoRet(r) {~\
+const sysinfo = r.string(REMOTE_STRING_MAX)~\
+return { sysinfo }~\
+}~\
+@@ RemoteConnectGetUriRet~\
+#e~\
+function encodeRemoteConnectGetUriRet(w, v) {~\
+expectObject(v, 'remote_connect_get_uri_ret')~\
+#0~\
+#8s~\
+#1~\
+throw fieldError(e, 'uri')~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetUriRet(r) {~\
+#7a~\
+return { uri }~\
+}~\
+@@ RemoteConnectGetMaxVcpusArgs~\
+#e~\
+function encodeRemoteConnectGetMaxVcpusArgs(w, v) {~\
+expectObject(v, 'remote_connect_get_max_vcpus_args')~\
+#0~\
+const o0 = v.type~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+#al~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetMaxVcpusArgs(r) {~\
+const type = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#ai~\
+}~\
+@@ RemoteConnectGetMaxVcpusRet~\
+#d~\
+function encodeRemoteConnectGetMaxVcpusRet(w, v) {~\
+expectObject(v, 'remote_connect_get_max_vcpus_ret')~\
+#0~\
+w.i32(v.max_vcpus)~\
+#1~\
+throw fieldError(e, 'max_vcpus')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectGetMaxVcpusRet(r) {~\
+const max_vcpus = r.i32()~\
+return { max_vcpus }~\
+}~\
+@@ RemoteNodeGetInfoRet~\
+uses expectArray expectObject fieldError~\
+function encodeRemoteNodeGetInfoRet(w, v) {~\
+expectObject(v, 'remote_node_get_info_ret')~\
+let f = 'model'~\
+#0~\
+const a0 = v.model~\
+expectArray(a0, 32)~\
+#f~\
+#3d~\
+}~\
+#5w~\
+#5d~\
+f = 'cpus'~\
+w.i32(v.cpus)~\
+f = 'mhz'~\
+w.i32(v.mhz)~\
+f = 'nodes'~\
+w.i32(v.nodes)~\
+f = 'sockets'~\
+w.i32(v.sockets)~\
+f = 'cores'~\
+w.i32(v.cores)~\
+f = 'threads'~\
+w.i32(v.threads)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetInfoRet(r) {~\
+const model = []~\
+for (let i2 = 0; i2 < 32; i2++) model.push(r.i32())~\
+#4t~\
+const cpus = r.i32()~\
+const mhz = r.i32()~\
+const nodes = r.i32()~\
+const sockets = r.i32()~\
+const cores = r.i32()~\
+const threads = r.i32()~\
+return { model, memory, cpus, mhz, nodes, sockets, cores, threads }~\
+}~\
+@@ RemoteConnectGetCapabilitiesRet~\
+#e~\
+function encodeRemoteConnectGetCapabilitiesRet(w, v) {~\
+expectObject(v, 'remote_connect_get_capabilities_ret')~\
+#0~\
+#b1~\
+#1~\
+#aj~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetCapabilitiesRet(r) {~\
+#8z~\
+#a9~\
+}~\
+@@ RemoteConnectGetDomainCapabilitiesArgs~\
+#e~\
+function encodeRemoteConnectGetDomainCapabilitiesArgs(w, v) {~\
+expectObject(v, 'remote_connect_get_domain_capabilities_args')~\
+let f = 'emulatorbin'~\
+#0~\
+const o0 = v.emulatorbin~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#9o~\
+#9e~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#9v~\
+#9f~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+#a1~\
+#9h~\
+#53~\
+#h~\
+#i~\
+#5c~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetDomainCapabilitiesArgs(r) {~\
+const emulatorbin = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#8y~\
+#98~\
+#9l~\
+#4~\
+return { emulatorbin, arch, machine, virttype, flags }~\
+}~\
+@@ RemoteConnectGetDomainCapabilitiesRet~\
+#e~\
+function encodeRemoteConnectGetDomainCapabilitiesRet(w, v) {~\
+expectObject(v, 'remote_connect_get_domain_capabilities_ret')~\
+#0~\
+#b1~\
+#1~\
+#aj~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetDomainCapabilitiesRet(r) {~\
+#8z~\
+#a9~\
+}~\
+@@ RemoteNodeGetCpuStatsArgs~\
+#d~\
+function encodeRemoteNodeGetCpuStatsArgs(w, v) {~\
+expectObject(v, 'remote_node_get_cpu_stats_args')~\
+let f = 'cpuNum'~\
+#0~\
+w.i32(v.cpuNum)~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetCpuStatsArgs(r) {~\
+const cpuNum = r.i32()~\
+#11~\
+#4~\
+return { cpuNum, nparams, flags }~\
+}~\
+@@ RemoteNodeGetCpuStatsRet~\
+uses REMOTE_NODE_CPU_STATS_MAX encodeRemoteNodeGetCpuStats expectArray expectObject fieldError~\
+function encodeRemoteNodeGetCpuStatsRet(w, v) {~\
+expectObject(v, 'remote_node_get_cpu_stats_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_NODE_CPU_STATS_MAX)~\
+#f~\
+encodeRemoteNodeGetCpuStats(w, a0[i1])~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NODE_CPU_STATS_MAX decodeRemoteNodeGetCpuStats~\
+function decodeRemoteNodeGetCpuStatsRet(r) {~\
+const n3 = r.length(REMOTE_NODE_CPU_STATS_MAX, 12)~\
+#p~\
+for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteNodeGetCpuStats(r))~\
+#11~\
+#2q~\
+}~\
+@@ RemoteNodeGetMemoryStatsArgs~\
+#d~\
+function encodeRemoteNodeGetMemoryStatsArgs(w, v) {~\
+expectObject(v, 'remote_node_get_memory_stats_args')~\
+#a6~\
+#0~\
+#14~\
+f = 'cellNum'~\
+w.i32(v.cellNum)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetMemoryStatsArgs(r) {~\
+#11~\
+const cellNum = r.i32()~\
+#4~\
+return { nparams, cellNum, flags }~\
+}~\
+@@ RemoteNodeGetMemoryStatsRet~\
+uses REMOTE_NODE_MEMORY_STATS_MAX encodeRemoteNodeGetMemoryStats expectArray expectObject fieldError~\
+function encodeRemoteNodeGetMemoryStatsRet(w, v) {~\
+expectObject(v, 'remote_node_get_memory_stats_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_NODE_MEMORY_STATS_MAX)~\
+#f~\
+encodeRemoteNodeGetMemoryStats(w, a0[i1])~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NODE_MEMORY_STATS_MAX decodeRemoteNodeGetMemoryStats~\
+function decodeRemoteNodeGetMemoryStatsRet(r) {~\
+const n3 = r.length(REMOTE_NODE_MEMORY_STATS_MAX, 12)~\
+#p~\
+for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteNodeGetMemoryStats(r))~\
+#11~\
+#2q~\
+}~\
+@@ RemoteNodeGetCellsFreeMemoryArgs~\
+#d~\
+function encodeRemoteNodeGetCellsFreeMemoryArgs(w, v) {~\
+expectObject(v, 'remote_node_get_cells_free_memory_args')~\
+let f = 'startCell'~\
+#0~\
+#au~\
+f = 'maxcells'~\
+w.i32(v.maxcells)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetCellsFreeMemoryArgs(r) {~\
+#9i~\
+const maxcells = r.i32()~\
+return { startCell, maxcells }~\
+}~\
+@@ RemoteNodeGetCellsFreeMemoryRet~\
+#8f~\
+function encodeRemoteNodeGetCellsFreeMemoryRet(w, v) {~\
+expectObject(v, 'remote_node_get_cells_free_memory_ret')~\
+#0~\
+const a0 = v.cells~\
+#g~\
+#8o~\
+#f~\
+w.u64(a0[i1])~\
+}~\
+#1~\
+throw fieldError(e, 'cells')~\
+}~\
+}~\
+#8e~\
+function decodeRemoteNodeGetCellsFreeMemoryRet(r) {~\
+const n3 = r.length(REMOTE_NODE_MAX_CELLS, 8)~\
+const cells = []~\
+for (let i2 = 0; i2 < n3; i2++) cells.push(r.u64())~\
+return { cells }~\
+}~\
+@@ RemoteNodeGetFreeMemoryRet~\
+#d~\
+function encodeRemoteNodeGetFreeMemoryRet(w, v) {~\
+expectObject(v, 'remote_node_get_free_memory_ret')~\
+#0~\
+w.u64(v.freeMem)~\
+#1~\
+throw fieldError(e, 'freeMem')~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetFreeMemoryRet(r) {~\
+const freeMem = r.u64()~\
+return { freeMem }~\
+}~\
+@@ RemoteDomainGetSchedulerTypeArgs~\
+#b~\
+function encodeRemoteDomainGetSchedulerTypeArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_scheduler_type_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetSchedulerTypeArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetSchedulerTypeRet~\
+#e~\
+function encodeRemoteDomainGetSchedulerTypeRet(w, v) {~\
+expectObject(v, 'remote_domain_get_scheduler_type_ret')~\
+#3t~\
+#0~\
+#6r~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainGetSchedulerTypeRet(r) {~\
+#5n~\
+#11~\
+return { type, nparams }~\
+}~\
+@@ RemoteDomainGetSchedulerParametersArgs~\
+#b~\
+function encodeRemoteDomainGetSchedulerParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_scheduler_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetSchedulerParametersArgs(r) {~\
+#6~\
+#11~\
+return { dom, nparams }~\
+}~\
+@@ RemoteDomainGetSchedulerParametersRet~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetSchedulerParametersRet(w, v) {~\
+expectObject(v, 'remote_domain_get_scheduler_parameters_ret')~\
+#0~\
+#q~\
+#g~\
+#8m~\
+#f~\
+#r~\
+}~\
+#1~\
+#55~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetSchedulerParametersRet(r) {~\
+#72~\
+#p~\
+#s~\
+#54~\
+}~\
+@@ RemoteDomainGetSchedulerParametersFlagsArgs~\
+#b~\
+function encodeRemoteDomainGetSchedulerParametersFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_scheduler_parameters_flags_args')~\
+#8~\
+#0~\
+#7~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetSchedulerParametersFlagsArgs(r) {~\
+#6~\
+#11~\
+#4~\
+#7y~\
+}~\
+@@ RemoteDomainGetSchedulerParametersFlagsRet~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetSchedulerParametersFlagsRet(w, v) {~\
+expectObject(v, 'remote_domain_get_scheduler_parameters_flags_ret')~\
+#0~\
+#q~\
+#g~\
+#8m~\
+#f~\
+#r~\
+}~\
+#1~\
+#55~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetSchedulerParametersFlagsRet(r) {~\
+#72~\
+#p~\
+#s~\
+#54~\
+}~\
+@@ RemoteDomainSetSchedulerParametersArgs~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetSchedulerParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_scheduler_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+#8m~\
+#f~\
+#r~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetSchedulerParametersArgs(r) {~\
+#6~\
+#72~\
+#p~\
+#s~\
+return { dom, params }~\
+}~\
+@@ RemoteDomainSetSchedulerParametersFlagsArgs~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetSchedulerParametersFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_scheduler_parameters_flags_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+#8m~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetSchedulerParametersFlagsArgs(r) {~\
+#6~\
+#72~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteDomainSetBlkioParametersArgs~\
+uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetBlkioParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_blkio_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetBlkioParametersArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteDomainGetBlkioParametersArgs~\
+#b~\
+function encodeRemoteDomainGetBlkioParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_blkio_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetBlkioParametersArgs(r) {~\
+#6~\
+#11~\
+#4~\
+#7y~\
+}~\
+@@ RemoteDomainGetBlkioParametersRet~\
+uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetBlkioParametersRet(w, v) {~\
+expectObject(v, 'remote_domain_get_blkio_parameters_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetBlkioParametersRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainSetMemoryParametersArgs~\
+uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetMemoryParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_memory_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetMemoryParametersArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteDomainGetMemoryParametersArgs~\
+#b~\
+function encodeRemoteDomainGetMemoryParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_memory_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetMemoryParametersArgs(r) {~\
+#6~\
+#11~\
+#4~\
+#7y~\
+}~\
+@@ RemoteDomainGetMemoryParametersRet~\
+uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetMemoryParametersRet(w, v) {~\
+expectObject(v, 'remote_domain_get_memory_parameters_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetMemoryParametersRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainBlockResizeArgs~\
+#l~\
+function encodeRemoteDomainBlockResizeArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_resize_args')~\
+#8~\
+#0~\
+#7~\
+#7f~\
+#8p~\
+#7j~\
+w.u64(v.size)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockResizeArgs(r) {~\
+#6~\
+#6y~\
+const size = r.u64()~\
+#4~\
+return { dom, disk, size, flags }~\
+}~\
+@@ RemoteDomainSetNumaParametersArgs~\
+uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetNumaParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_numa_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_NUMA_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetNumaParametersArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_NUMA_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteDomainGetNumaParametersArgs~\
+#b~\
+function encodeRemoteDomainGetNumaParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_numa_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetNumaParametersArgs(r) {~\
+#6~\
+#11~\
+#4~\
+#7y~\
+}~\
+@@ RemoteDomainGetNumaParametersRet~\
+uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetNumaParametersRet(w, v) {~\
+expectObject(v, 'remote_domain_get_numa_parameters_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_NUMA_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_NUMA_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetNumaParametersRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_NUMA_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainSetPerfEventsArgs~\
+uses REMOTE_DOMAIN_PERF_EVENTS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetPerfEventsArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_perf_events_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_PERF_EVENTS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_PERF_EVENTS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetPerfEventsArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_PERF_EVENTS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteDomainGetPerfEventsArgs~\
+#b~\
+function encodeRemoteDomainGetPerfEventsArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_perf_events_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetPerfEventsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetPerfEventsRet~\
+uses REMOTE_DOMAIN_PERF_EVENTS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetPerfEventsRet(w, v) {~\
+expectObject(v, 'remote_domain_get_perf_events_ret')~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_PERF_EVENTS_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#55~\
+}~\
+}~\
+uses REMOTE_DOMAIN_PERF_EVENTS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetPerfEventsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_PERF_EVENTS_MAX, 12)~\
+#p~\
+#s~\
+#54~\
+}~\
+@@ RemoteDomainBlockStatsArgs~\
+#l~\
+function encodeRemoteDomainBlockStatsArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_stats_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockStatsArgs(r) {~\
+#6~\
+#24~\
+return { dom, path }~\
+}~\
+@@ RemoteDomainBlockStatsRet~\
+#d~\
+function encodeRemoteDomainBlockStatsRet(w, v) {~\
+expectObject(v, 'remote_domain_block_stats_ret')~\
+let f = 'rd_req'~\
+#0~\
+w.i64(v.rd_req)~\
+f = 'rd_bytes'~\
+w.i64(v.rd_bytes)~\
+f = 'wr_req'~\
+w.i64(v.wr_req)~\
+f = 'wr_bytes'~\
+w.i64(v.wr_bytes)~\
+f = 'errs'~\
+w.i64(v.errs)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainBlockStatsRet(r) {~\
+const rd_req = r.i64()~\
+const rd_bytes = r.i64()~\
+const wr_req = r.i64()~\
+const wr_bytes = r.i64()~\
+const errs = r.i64()~\
+return { rd_req, rd_bytes, wr_req, wr_bytes, errs }~\
+}~\
+@@ RemoteDomainBlockStatsFlagsArgs~\
+#l~\
+function encodeRemoteDomainBlockStatsFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_stats_flags_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockStatsFlagsArgs(r) {~\
+#6~\
+#24~\
+#11~\
+#4~\
+return { dom, path, nparams, flags }~\
+}~\
+@@ RemoteDomainBlockStatsFlagsRet~\
+uses REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainBlockStatsFlagsRet(w, v) {~\
+expectObject(v, 'remote_domain_block_stats_flags_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainBlockStatsFlagsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainInterfaceStatsArgs~\
+#l~\
+function encodeRemoteDomainInterfaceStatsArgs(w, v) {~\
+expectObject(v, 'remote_domain_interface_stats_args')~\
+#8~\
+#0~\
+#7~\
+#9r~\
+#b2~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainInterfaceStatsArgs(r) {~\
+#6~\
+#93~\
+return { dom, device }~\
+}~\
+@@ RemoteDomainInterfaceStatsRet~\
+#d~\
+function encodeRemoteDomainInterfaceStatsRet(w, v) {~\
+expectObject(v, 'remote_domain_interface_stats_ret')~\
+let f = 'rx_bytes'~\
+#0~\
+w.i64(v.rx_bytes)~\
+f = 'rx_packets'~\
+w.i64(v.rx_packets)~\
+f = 'rx_errs'~\
+w.i64(v.rx_errs)~\
+f = 'rx_drop'~\
+w.i64(v.rx_drop)~\
+f = 'tx_bytes'~\
+w.i64(v.tx_bytes)~\
+f = 'tx_packets'~\
+w.i64(v.tx_packets)~\
+f = 'tx_errs'~\
+w.i64(v.tx_errs)~\
+f = 'tx_drop'~\
+w.i64(v.tx_drop)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainInterfaceStatsRet(r) {~\
+const rx_bytes = r.i64()~\
+const rx_packets = r.i64()~\
+const rx_errs = r.i64()~\
+const rx_drop = r.i64()~\
+const tx_bytes = r.i64()~\
+const tx_packets = r.i64()~\
+const tx_errs = r.i64()~\
+const tx_drop = r.i64()~\
+return { rx_bytes, rx_packets, rx_errs, rx_drop, tx_bytes, tx_packets, tx_errs, tx_drop }~\
+}~\
+@@ RemoteDomainSetInterfaceParametersArgs~\
+uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetInterfaceParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_interface_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#9r~\
+#b2~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetInterfaceParametersArgs(r) {~\
+#6~\
+#93~\
+const n3 = r.length(REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+return { dom, device, params, flags }~\
+}~\
+@@ RemoteDomainGetInterfaceParametersArgs~\
+#l~\
+function encodeRemoteDomainGetInterfaceParametersArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_interface_parameters_args')~\
+#8~\
+#0~\
+#7~\
+#9r~\
+#b2~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainGetInterfaceParametersArgs(r) {~\
+#6~\
+#93~\
+#11~\
+#4~\
+return { dom, device, nparams, flags }~\
+}~\
+@@ RemoteDomainGetInterfaceParametersRet~\
+uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetInterfaceParametersRet(w, v) {~\
+expectObject(v, 'remote_domain_get_interface_parameters_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetInterfaceParametersRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainMemoryStatsArgs~\
+#b~\
+function encodeRemoteDomainMemoryStatsArgs(w, v) {~\
+expectObject(v, 'remote_domain_memory_stats_args')~\
+#8~\
+#0~\
+#7~\
+f = 'maxStats'~\
+w.u32(v.maxStats)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMemoryStatsArgs(r) {~\
+#6~\
+const maxStats = r.u32()~\
+#4~\
+return { dom, maxStats, flags }~\
+}~\
+@@ RemoteDomainMemoryStat~\
+#d~\
+function encodeRemoteDomainMemoryStat(w, v) {~\
+expectObject(v, 'remote_domain_memory_stat')~\
+let f = 'tag'~\
+#0~\
+w.i32(v.tag)~\
+f = 'val'~\
+w.u64(v.val)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainMemoryStat(r) {~\
+const tag = r.i32()~\
+const val = r.u64()~\
+return { tag, val }~\
+}~\
+@@ RemoteDomainMemoryStatsRet~\
+uses REMOTE_DOMAIN_MEMORY_STATS_MAX encodeRemoteDomainMemoryStat expectArray expectObject fieldError~\
+function encodeRemoteDomainMemoryStatsRet(w, v) {~\
+expectObject(v, 'remote_domain_memory_stats_ret')~\
+#0~\
+const a0 = v.stats~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_MEMORY_STATS_MAX)~\
+#f~\
+encodeRemoteDomainMemoryStat(w, a0[i1])~\
+}~\
+#1~\
+throw fieldError(e, 'stats')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MEMORY_STATS_MAX decodeRemoteDomainMemoryStat~\
+function decodeRemoteDomainMemoryStatsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_MEMORY_STATS_MAX, 12)~\
+const stats = []~\
+for (let i2 = 0; i2 < n3; i2++) stats.push(decodeRemoteDomainMemoryStat(r))~\
+return { stats }~\
+}~\
+@@ RemoteDomainBlockPeekArgs~\
+#l~\
+function encodeRemoteDomainBlockPeekArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_peek_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#5x~\
+#8v~\
+#7j~\
+w.u32(v.size)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockPeekArgs(r) {~\
+#6~\
+#24~\
+#77~\
+const size = r.u32()~\
+#4~\
+return { dom, path, offset, size, flags }~\
+}~\
+@@ RemoteDomainBlockPeekRet~\
+uses REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX expectObject fieldError~\
+function encodeRemoteDomainBlockPeekRet(w, v) {~\
+expectObject(v, 'remote_domain_block_peek_ret')~\
+#0~\
+w.opaque(v.buffer, REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX)~\
+#1~\
+throw fieldError(e, 'buffer')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX~\
+function decodeRemoteDomainBlockPeekRet(r) {~\
+const buffer = r.opaque(REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX)~\
+return { buffer }~\
+}~\
+@@ RemoteDomainMemoryPeekArgs~\
+#b~\
+function encodeRemoteDomainMemoryPeekArgs(w, v) {~\
+expectObject(v, 'remote_domain_memory_peek_args')~\
+#8~\
+#0~\
+#7~\
+#5x~\
+#8v~\
+#7j~\
+w.u32(v.size)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMemoryPeekArgs(r) {~\
+#6~\
+#77~\
+const size = r.u32()~\
+#4~\
+return { dom, offset, size, flags }~\
+}~\
+@@ RemoteDomainMemoryPeekRet~\
+uses REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX expectObject fieldError~\
+function encodeRemoteDomainMemoryPeekRet(w, v) {~\
+expectObject(v, 'remote_domain_memory_peek_ret')~\
+#0~\
+w.opaque(v.buffer, REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX)~\
+#1~\
+throw fieldError(e, 'buffer')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX~\
+function decodeRemoteDomainMemoryPeekRet(r) {~\
+const buffer = r.opaque(REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX)~\
+return { buffer }~\
+}~\
+@@ RemoteDomainGetBlockInfoArgs~\
+#l~\
+function encodeRemoteDomainGetBlockInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_block_info_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainGetBlockInfoArgs(r) {~\
+#6~\
+#24~\
+#4~\
+#ab~\
+}~\
+@@ RemoteDomainGetBlockInfoRet~\
+#d~\
+function encodeRemoteDomainGetBlockInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_block_info_ret')~\
+let f = 'allocation'~\
+#0~\
+#8u~\
+#5r~\
+#6s~\
+f = 'physical'~\
+w.u64(v.physical)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetBlockInfoRet(r) {~\
+#6v~\
+#5f~\
+const physical = r.u64()~\
+return { allocation, capacity, physical }~\
+}~\
+@@ RemoteConnectListDomainsArgs~\
+#d~\
+function encodeRemoteConnectListDomainsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_domains_args')~\
+#0~\
+w.i32(v.maxids)~\
+#1~\
+throw fieldError(e, 'maxids')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListDomainsArgs(r) {~\
+const maxids = r.i32()~\
+return { maxids }~\
+}~\
+@@ RemoteConnectListDomainsRet~\
+uses REMOTE_DOMAIN_LIST_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListDomainsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_domains_ret')~\
+#0~\
+const a0 = v.ids~\
+#g~\
+#6o~\
+#f~\
+#3d~\
+}~\
+#1~\
+throw fieldError(e, 'ids')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_LIST_MAX~\
+function decodeRemoteConnectListDomainsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 4)~\
+const ids = []~\
+for (let i2 = 0; i2 < n3; i2++) ids.push(r.i32())~\
+return { ids }~\
+}~\
+@@ RemoteConnectNumOfDomainsRet~\
+#d~\
+function encodeRemoteConnectNumOfDomainsRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_domains_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfDomainsRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteDomainCreateXmlArgs~\
+#e~\
+function encodeRemoteDomainCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_domain_create_xml_args')~\
+#7u~\
+#0~\
+#4o~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainCreateXmlArgs(r) {~\
+#4c~\
+#4~\
+#84~\
+}~\
+@@ RemoteDomainCreateXmlRet~\
+#b~\
+function encodeRemoteDomainCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_domain_create_xml_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainCreateXmlRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainCreateXmlWithFilesArgs~\
+#e~\
+function encodeRemoteDomainCreateXmlWithFilesArgs(w, v) {~\
+expectObject(v, 'remote_domain_create_xml_with_files_args')~\
+#7u~\
+#0~\
+#4o~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainCreateXmlWithFilesArgs(r) {~\
+#4c~\
+#4~\
+#84~\
+}~\
+@@ RemoteDomainCreateXmlWithFilesRet~\
+#b~\
+function encodeRemoteDomainCreateXmlWithFilesRet(w, v) {~\
+expectObject(v, 'remote_domain_create_xml_with_files_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainCreateXmlWithFilesRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainLookupByIdArgs~\
+#d~\
+function encodeRemoteDomainLookupByIdArgs(w, v) {~\
+expectObject(v, 'remote_domain_lookup_by_id_args')~\
+#0~\
+w.i32(v.id)~\
+#1~\
+throw fieldError(e, 'id')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainLookupByIdArgs(r) {~\
+const id = r.i32()~\
+return { id }~\
+}~\
+@@ RemoteDomainLookupByIdRet~\
+#b~\
+function encodeRemoteDomainLookupByIdRet(w, v) {~\
+expectObject(v, 'remote_domain_lookup_by_id_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainLookupByIdRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainLookupByUuidArgs~\
+#6i~\
+function encodeRemoteDomainLookupByUuidArgs(w, v) {~\
+expectObject(v, 'remote_domain_lookup_by_uuid_args')~\
+#0~\
+#2s~\
+#1~\
+#6d~\
+}~\
+}~\
+#5a~\
+function decodeRemoteDomainLookupByUuidArgs(r) {~\
+#2l~\
+#67~\
+}~\
+@@ RemoteDomainLookupByUuidRet~\
+#b~\
+function encodeRemoteDomainLookupByUuidRet(w, v) {~\
+expectObject(v, 'remote_domain_lookup_by_uuid_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainLookupByUuidRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainLookupByNameArgs~\
+#e~\
+function encodeRemoteDomainLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_domain_lookup_by_name_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainLookupByNameArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteDomainLookupByNameRet~\
+#b~\
+function encodeRemoteDomainLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_domain_lookup_by_name_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainLookupByNameRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainSuspendArgs~\
+#b~\
+function encodeRemoteDomainSuspendArgs(w, v) {~\
+expectObject(v, 'remote_domain_suspend_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSuspendArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainResumeArgs~\
+#b~\
+function encodeRemoteDomainResumeArgs(w, v) {~\
+expectObject(v, 'remote_domain_resume_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainResumeArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainPmSuspendForDurationArgs~\
+#b~\
+function encodeRemoteDomainPmSuspendForDurationArgs(w, v) {~\
+expectObject(v, 'remote_domain_pm_suspend_for_duration_args')~\
+#8~\
+#0~\
+#7~\
+f = 'target'~\
+w.u32(v.target)~\
+f = 'duration'~\
+w.u64(v.duration)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainPmSuspendForDurationArgs(r) {~\
+#6~\
+const target = r.u32()~\
+const duration = r.u64()~\
+#4~\
+return { dom, target, duration, flags }~\
+}~\
+@@ RemoteDomainPmWakeupArgs~\
+#b~\
+function encodeRemoteDomainPmWakeupArgs(w, v) {~\
+expectObject(v, 'remote_domain_pm_wakeup_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainPmWakeupArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainShutdownArgs~\
+#b~\
+function encodeRemoteDomainShutdownArgs(w, v) {~\
+expectObject(v, 'remote_domain_shutdown_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainShutdownArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainRebootArgs~\
+#b~\
+function encodeRemoteDomainRebootArgs(w, v) {~\
+expectObject(v, 'remote_domain_reboot_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainRebootArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainResetArgs~\
+#b~\
+function encodeRemoteDomainResetArgs(w, v) {~\
+expectObject(v, 'remote_domain_reset_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainResetArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainDestroyArgs~\
+#b~\
+function encodeRemoteDomainDestroyArgs(w, v) {~\
+expectObject(v, 'remote_domain_destroy_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainDestroyArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainDestroyFlagsArgs~\
+#b~\
+function encodeRemoteDomainDestroyFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_destroy_flags_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainDestroyFlagsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetOsTypeArgs~\
+#b~\
+function encodeRemoteDomainGetOsTypeArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_os_type_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetOsTypeArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetOsTypeRet~\
+#e~\
+function encodeRemoteDomainGetOsTypeRet(w, v) {~\
+expectObject(v, 'remote_domain_get_os_type_ret')~\
+#0~\
+#6r~\
+#1~\
+#al~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainGetOsTypeRet(r) {~\
+#5n~\
+#ai~\
+}~\
+@@ RemoteDomainGetMaxMemoryArgs~\
+#b~\
+function encodeRemoteDomainGetMaxMemoryArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_max_memory_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetMaxMemoryArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetMaxMemoryRet~\
+#d~\
+function encodeRemoteDomainGetMaxMemoryRet(w, v) {~\
+expectObject(v, 'remote_domain_get_max_memory_ret')~\
+#0~\
+#5d~\
+#1~\
+throw fieldError(e, 'memory')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetMaxMemoryRet(r) {~\
+#4t~\
+return { memory }~\
+}~\
+@@ RemoteDomainSetMaxMemoryArgs~\
+#b~\
+function encodeRemoteDomainSetMaxMemoryArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_max_memory_args')~\
+#8~\
+#0~\
+#7~\
+#5w~\
+#5d~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetMaxMemoryArgs(r) {~\
+#6~\
+#4t~\
+return { dom, memory }~\
+}~\
+@@ RemoteDomainSetMemoryArgs~\
+#b~\
+function encodeRemoteDomainSetMemoryArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_memory_args')~\
+#8~\
+#0~\
+#7~\
+#5w~\
+#5d~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetMemoryArgs(r) {~\
+#6~\
+#4t~\
+return { dom, memory }~\
+}~\
+@@ RemoteDomainSetMemoryFlagsArgs~\
+#b~\
+function encodeRemoteDomainSetMemoryFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_memory_flags_args')~\
+#8~\
+#0~\
+#7~\
+#5w~\
+#5d~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetMemoryFlagsArgs(r) {~\
+#6~\
+#4t~\
+#4~\
+return { dom, memory, flags }~\
+}~\
+@@ RemoteDomainSetMemoryStatsPeriodArgs~\
+#b~\
+function encodeRemoteDomainSetMemoryStatsPeriodArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_memory_stats_period_args')~\
+#8~\
+#0~\
+#7~\
+f = 'period'~\
+w.i32(v.period)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetMemoryStatsPeriodArgs(r) {~\
+#6~\
+const period = r.i32()~\
+#4~\
+return { dom, period, flags }~\
+}~\
+@@ RemoteDomainGetInfoArgs~\
+#b~\
+function encodeRemoteDomainGetInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_info_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetInfoArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetInfoRet~\
+#d~\
+function encodeRemoteDomainGetInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_info_ret')~\
+#7t~\
+#0~\
+#b6~\
+f = 'maxMem'~\
+w.u64(v.maxMem)~\
+#5w~\
+#5d~\
+f = 'nrVirtCpu'~\
+w.u32(v.nrVirtCpu)~\
+f = 'cpuTime'~\
+w.u64(v.cpuTime)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetInfoRet(r) {~\
+#9j~\
+const maxMem = r.u64()~\
+#4t~\
+const nrVirtCpu = r.u32()~\
+const cpuTime = r.u64()~\
+return { state, maxMem, memory, nrVirtCpu, cpuTime }~\
+}~\
+@@ RemoteDomainSaveArgs~\
+#l~\
+function encodeRemoteDomainSaveArgs(w, v) {~\
+expectObject(v, 'remote_domain_save_args')~\
+#8~\
+#0~\
+#7~\
+#7l~\
+#8r~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSaveArgs(r) {~\
+#6~\
+#79~\
+return { dom, to }~\
+}~\
+@@ RemoteDomainSaveFlagsArgs~\
+#l~\
+function encodeRemoteDomainSaveFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_save_flags_args')~\
+#8~\
+#0~\
+#7~\
+#7l~\
+#8r~\
+#7h~\
+#9c~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSaveFlagsArgs(r) {~\
+#6~\
+#79~\
+#95~\
+#4~\
+return { dom, to, dxml, flags }~\
+}~\
+@@ RemoteDomainSaveParamsArgs~\
+uses REMOTE_DOMAIN_SAVE_PARAMS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSaveParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_save_params_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_SAVE_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SAVE_PARAMS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSaveParamsArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_SAVE_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteDomainRestoreArgs~\
+#e~\
+function encodeRemoteDomainRestoreArgs(w, v) {~\
+expectObject(v, 'remote_domain_restore_args')~\
+#0~\
+w.string(v.from, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'from')~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainRestoreArgs(r) {~\
+const from = r.string(REMOTE_STRING_MAX)~\
+return { from }~\
+}~\
+@@ RemoteDomainRestoreFlagsArgs~\
+#e~\
+function encodeRemoteDomainRestoreFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_restore_flags_args')~\
+let f = 'from'~\
+#0~\
+w.string(v.from, REMOTE_STRING_MAX)~\
+#7h~\
+#9c~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainRestoreFlagsArgs(r) {~\
+const from = r.string(REMOTE_STRING_MAX)~\
+#95~\
+#4~\
+return { from, dxml, flags }~\
+}~\
+@@ RemoteDomainRestoreParamsArgs~\
+uses REMOTE_DOMAIN_SAVE_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainRestoreParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_restore_params_args')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_SAVE_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SAVE_PARAMS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainRestoreParamsArgs(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_SAVE_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#ah~\
+}~\
+@@ RemoteDomainSaveImageGetXmlDescArgs~\
+#e~\
+function encodeRemoteDomainSaveImageGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_domain_save_image_get_xml_desc_args')~\
+let f = 'file'~\
+#0~\
+w.string(v.file, REMOTE_STRING_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainSaveImageGetXmlDescArgs(r) {~\
+const file = r.string(REMOTE_STRING_MAX)~\
+#4~\
+return { file, flags }~\
+}~\
+@@ RemoteDomainSaveImageGetXmlDescRet~\
+#e~\
+function encodeRemoteDomainSaveImageGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_domain_save_image_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainSaveImageGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteDomainSaveImageDefineXmlArgs~\
+#e~\
+function encodeRemoteDomainSaveImageDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_domain_save_image_define_xml_args')~\
+let f = 'file'~\
+#0~\
+w.string(v.file, REMOTE_STRING_MAX)~\
+#7h~\
+w.string(v.dxml, REMOTE_STRING_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainSaveImageDefineXmlArgs(r) {~\
+const file = r.string(REMOTE_STRING_MAX)~\
+const dxml = r.string(REMOTE_STRING_MAX)~\
+#4~\
+return { file, dxml, flags }~\
+}~\
+@@ RemoteDomainCoreDumpArgs~\
+#l~\
+function encodeRemoteDomainCoreDumpArgs(w, v) {~\
+expectObject(v, 'remote_domain_core_dump_args')~\
+#8~\
+#0~\
+#7~\
+#7l~\
+#8r~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainCoreDumpArgs(r) {~\
+#6~\
+#79~\
+#4~\
+return { dom, to, flags }~\
+}~\
+@@ RemoteDomainCoreDumpWithFormatArgs~\
+#l~\
+function encodeRemoteDomainCoreDumpWithFormatArgs(w, v) {~\
+expectObject(v, 'remote_domain_core_dump_with_format_args')~\
+#8~\
+#0~\
+#7~\
+#7l~\
+#8r~\
+f = 'dumpformat'~\
+w.u32(v.dumpformat)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainCoreDumpWithFormatArgs(r) {~\
+#6~\
+#79~\
+const dumpformat = r.u32()~\
+#4~\
+return { dom, to, dumpformat, flags }~\
+}~\
+@@ RemoteDomainScreenshotArgs~\
+#b~\
+function encodeRemoteDomainScreenshotArgs(w, v) {~\
+expectObject(v, 'remote_domain_screenshot_args')~\
+#8~\
+#0~\
+#7~\
+f = 'screen'~\
+w.u32(v.screen)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainScreenshotArgs(r) {~\
+#6~\
+const screen = r.u32()~\
+#4~\
+return { dom, screen, flags }~\
+}~\
+@@ RemoteDomainScreenshotRet~\
+#e~\
+function encodeRemoteDomainScreenshotRet(w, v) {~\
+expectObject(v, 'remote_domain_screenshot_ret')~\
+#0~\
+const o0 = v.mime~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+throw fieldError(e, 'mime')~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainScreenshotRet(r) {~\
+const mime = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+return { mime }~\
+}~\
+@@ RemoteDomainGetXmlDescArgs~\
+#b~\
+function encodeRemoteDomainGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_xml_desc_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetXmlDescArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetXmlDescRet~\
+#e~\
+function encodeRemoteDomainGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_domain_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteDomainMigratePrepareArgs~\
+#e~\
+function encodeRemoteDomainMigratePrepareArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare_args')~\
+let f = 'uri_in'~\
+#0~\
+#9d~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#2r~\
+#3l~\
+#76~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3p~\
+#48~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainMigratePrepareArgs(r) {~\
+#9k~\
+#2j~\
+#3f~\
+#3i~\
+return { uri_in, flags, dname, resource }~\
+}~\
+@@ RemoteDomainMigratePrepareRet~\
+#2v~\
+function encodeRemoteDomainMigratePrepareRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare_ret')~\
+let f = 'cookie'~\
+#0~\
+#6q~\
+#7m~\
+#75~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigratePrepareRet(r) {~\
+#5g~\
+#7b~\
+return { cookie, uri_out }~\
+}~\
+@@ RemoteDomainMigratePerformArgs~\
+uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError~\
+function encodeRemoteDomainMigratePerformArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_perform_args')~\
+#8~\
+#0~\
+#7~\
+#9p~\
+#6q~\
+#3b~\
+#8s~\
+#3~\
+#2r~\
+#3l~\
+#9b~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3p~\
+#48~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteDomainMigratePerformArgs(r) {~\
+#6~\
+#5g~\
+#7a~\
+#2j~\
+#3f~\
+#3i~\
+return { dom, cookie, uri, flags, dname, resource }~\
+}~\
+@@ RemoteDomainMigrateFinishArgs~\
+#2v~\
+function encodeRemoteDomainMigrateFinishArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish_args')~\
+#a3~\
+#0~\
+#b3~\
+#9p~\
+#6q~\
+#3b~\
+#8s~\
+#3~\
+#2r~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigrateFinishArgs(r) {~\
+#94~\
+#5g~\
+#7a~\
+#2j~\
+return { dname, cookie, uri, flags }~\
+}~\
+@@ RemoteDomainMigrateFinishRet~\
+#b~\
+function encodeRemoteDomainMigrateFinishRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish_ret')~\
+#0~\
+encodeRemoteNonnullDomain(w, v.ddom)~\
+#1~\
+throw fieldError(e, 'ddom')~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateFinishRet(r) {~\
+const ddom = decodeRemoteNonnullDomain(r)~\
+return { ddom }~\
+}~\
+@@ RemoteDomainMigratePrepare2Args~\
+#e~\
+function encodeRemoteDomainMigratePrepare2Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare2_args')~\
+let f = 'uri_in'~\
+#0~\
+#9d~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#2r~\
+#3l~\
+#76~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3p~\
+#48~\
+#7g~\
+#8q~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainMigratePrepare2Args(r) {~\
+#9k~\
+#2j~\
+#3f~\
+#3i~\
+#6z~\
+return { uri_in, flags, dname, resource, dom_xml }~\
+}~\
+@@ RemoteDomainMigratePrepare2Ret~\
+#2v~\
+function encodeRemoteDomainMigratePrepare2Ret(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare2_ret')~\
+let f = 'cookie'~\
+#0~\
+#6q~\
+#7m~\
+#75~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigratePrepare2Ret(r) {~\
+#5g~\
+#7b~\
+return { cookie, uri_out }~\
+}~\
+@@ RemoteDomainMigrateFinish2Args~\
+#2v~\
+function encodeRemoteDomainMigrateFinish2Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish2_args')~\
+#a3~\
+#0~\
+#b3~\
+#9p~\
+#6q~\
+#3b~\
+#8s~\
+#3~\
+#2r~\
+f = 'retcode'~\
+w.i32(v.retcode)~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigrateFinish2Args(r) {~\
+#94~\
+#5g~\
+#7a~\
+#2j~\
+const retcode = r.i32()~\
+return { dname, cookie, uri, flags, retcode }~\
+}~\
+@@ RemoteDomainMigrateFinish2Ret~\
+#b~\
+function encodeRemoteDomainMigrateFinish2Ret(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish2_ret')~\
+#0~\
+encodeRemoteNonnullDomain(w, v.ddom)~\
+#1~\
+throw fieldError(e, 'ddom')~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateFinish2Ret(r) {~\
+const ddom = decodeRemoteNonnullDomain(r)~\
+return { ddom }~\
+}~\
+@@ RemoteConnectListDefinedDomainsArgs~\
+#d~\
+function encodeRemoteConnectListDefinedDomainsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_domains_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListDefinedDomainsArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListDefinedDomainsRet~\
+uses REMOTE_DOMAIN_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListDefinedDomainsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_domains_ret')~\
+#0~\
+#21~\
+#g~\
+#6o~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_DOMAIN_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListDefinedDomainsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteConnectNumOfDefinedDomainsRet~\
+#d~\
+function encodeRemoteConnectNumOfDefinedDomainsRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_defined_domains_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfDefinedDomainsRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteDomainCreateArgs~\
+#b~\
+function encodeRemoteDomainCreateArgs(w, v) {~\
+expectObject(v, 'remote_domain_create_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainCreateArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainCreateWithFlagsArgs~\
+#b~\
+function encodeRemoteDomainCreateWithFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_create_with_flags_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainCreateWithFlagsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainCreateWithFlagsRet~\
+#b~\
+function encodeRemoteDomainCreateWithFlagsRet(w, v) {~\
+expectObject(v, 'remote_domain_create_with_flags_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainCreateWithFlagsRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainCreateWithFilesArgs~\
+#b~\
+function encodeRemoteDomainCreateWithFilesArgs(w, v) {~\
+expectObject(v, 'remote_domain_create_with_files_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainCreateWithFilesArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainCreateWithFilesRet~\
+#b~\
+function encodeRemoteDomainCreateWithFilesRet(w, v) {~\
+expectObject(v, 'remote_domain_create_with_files_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainCreateWithFilesRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainDefineXmlArgs~\
+#e~\
+function encodeRemoteDomainDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_domain_define_xml_args')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainDefineXmlArgs(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteDomainDefineXmlRet~\
+#b~\
+function encodeRemoteDomainDefineXmlRet(w, v) {~\
+expectObject(v, 'remote_domain_define_xml_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainDefineXmlRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainDefineXmlFlagsArgs~\
+#e~\
+function encodeRemoteDomainDefineXmlFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_define_xml_flags_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainDefineXmlFlagsArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteDomainDefineXmlFlagsRet~\
+#b~\
+function encodeRemoteDomainDefineXmlFlagsRet(w, v) {~\
+expectObject(v, 'remote_domain_define_xml_flags_ret')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainDefineXmlFlagsRet(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainUndefineArgs~\
+#b~\
+function encodeRemoteDomainUndefineArgs(w, v) {~\
+expectObject(v, 'remote_domain_undefine_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainUndefineArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainUndefineFlagsArgs~\
+#b~\
+function encodeRemoteDomainUndefineFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_undefine_flags_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainUndefineFlagsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainInjectNmiArgs~\
+#b~\
+function encodeRemoteDomainInjectNmiArgs(w, v) {~\
+expectObject(v, 'remote_domain_inject_nmi_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainInjectNmiArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainSendKeyArgs~\
+uses REMOTE_DOMAIN_SEND_KEY_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError~\
+function encodeRemoteDomainSendKeyArgs(w, v) {~\
+expectObject(v, 'remote_domain_send_key_args')~\
+#8~\
+#0~\
+#7~\
+f = 'codeset'~\
+w.u32(v.codeset)~\
+f = 'holdtime'~\
+w.u32(v.holdtime)~\
+f = 'keycodes'~\
+const a0 = v.keycodes~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_SEND_KEY_MAX)~\
+#f~\
+#b5~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SEND_KEY_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteDomainSendKeyArgs(r) {~\
+#6~\
+const codeset = r.u32()~\
+const holdtime = r.u32()~\
+const n3 = r.length(REMOTE_DOMAIN_SEND_KEY_MAX, 4)~\
+const keycodes = []~\
+for (let i2 = 0; i2 < n3; i2++) keycodes.push(r.u32())~\
+#4~\
+return { dom, codeset, holdtime, keycodes, flags }~\
+}~\
+@@ RemoteDomainSendProcessSignalArgs~\
+#b~\
+function encodeRemoteDomainSendProcessSignalArgs(w, v) {~\
+expectObject(v, 'remote_domain_send_process_signal_args')~\
+#8~\
+#0~\
+#7~\
+f = 'pid_value'~\
+w.i64(v.pid_value)~\
+f = 'signum'~\
+w.u32(v.signum)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSendProcessSignalArgs(r) {~\
+#6~\
+const pid_value = r.i64()~\
+const signum = r.u32()~\
+#4~\
+return { dom, pid_value, signum, flags }~\
+}~\
+@@ RemoteDomainSetVcpusArgs~\
+#b~\
+function encodeRemoteDomainSetVcpusArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_vcpus_args')~\
+#8~\
+#0~\
+#7~\
+f = 'nvcpus'~\
+w.u32(v.nvcpus)~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetVcpusArgs(r) {~\
+#6~\
+const nvcpus = r.u32()~\
+return { dom, nvcpus }~\
+}~\
+@@ RemoteDomainSetVcpusFlagsArgs~\
+#b~\
+function encodeRemoteDomainSetVcpusFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_vcpus_flags_args')~\
+#8~\
+#0~\
+#7~\
+f = 'nvcpus'~\
+w.u32(v.nvcpus)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetVcpusFlagsArgs(r) {~\
+#6~\
+const nvcpus = r.u32()~\
+#4~\
+return { dom, nvcpus, flags }~\
+}~\
+@@ RemoteDomainGetVcpusFlagsArgs~\
+#b~\
+function encodeRemoteDomainGetVcpusFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_vcpus_flags_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetVcpusFlagsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetVcpusFlagsRet~\
+#d~\
+function encodeRemoteDomainGetVcpusFlagsRet(w, v) {~\
+expectObject(v, 'remote_domain_get_vcpus_flags_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetVcpusFlagsRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteDomainPinVcpuArgs~\
+#8b~\
+function encodeRemoteDomainPinVcpuArgs(w, v) {~\
+expectObject(v, 'remote_domain_pin_vcpu_args')~\
+#8~\
+#0~\
+#7~\
+f = 'vcpu'~\
+w.u32(v.vcpu)~\
+#4d~\
+#5b~\
+#1~\
+#2~\
+}~\
+}~\
+#8a~\
+function decodeRemoteDomainPinVcpuArgs(r) {~\
+#6~\
+const vcpu = r.u32()~\
+#4r~\
+return { dom, vcpu, cpumap }~\
+}~\
+@@ RemoteDomainPinVcpuFlagsArgs~\
+#8b~\
+function encodeRemoteDomainPinVcpuFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_pin_vcpu_flags_args')~\
+#8~\
+#0~\
+#7~\
+f = 'vcpu'~\
+w.u32(v.vcpu)~\
+#4d~\
+#5b~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#8a~\
+function decodeRemoteDomainPinVcpuFlagsArgs(r) {~\
+#6~\
+const vcpu = r.u32()~\
+#4r~\
+#4~\
+return { dom, vcpu, cpumap, flags }~\
+}~\
+@@ RemoteDomainGetVcpuPinInfoArgs~\
+#b~\
+function encodeRemoteDomainGetVcpuPinInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_vcpu_pin_info_args')~\
+#8~\
+#0~\
+#7~\
+f = 'ncpumaps'~\
+w.i32(v.ncpumaps)~\
+#9w~\
+#at~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetVcpuPinInfoArgs(r) {~\
+#6~\
+const ncpumaps = r.i32()~\
+#99~\
+#4~\
+return { dom, ncpumaps, maplen, flags }~\
+}~\
+@@ RemoteDomainGetVcpuPinInfoRet~\
+uses REMOTE_CPUMAPS_MAX expectObject fieldError~\
+function encodeRemoteDomainGetVcpuPinInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_vcpu_pin_info_ret')~\
+let f = 'cpumaps'~\
+#0~\
+#az~\
+f = 'num'~\
+#1l~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CPUMAPS_MAX~\
+function decodeRemoteDomainGetVcpuPinInfoRet(r) {~\
+#91~\
+#1i~\
+return { cpumaps, num }~\
+}~\
+@@ RemoteDomainPinEmulatorArgs~\
+#8b~\
+function encodeRemoteDomainPinEmulatorArgs(w, v) {~\
+expectObject(v, 'remote_domain_pin_emulator_args')~\
+#8~\
+#0~\
+#7~\
+#4d~\
+#5b~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#8a~\
+function decodeRemoteDomainPinEmulatorArgs(r) {~\
+#6~\
+#4r~\
+#4~\
+return { dom, cpumap, flags }~\
+}~\
+@@ RemoteDomainGetEmulatorPinInfoArgs~\
+#b~\
+function encodeRemoteDomainGetEmulatorPinInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_emulator_pin_info_args')~\
+#8~\
+#0~\
+#7~\
+#9w~\
+#at~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetEmulatorPinInfoArgs(r) {~\
+#6~\
+#99~\
+#4~\
+return { dom, maplen, flags }~\
+}~\
+@@ RemoteDomainGetEmulatorPinInfoRet~\
+uses REMOTE_CPUMAPS_MAX expectObject fieldError~\
+function encodeRemoteDomainGetEmulatorPinInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_emulator_pin_info_ret')~\
+let f = 'cpumaps'~\
+#0~\
+#az~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CPUMAPS_MAX~\
+function decodeRemoteDomainGetEmulatorPinInfoRet(r) {~\
+#91~\
+#38~\
+return { cpumaps, ret }~\
+}~\
+@@ RemoteDomainGetVcpusArgs~\
+#b~\
+function encodeRemoteDomainGetVcpusArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_vcpus_args')~\
+#8~\
+#0~\
+#7~\
+f = 'maxinfo'~\
+w.i32(v.maxinfo)~\
+#9w~\
+#at~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetVcpusArgs(r) {~\
+#6~\
+const maxinfo = r.i32()~\
+#99~\
+return { dom, maxinfo, maplen }~\
+}~\
+@@ RemoteDomainGetVcpusRet~\
+uses REMOTE_CPUMAPS_MAX REMOTE_VCPUINFO_MAX encodeRemoteVcpuInfo expectArray expectObject fieldError~\
+function encodeRemoteDomainGetVcpusRet(w, v) {~\
+expectObject(v, 'remote_domain_get_vcpus_ret')~\
+#a5~\
+#0~\
+#8w~\
+#g~\
+w.length(a0.length, REMOTE_VCPUINFO_MAX)~\
+#f~\
+encodeRemoteVcpuInfo(w, a0[i1])~\
+}~\
+f = 'cpumaps'~\
+#az~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CPUMAPS_MAX REMOTE_VCPUINFO_MAX decodeRemoteVcpuInfo~\
+function decodeRemoteDomainGetVcpusRet(r) {~\
+const n3 = r.length(REMOTE_VCPUINFO_MAX, 20)~\
+#97~\
+for (let i2 = 0; i2 < n3; i2++) info.push(decodeRemoteVcpuInfo(r))~\
+#91~\
+return { info, cpumaps }~\
+}~\
+@@ RemoteDomainGetMaxVcpusArgs~\
+#b~\
+function encodeRemoteDomainGetMaxVcpusArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_max_vcpus_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetMaxVcpusArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetMaxVcpusRet~\
+#d~\
+function encodeRemoteDomainGetMaxVcpusRet(w, v) {~\
+expectObject(v, 'remote_domain_get_max_vcpus_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetMaxVcpusRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteDomainIothreadInfo~\
+uses REMOTE_CPUMAP_MAX expectObject fieldError~\
+function encodeRemoteDomainIothreadInfo(w, v) {~\
+expectObject(v, 'remote_domain_iothread_info')~\
+let f = 'iothread_id'~\
+#0~\
+#8t~\
+#4d~\
+#5b~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CPUMAP_MAX~\
+function decodeRemoteDomainIothreadInfo(r) {~\
+#70~\
+#4r~\
+return { iothread_id, cpumap }~\
+}~\
+@@ RemoteDomainGetIothreadInfoArgs~\
+#b~\
+function encodeRemoteDomainGetIothreadInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_iothread_info_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetIothreadInfoArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetIothreadInfoRet~\
+uses REMOTE_IOTHREAD_INFO_MAX encodeRemoteDomainIothreadInfo expectArray expectObject fieldError~\
+function encodeRemoteDomainGetIothreadInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_iothread_info_ret')~\
+#a5~\
+#0~\
+#8w~\
+#g~\
+w.length(a0.length, REMOTE_IOTHREAD_INFO_MAX)~\
+#f~\
+encodeRemoteDomainIothreadInfo(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_IOTHREAD_INFO_MAX decodeRemoteDomainIothreadInfo~\
+function decodeRemoteDomainGetIothreadInfoRet(r) {~\
+const n3 = r.length(REMOTE_IOTHREAD_INFO_MAX, 8)~\
+#97~\
+for (let i2 = 0; i2 < n3; i2++) info.push(decodeRemoteDomainIothreadInfo(r))~\
+#25~\
+return { info, ret }~\
+}~\
+@@ RemoteDomainPinIothreadArgs~\
+#8b~\
+function encodeRemoteDomainPinIothreadArgs(w, v) {~\
+expectObject(v, 'remote_domain_pin_iothread_args')~\
+#8~\
+#0~\
+#7~\
+f = 'iothreads_id'~\
+w.u32(v.iothreads_id)~\
+#4d~\
+#5b~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#8a~\
+function decodeRemoteDomainPinIothreadArgs(r) {~\
+#6~\
+const iothreads_id = r.u32()~\
+#4r~\
+#4~\
+return { dom, iothreads_id, cpumap, flags }~\
+}~\
+@@ RemoteDomainAddIothreadArgs~\
+#b~\
+function encodeRemoteDomainAddIothreadArgs(w, v) {~\
+expectObject(v, 'remote_domain_add_iothread_args')~\
+#8~\
+#0~\
+#7~\
+#9s~\
+#8t~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainAddIothreadArgs(r) {~\
+#6~\
+#70~\
+#4~\
+return { dom, iothread_id, flags }~\
+}~\
+@@ RemoteDomainDelIothreadArgs~\
+#b~\
+function encodeRemoteDomainDelIothreadArgs(w, v) {~\
+expectObject(v, 'remote_domain_del_iothread_args')~\
+#8~\
+#0~\
+#7~\
+#9s~\
+#8t~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainDelIothreadArgs(r) {~\
+#6~\
+#70~\
+#4~\
+return { dom, iothread_id, flags }~\
+}~\
+@@ RemoteDomainSetIothreadParamsArgs~\
+uses REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetIothreadParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_iothread_params_args')~\
+#8~\
+#0~\
+#7~\
+#9s~\
+#8t~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetIothreadParamsArgs(r) {~\
+#6~\
+#70~\
+const n3 = r.length(REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+return { dom, iothread_id, params, flags }~\
+}~\
+@@ RemoteDomainGetSecurityLabelArgs~\
+#b~\
+function encodeRemoteDomainGetSecurityLabelArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_security_label_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetSecurityLabelArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetSecurityLabelRet~\
+uses REMOTE_SECURITY_LABEL_MAX expectArray expectObject fieldError~\
+function encodeRemoteDomainGetSecurityLabelRet(w, v) {~\
+expectObject(v, 'remote_domain_get_security_label_ret')~\
+let f = 'label'~\
+#0~\
+const a0 = v.label~\
+#g~\
+w.length(a0.length, REMOTE_SECURITY_LABEL_MAX)~\
+#f~\
+#3d~\
+}~\
+f = 'enforcing'~\
+w.i32(v.enforcing)~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_SECURITY_LABEL_MAX~\
+function decodeRemoteDomainGetSecurityLabelRet(r) {~\
+const n3 = r.length(REMOTE_SECURITY_LABEL_MAX, 4)~\
+const label = []~\
+for (let i2 = 0; i2 < n3; i2++) label.push(r.i32())~\
+const enforcing = r.i32()~\
+return { label, enforcing }~\
+}~\
+@@ RemoteDomainGetSecurityLabelListArgs~\
+#b~\
+function encodeRemoteDomainGetSecurityLabelListArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_security_label_list_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetSecurityLabelListArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetSecurityLabelListRet~\
+uses REMOTE_SECURITY_LABEL_LIST_MAX encodeRemoteDomainGetSecurityLabelRet expectArray expectObject fieldError~\
+function encodeRemoteDomainGetSecurityLabelListRet(w, v) {~\
+expectObject(v, 'remote_domain_get_security_label_list_ret')~\
+let f = 'labels'~\
+#0~\
+const a0 = v.labels~\
+#g~\
+w.length(a0.length, REMOTE_SECURITY_LABEL_LIST_MAX)~\
+#f~\
+encodeRemoteDomainGetSecurityLabelRet(w, a0[i1])~\
+}~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_SECURITY_LABEL_LIST_MAX decodeRemoteDomainGetSecurityLabelRet~\
+function decodeRemoteDomainGetSecurityLabelListRet(r) {~\
+const n3 = r.length(REMOTE_SECURITY_LABEL_LIST_MAX, 8)~\
+const labels = []~\
+for (let i2 = 0; i2 < n3; i2++) labels.push(decodeRemoteDomainGetSecurityLabelRet(r))~\
+#38~\
+return { labels, ret }~\
+}~\
+@@ RemoteNodeGetSecurityModelRet~\
+uses REMOTE_SECURITY_DOI_MAX REMOTE_SECURITY_MODEL_MAX expectArray expectObject fieldError~\
+function encodeRemoteNodeGetSecurityModelRet(w, v) {~\
+expectObject(v, 'remote_node_get_security_model_ret')~\
+let f = 'model'~\
+#0~\
+const a0 = v.model~\
+#g~\
+w.length(a0.length, REMOTE_SECURITY_MODEL_MAX)~\
+#f~\
+#3d~\
+}~\
+f = 'doi'~\
+const a2 = v.doi~\
+expectArray(a2)~\
+w.length(a2.length, REMOTE_SECURITY_DOI_MAX)~\
+for (let i3 = 0; i3 < a2.length; i3++) {~\
+w.i32(a2[i3])~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_SECURITY_DOI_MAX REMOTE_SECURITY_MODEL_MAX~\
+function decodeRemoteNodeGetSecurityModelRet(r) {~\
+const n5 = r.length(REMOTE_SECURITY_MODEL_MAX, 4)~\
+const model = []~\
+for (let i4 = 0; i4 < n5; i4++) model.push(r.i32())~\
+const n7 = r.length(REMOTE_SECURITY_DOI_MAX, 4)~\
+const doi = []~\
+for (let i6 = 0; i6 < n7; i6++) doi.push(r.i32())~\
+return { model, doi }~\
+}~\
+@@ RemoteDomainAttachDeviceArgs~\
+#l~\
+function encodeRemoteDomainAttachDeviceArgs(w, v) {~\
+expectObject(v, 'remote_domain_attach_device_args')~\
+#8~\
+#0~\
+#7~\
+#2t~\
+#w~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainAttachDeviceArgs(r) {~\
+#6~\
+#u~\
+return { dom, xml }~\
+}~\
+@@ RemoteDomainAttachDeviceFlagsArgs~\
+#l~\
+function encodeRemoteDomainAttachDeviceFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_attach_device_flags_args')~\
+#8~\
+#0~\
+#7~\
+#2t~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainAttachDeviceFlagsArgs(r) {~\
+#6~\
+#u~\
+#4~\
+#ac~\
+}~\
+@@ RemoteDomainDetachDeviceArgs~\
+#l~\
+function encodeRemoteDomainDetachDeviceArgs(w, v) {~\
+expectObject(v, 'remote_domain_detach_device_args')~\
+#8~\
+#0~\
+#7~\
+#2t~\
+#w~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainDetachDeviceArgs(r) {~\
+#6~\
+#u~\
+return { dom, xml }~\
+}~\
+@@ RemoteDomainDetachDeviceFlagsArgs~\
+#l~\
+function encodeRemoteDomainDetachDeviceFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_detach_device_flags_args')~\
+#8~\
+#0~\
+#7~\
+#2t~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainDetachDeviceFlagsArgs(r) {~\
+#6~\
+#u~\
+#4~\
+#ac~\
+}~\
+@@ RemoteDomainUpdateDeviceFlagsArgs~\
+#l~\
+function encodeRemoteDomainUpdateDeviceFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_update_device_flags_args')~\
+#8~\
+#0~\
+#7~\
+#2t~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainUpdateDeviceFlagsArgs(r) {~\
+#6~\
+#u~\
+#4~\
+#ac~\
+}~\
+@@ RemoteDomainDetachDeviceAliasArgs~\
+#l~\
+function encodeRemoteDomainDetachDeviceAliasArgs(w, v) {~\
+expectObject(v, 'remote_domain_detach_device_alias_args')~\
+#8~\
+#0~\
+#7~\
+#9m~\
+#b0~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainDetachDeviceAliasArgs(r) {~\
+#6~\
+#8x~\
+#4~\
+return { dom, alias, flags }~\
+}~\
+@@ RemoteDomainGetAutostartArgs~\
+#b~\
+function encodeRemoteDomainGetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_autostart_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetAutostartArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetAutostartRet~\
+#d~\
+function encodeRemoteDomainGetAutostartRet(w, v) {~\
+expectObject(v, 'remote_domain_get_autostart_ret')~\
+#0~\
+#35~\
+#1~\
+#69~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetAutostartRet(r) {~\
+#2w~\
+#62~\
+}~\
+@@ RemoteDomainSetAutostartArgs~\
+#b~\
+function encodeRemoteDomainSetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_autostart_args')~\
+#8~\
+#0~\
+#7~\
+#5q~\
+#35~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetAutostartArgs(r) {~\
+#6~\
+#2w~\
+return { dom, autostart }~\
+}~\
+@@ RemoteDomainSetMetadataArgs~\
+#l~\
+function encodeRemoteDomainSetMetadataArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_metadata_args')~\
+#8~\
+#0~\
+#7~\
+#2o~\
+#1z~\
+f = 'metadata'~\
+const o0 = v.metadata~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#9t~\
+const o1 = v.key~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3b~\
+#9g~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSetMetadataArgs(r) {~\
+#6~\
+#1y~\
+const metadata = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const key = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4w~\
+#4~\
+return { dom, type, metadata, key, uri, flags }~\
+}~\
+@@ RemoteDomainGetMetadataArgs~\
+#l~\
+function encodeRemoteDomainGetMetadataArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_metadata_args')~\
+#8~\
+#0~\
+#7~\
+#2o~\
+#1z~\
+#3b~\
+const o0 = v.uri~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainGetMetadataArgs(r) {~\
+#6~\
+#1y~\
+#4w~\
+#4~\
+return { dom, type, uri, flags }~\
+}~\
+@@ RemoteDomainGetMetadataRet~\
+#e~\
+function encodeRemoteDomainGetMetadataRet(w, v) {~\
+expectObject(v, 'remote_domain_get_metadata_ret')~\
+#0~\
+w.string(v.metadata, REMOTE_STRING_MAX)~\
+#1~\
+#ak~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainGetMetadataRet(r) {~\
+const metadata = r.string(REMOTE_STRING_MAX)~\
+#af~\
+}~\
+@@ RemoteDomainBlockJobAbortArgs~\
+#l~\
+function encodeRemoteDomainBlockJobAbortArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_job_abort_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockJobAbortArgs(r) {~\
+#6~\
+#24~\
+#4~\
+#ab~\
+}~\
+@@ RemoteDomainGetBlockJobInfoArgs~\
+#l~\
+function encodeRemoteDomainGetBlockJobInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_block_job_info_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainGetBlockJobInfoArgs(r) {~\
+#6~\
+#24~\
+#4~\
+#ab~\
+}~\
+@@ RemoteDomainGetBlockJobInfoRet~\
+#d~\
+function encodeRemoteDomainGetBlockJobInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_block_job_info_ret')~\
+let f = 'found'~\
+#0~\
+w.i32(v.found)~\
+#2o~\
+#1z~\
+#51~\
+#4p~\
+f = 'cur'~\
+w.u64(v.cur)~\
+f = 'end'~\
+w.u64(v.end)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetBlockJobInfoRet(r) {~\
+const found = r.i32()~\
+#1y~\
+#49~\
+const cur = r.u64()~\
+const end = r.u64()~\
+return { found, type, bandwidth, cur, end }~\
+}~\
+@@ RemoteDomainBlockJobSetSpeedArgs~\
+#l~\
+function encodeRemoteDomainBlockJobSetSpeedArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_job_set_speed_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#51~\
+#4p~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockJobSetSpeedArgs(r) {~\
+#6~\
+#24~\
+#49~\
+#4~\
+return { dom, path, bandwidth, flags }~\
+}~\
+@@ RemoteDomainBlockPullArgs~\
+#l~\
+function encodeRemoteDomainBlockPullArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_pull_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#51~\
+#4p~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockPullArgs(r) {~\
+#6~\
+#24~\
+#49~\
+#4~\
+return { dom, path, bandwidth, flags }~\
+}~\
+@@ RemoteDomainBlockRebaseArgs~\
+#l~\
+function encodeRemoteDomainBlockRebaseArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_rebase_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+f = 'base'~\
+const o0 = v.base~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#51~\
+#4p~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockRebaseArgs(r) {~\
+#6~\
+#24~\
+const base = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#49~\
+#4~\
+return { dom, path, base, bandwidth, flags }~\
+}~\
+@@ RemoteDomainBlockCopyArgs~\
+uses REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainBlockCopyArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_copy_args')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+f = 'destxml'~\
+w.string(v.destxml, REMOTE_STRING_MAX)~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainBlockCopyArgs(r) {~\
+#6~\
+#24~\
+const destxml = r.string(REMOTE_STRING_MAX)~\
+const n3 = r.length(REMOTE_DOMAIN_BLOCK_COPY_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+return { dom, path, destxml, params, flags }~\
+}~\
+@@ RemoteDomainBlockCommitArgs~\
+#l~\
+function encodeRemoteDomainBlockCommitArgs(w, v) {~\
+expectObject(v, 'remote_domain_block_commit_args')~\
+#8~\
+#0~\
+#7~\
+#7f~\
+#8p~\
+f = 'base'~\
+const o0 = v.base~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'top'~\
+const o1 = v.top~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#51~\
+#4p~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBlockCommitArgs(r) {~\
+#6~\
+#6y~\
+const base = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const top = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#49~\
+#4~\
+return { dom, disk, base, top, bandwidth, flags }~\
+}~\
+@@ RemoteDomainSetBlockIoTuneArgs~\
+uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetBlockIoTuneArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_block_io_tune_args')~\
+#8~\
+#0~\
+#7~\
+#7f~\
+#8p~\
+#19~\
+#q~\
+#g~\
+#av~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetBlockIoTuneArgs(r) {~\
+#6~\
+#6y~\
+#9a~\
+#p~\
+#s~\
+#4~\
+return { dom, disk, params, flags }~\
+}~\
+@@ RemoteDomainGetBlockIoTuneArgs~\
+#l~\
+function encodeRemoteDomainGetBlockIoTuneArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_block_io_tune_args')~\
+#8~\
+#0~\
+#7~\
+#7f~\
+const o0 = v.disk~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainGetBlockIoTuneArgs(r) {~\
+#6~\
+const disk = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#11~\
+#4~\
+return { dom, disk, nparams, flags }~\
+}~\
+@@ RemoteDomainGetBlockIoTuneRet~\
+uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetBlockIoTuneRet(w, v) {~\
+expectObject(v, 'remote_domain_get_block_io_tune_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+#av~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetBlockIoTuneRet(r) {~\
+#9a~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainSetThrottleGroupArgs~\
+uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetThrottleGroupArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_throttle_group_args')~\
+#8~\
+#0~\
+#7~\
+f = 'group'~\
+w.string(v.group, REMOTE_STRING_MAX)~\
+#19~\
+#q~\
+#g~\
+#av~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetThrottleGroupArgs(r) {~\
+#6~\
+const group = r.string(REMOTE_STRING_MAX)~\
+#9a~\
+#p~\
+#s~\
+#4~\
+return { dom, group, params, flags }~\
+}~\
+@@ RemoteDomainDelThrottleGroupArgs~\
+#l~\
+function encodeRemoteDomainDelThrottleGroupArgs(w, v) {~\
+expectObject(v, 'remote_domain_del_throttle_group_args')~\
+#8~\
+#0~\
+#7~\
+f = 'group'~\
+const o0 = v.group~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainDelThrottleGroupArgs(r) {~\
+#6~\
+const group = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { dom, group, flags }~\
+}~\
+@@ RemoteDomainGetCpuStatsArgs~\
+#b~\
+function encodeRemoteDomainGetCpuStatsArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_cpu_stats_args')~\
+#8~\
+#0~\
+#7~\
+#16~\
+w.u32(v.nparams)~\
+f = 'start_cpu'~\
+w.i32(v.start_cpu)~\
+f = 'ncpus'~\
+w.u32(v.ncpus)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetCpuStatsArgs(r) {~\
+#6~\
+const nparams = r.u32()~\
+const start_cpu = r.i32()~\
+const ncpus = r.u32()~\
+#4~\
+return { dom, nparams, start_cpu, ncpus, flags }~\
+}~\
+@@ RemoteDomainGetCpuStatsRet~\
+uses REMOTE_DOMAIN_GET_CPU_STATS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetCpuStatsRet(w, v) {~\
+expectObject(v, 'remote_domain_get_cpu_stats_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_GET_CPU_STATS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_GET_CPU_STATS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetCpuStatsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_GET_CPU_STATS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainGetHostnameArgs~\
+#b~\
+function encodeRemoteDomainGetHostnameArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_hostname_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetHostnameArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetHostnameRet~\
+#e~\
+function encodeRemoteDomainGetHostnameRet(w, v) {~\
+expectObject(v, 'remote_domain_get_hostname_ret')~\
+#0~\
+w.string(v.hostname, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'hostname')~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainGetHostnameRet(r) {~\
+const hostname = r.string(REMOTE_STRING_MAX)~\
+return { hostname }~\
+}~\
+@@ RemoteConnectNumOfNetworksRet~\
+#d~\
+function encodeRemoteConnectNumOfNetworksRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_networks_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfNetworksRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListNetworksArgs~\
+#d~\
+function encodeRemoteConnectListNetworksArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_networks_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListNetworksArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListNetworksRet~\
+uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListNetworksRet(w, v) {~\
+expectObject(v, 'remote_connect_list_networks_ret')~\
+#0~\
+#21~\
+#g~\
+#ax~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListNetworksRet(r) {~\
+const n3 = r.length(REMOTE_NETWORK_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteConnectNumOfDefinedNetworksRet~\
+#d~\
+function encodeRemoteConnectNumOfDefinedNetworksRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_defined_networks_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfDefinedNetworksRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListDefinedNetworksArgs~\
+#d~\
+function encodeRemoteConnectListDefinedNetworksArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_networks_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListDefinedNetworksArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListDefinedNetworksRet~\
+uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListDefinedNetworksRet(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_networks_ret')~\
+#0~\
+#21~\
+#g~\
+#ax~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_NETWORK_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListDefinedNetworksRet(r) {~\
+const n3 = r.length(REMOTE_NETWORK_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteNetworkLookupByUuidArgs~\
+#6i~\
+function encodeRemoteNetworkLookupByUuidArgs(w, v) {~\
+expectObject(v, 'remote_network_lookup_by_uuid_args')~\
+#0~\
+#2s~\
+#1~\
+#6d~\
+}~\
+}~\
+#5a~\
+function decodeRemoteNetworkLookupByUuidArgs(r) {~\
+#2l~\
+#67~\
+}~\
+@@ RemoteNetworkLookupByUuidRet~\
+#1k~\
+function encodeRemoteNetworkLookupByUuidRet(w, v) {~\
+expectObject(v, 'remote_network_lookup_by_uuid_ret')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkLookupByUuidRet(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkLookupByNameArgs~\
+#e~\
+function encodeRemoteNetworkLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_network_lookup_by_name_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkLookupByNameArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNetworkLookupByNameRet~\
+#1k~\
+function encodeRemoteNetworkLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_network_lookup_by_name_ret')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkLookupByNameRet(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkCreateXmlArgs~\
+#e~\
+function encodeRemoteNetworkCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_network_create_xml_args')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkCreateXmlArgs(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteNetworkCreateXmlRet~\
+#1k~\
+function encodeRemoteNetworkCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_network_create_xml_ret')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkCreateXmlRet(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkCreateXmlFlagsArgs~\
+#e~\
+function encodeRemoteNetworkCreateXmlFlagsArgs(w, v) {~\
+expectObject(v, 'remote_network_create_xml_flags_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkCreateXmlFlagsArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteNetworkCreateXmlFlagsRet~\
+#1k~\
+function encodeRemoteNetworkCreateXmlFlagsRet(w, v) {~\
+expectObject(v, 'remote_network_create_xml_flags_ret')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkCreateXmlFlagsRet(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkDefineXmlArgs~\
+#e~\
+function encodeRemoteNetworkDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_network_define_xml_args')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkDefineXmlArgs(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteNetworkDefineXmlRet~\
+#1k~\
+function encodeRemoteNetworkDefineXmlRet(w, v) {~\
+expectObject(v, 'remote_network_define_xml_ret')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkDefineXmlRet(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkDefineXmlFlagsArgs~\
+#e~\
+function encodeRemoteNetworkDefineXmlFlagsArgs(w, v) {~\
+expectObject(v, 'remote_network_define_xml_flags_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkDefineXmlFlagsArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteNetworkDefineXmlFlagsRet~\
+#1k~\
+function encodeRemoteNetworkDefineXmlFlagsRet(w, v) {~\
+expectObject(v, 'remote_network_define_xml_flags_ret')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkDefineXmlFlagsRet(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkUndefineArgs~\
+#1k~\
+function encodeRemoteNetworkUndefineArgs(w, v) {~\
+expectObject(v, 'remote_network_undefine_args')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkUndefineArgs(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkUpdateArgs~\
+#57~\
+function encodeRemoteNetworkUpdateArgs(w, v) {~\
+expectObject(v, 'remote_network_update_args')~\
+#5z~\
+#0~\
+#1c~\
+f = 'command'~\
+w.u32(v.command)~\
+f = 'section'~\
+w.u32(v.section)~\
+f = 'parentIndex'~\
+w.i32(v.parentIndex)~\
+#2t~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#56~\
+function decodeRemoteNetworkUpdateArgs(r) {~\
+#1b~\
+const command = r.u32()~\
+const section = r.u32()~\
+const parentIndex = r.i32()~\
+#u~\
+#4~\
+return { net, command, section, parentIndex, xml, flags }~\
+}~\
+@@ RemoteNetworkCreateArgs~\
+#1k~\
+function encodeRemoteNetworkCreateArgs(w, v) {~\
+expectObject(v, 'remote_network_create_args')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkCreateArgs(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkDestroyArgs~\
+#1k~\
+function encodeRemoteNetworkDestroyArgs(w, v) {~\
+expectObject(v, 'remote_network_destroy_args')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkDestroyArgs(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkGetXmlDescArgs~\
+#1k~\
+function encodeRemoteNetworkGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_network_get_xml_desc_args')~\
+#5z~\
+#0~\
+#1c~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkGetXmlDescArgs(r) {~\
+#1b~\
+#4~\
+return { net, flags }~\
+}~\
+@@ RemoteNetworkGetXmlDescRet~\
+#e~\
+function encodeRemoteNetworkGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_network_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteNetworkGetBridgeNameArgs~\
+#1k~\
+function encodeRemoteNetworkGetBridgeNameArgs(w, v) {~\
+expectObject(v, 'remote_network_get_bridge_name_args')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkGetBridgeNameArgs(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkGetBridgeNameRet~\
+#e~\
+function encodeRemoteNetworkGetBridgeNameRet(w, v) {~\
+expectObject(v, 'remote_network_get_bridge_name_ret')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkGetBridgeNameRet(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNetworkGetAutostartArgs~\
+#1k~\
+function encodeRemoteNetworkGetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_network_get_autostart_args')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkGetAutostartArgs(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkGetAutostartRet~\
+#d~\
+function encodeRemoteNetworkGetAutostartRet(w, v) {~\
+expectObject(v, 'remote_network_get_autostart_ret')~\
+#0~\
+#35~\
+#1~\
+#69~\
+}~\
+}~\
+#9~\
+function decodeRemoteNetworkGetAutostartRet(r) {~\
+#2w~\
+#62~\
+}~\
+@@ RemoteNetworkSetAutostartArgs~\
+#1k~\
+function encodeRemoteNetworkSetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_network_set_autostart_args')~\
+#5z~\
+#0~\
+#1c~\
+#5q~\
+#35~\
+#1~\
+#2~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkSetAutostartArgs(r) {~\
+#1b~\
+#2w~\
+return { net, autostart }~\
+}~\
+@@ RemoteConnectNumOfNwfiltersRet~\
+#d~\
+function encodeRemoteConnectNumOfNwfiltersRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_nwfilters_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfNwfiltersRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListNwfiltersArgs~\
+#d~\
+function encodeRemoteConnectListNwfiltersArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_nwfilters_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListNwfiltersArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListNwfiltersRet~\
+uses REMOTE_NWFILTER_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListNwfiltersRet(w, v) {~\
+expectObject(v, 'remote_connect_list_nwfilters_ret')~\
+#0~\
+#21~\
+#g~\
+w.length(a0.length, REMOTE_NWFILTER_LIST_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_NWFILTER_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListNwfiltersRet(r) {~\
+const n3 = r.length(REMOTE_NWFILTER_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteNwfilterLookupByUuidArgs~\
+#6i~\
+function encodeRemoteNwfilterLookupByUuidArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_lookup_by_uuid_args')~\
+#0~\
+#2s~\
+#1~\
+#6d~\
+}~\
+}~\
+#5a~\
+function decodeRemoteNwfilterLookupByUuidArgs(r) {~\
+#2l~\
+#67~\
+}~\
+@@ RemoteNwfilterLookupByUuidRet~\
+#59~\
+function encodeRemoteNwfilterLookupByUuidRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_lookup_by_uuid_ret')~\
+#0~\
+#50~\
+#1~\
+#41~\
+}~\
+}~\
+#4i~\
+function decodeRemoteNwfilterLookupByUuidRet(r) {~\
+#4u~\
+#3y~\
+}~\
+@@ RemoteNwfilterLookupByNameArgs~\
+#e~\
+function encodeRemoteNwfilterLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_lookup_by_name_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNwfilterLookupByNameArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNwfilterLookupByNameRet~\
+#59~\
+function encodeRemoteNwfilterLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_lookup_by_name_ret')~\
+#0~\
+#50~\
+#1~\
+#41~\
+}~\
+}~\
+#4i~\
+function decodeRemoteNwfilterLookupByNameRet(r) {~\
+#4u~\
+#3y~\
+}~\
+@@ RemoteNwfilterDefineXmlArgs~\
+#e~\
+function encodeRemoteNwfilterDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_define_xml_args')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNwfilterDefineXmlArgs(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteNwfilterDefineXmlRet~\
+#59~\
+function encodeRemoteNwfilterDefineXmlRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_define_xml_ret')~\
+#0~\
+#50~\
+#1~\
+#41~\
+}~\
+}~\
+#4i~\
+function decodeRemoteNwfilterDefineXmlRet(r) {~\
+#4u~\
+#3y~\
+}~\
+@@ RemoteNwfilterDefineXmlFlagsArgs~\
+#e~\
+function encodeRemoteNwfilterDefineXmlFlagsArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_define_xml_flags_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNwfilterDefineXmlFlagsArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteNwfilterDefineXmlFlagsRet~\
+#59~\
+function encodeRemoteNwfilterDefineXmlFlagsRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_define_xml_flags_ret')~\
+#0~\
+#50~\
+#1~\
+#41~\
+}~\
+}~\
+#4i~\
+function decodeRemoteNwfilterDefineXmlFlagsRet(r) {~\
+#4u~\
+#3y~\
+}~\
+@@ RemoteNwfilterUndefineArgs~\
+#59~\
+function encodeRemoteNwfilterUndefineArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_undefine_args')~\
+#0~\
+#50~\
+#1~\
+#41~\
+}~\
+}~\
+#4i~\
+function decodeRemoteNwfilterUndefineArgs(r) {~\
+#4u~\
+#3y~\
+}~\
+@@ RemoteNwfilterGetXmlDescArgs~\
+#59~\
+function encodeRemoteNwfilterGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_get_xml_desc_args')~\
+let f = 'nwfilter'~\
+#0~\
+#50~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#4i~\
+function decodeRemoteNwfilterGetXmlDescArgs(r) {~\
+#4u~\
+#4~\
+return { nwfilter, flags }~\
+}~\
+@@ RemoteNwfilterGetXmlDescRet~\
+#e~\
+function encodeRemoteNwfilterGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNwfilterGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteConnectNumOfInterfacesRet~\
+#d~\
+function encodeRemoteConnectNumOfInterfacesRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_interfaces_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfInterfacesRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListInterfacesArgs~\
+#d~\
+function encodeRemoteConnectListInterfacesArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_interfaces_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListInterfacesArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListInterfacesRet~\
+uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListInterfacesRet(w, v) {~\
+expectObject(v, 'remote_connect_list_interfaces_ret')~\
+#0~\
+#21~\
+#g~\
+#aw~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListInterfacesRet(r) {~\
+const n3 = r.length(REMOTE_INTERFACE_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteConnectNumOfDefinedInterfacesRet~\
+#d~\
+function encodeRemoteConnectNumOfDefinedInterfacesRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_defined_interfaces_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfDefinedInterfacesRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListDefinedInterfacesArgs~\
+#d~\
+function encodeRemoteConnectListDefinedInterfacesArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_interfaces_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListDefinedInterfacesArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListDefinedInterfacesRet~\
+uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListDefinedInterfacesRet(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_interfaces_ret')~\
+#0~\
+#21~\
+#g~\
+#aw~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_INTERFACE_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListDefinedInterfacesRet(r) {~\
+const n3 = r.length(REMOTE_INTERFACE_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteInterfaceLookupByNameArgs~\
+#e~\
+function encodeRemoteInterfaceLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_interface_lookup_by_name_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteInterfaceLookupByNameArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteInterfaceLookupByNameRet~\
+#45~\
+function encodeRemoteInterfaceLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_interface_lookup_by_name_ret')~\
+#0~\
+#3j~\
+#1~\
+#6b~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceLookupByNameRet(r) {~\
+#3g~\
+#64~\
+}~\
+@@ RemoteInterfaceLookupByMacStringArgs~\
+#e~\
+function encodeRemoteInterfaceLookupByMacStringArgs(w, v) {~\
+expectObject(v, 'remote_interface_lookup_by_mac_string_args')~\
+#0~\
+w.string(v.mac, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'mac')~\
+}~\
+}~\
+#c~\
+function decodeRemoteInterfaceLookupByMacStringArgs(r) {~\
+const mac = r.string(REMOTE_STRING_MAX)~\
+return { mac }~\
+}~\
+@@ RemoteInterfaceLookupByMacStringRet~\
+#45~\
+function encodeRemoteInterfaceLookupByMacStringRet(w, v) {~\
+expectObject(v, 'remote_interface_lookup_by_mac_string_ret')~\
+#0~\
+#3j~\
+#1~\
+#6b~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceLookupByMacStringRet(r) {~\
+#3g~\
+#64~\
+}~\
+@@ RemoteInterfaceGetXmlDescArgs~\
+#45~\
+function encodeRemoteInterfaceGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_interface_get_xml_desc_args')~\
+#7r~\
+#0~\
+#3j~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceGetXmlDescArgs(r) {~\
+#3g~\
+#4~\
+#ae~\
+}~\
+@@ RemoteInterfaceGetXmlDescRet~\
+#e~\
+function encodeRemoteInterfaceGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_interface_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteInterfaceGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteInterfaceDefineXmlArgs~\
+#e~\
+function encodeRemoteInterfaceDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_interface_define_xml_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteInterfaceDefineXmlArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteInterfaceDefineXmlRet~\
+#45~\
+function encodeRemoteInterfaceDefineXmlRet(w, v) {~\
+expectObject(v, 'remote_interface_define_xml_ret')~\
+#0~\
+#3j~\
+#1~\
+#6b~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceDefineXmlRet(r) {~\
+#3g~\
+#64~\
+}~\
+@@ RemoteInterfaceUndefineArgs~\
+#45~\
+function encodeRemoteInterfaceUndefineArgs(w, v) {~\
+expectObject(v, 'remote_interface_undefine_args')~\
+#0~\
+#3j~\
+#1~\
+#6b~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceUndefineArgs(r) {~\
+#3g~\
+#64~\
+}~\
+@@ RemoteInterfaceCreateArgs~\
+#45~\
+function encodeRemoteInterfaceCreateArgs(w, v) {~\
+expectObject(v, 'remote_interface_create_args')~\
+#7r~\
+#0~\
+#3j~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceCreateArgs(r) {~\
+#3g~\
+#4~\
+#ae~\
+}~\
+@@ RemoteInterfaceDestroyArgs~\
+#45~\
+function encodeRemoteInterfaceDestroyArgs(w, v) {~\
+expectObject(v, 'remote_interface_destroy_args')~\
+#7r~\
+#0~\
+#3j~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceDestroyArgs(r) {~\
+#3g~\
+#4~\
+#ae~\
+}~\
+@@ RemoteInterfaceChangeBeginArgs~\
+#d~\
+function encodeRemoteInterfaceChangeBeginArgs(w, v) {~\
+expectObject(v, 'remote_interface_change_begin_args')~\
+#0~\
+#5~\
+#1~\
+#6a~\
+}~\
+}~\
+#9~\
+function decodeRemoteInterfaceChangeBeginArgs(r) {~\
+#4~\
+#63~\
+}~\
+@@ RemoteInterfaceChangeCommitArgs~\
+#d~\
+function encodeRemoteInterfaceChangeCommitArgs(w, v) {~\
+expectObject(v, 'remote_interface_change_commit_args')~\
+#0~\
+#5~\
+#1~\
+#6a~\
+}~\
+}~\
+#9~\
+function decodeRemoteInterfaceChangeCommitArgs(r) {~\
+#4~\
+#63~\
+}~\
+@@ RemoteInterfaceChangeRollbackArgs~\
+#d~\
+function encodeRemoteInterfaceChangeRollbackArgs(w, v) {~\
+expectObject(v, 'remote_interface_change_rollback_args')~\
+#0~\
+#5~\
+#1~\
+#6a~\
+}~\
+}~\
+#9~\
+function decodeRemoteInterfaceChangeRollbackArgs(r) {~\
+#4~\
+#63~\
+}~\
+@@ RemoteAuthListRet~\
+uses REMOTE_AUTH_TYPE_LIST_MAX expectArray expectObject fieldError~\
+function encodeRemoteAuthListRet(w, v) {~\
+expectObject(v, 'remote_auth_list_ret')~\
+#0~\
+const a0 = v.types~\
+#g~\
+w.length(a0.length, REMOTE_AUTH_TYPE_LIST_MAX)~\
+#f~\
+#3d~\
+}~\
+#1~\
+throw fieldError(e, 'types')~\
+}~\
+}~\
+uses REMOTE_AUTH_TYPE_LIST_MAX~\
+function decodeRemoteAuthListRet(r) {~\
+const n3 = r.length(REMOTE_AUTH_TYPE_LIST_MAX, 4)~\
+const types = []~\
+for (let i2 = 0; i2 < n3; i2++) types.push(r.i32())~\
+return { types }~\
+}~\
+@@ RemoteAuthSaslInitRet~\
+#e~\
+function encodeRemoteAuthSaslInitRet(w, v) {~\
+expectObject(v, 'remote_auth_sasl_init_ret')~\
+#0~\
+w.string(v.mechlist, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'mechlist')~\
+}~\
+}~\
+#c~\
+function decodeRemoteAuthSaslInitRet(r) {~\
+const mechlist = r.string(REMOTE_STRING_MAX)~\
+return { mechlist }~\
+}~\
+@@ RemoteAuthSaslStartArgs~\
+uses REMOTE_AUTH_SASL_DATA_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteAuthSaslStartArgs(w, v) {~\
+expectObject(v, 'remote_auth_sasl_start_args')~\
+let f = 'mech'~\
+#0~\
+w.string(v.mech, REMOTE_STRING_MAX)~\
+#9x~\
+#8j~\
+#7e~\
+#6t~\
+#g~\
+#8l~\
+#f~\
+#3d~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_AUTH_SASL_DATA_MAX REMOTE_STRING_MAX~\
+function decodeRemoteAuthSaslStartArgs(r) {~\
+const mech = r.string(REMOTE_STRING_MAX)~\
+#73~\
+#71~\
+#6x~\
+#7o~\
+return { mech, nil, data }~\
+}~\
+@@ RemoteAuthSaslStartRet~\
+#an~\
+function encodeRemoteAuthSaslStartRet(w, v) {~\
+expectObject(v, 'remote_auth_sasl_start_ret')~\
+let f = 'complete'~\
+#0~\
+#as~\
+#9x~\
+#8j~\
+#7e~\
+#6t~\
+#g~\
+#8l~\
+#f~\
+#3d~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#am~\
+function decodeRemoteAuthSaslStartRet(r) {~\
+#90~\
+#73~\
+#71~\
+#6x~\
+#7o~\
+return { complete, nil, data }~\
+}~\
+@@ RemoteAuthSaslStepArgs~\
+#an~\
+function encodeRemoteAuthSaslStepArgs(w, v) {~\
+expectObject(v, 'remote_auth_sasl_step_args')~\
+let f = 'nil'~\
+#0~\
+#8j~\
+#7e~\
+#6t~\
+#g~\
+#8l~\
+#f~\
+#3d~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#am~\
+function decodeRemoteAuthSaslStepArgs(r) {~\
+#73~\
+#71~\
+#6x~\
+#7o~\
+return { nil, data }~\
+}~\
+@@ RemoteAuthSaslStepRet~\
+#an~\
+function encodeRemoteAuthSaslStepRet(w, v) {~\
+expectObject(v, 'remote_auth_sasl_step_ret')~\
+let f = 'complete'~\
+#0~\
+#as~\
+#9x~\
+#8j~\
+#7e~\
+#6t~\
+#g~\
+#8l~\
+#f~\
+#3d~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#am~\
+function decodeRemoteAuthSaslStepRet(r) {~\
+#90~\
+#73~\
+#71~\
+#6x~\
+#7o~\
+return { complete, nil, data }~\
+}~\
+@@ RemoteAuthPolkitRet~\
+#d~\
+function encodeRemoteAuthPolkitRet(w, v) {~\
+expectObject(v, 'remote_auth_polkit_ret')~\
+#0~\
+#as~\
+#1~\
+throw fieldError(e, 'complete')~\
+}~\
+}~\
+#9~\
+function decodeRemoteAuthPolkitRet(r) {~\
+#90~\
+return { complete }~\
+}~\
+@@ RemoteConnectNumOfStoragePoolsRet~\
+#d~\
+function encodeRemoteConnectNumOfStoragePoolsRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_storage_pools_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfStoragePoolsRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListStoragePoolsArgs~\
+#d~\
+function encodeRemoteConnectListStoragePoolsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_storage_pools_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListStoragePoolsArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListStoragePoolsRet~\
+uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListStoragePoolsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_storage_pools_ret')~\
+#0~\
+#21~\
+#g~\
+#ay~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListStoragePoolsRet(r) {~\
+const n3 = r.length(REMOTE_STORAGE_POOL_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteConnectNumOfDefinedStoragePoolsRet~\
+#d~\
+function encodeRemoteConnectNumOfDefinedStoragePoolsRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_defined_storage_pools_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfDefinedStoragePoolsRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListDefinedStoragePoolsArgs~\
+#d~\
+function encodeRemoteConnectListDefinedStoragePoolsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_storage_pools_args')~\
+#0~\
+#2g~\
+#1~\
+#40~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListDefinedStoragePoolsArgs(r) {~\
+#22~\
+#3w~\
+}~\
+@@ RemoteConnectListDefinedStoragePoolsRet~\
+uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListDefinedStoragePoolsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_defined_storage_pools_ret')~\
+#0~\
+#21~\
+#g~\
+#ay~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_STORAGE_POOL_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListDefinedStoragePoolsRet(r) {~\
+const n3 = r.length(REMOTE_STORAGE_POOL_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteConnectFindStoragePoolSourcesArgs~\
+#e~\
+function encodeRemoteConnectFindStoragePoolSourcesArgs(w, v) {~\
+expectObject(v, 'remote_connect_find_storage_pool_sources_args')~\
+#3t~\
+#0~\
+#6r~\
+f = 'srcSpec'~\
+const o0 = v.srcSpec~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectFindStoragePoolSourcesArgs(r) {~\
+#5n~\
+const srcSpec = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { type, srcSpec, flags }~\
+}~\
+@@ RemoteConnectFindStoragePoolSourcesRet~\
+#e~\
+function encodeRemoteConnectFindStoragePoolSourcesRet(w, v) {~\
+expectObject(v, 'remote_connect_find_storage_pool_sources_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectFindStoragePoolSourcesRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteStoragePoolLookupByUuidArgs~\
+#6i~\
+function encodeRemoteStoragePoolLookupByUuidArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_uuid_args')~\
+#0~\
+#2s~\
+#1~\
+#6d~\
+}~\
+}~\
+#5a~\
+function decodeRemoteStoragePoolLookupByUuidArgs(r) {~\
+#2l~\
+#67~\
+}~\
+@@ RemoteStoragePoolLookupByUuidRet~\
+#17~\
+function encodeRemoteStoragePoolLookupByUuidRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_uuid_ret')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolLookupByUuidRet(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolLookupByNameArgs~\
+#e~\
+function encodeRemoteStoragePoolLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_name_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteStoragePoolLookupByNameArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteStoragePoolLookupByNameRet~\
+#17~\
+function encodeRemoteStoragePoolLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_name_ret')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolLookupByNameRet(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolLookupByVolumeArgs~\
+#1w~\
+function encodeRemoteStoragePoolLookupByVolumeArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_volume_args')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStoragePoolLookupByVolumeArgs(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStoragePoolLookupByVolumeRet~\
+#17~\
+function encodeRemoteStoragePoolLookupByVolumeRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_volume_ret')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolLookupByVolumeRet(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolLookupByTargetPathArgs~\
+#e~\
+function encodeRemoteStoragePoolLookupByTargetPathArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_target_path_args')~\
+#0~\
+#2h~\
+#1~\
+throw fieldError(e, 'path')~\
+}~\
+}~\
+#c~\
+function decodeRemoteStoragePoolLookupByTargetPathArgs(r) {~\
+#24~\
+return { path }~\
+}~\
+@@ RemoteStoragePoolLookupByTargetPathRet~\
+#17~\
+function encodeRemoteStoragePoolLookupByTargetPathRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_lookup_by_target_path_ret')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolLookupByTargetPathRet(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolCreateXmlArgs~\
+#e~\
+function encodeRemoteStoragePoolCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_create_xml_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteStoragePoolCreateXmlArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteStoragePoolCreateXmlRet~\
+#17~\
+function encodeRemoteStoragePoolCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_create_xml_ret')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolCreateXmlRet(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolDefineXmlArgs~\
+#e~\
+function encodeRemoteStoragePoolDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_define_xml_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteStoragePoolDefineXmlArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteStoragePoolDefineXmlRet~\
+#17~\
+function encodeRemoteStoragePoolDefineXmlRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_define_xml_ret')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolDefineXmlRet(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolBuildArgs~\
+#17~\
+function encodeRemoteStoragePoolBuildArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_build_args')~\
+#2p~\
+#0~\
+#13~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolBuildArgs(r) {~\
+#12~\
+#4~\
+#65~\
+}~\
+@@ RemoteStoragePoolUndefineArgs~\
+#17~\
+function encodeRemoteStoragePoolUndefineArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_undefine_args')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolUndefineArgs(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolCreateArgs~\
+#17~\
+function encodeRemoteStoragePoolCreateArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_create_args')~\
+#2p~\
+#0~\
+#13~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolCreateArgs(r) {~\
+#12~\
+#4~\
+#65~\
+}~\
+@@ RemoteStoragePoolDestroyArgs~\
+#17~\
+function encodeRemoteStoragePoolDestroyArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_destroy_args')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolDestroyArgs(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolDeleteArgs~\
+#17~\
+function encodeRemoteStoragePoolDeleteArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_delete_args')~\
+#2p~\
+#0~\
+#13~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolDeleteArgs(r) {~\
+#12~\
+#4~\
+#65~\
+}~\
+@@ RemoteStoragePoolRefreshArgs~\
+#17~\
+function encodeRemoteStoragePoolRefreshArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_refresh_args')~\
+#2p~\
+#0~\
+#13~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolRefreshArgs(r) {~\
+#12~\
+#4~\
+#65~\
+}~\
+@@ RemoteStoragePoolGetXmlDescArgs~\
+#17~\
+function encodeRemoteStoragePoolGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_get_xml_desc_args')~\
+#2p~\
+#0~\
+#13~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolGetXmlDescArgs(r) {~\
+#12~\
+#4~\
+#65~\
+}~\
+@@ RemoteStoragePoolGetXmlDescRet~\
+#e~\
+function encodeRemoteStoragePoolGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteStoragePoolGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteStoragePoolGetInfoArgs~\
+#17~\
+function encodeRemoteStoragePoolGetInfoArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_get_info_args')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolGetInfoArgs(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolGetInfoRet~\
+#d~\
+function encodeRemoteStoragePoolGetInfoRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_get_info_ret')~\
+#7t~\
+#0~\
+#b6~\
+#5r~\
+#6s~\
+#9n~\
+#8u~\
+f = 'available'~\
+w.u64(v.available)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteStoragePoolGetInfoRet(r) {~\
+#9j~\
+#5f~\
+#6v~\
+const available = r.u64()~\
+return { state, capacity, allocation, available }~\
+}~\
+@@ RemoteStoragePoolGetAutostartArgs~\
+#17~\
+function encodeRemoteStoragePoolGetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_get_autostart_args')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolGetAutostartArgs(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolGetAutostartRet~\
+#d~\
+function encodeRemoteStoragePoolGetAutostartRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_get_autostart_ret')~\
+#0~\
+#35~\
+#1~\
+#69~\
+}~\
+}~\
+#9~\
+function decodeRemoteStoragePoolGetAutostartRet(r) {~\
+#2w~\
+#62~\
+}~\
+@@ RemoteStoragePoolSetAutostartArgs~\
+#17~\
+function encodeRemoteStoragePoolSetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_set_autostart_args')~\
+#2p~\
+#0~\
+#13~\
+#5q~\
+#35~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolSetAutostartArgs(r) {~\
+#12~\
+#2w~\
+return { pool, autostart }~\
+}~\
+@@ RemoteStoragePoolNumOfVolumesArgs~\
+#17~\
+function encodeRemoteStoragePoolNumOfVolumesArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_num_of_volumes_args')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolNumOfVolumesArgs(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolNumOfVolumesRet~\
+#d~\
+function encodeRemoteStoragePoolNumOfVolumesRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_num_of_volumes_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteStoragePoolNumOfVolumesRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteStoragePoolListVolumesArgs~\
+#17~\
+function encodeRemoteStoragePoolListVolumesArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_list_volumes_args')~\
+#2p~\
+#0~\
+#13~\
+#5v~\
+#2g~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolListVolumesArgs(r) {~\
+#12~\
+#22~\
+return { pool, maxnames }~\
+}~\
+@@ RemoteStoragePoolListVolumesRet~\
+uses REMOTE_STORAGE_VOL_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteStoragePoolListVolumesRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_list_volumes_ret')~\
+#0~\
+#21~\
+#g~\
+w.length(a0.length, REMOTE_STORAGE_VOL_LIST_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_STORAGE_VOL_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteStoragePoolListVolumesRet(r) {~\
+const n3 = r.length(REMOTE_STORAGE_VOL_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteStorageVolLookupByNameArgs~\
+uses REMOTE_STRING_MAX encodeRemoteNonnullStoragePool expectObject fieldError~\
+function encodeRemoteStorageVolLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_lookup_by_name_args')~\
+#2p~\
+#0~\
+#13~\
+#3m~\
+#v~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_STRING_MAX decodeRemoteNonnullStoragePool~\
+function decodeRemoteStorageVolLookupByNameArgs(r) {~\
+#12~\
+#t~\
+return { pool, name }~\
+}~\
+@@ RemoteStorageVolLookupByNameRet~\
+#1w~\
+function encodeRemoteStorageVolLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_lookup_by_name_ret')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolLookupByNameRet(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStorageVolLookupByKeyArgs~\
+#e~\
+function encodeRemoteStorageVolLookupByKeyArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_lookup_by_key_args')~\
+#0~\
+w.string(v.key, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'key')~\
+}~\
+}~\
+#c~\
+function decodeRemoteStorageVolLookupByKeyArgs(r) {~\
+const key = r.string(REMOTE_STRING_MAX)~\
+return { key }~\
+}~\
+@@ RemoteStorageVolLookupByKeyRet~\
+#1w~\
+function encodeRemoteStorageVolLookupByKeyRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_lookup_by_key_ret')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolLookupByKeyRet(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStorageVolLookupByPathArgs~\
+#e~\
+function encodeRemoteStorageVolLookupByPathArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_lookup_by_path_args')~\
+#0~\
+#2h~\
+#1~\
+throw fieldError(e, 'path')~\
+}~\
+}~\
+#c~\
+function decodeRemoteStorageVolLookupByPathArgs(r) {~\
+#24~\
+return { path }~\
+}~\
+@@ RemoteStorageVolLookupByPathRet~\
+#1w~\
+function encodeRemoteStorageVolLookupByPathRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_lookup_by_path_ret')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolLookupByPathRet(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStorageVolCreateXmlArgs~\
+uses REMOTE_STRING_MAX encodeRemoteNonnullStoragePool expectObject fieldError~\
+function encodeRemoteStorageVolCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_create_xml_args')~\
+#2p~\
+#0~\
+#13~\
+#2t~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_STRING_MAX decodeRemoteNonnullStoragePool~\
+function decodeRemoteStorageVolCreateXmlArgs(r) {~\
+#12~\
+#u~\
+#4~\
+return { pool, xml, flags }~\
+}~\
+@@ RemoteStorageVolCreateXmlRet~\
+#1w~\
+function encodeRemoteStorageVolCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_create_xml_ret')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolCreateXmlRet(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStorageVolCreateXmlFromArgs~\
+uses REMOTE_STRING_MAX encodeRemoteNonnullStoragePool encodeRemoteNonnullStorageVol expectObject fieldError~\
+function encodeRemoteStorageVolCreateXmlFromArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_create_xml_from_args')~\
+#2p~\
+#0~\
+#13~\
+#2t~\
+#w~\
+f = 'clonevol'~\
+encodeRemoteNonnullStorageVol(w, v.clonevol)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_STRING_MAX decodeRemoteNonnullStoragePool decodeRemoteNonnullStorageVol~\
+function decodeRemoteStorageVolCreateXmlFromArgs(r) {~\
+#12~\
+#u~\
+const clonevol = decodeRemoteNonnullStorageVol(r)~\
+#4~\
+return { pool, xml, clonevol, flags }~\
+}~\
+@@ RemoteStorageVolCreateXmlFromRet~\
+#1w~\
+function encodeRemoteStorageVolCreateXmlFromRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_create_xml_from_ret')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolCreateXmlFromRet(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStorageVolDeleteArgs~\
+#1w~\
+function encodeRemoteStorageVolDeleteArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_delete_args')~\
+#3u~\
+#0~\
+#1r~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolDeleteArgs(r) {~\
+#1q~\
+#4~\
+#83~\
+}~\
+@@ RemoteStorageVolWipeArgs~\
+#1w~\
+function encodeRemoteStorageVolWipeArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_wipe_args')~\
+#3u~\
+#0~\
+#1r~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolWipeArgs(r) {~\
+#1q~\
+#4~\
+#83~\
+}~\
+@@ RemoteStorageVolWipePatternArgs~\
+#1w~\
+function encodeRemoteStorageVolWipePatternArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_wipe_pattern_args')~\
+#3u~\
+#0~\
+#1r~\
+f = 'algorithm'~\
+w.u32(v.algorithm)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolWipePatternArgs(r) {~\
+#1q~\
+const algorithm = r.u32()~\
+#4~\
+return { vol, algorithm, flags }~\
+}~\
+@@ RemoteStorageVolGetXmlDescArgs~\
+#1w~\
+function encodeRemoteStorageVolGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_xml_desc_args')~\
+#3u~\
+#0~\
+#1r~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolGetXmlDescArgs(r) {~\
+#1q~\
+#4~\
+#83~\
+}~\
+@@ RemoteStorageVolGetXmlDescRet~\
+#e~\
+function encodeRemoteStorageVolGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteStorageVolGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteStorageVolGetInfoArgs~\
+#1w~\
+function encodeRemoteStorageVolGetInfoArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_info_args')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolGetInfoArgs(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStorageVolGetInfoRet~\
+#d~\
+function encodeRemoteStorageVolGetInfoRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_info_ret')~\
+#3t~\
+#0~\
+#1z~\
+#5r~\
+#6s~\
+#9n~\
+#8u~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteStorageVolGetInfoRet(r) {~\
+#1y~\
+#5f~\
+#6v~\
+return { type, capacity, allocation }~\
+}~\
+@@ RemoteStorageVolGetInfoFlagsArgs~\
+#1w~\
+function encodeRemoteStorageVolGetInfoFlagsArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_info_flags_args')~\
+#3u~\
+#0~\
+#1r~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolGetInfoFlagsArgs(r) {~\
+#1q~\
+#4~\
+#83~\
+}~\
+@@ RemoteStorageVolGetInfoFlagsRet~\
+#d~\
+function encodeRemoteStorageVolGetInfoFlagsRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_info_flags_ret')~\
+#3t~\
+#0~\
+#1z~\
+#5r~\
+#6s~\
+#9n~\
+#8u~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteStorageVolGetInfoFlagsRet(r) {~\
+#1y~\
+#5f~\
+#6v~\
+return { type, capacity, allocation }~\
+}~\
+@@ RemoteStorageVolGetPathArgs~\
+#1w~\
+function encodeRemoteStorageVolGetPathArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_path_args')~\
+#0~\
+#1r~\
+#1~\
+#42~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolGetPathArgs(r) {~\
+#1q~\
+#3z~\
+}~\
+@@ RemoteStorageVolGetPathRet~\
+#e~\
+function encodeRemoteStorageVolGetPathRet(w, v) {~\
+expectObject(v, 'remote_storage_vol_get_path_ret')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteStorageVolGetPathRet(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteStorageVolResizeArgs~\
+#1w~\
+function encodeRemoteStorageVolResizeArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_resize_args')~\
+#3u~\
+#0~\
+#1r~\
+#5r~\
+#6s~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolResizeArgs(r) {~\
+#1q~\
+#5f~\
+#4~\
+return { vol, capacity, flags }~\
+}~\
+@@ RemoteNodeNumOfDevicesArgs~\
+#e~\
+function encodeRemoteNodeNumOfDevicesArgs(w, v) {~\
+expectObject(v, 'remote_node_num_of_devices_args')~\
+let f = 'cap'~\
+#0~\
+const o0 = v.cap~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeNumOfDevicesArgs(r) {~\
+const cap = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { cap, flags }~\
+}~\
+@@ RemoteNodeNumOfDevicesRet~\
+#d~\
+function encodeRemoteNodeNumOfDevicesRet(w, v) {~\
+expectObject(v, 'remote_node_num_of_devices_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeNumOfDevicesRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteNodeListDevicesArgs~\
+#e~\
+function encodeRemoteNodeListDevicesArgs(w, v) {~\
+expectObject(v, 'remote_node_list_devices_args')~\
+let f = 'cap'~\
+#0~\
+const o0 = v.cap~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#5v~\
+#2g~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeListDevicesArgs(r) {~\
+const cap = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#22~\
+#4~\
+return { cap, maxnames, flags }~\
+}~\
+@@ RemoteNodeListDevicesRet~\
+uses REMOTE_NODE_DEVICE_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteNodeListDevicesRet(w, v) {~\
+expectObject(v, 'remote_node_list_devices_ret')~\
+#0~\
+#21~\
+#g~\
+w.length(a0.length, REMOTE_NODE_DEVICE_LIST_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_NODE_DEVICE_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteNodeListDevicesRet(r) {~\
+const n3 = r.length(REMOTE_NODE_DEVICE_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteNodeDeviceLookupByNameArgs~\
+#e~\
+function encodeRemoteNodeDeviceLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_node_device_lookup_by_name_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceLookupByNameArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceLookupByNameRet~\
+#4k~\
+function encodeRemoteNodeDeviceLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_node_device_lookup_by_name_ret')~\
+#0~\
+#4z~\
+#1~\
+#86~\
+}~\
+}~\
+#44~\
+function decodeRemoteNodeDeviceLookupByNameRet(r) {~\
+#4s~\
+#7w~\
+}~\
+@@ RemoteNodeDeviceLookupScsiHostByWwnArgs~\
+#e~\
+function encodeRemoteNodeDeviceLookupScsiHostByWwnArgs(w, v) {~\
+expectObject(v, 'remote_node_device_lookup_scsi_host_by_wwn_args')~\
+let f = 'wwnn'~\
+#0~\
+w.string(v.wwnn, REMOTE_STRING_MAX)~\
+f = 'wwpn'~\
+w.string(v.wwpn, REMOTE_STRING_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceLookupScsiHostByWwnArgs(r) {~\
+const wwnn = r.string(REMOTE_STRING_MAX)~\
+const wwpn = r.string(REMOTE_STRING_MAX)~\
+#4~\
+return { wwnn, wwpn, flags }~\
+}~\
+@@ RemoteNodeDeviceLookupScsiHostByWwnRet~\
+#4k~\
+function encodeRemoteNodeDeviceLookupScsiHostByWwnRet(w, v) {~\
+expectObject(v, 'remote_node_device_lookup_scsi_host_by_wwn_ret')~\
+#0~\
+#4z~\
+#1~\
+#86~\
+}~\
+}~\
+#44~\
+function decodeRemoteNodeDeviceLookupScsiHostByWwnRet(r) {~\
+#4s~\
+#7w~\
+}~\
+@@ RemoteNodeDeviceGetXmlDescArgs~\
+#e~\
+function encodeRemoteNodeDeviceGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_node_device_get_xml_desc_args')~\
+#1v~\
+#0~\
+#v~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceGetXmlDescArgs(r) {~\
+#t~\
+#4~\
+#7z~\
+}~\
+@@ RemoteNodeDeviceGetXmlDescRet~\
+#e~\
+function encodeRemoteNodeDeviceGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_node_device_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteNodeDeviceGetParentArgs~\
+#e~\
+function encodeRemoteNodeDeviceGetParentArgs(w, v) {~\
+expectObject(v, 'remote_node_device_get_parent_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceGetParentArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceGetParentRet~\
+#e~\
+function encodeRemoteNodeDeviceGetParentRet(w, v) {~\
+expectObject(v, 'remote_node_device_get_parent_ret')~\
+#0~\
+const o0 = v.parentName~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+throw fieldError(e, 'parentName')~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceGetParentRet(r) {~\
+const parentName = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+return { parentName }~\
+}~\
+@@ RemoteNodeDeviceNumOfCapsArgs~\
+#e~\
+function encodeRemoteNodeDeviceNumOfCapsArgs(w, v) {~\
+expectObject(v, 'remote_node_device_num_of_caps_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceNumOfCapsArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceNumOfCapsRet~\
+#d~\
+function encodeRemoteNodeDeviceNumOfCapsRet(w, v) {~\
+expectObject(v, 'remote_node_device_num_of_caps_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeDeviceNumOfCapsRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteNodeDeviceListCapsArgs~\
+#e~\
+function encodeRemoteNodeDeviceListCapsArgs(w, v) {~\
+expectObject(v, 'remote_node_device_list_caps_args')~\
+#1v~\
+#0~\
+#v~\
+#5v~\
+#2g~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceListCapsArgs(r) {~\
+#t~\
+#22~\
+return { name, maxnames }~\
+}~\
+@@ RemoteNodeDeviceListCapsRet~\
+uses REMOTE_NODE_DEVICE_CAPS_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteNodeDeviceListCapsRet(w, v) {~\
+expectObject(v, 'remote_node_device_list_caps_ret')~\
+#0~\
+#21~\
+#g~\
+w.length(a0.length, REMOTE_NODE_DEVICE_CAPS_LIST_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_NODE_DEVICE_CAPS_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteNodeDeviceListCapsRet(r) {~\
+const n3 = r.length(REMOTE_NODE_DEVICE_CAPS_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteNodeDeviceDettachArgs~\
+#e~\
+function encodeRemoteNodeDeviceDettachArgs(w, v) {~\
+expectObject(v, 'remote_node_device_dettach_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceDettachArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceDetachFlagsArgs~\
+#e~\
+function encodeRemoteNodeDeviceDetachFlagsArgs(w, v) {~\
+expectObject(v, 'remote_node_device_detach_flags_args')~\
+#1v~\
+#0~\
+#v~\
+f = 'driverName'~\
+const o0 = v.driverName~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceDetachFlagsArgs(r) {~\
+#t~\
+const driverName = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { name, driverName, flags }~\
+}~\
+@@ RemoteNodeDeviceReAttachArgs~\
+#e~\
+function encodeRemoteNodeDeviceReAttachArgs(w, v) {~\
+expectObject(v, 'remote_node_device_re_attach_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceReAttachArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceResetArgs~\
+#e~\
+function encodeRemoteNodeDeviceResetArgs(w, v) {~\
+expectObject(v, 'remote_node_device_reset_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceResetArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceCreateXmlArgs~\
+#e~\
+function encodeRemoteNodeDeviceCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_node_device_create_xml_args')~\
+#7u~\
+#0~\
+#4o~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceCreateXmlArgs(r) {~\
+#4c~\
+#4~\
+#84~\
+}~\
+@@ RemoteNodeDeviceCreateXmlRet~\
+#4k~\
+function encodeRemoteNodeDeviceCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_node_device_create_xml_ret')~\
+#0~\
+#4z~\
+#1~\
+#86~\
+}~\
+}~\
+#44~\
+function decodeRemoteNodeDeviceCreateXmlRet(r) {~\
+#4s~\
+#7w~\
+}~\
+@@ RemoteNodeDeviceDestroyArgs~\
+#e~\
+function encodeRemoteNodeDeviceDestroyArgs(w, v) {~\
+expectObject(v, 'remote_node_device_destroy_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceDestroyArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceDefineXmlArgs~\
+#e~\
+function encodeRemoteNodeDeviceDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_node_device_define_xml_args')~\
+#7u~\
+#0~\
+#4o~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceDefineXmlArgs(r) {~\
+#4c~\
+#4~\
+#84~\
+}~\
+@@ RemoteNodeDeviceDefineXmlRet~\
+#4k~\
+function encodeRemoteNodeDeviceDefineXmlRet(w, v) {~\
+expectObject(v, 'remote_node_device_define_xml_ret')~\
+#0~\
+#4z~\
+#1~\
+#86~\
+}~\
+}~\
+#44~\
+function decodeRemoteNodeDeviceDefineXmlRet(r) {~\
+#4s~\
+#7w~\
+}~\
+@@ RemoteNodeDeviceUndefineArgs~\
+#e~\
+function encodeRemoteNodeDeviceUndefineArgs(w, v) {~\
+expectObject(v, 'remote_node_device_undefine_args')~\
+#1v~\
+#0~\
+#v~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceUndefineArgs(r) {~\
+#t~\
+#4~\
+#7z~\
+}~\
+@@ RemoteNodeDeviceCreateArgs~\
+#e~\
+function encodeRemoteNodeDeviceCreateArgs(w, v) {~\
+expectObject(v, 'remote_node_device_create_args')~\
+#1v~\
+#0~\
+#v~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceCreateArgs(r) {~\
+#t~\
+#4~\
+#7z~\
+}~\
+@@ RemoteNodeDeviceGetAutostartArgs~\
+#e~\
+function encodeRemoteNodeDeviceGetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_node_device_get_autostart_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceGetAutostartArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceGetAutostartRet~\
+#d~\
+function encodeRemoteNodeDeviceGetAutostartRet(w, v) {~\
+expectObject(v, 'remote_node_device_get_autostart_ret')~\
+#0~\
+#35~\
+#1~\
+#69~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeDeviceGetAutostartRet(r) {~\
+#2w~\
+#62~\
+}~\
+@@ RemoteNodeDeviceSetAutostartArgs~\
+#e~\
+function encodeRemoteNodeDeviceSetAutostartArgs(w, v) {~\
+expectObject(v, 'remote_node_device_set_autostart_args')~\
+#1v~\
+#0~\
+#v~\
+#5q~\
+#35~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceSetAutostartArgs(r) {~\
+#t~\
+#2w~\
+return { name, autostart }~\
+}~\
+@@ RemoteNodeDeviceIsPersistentArgs~\
+#e~\
+function encodeRemoteNodeDeviceIsPersistentArgs(w, v) {~\
+expectObject(v, 'remote_node_device_is_persistent_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceIsPersistentArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceIsPersistentRet~\
+#d~\
+function encodeRemoteNodeDeviceIsPersistentRet(w, v) {~\
+expectObject(v, 'remote_node_device_is_persistent_ret')~\
+#0~\
+#8k~\
+#1~\
+#87~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeDeviceIsPersistentRet(r) {~\
+#78~\
+#80~\
+}~\
+@@ RemoteNodeDeviceIsActiveArgs~\
+#e~\
+function encodeRemoteNodeDeviceIsActiveArgs(w, v) {~\
+expectObject(v, 'remote_node_device_is_active_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceIsActiveArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNodeDeviceIsActiveRet~\
+#d~\
+function encodeRemoteNodeDeviceIsActiveRet(w, v) {~\
+expectObject(v, 'remote_node_device_is_active_ret')~\
+#0~\
+#6j~\
+#1~\
+#68~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeDeviceIsActiveRet(r) {~\
+#5e~\
+#61~\
+}~\
+@@ RemoteNodeDeviceUpdateArgs~\
+#e~\
+function encodeRemoteNodeDeviceUpdateArgs(w, v) {~\
+expectObject(v, 'remote_node_device_update_args')~\
+#1v~\
+#0~\
+#v~\
+#a2~\
+#4o~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNodeDeviceUpdateArgs(r) {~\
+#t~\
+#4c~\
+#4~\
+return { name, xml_desc, flags }~\
+}~\
+@@ RemoteConnectDomainEventRegisterRet~\
+#d~\
+function encodeRemoteConnectDomainEventRegisterRet(w, v) {~\
+expectObject(v, 'remote_connect_domain_event_register_ret')~\
+#0~\
+w.i32(v.cb_registered)~\
+#1~\
+throw fieldError(e, 'cb_registered')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectDomainEventRegisterRet(r) {~\
+const cb_registered = r.i32()~\
+return { cb_registered }~\
+}~\
+@@ RemoteConnectDomainEventDeregisterRet~\
+#d~\
+function encodeRemoteConnectDomainEventDeregisterRet(w, v) {~\
+expectObject(v, 'remote_connect_domain_event_deregister_ret')~\
+#0~\
+w.i32(v.cb_registered)~\
+#1~\
+throw fieldError(e, 'cb_registered')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectDomainEventDeregisterRet(r) {~\
+const cb_registered = r.i32()~\
+return { cb_registered }~\
+}~\
+@@ RemoteDomainEventLifecycleMsg~\
+#b~\
+function encodeRemoteDomainEventLifecycleMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_lifecycle_msg')~\
+#8~\
+#0~\
+#7~\
+#5u~\
+#6l~\
+#5s~\
+#6k~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventLifecycleMsg(r) {~\
+#6~\
+#5i~\
+#5h~\
+return { dom, event, detail }~\
+}~\
+@@ RemoteDomainEventCallbackLifecycleMsg~\
+uses encodeRemoteDomainEventLifecycleMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackLifecycleMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_lifecycle_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventLifecycleMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventLifecycleMsg~\
+function decodeRemoteDomainEventCallbackLifecycleMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventLifecycleMsg(r)~\
+#27~\
+}~\
+@@ RemoteConnectDomainXmlFromNativeArgs~\
+#e~\
+function encodeRemoteConnectDomainXmlFromNativeArgs(w, v) {~\
+expectObject(v, 'remote_connect_domain_xml_from_native_args')~\
+let f = 'nativeFormat'~\
+#0~\
+w.string(v.nativeFormat, REMOTE_STRING_MAX)~\
+f = 'nativeConfig'~\
+w.string(v.nativeConfig, REMOTE_STRING_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectDomainXmlFromNativeArgs(r) {~\
+const nativeFormat = r.string(REMOTE_STRING_MAX)~\
+const nativeConfig = r.string(REMOTE_STRING_MAX)~\
+#4~\
+return { nativeFormat, nativeConfig, flags }~\
+}~\
+@@ RemoteConnectDomainXmlFromNativeRet~\
+#e~\
+function encodeRemoteConnectDomainXmlFromNativeRet(w, v) {~\
+expectObject(v, 'remote_connect_domain_xml_from_native_ret')~\
+#0~\
+w.string(v.domainXml, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'domainXml')~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectDomainXmlFromNativeRet(r) {~\
+const domainXml = r.string(REMOTE_STRING_MAX)~\
+return { domainXml }~\
+}~\
+@@ RemoteConnectDomainXmlToNativeArgs~\
+#e~\
+function encodeRemoteConnectDomainXmlToNativeArgs(w, v) {~\
+expectObject(v, 'remote_connect_domain_xml_to_native_args')~\
+let f = 'nativeFormat'~\
+#0~\
+w.string(v.nativeFormat, REMOTE_STRING_MAX)~\
+f = 'domainXml'~\
+w.string(v.domainXml, REMOTE_STRING_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectDomainXmlToNativeArgs(r) {~\
+const nativeFormat = r.string(REMOTE_STRING_MAX)~\
+const domainXml = r.string(REMOTE_STRING_MAX)~\
+#4~\
+return { nativeFormat, domainXml, flags }~\
+}~\
+@@ RemoteConnectDomainXmlToNativeRet~\
+#e~\
+function encodeRemoteConnectDomainXmlToNativeRet(w, v) {~\
+expectObject(v, 'remote_connect_domain_xml_to_native_ret')~\
+#0~\
+w.string(v.nativeConfig, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'nativeConfig')~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectDomainXmlToNativeRet(r) {~\
+const nativeConfig = r.string(REMOTE_STRING_MAX)~\
+return { nativeConfig }~\
+}~\
+@@ RemoteConnectNumOfSecretsRet~\
+#d~\
+function encodeRemoteConnectNumOfSecretsRet(w, v) {~\
+expectObject(v, 'remote_connect_num_of_secrets_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNumOfSecretsRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteConnectListSecretsArgs~\
+#d~\
+function encodeRemoteConnectListSecretsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_secrets_args')~\
+#0~\
+w.i32(v.maxuuids)~\
+#1~\
+throw fieldError(e, 'maxuuids')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListSecretsArgs(r) {~\
+const maxuuids = r.i32()~\
+return { maxuuids }~\
+}~\
+@@ RemoteConnectListSecretsRet~\
+uses REMOTE_SECRET_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectListSecretsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_secrets_ret')~\
+#0~\
+const a0 = v.uuids~\
+#g~\
+w.length(a0.length, REMOTE_SECRET_LIST_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+throw fieldError(e, 'uuids')~\
+}~\
+}~\
+uses REMOTE_SECRET_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectListSecretsRet(r) {~\
+const n3 = r.length(REMOTE_SECRET_LIST_MAX, 4)~\
+const uuids = []~\
+for (let i2 = 0; i2 < n3; i2++) uuids.push(r.string(REMOTE_STRING_MAX))~\
+return { uuids }~\
+}~\
+@@ RemoteSecretLookupByUuidArgs~\
+#6i~\
+function encodeRemoteSecretLookupByUuidArgs(w, v) {~\
+expectObject(v, 'remote_secret_lookup_by_uuid_args')~\
+#0~\
+#2s~\
+#1~\
+#6d~\
+}~\
+}~\
+#5a~\
+function decodeRemoteSecretLookupByUuidArgs(r) {~\
+#2l~\
+#67~\
+}~\
+@@ RemoteSecretLookupByUuidRet~\
+#3c~\
+function encodeRemoteSecretLookupByUuidRet(w, v) {~\
+expectObject(v, 'remote_secret_lookup_by_uuid_ret')~\
+#0~\
+#3a~\
+#1~\
+#88~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretLookupByUuidRet(r) {~\
+#39~\
+#81~\
+}~\
+@@ RemoteSecretDefineXmlArgs~\
+#e~\
+function encodeRemoteSecretDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_secret_define_xml_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteSecretDefineXmlArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteSecretDefineXmlRet~\
+#3c~\
+function encodeRemoteSecretDefineXmlRet(w, v) {~\
+expectObject(v, 'remote_secret_define_xml_ret')~\
+#0~\
+#3a~\
+#1~\
+#88~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretDefineXmlRet(r) {~\
+#39~\
+#81~\
+}~\
+@@ RemoteSecretGetXmlDescArgs~\
+#3c~\
+function encodeRemoteSecretGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_secret_get_xml_desc_args')~\
+#a7~\
+#0~\
+#3a~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretGetXmlDescArgs(r) {~\
+#39~\
+#4~\
+return { secret, flags }~\
+}~\
+@@ RemoteSecretGetXmlDescRet~\
+#e~\
+function encodeRemoteSecretGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_secret_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteSecretGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteSecretSetValueArgs~\
+uses REMOTE_SECRET_VALUE_MAX encodeRemoteNonnullSecret expectObject fieldError~\
+function encodeRemoteSecretSetValueArgs(w, v) {~\
+expectObject(v, 'remote_secret_set_value_args')~\
+#a7~\
+#0~\
+#3a~\
+#7n~\
+w.opaque(v.value, REMOTE_SECRET_VALUE_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_SECRET_VALUE_MAX decodeRemoteNonnullSecret~\
+function decodeRemoteSecretSetValueArgs(r) {~\
+#39~\
+const value = r.opaque(REMOTE_SECRET_VALUE_MAX)~\
+#4~\
+return { secret, value, flags }~\
+}~\
+@@ RemoteSecretGetValueArgs~\
+#3c~\
+function encodeRemoteSecretGetValueArgs(w, v) {~\
+expectObject(v, 'remote_secret_get_value_args')~\
+#a7~\
+#0~\
+#3a~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretGetValueArgs(r) {~\
+#39~\
+#4~\
+return { secret, flags }~\
+}~\
+@@ RemoteSecretGetValueRet~\
+uses REMOTE_SECRET_VALUE_MAX expectObject fieldError~\
+function encodeRemoteSecretGetValueRet(w, v) {~\
+expectObject(v, 'remote_secret_get_value_ret')~\
+#0~\
+w.opaque(v.value, REMOTE_SECRET_VALUE_MAX)~\
+#1~\
+throw fieldError(e, 'value')~\
+}~\
+}~\
+uses REMOTE_SECRET_VALUE_MAX~\
+function decodeRemoteSecretGetValueRet(r) {~\
+const value = r.opaque(REMOTE_SECRET_VALUE_MAX)~\
+return { value }~\
+}~\
+@@ RemoteSecretUndefineArgs~\
+#3c~\
+function encodeRemoteSecretUndefineArgs(w, v) {~\
+expectObject(v, 'remote_secret_undefine_args')~\
+#0~\
+#3a~\
+#1~\
+#88~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretUndefineArgs(r) {~\
+#39~\
+#81~\
+}~\
+@@ RemoteSecretLookupByUsageArgs~\
+#e~\
+function encodeRemoteSecretLookupByUsageArgs(w, v) {~\
+expectObject(v, 'remote_secret_lookup_by_usage_args')~\
+let f = 'usageType'~\
+#0~\
+w.i32(v.usageType)~\
+f = 'usageID'~\
+w.string(v.usageID, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteSecretLookupByUsageArgs(r) {~\
+const usageType = r.i32()~\
+const usageID = r.string(REMOTE_STRING_MAX)~\
+return { usageType, usageID }~\
+}~\
+@@ RemoteSecretLookupByUsageRet~\
+#3c~\
+function encodeRemoteSecretLookupByUsageRet(w, v) {~\
+expectObject(v, 'remote_secret_lookup_by_usage_ret')~\
+#0~\
+#3a~\
+#1~\
+#88~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretLookupByUsageRet(r) {~\
+#39~\
+#81~\
+}~\
+@@ RemoteDomainMigratePrepareTunnelArgs~\
+#e~\
+function encodeRemoteDomainMigratePrepareTunnelArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare_tunnel_args')~\
+let f = 'flags'~\
+#0~\
+#2r~\
+#3l~\
+#9b~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3p~\
+#48~\
+#7g~\
+#8q~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainMigratePrepareTunnelArgs(r) {~\
+#2j~\
+#3f~\
+#3i~\
+#6z~\
+return { flags, dname, resource, dom_xml }~\
+}~\
+@@ RemoteConnectIsSecureRet~\
+#d~\
+function encodeRemoteConnectIsSecureRet(w, v) {~\
+expectObject(v, 'remote_connect_is_secure_ret')~\
+#0~\
+w.i32(v.secure)~\
+#1~\
+throw fieldError(e, 'secure')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectIsSecureRet(r) {~\
+const secure = r.i32()~\
+return { secure }~\
+}~\
+@@ RemoteDomainIsActiveArgs~\
+#b~\
+function encodeRemoteDomainIsActiveArgs(w, v) {~\
+expectObject(v, 'remote_domain_is_active_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainIsActiveArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainIsActiveRet~\
+#d~\
+function encodeRemoteDomainIsActiveRet(w, v) {~\
+expectObject(v, 'remote_domain_is_active_ret')~\
+#0~\
+#6j~\
+#1~\
+#68~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainIsActiveRet(r) {~\
+#5e~\
+#61~\
+}~\
+@@ RemoteDomainIsPersistentArgs~\
+#b~\
+function encodeRemoteDomainIsPersistentArgs(w, v) {~\
+expectObject(v, 'remote_domain_is_persistent_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainIsPersistentArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainIsPersistentRet~\
+#d~\
+function encodeRemoteDomainIsPersistentRet(w, v) {~\
+expectObject(v, 'remote_domain_is_persistent_ret')~\
+#0~\
+#8k~\
+#1~\
+#87~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainIsPersistentRet(r) {~\
+#78~\
+#80~\
+}~\
+@@ RemoteDomainIsUpdatedArgs~\
+#b~\
+function encodeRemoteDomainIsUpdatedArgs(w, v) {~\
+expectObject(v, 'remote_domain_is_updated_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainIsUpdatedArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainIsUpdatedRet~\
+#d~\
+function encodeRemoteDomainIsUpdatedRet(w, v) {~\
+expectObject(v, 'remote_domain_is_updated_ret')~\
+#0~\
+w.i32(v.updated)~\
+#1~\
+throw fieldError(e, 'updated')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainIsUpdatedRet(r) {~\
+const updated = r.i32()~\
+return { updated }~\
+}~\
+@@ RemoteNetworkIsActiveArgs~\
+#1k~\
+function encodeRemoteNetworkIsActiveArgs(w, v) {~\
+expectObject(v, 'remote_network_is_active_args')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkIsActiveArgs(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkIsActiveRet~\
+#d~\
+function encodeRemoteNetworkIsActiveRet(w, v) {~\
+expectObject(v, 'remote_network_is_active_ret')~\
+#0~\
+#6j~\
+#1~\
+#68~\
+}~\
+}~\
+#9~\
+function decodeRemoteNetworkIsActiveRet(r) {~\
+#5e~\
+#61~\
+}~\
+@@ RemoteNetworkIsPersistentArgs~\
+#1k~\
+function encodeRemoteNetworkIsPersistentArgs(w, v) {~\
+expectObject(v, 'remote_network_is_persistent_args')~\
+#0~\
+#1c~\
+#1~\
+#2c~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkIsPersistentArgs(r) {~\
+#1b~\
+#29~\
+}~\
+@@ RemoteNetworkIsPersistentRet~\
+#d~\
+function encodeRemoteNetworkIsPersistentRet(w, v) {~\
+expectObject(v, 'remote_network_is_persistent_ret')~\
+#0~\
+#8k~\
+#1~\
+#87~\
+}~\
+}~\
+#9~\
+function decodeRemoteNetworkIsPersistentRet(r) {~\
+#78~\
+#80~\
+}~\
+@@ RemoteStoragePoolIsActiveArgs~\
+#17~\
+function encodeRemoteStoragePoolIsActiveArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_is_active_args')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolIsActiveArgs(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolIsActiveRet~\
+#d~\
+function encodeRemoteStoragePoolIsActiveRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_is_active_ret')~\
+#0~\
+#6j~\
+#1~\
+#68~\
+}~\
+}~\
+#9~\
+function decodeRemoteStoragePoolIsActiveRet(r) {~\
+#5e~\
+#61~\
+}~\
+@@ RemoteStoragePoolIsPersistentArgs~\
+#17~\
+function encodeRemoteStoragePoolIsPersistentArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_is_persistent_args')~\
+#0~\
+#13~\
+#1~\
+#2d~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolIsPersistentArgs(r) {~\
+#12~\
+#2a~\
+}~\
+@@ RemoteStoragePoolIsPersistentRet~\
+#d~\
+function encodeRemoteStoragePoolIsPersistentRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_is_persistent_ret')~\
+#0~\
+#8k~\
+#1~\
+#87~\
+}~\
+}~\
+#9~\
+function decodeRemoteStoragePoolIsPersistentRet(r) {~\
+#78~\
+#80~\
+}~\
+@@ RemoteInterfaceIsActiveArgs~\
+#45~\
+function encodeRemoteInterfaceIsActiveArgs(w, v) {~\
+expectObject(v, 'remote_interface_is_active_args')~\
+#0~\
+#3j~\
+#1~\
+#6b~\
+}~\
+}~\
+#43~\
+function decodeRemoteInterfaceIsActiveArgs(r) {~\
+#3g~\
+#64~\
+}~\
+@@ RemoteInterfaceIsActiveRet~\
+#d~\
+function encodeRemoteInterfaceIsActiveRet(w, v) {~\
+expectObject(v, 'remote_interface_is_active_ret')~\
+#0~\
+#6j~\
+#1~\
+#68~\
+}~\
+}~\
+#9~\
+function decodeRemoteInterfaceIsActiveRet(r) {~\
+#5e~\
+#61~\
+}~\
+@@ RemoteConnectCompareCpuArgs~\
+#e~\
+function encodeRemoteConnectCompareCpuArgs(w, v) {~\
+expectObject(v, 'remote_connect_compare_cpu_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectCompareCpuArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteConnectCompareCpuRet~\
+#d~\
+function encodeRemoteConnectCompareCpuRet(w, v) {~\
+expectObject(v, 'remote_connect_compare_cpu_ret')~\
+#0~\
+#6m~\
+#1~\
+#6c~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectCompareCpuRet(r) {~\
+#5l~\
+#66~\
+}~\
+@@ RemoteConnectBaselineCpuArgs~\
+uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectBaselineCpuArgs(w, v) {~\
+expectObject(v, 'remote_connect_baseline_cpu_args')~\
+let f = 'xmlCPUs'~\
+#0~\
+const a0 = v.xmlCPUs~\
+#g~\
+w.length(a0.length, REMOTE_CPU_BASELINE_MAX)~\
+#f~\
+#18~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectBaselineCpuArgs(r) {~\
+const n3 = r.length(REMOTE_CPU_BASELINE_MAX, 4)~\
+const xmlCPUs = []~\
+for (let i2 = 0; i2 < n3; i2++) xmlCPUs.push(r.string(REMOTE_STRING_MAX))~\
+#4~\
+return { xmlCPUs, flags }~\
+}~\
+@@ RemoteConnectBaselineCpuRet~\
+#e~\
+function encodeRemoteConnectBaselineCpuRet(w, v) {~\
+expectObject(v, 'remote_connect_baseline_cpu_ret')~\
+#0~\
+w.string(v.cpu, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'cpu')~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectBaselineCpuRet(r) {~\
+const cpu = r.string(REMOTE_STRING_MAX)~\
+return { cpu }~\
+}~\
+@@ RemoteDomainGetJobInfoArgs~\
+#b~\
+function encodeRemoteDomainGetJobInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_job_info_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetJobInfoArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetJobInfoRet~\
+#d~\
+function encodeRemoteDomainGetJobInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_job_info_ret')~\
+#3t~\
+#0~\
+#1z~\
+f = 'timeElapsed'~\
+w.u64(v.timeElapsed)~\
+f = 'timeRemaining'~\
+w.u64(v.timeRemaining)~\
+f = 'dataTotal'~\
+w.u64(v.dataTotal)~\
+f = 'dataProcessed'~\
+w.u64(v.dataProcessed)~\
+f = 'dataRemaining'~\
+w.u64(v.dataRemaining)~\
+f = 'memTotal'~\
+w.u64(v.memTotal)~\
+f = 'memProcessed'~\
+w.u64(v.memProcessed)~\
+f = 'memRemaining'~\
+w.u64(v.memRemaining)~\
+f = 'fileTotal'~\
+w.u64(v.fileTotal)~\
+f = 'fileProcessed'~\
+w.u64(v.fileProcessed)~\
+f = 'fileRemaining'~\
+w.u64(v.fileRemaining)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetJobInfoRet(r) {~\
+#1y~\
+const timeElapsed = r.u64()~\
+const timeRemaining = r.u64()~\
+const dataTotal = r.u64()~\
+const dataProcessed = r.u64()~\
+const dataRemaining = r.u64()~\
+const memTotal = r.u64()~\
+const memProcessed = r.u64()~\
+const memRemaining = r.u64()~\
+const fileTotal = r.u64()~\
+const fileProcessed = r.u64()~\
+const fileRemaining = r.u64()~\
+return { type, timeElapsed, timeRemaining, dataTotal, dataProcessed, dataRemaining, memTotal, memProcessed, memRemaining, fileTotal, fileProcessed, fileRemaining }~\
+}~\
+@@ RemoteDomainGetJobStatsArgs~\
+#b~\
+function encodeRemoteDomainGetJobStatsArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_job_stats_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetJobStatsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetJobStatsRet~\
+uses REMOTE_DOMAIN_JOB_STATS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetJobStatsRet(w, v) {~\
+expectObject(v, 'remote_domain_get_job_stats_ret')~\
+#3t~\
+#0~\
+#1z~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_JOB_STATS_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_JOB_STATS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetJobStatsRet(r) {~\
+#1y~\
+const n3 = r.length(REMOTE_DOMAIN_JOB_STATS_MAX, 12)~\
+#p~\
+#s~\
+return { type, params }~\
+}~\
+@@ RemoteDomainAbortJobArgs~\
+#b~\
+function encodeRemoteDomainAbortJobArgs(w, v) {~\
+expectObject(v, 'remote_domain_abort_job_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainAbortJobArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainAbortJobFlagsArgs~\
+#b~\
+function encodeRemoteDomainAbortJobFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_abort_job_flags_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainAbortJobFlagsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainMigrateGetMaxDowntimeArgs~\
+#b~\
+function encodeRemoteDomainMigrateGetMaxDowntimeArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_get_max_downtime_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateGetMaxDowntimeArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainMigrateGetMaxDowntimeRet~\
+#d~\
+function encodeRemoteDomainMigrateGetMaxDowntimeRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_get_max_downtime_ret')~\
+#0~\
+w.u64(v.downtime)~\
+#1~\
+throw fieldError(e, 'downtime')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainMigrateGetMaxDowntimeRet(r) {~\
+const downtime = r.u64()~\
+return { downtime }~\
+}~\
+@@ RemoteDomainMigrateSetMaxDowntimeArgs~\
+#b~\
+function encodeRemoteDomainMigrateSetMaxDowntimeArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_set_max_downtime_args')~\
+#8~\
+#0~\
+#7~\
+f = 'downtime'~\
+w.u64(v.downtime)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateSetMaxDowntimeArgs(r) {~\
+#6~\
+const downtime = r.u64()~\
+#4~\
+return { dom, downtime, flags }~\
+}~\
+@@ RemoteDomainMigrateGetCompressionCacheArgs~\
+#b~\
+function encodeRemoteDomainMigrateGetCompressionCacheArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_get_compression_cache_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateGetCompressionCacheArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainMigrateGetCompressionCacheRet~\
+#d~\
+function encodeRemoteDomainMigrateGetCompressionCacheRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_get_compression_cache_ret')~\
+#0~\
+w.u64(v.cacheSize)~\
+#1~\
+throw fieldError(e, 'cacheSize')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainMigrateGetCompressionCacheRet(r) {~\
+const cacheSize = r.u64()~\
+return { cacheSize }~\
+}~\
+@@ RemoteDomainMigrateSetCompressionCacheArgs~\
+#b~\
+function encodeRemoteDomainMigrateSetCompressionCacheArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_set_compression_cache_args')~\
+#8~\
+#0~\
+#7~\
+f = 'cacheSize'~\
+w.u64(v.cacheSize)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateSetCompressionCacheArgs(r) {~\
+#6~\
+const cacheSize = r.u64()~\
+#4~\
+return { dom, cacheSize, flags }~\
+}~\
+@@ RemoteDomainMigrateSetMaxSpeedArgs~\
+#b~\
+function encodeRemoteDomainMigrateSetMaxSpeedArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_set_max_speed_args')~\
+#8~\
+#0~\
+#7~\
+#51~\
+#4p~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateSetMaxSpeedArgs(r) {~\
+#6~\
+#49~\
+#4~\
+return { dom, bandwidth, flags }~\
+}~\
+@@ RemoteDomainMigrateGetMaxSpeedArgs~\
+#b~\
+function encodeRemoteDomainMigrateGetMaxSpeedArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_get_max_speed_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateGetMaxSpeedArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainMigrateGetMaxSpeedRet~\
+#d~\
+function encodeRemoteDomainMigrateGetMaxSpeedRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_get_max_speed_ret')~\
+#0~\
+#4p~\
+#1~\
+throw fieldError(e, 'bandwidth')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainMigrateGetMaxSpeedRet(r) {~\
+#49~\
+return { bandwidth }~\
+}~\
+@@ RemoteConnectDomainEventRegisterAnyArgs~\
+#d~\
+function encodeRemoteConnectDomainEventRegisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_domain_event_register_any_args')~\
+#0~\
+#4m~\
+#1~\
+throw fieldError(e, 'eventID')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectDomainEventRegisterAnyArgs(r) {~\
+#4b~\
+return { eventID }~\
+}~\
+@@ RemoteConnectDomainEventDeregisterAnyArgs~\
+#d~\
+function encodeRemoteConnectDomainEventDeregisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_domain_event_deregister_any_args')~\
+#0~\
+#4m~\
+#1~\
+throw fieldError(e, 'eventID')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectDomainEventDeregisterAnyArgs(r) {~\
+#4b~\
+return { eventID }~\
+}~\
+@@ RemoteConnectDomainEventCallbackRegisterAnyArgs~\
+#b~\
+function encodeRemoteConnectDomainEventCallbackRegisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_domain_event_callback_register_any_args')~\
+#5y~\
+#0~\
+#4m~\
+#1s~\
+const o0 = v.dom~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullDomain(w, o0)~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteConnectDomainEventCallbackRegisterAnyArgs(r) {~\
+#4b~\
+const dom = r.present() ? decodeRemoteNonnullDomain(r) : null~\
+return { eventID, dom }~\
+}~\
+@@ RemoteConnectDomainEventCallbackRegisterAnyRet~\
+#d~\
+function encodeRemoteConnectDomainEventCallbackRegisterAnyRet(w, v) {~\
+expectObject(v, 'remote_connect_domain_event_callback_register_any_ret')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectDomainEventCallbackRegisterAnyRet(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteConnectDomainEventCallbackDeregisterAnyArgs~\
+#d~\
+function encodeRemoteConnectDomainEventCallbackDeregisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_domain_event_callback_deregister_any_args')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectDomainEventCallbackDeregisterAnyArgs(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteDomainEventRebootMsg~\
+#b~\
+function encodeRemoteDomainEventRebootMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_reboot_msg')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventRebootMsg(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainEventCallbackRebootMsg~\
+uses encodeRemoteDomainEventRebootMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackRebootMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_reboot_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventRebootMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventRebootMsg~\
+function decodeRemoteDomainEventCallbackRebootMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventRebootMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventRtcChangeMsg~\
+#b~\
+function encodeRemoteDomainEventRtcChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_rtc_change_msg')~\
+#8~\
+#0~\
+#7~\
+#5x~\
+w.i64(v.offset)~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventRtcChangeMsg(r) {~\
+#6~\
+const offset = r.i64()~\
+return { dom, offset }~\
+}~\
+@@ RemoteDomainEventCallbackRtcChangeMsg~\
+uses encodeRemoteDomainEventRtcChangeMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackRtcChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_rtc_change_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventRtcChangeMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventRtcChangeMsg~\
+function decodeRemoteDomainEventCallbackRtcChangeMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventRtcChangeMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventWatchdogMsg~\
+#b~\
+function encodeRemoteDomainEventWatchdogMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_watchdog_msg')~\
+#8~\
+#0~\
+#7~\
+#5p~\
+#8h~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventWatchdogMsg(r) {~\
+#6~\
+#6u~\
+return { dom, action }~\
+}~\
+@@ RemoteDomainEventCallbackWatchdogMsg~\
+uses encodeRemoteDomainEventWatchdogMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackWatchdogMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_watchdog_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventWatchdogMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventWatchdogMsg~\
+function decodeRemoteDomainEventCallbackWatchdogMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventWatchdogMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventIoErrorMsg~\
+#l~\
+function encodeRemoteDomainEventIoErrorMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_io_error_msg')~\
+#8~\
+#0~\
+#7~\
+f = 'srcPath'~\
+w.string(v.srcPath, REMOTE_STRING_MAX)~\
+#4e~\
+#4n~\
+#5p~\
+#8h~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventIoErrorMsg(r) {~\
+#6~\
+const srcPath = r.string(REMOTE_STRING_MAX)~\
+#4a~\
+#6u~\
+return { dom, srcPath, devAlias, action }~\
+}~\
+@@ RemoteDomainEventCallbackIoErrorMsg~\
+uses encodeRemoteDomainEventIoErrorMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackIoErrorMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_io_error_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventIoErrorMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventIoErrorMsg~\
+function decodeRemoteDomainEventCallbackIoErrorMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventIoErrorMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventIoErrorReasonMsg~\
+#l~\
+function encodeRemoteDomainEventIoErrorReasonMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_io_error_reason_msg')~\
+#8~\
+#0~\
+#7~\
+f = 'srcPath'~\
+w.string(v.srcPath, REMOTE_STRING_MAX)~\
+#4e~\
+#4n~\
+#5p~\
+#8h~\
+#3o~\
+w.string(v.reason, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventIoErrorReasonMsg(r) {~\
+#6~\
+const srcPath = r.string(REMOTE_STRING_MAX)~\
+#4a~\
+#6u~\
+const reason = r.string(REMOTE_STRING_MAX)~\
+return { dom, srcPath, devAlias, action, reason }~\
+}~\
+@@ RemoteDomainEventCallbackIoErrorReasonMsg~\
+uses encodeRemoteDomainEventIoErrorReasonMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackIoErrorReasonMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_io_error_reason_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventIoErrorReasonMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventIoErrorReasonMsg~\
+function decodeRemoteDomainEventCallbackIoErrorReasonMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventIoErrorReasonMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventGraphicsAddress~\
+#e~\
+function encodeRemoteDomainEventGraphicsAddress(w, v) {~\
+expectObject(v, 'remote_domain_event_graphics_address')~\
+let f = 'family'~\
+#0~\
+w.i32(v.family)~\
+f = 'node'~\
+w.string(v.node, REMOTE_STRING_MAX)~\
+f = 'service'~\
+w.string(v.service, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainEventGraphicsAddress(r) {~\
+const family = r.i32()~\
+const node = r.string(REMOTE_STRING_MAX)~\
+const service = r.string(REMOTE_STRING_MAX)~\
+return { family, node, service }~\
+}~\
+@@ RemoteDomainEventGraphicsIdentity~\
+#e~\
+function encodeRemoteDomainEventGraphicsIdentity(w, v) {~\
+expectObject(v, 'remote_domain_event_graphics_identity')~\
+#3t~\
+#0~\
+#6r~\
+#3m~\
+#v~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainEventGraphicsIdentity(r) {~\
+#5n~\
+#t~\
+return { type, name }~\
+}~\
+@@ RemoteDomainEventGraphicsMsg~\
+uses REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX REMOTE_STRING_MAX encodeRemoteDomainEventGraphicsAddress encodeRemoteDomainEventGraphicsIdentity encodeRemoteNonnullDomain expectArray expectObject fieldError~\
+function encodeRemoteDomainEventGraphicsMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_graphics_msg')~\
+#8~\
+#0~\
+#7~\
+f = 'phase'~\
+w.i32(v.phase)~\
+f = 'local'~\
+encodeRemoteDomainEventGraphicsAddress(w, v.local)~\
+f = 'remote'~\
+encodeRemoteDomainEventGraphicsAddress(w, v.remote)~\
+f = 'authScheme'~\
+w.string(v.authScheme, REMOTE_STRING_MAX)~\
+f = 'subject'~\
+const a0 = v.subject~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX)~\
+#f~\
+encodeRemoteDomainEventGraphicsIdentity(w, a0[i1])~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX REMOTE_STRING_MAX decodeRemoteDomainEventGraphicsAddress decodeRemoteDomainEventGraphicsIdentity decodeRemoteNonnullDomain~\
+function decodeRemoteDomainEventGraphicsMsg(r) {~\
+#6~\
+const phase = r.i32()~\
+const local = decodeRemoteDomainEventGraphicsAddress(r)~\
+const remote = decodeRemoteDomainEventGraphicsAddress(r)~\
+const authScheme = r.string(REMOTE_STRING_MAX)~\
+const n3 = r.length(REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX, 8)~\
+const subject = []~\
+for (let i2 = 0; i2 < n3; i2++) subject.push(decodeRemoteDomainEventGraphicsIdentity(r))~\
+return { dom, phase, local, remote, authScheme, subject }~\
+}~\
+@@ RemoteDomainEventCallbackGraphicsMsg~\
+uses encodeRemoteDomainEventGraphicsMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackGraphicsMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_graphics_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventGraphicsMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventGraphicsMsg~\
+function decodeRemoteDomainEventCallbackGraphicsMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventGraphicsMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventBlockJobMsg~\
+#l~\
+function encodeRemoteDomainEventBlockJobMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_block_job_msg')~\
+#8~\
+#0~\
+#7~\
+#2n~\
+#2h~\
+#2o~\
+#1z~\
+f = 'status'~\
+w.i32(v.status)~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventBlockJobMsg(r) {~\
+#6~\
+#24~\
+#1y~\
+const status = r.i32()~\
+return { dom, path, type, status }~\
+}~\
+@@ RemoteDomainEventCallbackBlockJobMsg~\
+uses encodeRemoteDomainEventBlockJobMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackBlockJobMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_block_job_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventBlockJobMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventBlockJobMsg~\
+function decodeRemoteDomainEventCallbackBlockJobMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventBlockJobMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventDiskChangeMsg~\
+#l~\
+function encodeRemoteDomainEventDiskChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_disk_change_msg')~\
+#8~\
+#0~\
+#7~\
+f = 'oldSrcPath'~\
+const o0 = v.oldSrcPath~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'newSrcPath'~\
+const o1 = v.newSrcPath~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#4e~\
+#4n~\
+#3o~\
+#46~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventDiskChangeMsg(r) {~\
+#6~\
+const oldSrcPath = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const newSrcPath = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4a~\
+#3h~\
+return { dom, oldSrcPath, newSrcPath, devAlias, reason }~\
+}~\
+@@ RemoteDomainEventCallbackDiskChangeMsg~\
+uses encodeRemoteDomainEventDiskChangeMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackDiskChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_disk_change_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventDiskChangeMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventDiskChangeMsg~\
+function decodeRemoteDomainEventCallbackDiskChangeMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventDiskChangeMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventTrayChangeMsg~\
+#l~\
+function encodeRemoteDomainEventTrayChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_tray_change_msg')~\
+#8~\
+#0~\
+#7~\
+#4e~\
+#4n~\
+#3o~\
+#46~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventTrayChangeMsg(r) {~\
+#6~\
+#4a~\
+#3h~\
+return { dom, devAlias, reason }~\
+}~\
+@@ RemoteDomainEventCallbackTrayChangeMsg~\
+uses encodeRemoteDomainEventTrayChangeMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackTrayChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_tray_change_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventTrayChangeMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventTrayChangeMsg~\
+function decodeRemoteDomainEventCallbackTrayChangeMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventTrayChangeMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventPmwakeupMsg~\
+#b~\
+function encodeRemoteDomainEventPmwakeupMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_pmwakeup_msg')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventPmwakeupMsg(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainEventCallbackPmwakeupMsg~\
+uses encodeRemoteDomainEventPmwakeupMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackPmwakeupMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_pmwakeup_msg')~\
+#x~\
+#0~\
+#o~\
+#3o~\
+#46~\
+#1t~\
+encodeRemoteDomainEventPmwakeupMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventPmwakeupMsg~\
+function decodeRemoteDomainEventCallbackPmwakeupMsg(r) {~\
+#n~\
+#3h~\
+const msg = decodeRemoteDomainEventPmwakeupMsg(r)~\
+#a8~\
+}~\
+@@ RemoteDomainEventPmsuspendMsg~\
+#b~\
+function encodeRemoteDomainEventPmsuspendMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_pmsuspend_msg')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventPmsuspendMsg(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainEventCallbackPmsuspendMsg~\
+uses encodeRemoteDomainEventPmsuspendMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackPmsuspendMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_pmsuspend_msg')~\
+#x~\
+#0~\
+#o~\
+#3o~\
+#46~\
+#1t~\
+encodeRemoteDomainEventPmsuspendMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventPmsuspendMsg~\
+function decodeRemoteDomainEventCallbackPmsuspendMsg(r) {~\
+#n~\
+#3h~\
+const msg = decodeRemoteDomainEventPmsuspendMsg(r)~\
+#a8~\
+}~\
+@@ RemoteDomainEventBalloonChangeMsg~\
+#b~\
+function encodeRemoteDomainEventBalloonChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_balloon_change_msg')~\
+#8~\
+#0~\
+#7~\
+f = 'actual'~\
+w.u64(v.actual)~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventBalloonChangeMsg(r) {~\
+#6~\
+const actual = r.u64()~\
+return { dom, actual }~\
+}~\
+@@ RemoteDomainEventCallbackBalloonChangeMsg~\
+uses encodeRemoteDomainEventBalloonChangeMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackBalloonChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_balloon_change_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventBalloonChangeMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventBalloonChangeMsg~\
+function decodeRemoteDomainEventCallbackBalloonChangeMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventBalloonChangeMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventPmsuspendDiskMsg~\
+#b~\
+function encodeRemoteDomainEventPmsuspendDiskMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_pmsuspend_disk_msg')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventPmsuspendDiskMsg(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainEventCallbackPmsuspendDiskMsg~\
+uses encodeRemoteDomainEventPmsuspendDiskMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackPmsuspendDiskMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_pmsuspend_disk_msg')~\
+#x~\
+#0~\
+#o~\
+#3o~\
+#46~\
+#1t~\
+encodeRemoteDomainEventPmsuspendDiskMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventPmsuspendDiskMsg~\
+function decodeRemoteDomainEventCallbackPmsuspendDiskMsg(r) {~\
+#n~\
+#3h~\
+const msg = decodeRemoteDomainEventPmsuspendDiskMsg(r)~\
+#a8~\
+}~\
+@@ RemoteDomainManagedSaveArgs~\
+#b~\
+function encodeRemoteDomainManagedSaveArgs(w, v) {~\
+expectObject(v, 'remote_domain_managed_save_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainManagedSaveArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainHasManagedSaveImageArgs~\
+#b~\
+function encodeRemoteDomainHasManagedSaveImageArgs(w, v) {~\
+expectObject(v, 'remote_domain_has_managed_save_image_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainHasManagedSaveImageArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainHasManagedSaveImageRet~\
+#d~\
+function encodeRemoteDomainHasManagedSaveImageRet(w, v) {~\
+expectObject(v, 'remote_domain_has_managed_save_image_ret')~\
+#0~\
+#6m~\
+#1~\
+#6c~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainHasManagedSaveImageRet(r) {~\
+#5l~\
+#66~\
+}~\
+@@ RemoteDomainManagedSaveRemoveArgs~\
+#b~\
+function encodeRemoteDomainManagedSaveRemoveArgs(w, v) {~\
+expectObject(v, 'remote_domain_managed_save_remove_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainManagedSaveRemoveArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainManagedSaveGetXmlDescArgs~\
+#b~\
+function encodeRemoteDomainManagedSaveGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_domain_managed_save_get_xml_desc_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainManagedSaveGetXmlDescArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainManagedSaveGetXmlDescRet~\
+#e~\
+function encodeRemoteDomainManagedSaveGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_domain_managed_save_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainManagedSaveGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteDomainManagedSaveDefineXmlArgs~\
+#l~\
+function encodeRemoteDomainManagedSaveDefineXmlArgs(w, v) {~\
+expectObject(v, 'remote_domain_managed_save_define_xml_args')~\
+#8~\
+#0~\
+#7~\
+#7h~\
+#9c~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainManagedSaveDefineXmlArgs(r) {~\
+#6~\
+#95~\
+#4~\
+return { dom, dxml, flags }~\
+}~\
+@@ RemoteDomainSnapshotCreateXmlArgs~\
+#l~\
+function encodeRemoteDomainSnapshotCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_create_xml_args')~\
+#8~\
+#0~\
+#7~\
+#a2~\
+#4o~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSnapshotCreateXmlArgs(r) {~\
+#6~\
+#4c~\
+#4~\
+return { dom, xml_desc, flags }~\
+}~\
+@@ RemoteDomainSnapshotCreateXmlRet~\
+#2f~\
+function encodeRemoteDomainSnapshotCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_create_xml_ret')~\
+#0~\
+#2m~\
+#1~\
+#89~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotCreateXmlRet(r) {~\
+#2k~\
+#82~\
+}~\
+@@ RemoteDomainSnapshotGetXmlDescArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_get_xml_desc_args')~\
+#3s~\
+#0~\
+#2m~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotGetXmlDescArgs(r) {~\
+#2k~\
+#4~\
+#4g~\
+}~\
+@@ RemoteDomainSnapshotGetXmlDescRet~\
+#e~\
+function encodeRemoteDomainSnapshotGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainSnapshotGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteDomainSnapshotNumArgs~\
+#b~\
+function encodeRemoteDomainSnapshotNumArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_num_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSnapshotNumArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainSnapshotNumRet~\
+#d~\
+function encodeRemoteDomainSnapshotNumRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_num_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainSnapshotNumRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteDomainSnapshotListNamesArgs~\
+#b~\
+function encodeRemoteDomainSnapshotListNamesArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_list_names_args')~\
+#8~\
+#0~\
+#7~\
+#5v~\
+#2g~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSnapshotListNamesArgs(r) {~\
+#6~\
+#22~\
+#4~\
+return { dom, maxnames, flags }~\
+}~\
+@@ RemoteDomainSnapshotListNamesRet~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteDomainSnapshotListNamesRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_list_names_ret')~\
+#0~\
+#21~\
+#g~\
+#8n~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteDomainSnapshotListNamesRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteDomainListAllSnapshotsArgs~\
+#b~\
+function encodeRemoteDomainListAllSnapshotsArgs(w, v) {~\
+expectObject(v, 'remote_domain_list_all_snapshots_args')~\
+#8~\
+#0~\
+#7~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainListAllSnapshotsArgs(r) {~\
+#6~\
+#1p~\
+#4~\
+return { dom, need_results, flags }~\
+}~\
+@@ RemoteDomainListAllSnapshotsRet~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX encodeRemoteNonnullDomainSnapshot expectArray expectObject fieldError~\
+function encodeRemoteDomainListAllSnapshotsRet(w, v) {~\
+expectObject(v, 'remote_domain_list_all_snapshots_ret')~\
+let f = 'snapshots'~\
+#0~\
+const a0 = v.snapshots~\
+#g~\
+#8n~\
+#f~\
+encodeRemoteNonnullDomainSnapshot(w, a0[i1])~\
+}~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX decodeRemoteNonnullDomainSnapshot~\
+function decodeRemoteDomainListAllSnapshotsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 28)~\
+const snapshots = []~\
+for (let i2 = 0; i2 < n3; i2++) snapshots.push(decodeRemoteNonnullDomainSnapshot(r))~\
+#38~\
+return { snapshots, ret }~\
+}~\
+@@ RemoteDomainSnapshotNumChildrenArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotNumChildrenArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_num_children_args')~\
+#3s~\
+#0~\
+#2m~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotNumChildrenArgs(r) {~\
+#2k~\
+#4~\
+#4g~\
+}~\
+@@ RemoteDomainSnapshotNumChildrenRet~\
+#d~\
+function encodeRemoteDomainSnapshotNumChildrenRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_num_children_ret')~\
+#0~\
+#1l~\
+#1~\
+#1n~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainSnapshotNumChildrenRet(r) {~\
+#1i~\
+#1m~\
+}~\
+@@ RemoteDomainSnapshotListChildrenNamesArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotListChildrenNamesArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_list_children_names_args')~\
+#3s~\
+#0~\
+#2m~\
+#5v~\
+#2g~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotListChildrenNamesArgs(r) {~\
+#2k~\
+#22~\
+#4~\
+return { snap, maxnames, flags }~\
+}~\
+@@ RemoteDomainSnapshotListChildrenNamesRet~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteDomainSnapshotListChildrenNamesRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_list_children_names_ret')~\
+#0~\
+#21~\
+#g~\
+#8n~\
+#f~\
+#18~\
+}~\
+#1~\
+#2b~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX REMOTE_STRING_MAX~\
+function decodeRemoteDomainSnapshotListChildrenNamesRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 4)~\
+#23~\
+#26~\
+#28~\
+}~\
+@@ RemoteDomainSnapshotListAllChildrenArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotListAllChildrenArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_list_all_children_args')~\
+let f = 'snapshot'~\
+#0~\
+encodeRemoteNonnullDomainSnapshot(w, v.snapshot)~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotListAllChildrenArgs(r) {~\
+const snapshot = decodeRemoteNonnullDomainSnapshot(r)~\
+#1p~\
+#4~\
+return { snapshot, need_results, flags }~\
+}~\
+@@ RemoteDomainSnapshotListAllChildrenRet~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX encodeRemoteNonnullDomainSnapshot expectArray expectObject fieldError~\
+function encodeRemoteDomainSnapshotListAllChildrenRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_list_all_children_ret')~\
+let f = 'snapshots'~\
+#0~\
+const a0 = v.snapshots~\
+#g~\
+#8n~\
+#f~\
+encodeRemoteNonnullDomainSnapshot(w, a0[i1])~\
+}~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_SNAPSHOT_LIST_MAX decodeRemoteNonnullDomainSnapshot~\
+function decodeRemoteDomainSnapshotListAllChildrenRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_SNAPSHOT_LIST_MAX, 28)~\
+const snapshots = []~\
+for (let i2 = 0; i2 < n3; i2++) snapshots.push(decodeRemoteNonnullDomainSnapshot(r))~\
+#38~\
+return { snapshots, ret }~\
+}~\
+@@ RemoteDomainSnapshotLookupByNameArgs~\
+#l~\
+function encodeRemoteDomainSnapshotLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_lookup_by_name_args')~\
+#8~\
+#0~\
+#7~\
+#3m~\
+#v~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSnapshotLookupByNameArgs(r) {~\
+#6~\
+#t~\
+#4~\
+#7x~\
+}~\
+@@ RemoteDomainSnapshotLookupByNameRet~\
+#2f~\
+function encodeRemoteDomainSnapshotLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_lookup_by_name_ret')~\
+#0~\
+#2m~\
+#1~\
+#89~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotLookupByNameRet(r) {~\
+#2k~\
+#82~\
+}~\
+@@ RemoteDomainHasCurrentSnapshotArgs~\
+#b~\
+function encodeRemoteDomainHasCurrentSnapshotArgs(w, v) {~\
+expectObject(v, 'remote_domain_has_current_snapshot_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainHasCurrentSnapshotArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainHasCurrentSnapshotRet~\
+#d~\
+function encodeRemoteDomainHasCurrentSnapshotRet(w, v) {~\
+expectObject(v, 'remote_domain_has_current_snapshot_ret')~\
+#0~\
+#6m~\
+#1~\
+#6c~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainHasCurrentSnapshotRet(r) {~\
+#5l~\
+#66~\
+}~\
+@@ RemoteDomainSnapshotGetParentArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotGetParentArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_get_parent_args')~\
+#3s~\
+#0~\
+#2m~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotGetParentArgs(r) {~\
+#2k~\
+#4~\
+#4g~\
+}~\
+@@ RemoteDomainSnapshotGetParentRet~\
+#2f~\
+function encodeRemoteDomainSnapshotGetParentRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_get_parent_ret')~\
+#0~\
+#2m~\
+#1~\
+#89~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotGetParentRet(r) {~\
+#2k~\
+#82~\
+}~\
+@@ RemoteDomainSnapshotCurrentArgs~\
+#b~\
+function encodeRemoteDomainSnapshotCurrentArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_current_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSnapshotCurrentArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainSnapshotCurrentRet~\
+#2f~\
+function encodeRemoteDomainSnapshotCurrentRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_current_ret')~\
+#0~\
+#2m~\
+#1~\
+#89~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotCurrentRet(r) {~\
+#2k~\
+#82~\
+}~\
+@@ RemoteDomainSnapshotIsCurrentArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotIsCurrentArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_is_current_args')~\
+#3s~\
+#0~\
+#2m~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotIsCurrentArgs(r) {~\
+#2k~\
+#4~\
+#4g~\
+}~\
+@@ RemoteDomainSnapshotIsCurrentRet~\
+#d~\
+function encodeRemoteDomainSnapshotIsCurrentRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_is_current_ret')~\
+#0~\
+w.i32(v.current)~\
+#1~\
+throw fieldError(e, 'current')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainSnapshotIsCurrentRet(r) {~\
+const current = r.i32()~\
+return { current }~\
+}~\
+@@ RemoteDomainSnapshotHasMetadataArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotHasMetadataArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_has_metadata_args')~\
+#3s~\
+#0~\
+#2m~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotHasMetadataArgs(r) {~\
+#2k~\
+#4~\
+#4g~\
+}~\
+@@ RemoteDomainSnapshotHasMetadataRet~\
+#d~\
+function encodeRemoteDomainSnapshotHasMetadataRet(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_has_metadata_ret')~\
+#0~\
+w.i32(v.metadata)~\
+#1~\
+#ak~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainSnapshotHasMetadataRet(r) {~\
+const metadata = r.i32()~\
+#af~\
+}~\
+@@ RemoteDomainRevertToSnapshotArgs~\
+#2f~\
+function encodeRemoteDomainRevertToSnapshotArgs(w, v) {~\
+expectObject(v, 'remote_domain_revert_to_snapshot_args')~\
+#3s~\
+#0~\
+#2m~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainRevertToSnapshotArgs(r) {~\
+#2k~\
+#4~\
+#4g~\
+}~\
+@@ RemoteDomainSnapshotDeleteArgs~\
+#2f~\
+function encodeRemoteDomainSnapshotDeleteArgs(w, v) {~\
+expectObject(v, 'remote_domain_snapshot_delete_args')~\
+#3s~\
+#0~\
+#2m~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#2e~\
+function decodeRemoteDomainSnapshotDeleteArgs(r) {~\
+#2k~\
+#4~\
+#4g~\
+}~\
+@@ RemoteDomainOpenConsoleArgs~\
+#l~\
+function encodeRemoteDomainOpenConsoleArgs(w, v) {~\
+expectObject(v, 'remote_domain_open_console_args')~\
+#8~\
+#0~\
+#7~\
+f = 'dev_name'~\
+const o0 = v.dev_name~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainOpenConsoleArgs(r) {~\
+#6~\
+const dev_name = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { dom, dev_name, flags }~\
+}~\
+@@ RemoteDomainOpenChannelArgs~\
+#l~\
+function encodeRemoteDomainOpenChannelArgs(w, v) {~\
+expectObject(v, 'remote_domain_open_channel_args')~\
+#8~\
+#0~\
+#7~\
+#3m~\
+const o0 = v.name~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainOpenChannelArgs(r) {~\
+#6~\
+const name = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+#7x~\
+}~\
+@@ RemoteStorageVolUploadArgs~\
+#1w~\
+function encodeRemoteStorageVolUploadArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_upload_args')~\
+#3u~\
+#0~\
+#1r~\
+#5x~\
+#8v~\
+f = 'length'~\
+w.u64(v.length)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolUploadArgs(r) {~\
+#1q~\
+#77~\
+const length = r.u64()~\
+#4~\
+return { vol, offset, length, flags }~\
+}~\
+@@ RemoteStorageVolDownloadArgs~\
+#1w~\
+function encodeRemoteStorageVolDownloadArgs(w, v) {~\
+expectObject(v, 'remote_storage_vol_download_args')~\
+#3u~\
+#0~\
+#1r~\
+#5x~\
+#8v~\
+f = 'length'~\
+w.u64(v.length)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1o~\
+function decodeRemoteStorageVolDownloadArgs(r) {~\
+#1q~\
+#77~\
+const length = r.u64()~\
+#4~\
+return { vol, offset, length, flags }~\
+}~\
+@@ RemoteDomainGetStateArgs~\
+#b~\
+function encodeRemoteDomainGetStateArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_state_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetStateArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetStateRet~\
+#d~\
+function encodeRemoteDomainGetStateRet(w, v) {~\
+expectObject(v, 'remote_domain_get_state_ret')~\
+#7t~\
+#0~\
+#6n~\
+#3o~\
+#46~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetStateRet(r) {~\
+#5m~\
+#3h~\
+return { state, reason }~\
+}~\
+@@ RemoteDomainMigrateBegin3Args~\
+#l~\
+function encodeRemoteDomainMigrateBegin3Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_begin3_args')~\
+#8~\
+#0~\
+#7~\
+f = 'xmlin'~\
+const o0 = v.xmlin~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#2r~\
+#3l~\
+#76~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3p~\
+#48~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainMigrateBegin3Args(r) {~\
+#6~\
+const xmlin = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#2j~\
+#3f~\
+#3i~\
+return { dom, xmlin, flags, dname, resource }~\
+}~\
+@@ RemoteDomainMigrateBegin3Ret~\
+#2v~\
+function encodeRemoteDomainMigrateBegin3Ret(w, v) {~\
+expectObject(v, 'remote_domain_migrate_begin3_ret')~\
+#7q~\
+#0~\
+#37~\
+#2t~\
+#w~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigrateBegin3Ret(r) {~\
+#2y~\
+#u~\
+return { cookie_out, xml }~\
+}~\
+@@ RemoteDomainMigratePrepare3Args~\
+#2v~\
+function encodeRemoteDomainMigratePrepare3Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare3_args')~\
+let f = 'cookie_in'~\
+#0~\
+#36~\
+f = 'uri_in'~\
+#9d~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#2r~\
+#3l~\
+#76~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3p~\
+#48~\
+#7g~\
+#8q~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigratePrepare3Args(r) {~\
+#2x~\
+#9k~\
+#2j~\
+#3f~\
+#3i~\
+#6z~\
+return { cookie_in, uri_in, flags, dname, resource, dom_xml }~\
+}~\
+@@ RemoteDomainMigratePrepare3Ret~\
+#2v~\
+function encodeRemoteDomainMigratePrepare3Ret(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare3_ret')~\
+#7q~\
+#0~\
+#37~\
+#7m~\
+#75~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigratePrepare3Ret(r) {~\
+#2y~\
+#7b~\
+return { cookie_out, uri_out }~\
+}~\
+@@ RemoteDomainMigratePrepareTunnel3Args~\
+#2v~\
+function encodeRemoteDomainMigratePrepareTunnel3Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare_tunnel3_args')~\
+let f = 'cookie_in'~\
+#0~\
+#36~\
+#3~\
+#2r~\
+#3l~\
+#9b~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3p~\
+#48~\
+#7g~\
+#8q~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigratePrepareTunnel3Args(r) {~\
+#2x~\
+#2j~\
+#3f~\
+#3i~\
+#6z~\
+return { cookie_in, flags, dname, resource, dom_xml }~\
+}~\
+@@ RemoteDomainMigratePrepareTunnel3Ret~\
+#8d~\
+function encodeRemoteDomainMigratePrepareTunnel3Ret(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare_tunnel3_ret')~\
+#0~\
+#37~\
+#1~\
+#85~\
+}~\
+}~\
+#8c~\
+function decodeRemoteDomainMigratePrepareTunnel3Ret(r) {~\
+#2y~\
+#7v~\
+}~\
+@@ RemoteDomainMigratePerform3Args~\
+uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError~\
+function encodeRemoteDomainMigratePerform3Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_perform3_args')~\
+#8~\
+#0~\
+#7~\
+f = 'xmlin'~\
+const o0 = v.xmlin~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3k~\
+#36~\
+#9q~\
+const o1 = v.dconnuri~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3b~\
+#9g~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+#3~\
+#2r~\
+#3l~\
+const o3 = v.dname~\
+#53~\
+#h~\
+#i~\
+#5c~\
+}~\
+#3p~\
+#48~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteDomainMigratePerform3Args(r) {~\
+#6~\
+const xmlin = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#2x~\
+#92~\
+#4w~\
+#2j~\
+#3f~\
+#3i~\
+return { dom, xmlin, cookie_in, dconnuri, uri, flags, dname, resource }~\
+}~\
+@@ RemoteDomainMigratePerform3Ret~\
+#8d~\
+function encodeRemoteDomainMigratePerform3Ret(w, v) {~\
+expectObject(v, 'remote_domain_migrate_perform3_ret')~\
+#0~\
+#37~\
+#1~\
+#85~\
+}~\
+}~\
+#8c~\
+function decodeRemoteDomainMigratePerform3Ret(r) {~\
+#2y~\
+#7v~\
+}~\
+@@ RemoteDomainMigrateFinish3Args~\
+#2v~\
+function encodeRemoteDomainMigrateFinish3Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish3_args')~\
+#a3~\
+#0~\
+#b3~\
+#3k~\
+#36~\
+#9q~\
+const o0 = v.dconnuri~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3b~\
+const o1 = v.uri~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3~\
+#2r~\
+#7d~\
+#8i~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigrateFinish3Args(r) {~\
+#94~\
+#2x~\
+#92~\
+#4w~\
+#2j~\
+#6w~\
+return { dname, cookie_in, dconnuri, uri, flags, cancelled }~\
+}~\
+@@ RemoteDomainMigrateFinish3Ret~\
+#ar~\
+function encodeRemoteDomainMigrateFinish3Ret(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish3_ret')~\
+#8~\
+#0~\
+#7~\
+f = 'cookie_out'~\
+#37~\
+#1~\
+#2~\
+}~\
+}~\
+#aq~\
+function decodeRemoteDomainMigrateFinish3Ret(r) {~\
+#6~\
+#2y~\
+return { dom, cookie_out }~\
+}~\
+@@ RemoteDomainMigrateConfirm3Args~\
+#ar~\
+function encodeRemoteDomainMigrateConfirm3Args(w, v) {~\
+expectObject(v, 'remote_domain_migrate_confirm3_args')~\
+#8~\
+#0~\
+#7~\
+#3k~\
+#36~\
+#3~\
+#2r~\
+#7d~\
+#8i~\
+#1~\
+#2~\
+}~\
+}~\
+#aq~\
+function decodeRemoteDomainMigrateConfirm3Args(r) {~\
+#6~\
+#2x~\
+#2j~\
+#6w~\
+return { dom, cookie_in, flags, cancelled }~\
+}~\
+@@ RemoteDomainEventControlErrorMsg~\
+#b~\
+function encodeRemoteDomainEventControlErrorMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_control_error_msg')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventControlErrorMsg(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainEventCallbackControlErrorMsg~\
+uses encodeRemoteDomainEventControlErrorMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackControlErrorMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_control_error_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventControlErrorMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventControlErrorMsg~\
+function decodeRemoteDomainEventCallbackControlErrorMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventControlErrorMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainGetControlInfoArgs~\
+#b~\
+function encodeRemoteDomainGetControlInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_control_info_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetControlInfoArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetControlInfoRet~\
+#d~\
+function encodeRemoteDomainGetControlInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_control_info_ret')~\
+#7t~\
+#0~\
+#b6~\
+f = 'details'~\
+w.u32(v.details)~\
+f = 'stateTime'~\
+w.u64(v.stateTime)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetControlInfoRet(r) {~\
+#9j~\
+const details = r.u32()~\
+const stateTime = r.u64()~\
+return { state, details, stateTime }~\
+}~\
+@@ RemoteDomainOpenGraphicsArgs~\
+#b~\
+function encodeRemoteDomainOpenGraphicsArgs(w, v) {~\
+expectObject(v, 'remote_domain_open_graphics_args')~\
+#8~\
+#0~\
+#7~\
+f = 'idx'~\
+w.u32(v.idx)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainOpenGraphicsArgs(r) {~\
+#6~\
+const idx = r.u32()~\
+#4~\
+return { dom, idx, flags }~\
+}~\
+@@ RemoteDomainOpenGraphicsFdArgs~\
+#b~\
+function encodeRemoteDomainOpenGraphicsFdArgs(w, v) {~\
+expectObject(v, 'remote_domain_open_graphics_fd_args')~\
+#8~\
+#0~\
+#7~\
+f = 'idx'~\
+w.u32(v.idx)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainOpenGraphicsFdArgs(r) {~\
+#6~\
+const idx = r.u32()~\
+#4~\
+return { dom, idx, flags }~\
+}~\
+@@ RemoteNodeSuspendForDurationArgs~\
+#d~\
+function encodeRemoteNodeSuspendForDurationArgs(w, v) {~\
+expectObject(v, 'remote_node_suspend_for_duration_args')~\
+let f = 'target'~\
+#0~\
+w.u32(v.target)~\
+f = 'duration'~\
+w.u64(v.duration)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeSuspendForDurationArgs(r) {~\
+const target = r.u32()~\
+const duration = r.u64()~\
+#4~\
+return { target, duration, flags }~\
+}~\
+@@ RemoteDomainShutdownFlagsArgs~\
+#b~\
+function encodeRemoteDomainShutdownFlagsArgs(w, v) {~\
+expectObject(v, 'remote_domain_shutdown_flags_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainShutdownFlagsArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetDiskErrorsArgs~\
+#b~\
+function encodeRemoteDomainGetDiskErrorsArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_disk_errors_args')~\
+#8~\
+#0~\
+#7~\
+f = 'maxerrors'~\
+w.u32(v.maxerrors)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetDiskErrorsArgs(r) {~\
+#6~\
+const maxerrors = r.u32()~\
+#4~\
+return { dom, maxerrors, flags }~\
+}~\
+@@ RemoteDomainGetDiskErrorsRet~\
+uses REMOTE_DOMAIN_DISK_ERRORS_MAX encodeRemoteDomainDiskError expectArray expectObject fieldError~\
+function encodeRemoteDomainGetDiskErrorsRet(w, v) {~\
+expectObject(v, 'remote_domain_get_disk_errors_ret')~\
+let f = 'errors'~\
+#0~\
+const a0 = v.errors~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_DISK_ERRORS_MAX)~\
+#f~\
+encodeRemoteDomainDiskError(w, a0[i1])~\
+}~\
+f = 'nerrors'~\
+w.i32(v.nerrors)~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_DISK_ERRORS_MAX decodeRemoteDomainDiskError~\
+function decodeRemoteDomainGetDiskErrorsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_DISK_ERRORS_MAX, 8)~\
+const errors = []~\
+for (let i2 = 0; i2 < n3; i2++) errors.push(decodeRemoteDomainDiskError(r))~\
+const nerrors = r.i32()~\
+return { errors, nerrors }~\
+}~\
+@@ RemoteConnectListAllDomainsArgs~\
+#d~\
+function encodeRemoteConnectListAllDomainsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_domains_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllDomainsArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllDomainsRet~\
+uses REMOTE_DOMAIN_LIST_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllDomainsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_domains_ret')~\
+let f = 'domains'~\
+#0~\
+const a0 = v.domains~\
+#g~\
+#6o~\
+#f~\
+encodeRemoteNonnullDomain(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_LIST_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteConnectListAllDomainsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 24)~\
+const domains = []~\
+for (let i2 = 0; i2 < n3; i2++) domains.push(decodeRemoteNonnullDomain(r))~\
+#25~\
+return { domains, ret }~\
+}~\
+@@ RemoteConnectListAllStoragePoolsArgs~\
+#d~\
+function encodeRemoteConnectListAllStoragePoolsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_storage_pools_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllStoragePoolsArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllStoragePoolsRet~\
+uses REMOTE_STORAGE_POOL_LIST_MAX encodeRemoteNonnullStoragePool expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllStoragePoolsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_storage_pools_ret')~\
+let f = 'pools'~\
+#0~\
+const a0 = v.pools~\
+#g~\
+#ay~\
+#f~\
+encodeRemoteNonnullStoragePool(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_STORAGE_POOL_LIST_MAX decodeRemoteNonnullStoragePool~\
+function decodeRemoteConnectListAllStoragePoolsRet(r) {~\
+const n3 = r.length(REMOTE_STORAGE_POOL_LIST_MAX, 20)~\
+const pools = []~\
+for (let i2 = 0; i2 < n3; i2++) pools.push(decodeRemoteNonnullStoragePool(r))~\
+#25~\
+return { pools, ret }~\
+}~\
+@@ RemoteStoragePoolListAllVolumesArgs~\
+#17~\
+function encodeRemoteStoragePoolListAllVolumesArgs(w, v) {~\
+expectObject(v, 'remote_storage_pool_list_all_volumes_args')~\
+#2p~\
+#0~\
+#13~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolListAllVolumesArgs(r) {~\
+#12~\
+#1p~\
+#4~\
+return { pool, need_results, flags }~\
+}~\
+@@ RemoteStoragePoolListAllVolumesRet~\
+uses REMOTE_STORAGE_VOL_LIST_MAX encodeRemoteNonnullStorageVol expectArray expectObject fieldError~\
+function encodeRemoteStoragePoolListAllVolumesRet(w, v) {~\
+expectObject(v, 'remote_storage_pool_list_all_volumes_ret')~\
+let f = 'vols'~\
+#0~\
+const a0 = v.vols~\
+#g~\
+w.length(a0.length, REMOTE_STORAGE_VOL_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullStorageVol(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_STORAGE_VOL_LIST_MAX decodeRemoteNonnullStorageVol~\
+function decodeRemoteStoragePoolListAllVolumesRet(r) {~\
+const n3 = r.length(REMOTE_STORAGE_VOL_LIST_MAX, 12)~\
+const vols = []~\
+for (let i2 = 0; i2 < n3; i2++) vols.push(decodeRemoteNonnullStorageVol(r))~\
+#25~\
+return { vols, ret }~\
+}~\
+@@ RemoteConnectListAllNetworksArgs~\
+#d~\
+function encodeRemoteConnectListAllNetworksArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_networks_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllNetworksArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllNetworksRet~\
+uses REMOTE_NETWORK_LIST_MAX encodeRemoteNonnullNetwork expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllNetworksRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_networks_ret')~\
+let f = 'nets'~\
+#0~\
+const a0 = v.nets~\
+#g~\
+#ax~\
+#f~\
+encodeRemoteNonnullNetwork(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NETWORK_LIST_MAX decodeRemoteNonnullNetwork~\
+function decodeRemoteConnectListAllNetworksRet(r) {~\
+const n3 = r.length(REMOTE_NETWORK_LIST_MAX, 20)~\
+const nets = []~\
+for (let i2 = 0; i2 < n3; i2++) nets.push(decodeRemoteNonnullNetwork(r))~\
+#25~\
+return { nets, ret }~\
+}~\
+@@ RemoteConnectListAllInterfacesArgs~\
+#d~\
+function encodeRemoteConnectListAllInterfacesArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_interfaces_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllInterfacesArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllInterfacesRet~\
+uses REMOTE_INTERFACE_LIST_MAX encodeRemoteNonnullInterface expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllInterfacesRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_interfaces_ret')~\
+let f = 'ifaces'~\
+#0~\
+const a0 = v.ifaces~\
+#g~\
+#aw~\
+#f~\
+encodeRemoteNonnullInterface(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_INTERFACE_LIST_MAX decodeRemoteNonnullInterface~\
+function decodeRemoteConnectListAllInterfacesRet(r) {~\
+const n3 = r.length(REMOTE_INTERFACE_LIST_MAX, 8)~\
+const ifaces = []~\
+for (let i2 = 0; i2 < n3; i2++) ifaces.push(decodeRemoteNonnullInterface(r))~\
+#25~\
+return { ifaces, ret }~\
+}~\
+@@ RemoteConnectListAllNodeDevicesArgs~\
+#d~\
+function encodeRemoteConnectListAllNodeDevicesArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_node_devices_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllNodeDevicesArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllNodeDevicesRet~\
+uses REMOTE_NODE_DEVICE_LIST_MAX encodeRemoteNonnullNodeDevice expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllNodeDevicesRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_node_devices_ret')~\
+let f = 'devices'~\
+#0~\
+const a0 = v.devices~\
+#g~\
+w.length(a0.length, REMOTE_NODE_DEVICE_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullNodeDevice(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NODE_DEVICE_LIST_MAX decodeRemoteNonnullNodeDevice~\
+function decodeRemoteConnectListAllNodeDevicesRet(r) {~\
+const n3 = r.length(REMOTE_NODE_DEVICE_LIST_MAX, 4)~\
+const devices = []~\
+for (let i2 = 0; i2 < n3; i2++) devices.push(decodeRemoteNonnullNodeDevice(r))~\
+#25~\
+return { devices, ret }~\
+}~\
+@@ RemoteConnectListAllNwfiltersArgs~\
+#d~\
+function encodeRemoteConnectListAllNwfiltersArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_nwfilters_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllNwfiltersArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllNwfiltersRet~\
+uses REMOTE_NWFILTER_LIST_MAX encodeRemoteNonnullNwfilter expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllNwfiltersRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_nwfilters_ret')~\
+let f = 'filters'~\
+#0~\
+const a0 = v.filters~\
+#g~\
+w.length(a0.length, REMOTE_NWFILTER_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullNwfilter(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NWFILTER_LIST_MAX decodeRemoteNonnullNwfilter~\
+function decodeRemoteConnectListAllNwfiltersRet(r) {~\
+const n3 = r.length(REMOTE_NWFILTER_LIST_MAX, 20)~\
+const filters = []~\
+for (let i2 = 0; i2 < n3; i2++) filters.push(decodeRemoteNonnullNwfilter(r))~\
+#25~\
+return { filters, ret }~\
+}~\
+@@ RemoteConnectListAllSecretsArgs~\
+#d~\
+function encodeRemoteConnectListAllSecretsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_secrets_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllSecretsArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllSecretsRet~\
+uses REMOTE_SECRET_LIST_MAX encodeRemoteNonnullSecret expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllSecretsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_secrets_ret')~\
+let f = 'secrets'~\
+#0~\
+const a0 = v.secrets~\
+#g~\
+w.length(a0.length, REMOTE_SECRET_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullSecret(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_SECRET_LIST_MAX decodeRemoteNonnullSecret~\
+function decodeRemoteConnectListAllSecretsRet(r) {~\
+const n3 = r.length(REMOTE_SECRET_LIST_MAX, 24)~\
+const secrets = []~\
+for (let i2 = 0; i2 < n3; i2++) secrets.push(decodeRemoteNonnullSecret(r))~\
+#25~\
+return { secrets, ret }~\
+}~\
+@@ RemoteNodeSetMemoryParametersArgs~\
+uses REMOTE_NODE_MEMORY_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteNodeSetMemoryParametersArgs(w, v) {~\
+expectObject(v, 'remote_node_set_memory_parameters_args')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_NODE_MEMORY_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NODE_MEMORY_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteNodeSetMemoryParametersArgs(r) {~\
+const n3 = r.length(REMOTE_NODE_MEMORY_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#ah~\
+}~\
+@@ RemoteNodeGetMemoryParametersArgs~\
+#d~\
+function encodeRemoteNodeGetMemoryParametersArgs(w, v) {~\
+expectObject(v, 'remote_node_get_memory_parameters_args')~\
+#a6~\
+#0~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetMemoryParametersArgs(r) {~\
+#11~\
+#4~\
+return { nparams, flags }~\
+}~\
+@@ RemoteNodeGetMemoryParametersRet~\
+uses REMOTE_NODE_MEMORY_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteNodeGetMemoryParametersRet(w, v) {~\
+expectObject(v, 'remote_node_get_memory_parameters_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_NODE_MEMORY_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NODE_MEMORY_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteNodeGetMemoryParametersRet(r) {~\
+const n3 = r.length(REMOTE_NODE_MEMORY_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteNodeGetCpuMapArgs~\
+#d~\
+function encodeRemoteNodeGetCpuMapArgs(w, v) {~\
+expectObject(v, 'remote_node_get_cpu_map_args')~\
+let f = 'need_map'~\
+#0~\
+w.i32(v.need_map)~\
+f = 'need_online'~\
+w.i32(v.need_online)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetCpuMapArgs(r) {~\
+const need_map = r.i32()~\
+const need_online = r.i32()~\
+#4~\
+return { need_map, need_online, flags }~\
+}~\
+@@ RemoteNodeGetCpuMapRet~\
+uses REMOTE_CPUMAP_MAX expectObject fieldError~\
+function encodeRemoteNodeGetCpuMapRet(w, v) {~\
+expectObject(v, 'remote_node_get_cpu_map_ret')~\
+let f = 'cpumap'~\
+#0~\
+#5b~\
+f = 'online'~\
+w.u32(v.online)~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CPUMAP_MAX~\
+function decodeRemoteNodeGetCpuMapRet(r) {~\
+#4r~\
+const online = r.u32()~\
+#38~\
+return { cpumap, online, ret }~\
+}~\
+@@ RemoteDomainFstrimArgs~\
+#l~\
+function encodeRemoteDomainFstrimArgs(w, v) {~\
+expectObject(v, 'remote_domain_fstrim_args')~\
+#8~\
+#0~\
+#7~\
+f = 'mountPoint'~\
+const o0 = v.mountPoint~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'minimum'~\
+w.u64(v.minimum)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainFstrimArgs(r) {~\
+#6~\
+const mountPoint = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const minimum = r.u64()~\
+#4~\
+return { dom, mountPoint, minimum, flags }~\
+}~\
+@@ RemoteDomainGetTimeArgs~\
+#b~\
+function encodeRemoteDomainGetTimeArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_time_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetTimeArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetTimeRet~\
+#d~\
+function encodeRemoteDomainGetTimeRet(w, v) {~\
+expectObject(v, 'remote_domain_get_time_ret')~\
+let f = 'seconds'~\
+#0~\
+w.i64(v.seconds)~\
+f = 'nseconds'~\
+w.u32(v.nseconds)~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetTimeRet(r) {~\
+const seconds = r.i64()~\
+const nseconds = r.u32()~\
+return { seconds, nseconds }~\
+}~\
+@@ RemoteDomainSetTimeArgs~\
+#b~\
+function encodeRemoteDomainSetTimeArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_time_args')~\
+#8~\
+#0~\
+#7~\
+f = 'seconds'~\
+w.i64(v.seconds)~\
+f = 'nseconds'~\
+w.u32(v.nseconds)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetTimeArgs(r) {~\
+#6~\
+const seconds = r.i64()~\
+const nseconds = r.u32()~\
+#4~\
+return { dom, seconds, nseconds, flags }~\
+}~\
+@@ RemoteDomainMigrateBegin3ParamsArgs~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainMigrateBegin3ParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_begin3_params_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+#6p~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainMigrateBegin3ParamsArgs(r) {~\
+#6~\
+#5j~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteDomainMigrateBegin3ParamsRet~\
+#2v~\
+function encodeRemoteDomainMigrateBegin3ParamsRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_begin3_params_ret')~\
+#7q~\
+#0~\
+#37~\
+#2t~\
+#w~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigrateBegin3ParamsRet(r) {~\
+#2y~\
+#u~\
+return { cookie_out, xml }~\
+}~\
+@@ RemoteDomainMigratePrepare3ParamsArgs~\
+#ap~\
+function encodeRemoteDomainMigratePrepare3ParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare3_params_args')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+#6p~\
+#f~\
+#r~\
+}~\
+#3k~\
+#36~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#ao~\
+function decodeRemoteDomainMigratePrepare3ParamsArgs(r) {~\
+#5j~\
+#p~\
+#s~\
+#2x~\
+#4~\
+return { params, cookie_in, flags }~\
+}~\
+@@ RemoteDomainMigratePrepare3ParamsRet~\
+#2v~\
+function encodeRemoteDomainMigratePrepare3ParamsRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare3_params_ret')~\
+#7q~\
+#0~\
+#37~\
+#7m~\
+#75~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#2u~\
+function decodeRemoteDomainMigratePrepare3ParamsRet(r) {~\
+#2y~\
+#7b~\
+return { cookie_out, uri_out }~\
+}~\
+@@ RemoteDomainMigratePrepareTunnel3ParamsArgs~\
+#ap~\
+function encodeRemoteDomainMigratePrepareTunnel3ParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare_tunnel3_params_args')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+#6p~\
+#f~\
+#r~\
+}~\
+#3k~\
+#36~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#ao~\
+function decodeRemoteDomainMigratePrepareTunnel3ParamsArgs(r) {~\
+#5j~\
+#p~\
+#s~\
+#2x~\
+#4~\
+return { params, cookie_in, flags }~\
+}~\
+@@ RemoteDomainMigratePrepareTunnel3ParamsRet~\
+#8d~\
+function encodeRemoteDomainMigratePrepareTunnel3ParamsRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_prepare_tunnel3_params_ret')~\
+#0~\
+#37~\
+#1~\
+#85~\
+}~\
+}~\
+#8c~\
+function decodeRemoteDomainMigratePrepareTunnel3ParamsRet(r) {~\
+#2y~\
+#7v~\
+}~\
+@@ RemoteDomainMigratePerform3ParamsArgs~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainMigratePerform3ParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_perform3_params_args')~\
+#8~\
+#0~\
+#7~\
+#9q~\
+const o0 = v.dconnuri~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#19~\
+const a1 = v.params~\
+expectArray(a1)~\
+w.length(a1.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)~\
+for (let i2 = 0; i2 < a1.length; i2++) {~\
+encodeRemoteTypedParam(w, a1[i2])~\
+}~\
+#3k~\
+#36~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainMigratePerform3ParamsArgs(r) {~\
+#6~\
+#92~\
+const n4 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)~\
+#p~\
+for (let i3 = 0; i3 < n4; i3++) params.push(decodeRemoteTypedParam(r))~\
+#2x~\
+#4~\
+return { dom, dconnuri, params, cookie_in, flags }~\
+}~\
+@@ RemoteDomainMigratePerform3ParamsRet~\
+#8d~\
+function encodeRemoteDomainMigratePerform3ParamsRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_perform3_params_ret')~\
+#0~\
+#37~\
+#1~\
+#85~\
+}~\
+}~\
+#8c~\
+function decodeRemoteDomainMigratePerform3ParamsRet(r) {~\
+#2y~\
+#7v~\
+}~\
+@@ RemoteDomainMigrateFinish3ParamsArgs~\
+#ap~\
+function encodeRemoteDomainMigrateFinish3ParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish3_params_args')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+#6p~\
+#f~\
+#r~\
+}~\
+#3k~\
+#36~\
+#3~\
+#5~\
+#7d~\
+#8i~\
+#1~\
+#2~\
+}~\
+}~\
+#ao~\
+function decodeRemoteDomainMigrateFinish3ParamsArgs(r) {~\
+#5j~\
+#p~\
+#s~\
+#2x~\
+#4~\
+#6w~\
+return { params, cookie_in, flags, cancelled }~\
+}~\
+@@ RemoteDomainMigrateFinish3ParamsRet~\
+#ar~\
+function encodeRemoteDomainMigrateFinish3ParamsRet(w, v) {~\
+expectObject(v, 'remote_domain_migrate_finish3_params_ret')~\
+#8~\
+#0~\
+#7~\
+f = 'cookie_out'~\
+#37~\
+#1~\
+#2~\
+}~\
+}~\
+#aq~\
+function decodeRemoteDomainMigrateFinish3ParamsRet(r) {~\
+#6~\
+#2y~\
+return { dom, cookie_out }~\
+}~\
+@@ RemoteDomainMigrateConfirm3ParamsArgs~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainMigrateConfirm3ParamsArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_confirm3_params_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+#6p~\
+#f~\
+#r~\
+}~\
+#3k~\
+#36~\
+#3~\
+#5~\
+#7d~\
+#8i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainMigrateConfirm3ParamsArgs(r) {~\
+#6~\
+#5j~\
+#p~\
+#s~\
+#2x~\
+#4~\
+#6w~\
+return { dom, params, cookie_in, flags, cancelled }~\
+}~\
+@@ RemoteDomainEventDeviceRemovedMsg~\
+#l~\
+function encodeRemoteDomainEventDeviceRemovedMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_device_removed_msg')~\
+#8~\
+#0~\
+#7~\
+#4e~\
+#4n~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventDeviceRemovedMsg(r) {~\
+#6~\
+#4a~\
+return { dom, devAlias }~\
+}~\
+@@ RemoteDomainEventCallbackDeviceRemovedMsg~\
+uses encodeRemoteDomainEventDeviceRemovedMsg expectObject fieldError~\
+function encodeRemoteDomainEventCallbackDeviceRemovedMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_device_removed_msg')~\
+#x~\
+#0~\
+#o~\
+#1t~\
+encodeRemoteDomainEventDeviceRemovedMsg(w, v.msg)~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteDomainEventDeviceRemovedMsg~\
+function decodeRemoteDomainEventCallbackDeviceRemovedMsg(r) {~\
+#n~\
+const msg = decodeRemoteDomainEventDeviceRemovedMsg(r)~\
+#27~\
+}~\
+@@ RemoteDomainEventBlockJob2Msg~\
+#l~\
+function encodeRemoteDomainEventBlockJob2Msg(w, v) {~\
+expectObject(v, 'remote_domain_event_block_job_2_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+f = 'dst'~\
+w.string(v.dst, REMOTE_STRING_MAX)~\
+#2o~\
+#1z~\
+f = 'status'~\
+w.i32(v.status)~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventBlockJob2Msg(r) {~\
+#n~\
+#6~\
+const dst = r.string(REMOTE_STRING_MAX)~\
+#1y~\
+const status = r.i32()~\
+return { callbackID, dom, dst, type, status }~\
+}~\
+@@ RemoteDomainEventBlockThresholdMsg~\
+#l~\
+function encodeRemoteDomainEventBlockThresholdMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_block_threshold_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#5t~\
+w.string(v.dev, REMOTE_STRING_MAX)~\
+#2n~\
+const o0 = v.path~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'threshold'~\
+w.u64(v.threshold)~\
+f = 'excess'~\
+w.u64(v.excess)~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventBlockThresholdMsg(r) {~\
+#n~\
+#6~\
+const dev = r.string(REMOTE_STRING_MAX)~\
+const path = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const threshold = r.u64()~\
+const excess = r.u64()~\
+return { callbackID, dom, dev, path, threshold, excess }~\
+}~\
+@@ RemoteDomainEventCallbackTunableMsg~\
+uses REMOTE_DOMAIN_EVENT_TUNABLE_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainEventCallbackTunableMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_tunable_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_EVENT_TUNABLE_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_EVENT_TUNABLE_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainEventCallbackTunableMsg(r) {~\
+#n~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_EVENT_TUNABLE_MAX, 12)~\
+#p~\
+#s~\
+return { callbackID, dom, params }~\
+}~\
+@@ RemoteDomainEventCallbackDeviceAddedMsg~\
+#l~\
+function encodeRemoteDomainEventCallbackDeviceAddedMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_device_added_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#4e~\
+#4n~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventCallbackDeviceAddedMsg(r) {~\
+#n~\
+#6~\
+#4a~\
+return { callbackID, dom, devAlias }~\
+}~\
+@@ RemoteConnectEventConnectionClosedMsg~\
+#d~\
+function encodeRemoteConnectEventConnectionClosedMsg(w, v) {~\
+expectObject(v, 'remote_connect_event_connection_closed_msg')~\
+#0~\
+#46~\
+#1~\
+throw fieldError(e, 'reason')~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectEventConnectionClosedMsg(r) {~\
+#3h~\
+return { reason }~\
+}~\
+@@ RemoteConnectGetCpuModelNamesArgs~\
+#e~\
+function encodeRemoteConnectGetCpuModelNamesArgs(w, v) {~\
+expectObject(v, 'remote_connect_get_cpu_model_names_args')~\
+let f = 'arch'~\
+#0~\
+w.string(v.arch, REMOTE_STRING_MAX)~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetCpuModelNamesArgs(r) {~\
+const arch = r.string(REMOTE_STRING_MAX)~\
+#1p~\
+#4~\
+return { arch, need_results, flags }~\
+}~\
+@@ RemoteConnectGetCpuModelNamesRet~\
+uses REMOTE_CONNECT_CPU_MODELS_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectGetCpuModelNamesRet(w, v) {~\
+expectObject(v, 'remote_connect_get_cpu_model_names_ret')~\
+let f = 'models'~\
+#0~\
+const a0 = v.models~\
+#g~\
+w.length(a0.length, REMOTE_CONNECT_CPU_MODELS_MAX)~\
+#f~\
+#18~\
+}~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CONNECT_CPU_MODELS_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectGetCpuModelNamesRet(r) {~\
+const n3 = r.length(REMOTE_CONNECT_CPU_MODELS_MAX, 4)~\
+const models = []~\
+for (let i2 = 0; i2 < n3; i2++) models.push(r.string(REMOTE_STRING_MAX))~\
+#38~\
+return { models, ret }~\
+}~\
+@@ RemoteConnectNetworkEventRegisterAnyArgs~\
+#1k~\
+function encodeRemoteConnectNetworkEventRegisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_network_event_register_any_args')~\
+#5y~\
+#0~\
+#4m~\
+#7i~\
+const o0 = v.net~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullNetwork(w, o0)~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#1h~\
+function decodeRemoteConnectNetworkEventRegisterAnyArgs(r) {~\
+#4b~\
+const net = r.present() ? decodeRemoteNonnullNetwork(r) : null~\
+return { eventID, net }~\
+}~\
+@@ RemoteConnectNetworkEventRegisterAnyRet~\
+#d~\
+function encodeRemoteConnectNetworkEventRegisterAnyRet(w, v) {~\
+expectObject(v, 'remote_connect_network_event_register_any_ret')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNetworkEventRegisterAnyRet(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteConnectNetworkEventDeregisterAnyArgs~\
+#d~\
+function encodeRemoteConnectNetworkEventDeregisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_network_event_deregister_any_args')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNetworkEventDeregisterAnyArgs(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteNetworkEventLifecycleMsg~\
+#1k~\
+function encodeRemoteNetworkEventLifecycleMsg(w, v) {~\
+expectObject(v, 'remote_network_event_lifecycle_msg')~\
+#x~\
+#0~\
+#o~\
+#7i~\
+#1c~\
+#5u~\
+#6l~\
+#5s~\
+#6k~\
+#1~\
+#2~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkEventLifecycleMsg(r) {~\
+#n~\
+#1b~\
+#5i~\
+#5h~\
+return { callbackID, net, event, detail }~\
+}~\
+@@ RemoteNetworkEventCallbackMetadataChangeMsg~\
+#57~\
+function encodeRemoteNetworkEventCallbackMetadataChangeMsg(w, v) {~\
+expectObject(v, 'remote_network_event_callback_metadata_change_msg')~\
+#x~\
+#0~\
+#o~\
+#7i~\
+#1c~\
+#2o~\
+#1z~\
+f = 'nsuri'~\
+const o0 = v.nsuri~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#56~\
+function decodeRemoteNetworkEventCallbackMetadataChangeMsg(r) {~\
+#n~\
+#1b~\
+#1y~\
+const nsuri = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+return { callbackID, net, type, nsuri }~\
+}~\
+@@ RemoteNetworkSetMetadataArgs~\
+#57~\
+function encodeRemoteNetworkSetMetadataArgs(w, v) {~\
+expectObject(v, 'remote_network_set_metadata_args')~\
+#60~\
+#0~\
+#5o~\
+#2o~\
+#1z~\
+f = 'metadata'~\
+const o0 = v.metadata~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#9t~\
+const o1 = v.key~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3b~\
+#9g~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#56~\
+function decodeRemoteNetworkSetMetadataArgs(r) {~\
+#5k~\
+#1y~\
+const metadata = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const key = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4w~\
+#4~\
+return { network, type, metadata, key, uri, flags }~\
+}~\
+@@ RemoteNetworkGetMetadataArgs~\
+#57~\
+function encodeRemoteNetworkGetMetadataArgs(w, v) {~\
+expectObject(v, 'remote_network_get_metadata_args')~\
+#60~\
+#0~\
+#5o~\
+#2o~\
+#1z~\
+#3b~\
+const o0 = v.uri~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#56~\
+function decodeRemoteNetworkGetMetadataArgs(r) {~\
+#5k~\
+#1y~\
+#4w~\
+#4~\
+return { network, type, uri, flags }~\
+}~\
+@@ RemoteNetworkGetMetadataRet~\
+#e~\
+function encodeRemoteNetworkGetMetadataRet(w, v) {~\
+expectObject(v, 'remote_network_get_metadata_ret')~\
+#0~\
+w.string(v.metadata, REMOTE_STRING_MAX)~\
+#1~\
+#ak~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkGetMetadataRet(r) {~\
+const metadata = r.string(REMOTE_STRING_MAX)~\
+#af~\
+}~\
+@@ RemoteConnectStoragePoolEventRegisterAnyArgs~\
+#17~\
+function encodeRemoteConnectStoragePoolEventRegisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_storage_pool_event_register_any_args')~\
+#5y~\
+#0~\
+#4m~\
+#9y~\
+const o0 = v.pool~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullStoragePool(w, o0)~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteConnectStoragePoolEventRegisterAnyArgs(r) {~\
+#4b~\
+const pool = r.present() ? decodeRemoteNonnullStoragePool(r) : null~\
+return { eventID, pool }~\
+}~\
+@@ RemoteConnectStoragePoolEventRegisterAnyRet~\
+#d~\
+function encodeRemoteConnectStoragePoolEventRegisterAnyRet(w, v) {~\
+expectObject(v, 'remote_connect_storage_pool_event_register_any_ret')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectStoragePoolEventRegisterAnyRet(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteConnectStoragePoolEventDeregisterAnyArgs~\
+#d~\
+function encodeRemoteConnectStoragePoolEventDeregisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_storage_pool_event_deregister_any_args')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectStoragePoolEventDeregisterAnyArgs(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteStoragePoolEventLifecycleMsg~\
+#17~\
+function encodeRemoteStoragePoolEventLifecycleMsg(w, v) {~\
+expectObject(v, 'remote_storage_pool_event_lifecycle_msg')~\
+#x~\
+#0~\
+#o~\
+#9y~\
+#13~\
+#5u~\
+#6l~\
+#5s~\
+#6k~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolEventLifecycleMsg(r) {~\
+#n~\
+#12~\
+#5i~\
+#5h~\
+return { callbackID, pool, event, detail }~\
+}~\
+@@ RemoteStoragePoolEventRefreshMsg~\
+#17~\
+function encodeRemoteStoragePoolEventRefreshMsg(w, v) {~\
+expectObject(v, 'remote_storage_pool_event_refresh_msg')~\
+#x~\
+#0~\
+#o~\
+#9y~\
+#13~\
+#1~\
+#2~\
+}~\
+}~\
+#15~\
+function decodeRemoteStoragePoolEventRefreshMsg(r) {~\
+#n~\
+#12~\
+return { callbackID, pool }~\
+}~\
+@@ RemoteConnectNodeDeviceEventRegisterAnyArgs~\
+#4k~\
+function encodeRemoteConnectNodeDeviceEventRegisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_node_device_event_register_any_args')~\
+#5y~\
+#0~\
+#4m~\
+#5t~\
+const o0 = v.dev~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullNodeDevice(w, o0)~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#44~\
+function decodeRemoteConnectNodeDeviceEventRegisterAnyArgs(r) {~\
+#4b~\
+const dev = r.present() ? decodeRemoteNonnullNodeDevice(r) : null~\
+return { eventID, dev }~\
+}~\
+@@ RemoteConnectNodeDeviceEventRegisterAnyRet~\
+#d~\
+function encodeRemoteConnectNodeDeviceEventRegisterAnyRet(w, v) {~\
+expectObject(v, 'remote_connect_node_device_event_register_any_ret')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNodeDeviceEventRegisterAnyRet(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteConnectNodeDeviceEventDeregisterAnyArgs~\
+#d~\
+function encodeRemoteConnectNodeDeviceEventDeregisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_node_device_event_deregister_any_args')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectNodeDeviceEventDeregisterAnyArgs(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteNodeDeviceEventLifecycleMsg~\
+#4k~\
+function encodeRemoteNodeDeviceEventLifecycleMsg(w, v) {~\
+expectObject(v, 'remote_node_device_event_lifecycle_msg')~\
+#x~\
+#0~\
+#o~\
+#5t~\
+#4z~\
+#5u~\
+#6l~\
+#5s~\
+#6k~\
+#1~\
+#2~\
+}~\
+}~\
+#44~\
+function decodeRemoteNodeDeviceEventLifecycleMsg(r) {~\
+#n~\
+#4s~\
+#5i~\
+#5h~\
+return { callbackID, dev, event, detail }~\
+}~\
+@@ RemoteNodeDeviceEventUpdateMsg~\
+#4k~\
+function encodeRemoteNodeDeviceEventUpdateMsg(w, v) {~\
+expectObject(v, 'remote_node_device_event_update_msg')~\
+#x~\
+#0~\
+#o~\
+#5t~\
+#4z~\
+#1~\
+#2~\
+}~\
+}~\
+#44~\
+function decodeRemoteNodeDeviceEventUpdateMsg(r) {~\
+#n~\
+#4s~\
+return { callbackID, dev }~\
+}~\
+@@ RemoteDomainFsfreezeArgs~\
+uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError~\
+function encodeRemoteDomainFsfreezeArgs(w, v) {~\
+expectObject(v, 'remote_domain_fsfreeze_args')~\
+#8~\
+#0~\
+#7~\
+f = 'mountpoints'~\
+const a0 = v.mountpoints~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX)~\
+#f~\
+#18~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteDomainFsfreezeArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX, 4)~\
+const mountpoints = []~\
+for (let i2 = 0; i2 < n3; i2++) mountpoints.push(r.string(REMOTE_STRING_MAX))~\
+#4~\
+return { dom, mountpoints, flags }~\
+}~\
+@@ RemoteDomainFsfreezeRet~\
+#d~\
+function encodeRemoteDomainFsfreezeRet(w, v) {~\
+expectObject(v, 'remote_domain_fsfreeze_ret')~\
+#0~\
+w.i32(v.filesystems)~\
+#1~\
+throw fieldError(e, 'filesystems')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainFsfreezeRet(r) {~\
+const filesystems = r.i32()~\
+return { filesystems }~\
+}~\
+@@ RemoteDomainFsthawArgs~\
+uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError~\
+function encodeRemoteDomainFsthawArgs(w, v) {~\
+expectObject(v, 'remote_domain_fsthaw_args')~\
+#8~\
+#0~\
+#7~\
+f = 'mountpoints'~\
+const a0 = v.mountpoints~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX)~\
+#f~\
+#18~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteDomainFsthawArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_FSFREEZE_MOUNTPOINTS_MAX, 4)~\
+const mountpoints = []~\
+for (let i2 = 0; i2 < n3; i2++) mountpoints.push(r.string(REMOTE_STRING_MAX))~\
+#4~\
+return { dom, mountpoints, flags }~\
+}~\
+@@ RemoteDomainFsthawRet~\
+#d~\
+function encodeRemoteDomainFsthawRet(w, v) {~\
+expectObject(v, 'remote_domain_fsthaw_ret')~\
+#0~\
+w.i32(v.filesystems)~\
+#1~\
+throw fieldError(e, 'filesystems')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainFsthawRet(r) {~\
+const filesystems = r.i32()~\
+return { filesystems }~\
+}~\
+@@ RemoteNodeGetFreePagesArgs~\
+#8f~\
+function encodeRemoteNodeGetFreePagesArgs(w, v) {~\
+expectObject(v, 'remote_node_get_free_pages_args')~\
+let f = 'pages'~\
+#0~\
+const a0 = v.pages~\
+#g~\
+#8o~\
+#f~\
+#b5~\
+}~\
+f = 'startCell'~\
+#au~\
+f = 'cellCount'~\
+w.u32(v.cellCount)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#8e~\
+function decodeRemoteNodeGetFreePagesArgs(r) {~\
+const n3 = r.length(REMOTE_NODE_MAX_CELLS, 4)~\
+const pages = []~\
+for (let i2 = 0; i2 < n3; i2++) pages.push(r.u32())~\
+#9i~\
+const cellCount = r.u32()~\
+#4~\
+return { pages, startCell, cellCount, flags }~\
+}~\
+@@ RemoteNodeGetFreePagesRet~\
+#8f~\
+function encodeRemoteNodeGetFreePagesRet(w, v) {~\
+expectObject(v, 'remote_node_get_free_pages_ret')~\
+#0~\
+const a0 = v.counts~\
+#g~\
+#8o~\
+#f~\
+w.u64(a0[i1])~\
+}~\
+#1~\
+throw fieldError(e, 'counts')~\
+}~\
+}~\
+#8e~\
+function decodeRemoteNodeGetFreePagesRet(r) {~\
+const n3 = r.length(REMOTE_NODE_MAX_CELLS, 8)~\
+const counts = []~\
+for (let i2 = 0; i2 < n3; i2++) counts.push(r.u64())~\
+return { counts }~\
+}~\
+@@ RemoteNodeAllocPagesArgs~\
+#8f~\
+function encodeRemoteNodeAllocPagesArgs(w, v) {~\
+expectObject(v, 'remote_node_alloc_pages_args')~\
+let f = 'pageSizes'~\
+#0~\
+const a0 = v.pageSizes~\
+#g~\
+#8o~\
+#f~\
+#b5~\
+}~\
+f = 'pageCounts'~\
+const a2 = v.pageCounts~\
+expectArray(a2)~\
+w.length(a2.length, REMOTE_NODE_MAX_CELLS)~\
+for (let i3 = 0; i3 < a2.length; i3++) {~\
+w.u64(a2[i3])~\
+}~\
+f = 'startCell'~\
+#au~\
+f = 'cellCount'~\
+w.u32(v.cellCount)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#8e~\
+function decodeRemoteNodeAllocPagesArgs(r) {~\
+const n5 = r.length(REMOTE_NODE_MAX_CELLS, 4)~\
+const pageSizes = []~\
+for (let i4 = 0; i4 < n5; i4++) pageSizes.push(r.u32())~\
+const n7 = r.length(REMOTE_NODE_MAX_CELLS, 8)~\
+const pageCounts = []~\
+for (let i6 = 0; i6 < n7; i6++) pageCounts.push(r.u64())~\
+#9i~\
+const cellCount = r.u32()~\
+#4~\
+return { pageSizes, pageCounts, startCell, cellCount, flags }~\
+}~\
+@@ RemoteNodeAllocPagesRet~\
+#d~\
+function encodeRemoteNodeAllocPagesRet(w, v) {~\
+expectObject(v, 'remote_node_alloc_pages_ret')~\
+#0~\
+#3e~\
+#1~\
+throw fieldError(e, 'ret')~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeAllocPagesRet(r) {~\
+#38~\
+return { ret }~\
+}~\
+@@ RemoteNetworkDhcpLease~\
+#e~\
+function encodeRemoteNetworkDhcpLease(w, v) {~\
+expectObject(v, 'remote_network_dhcp_lease')~\
+#7r~\
+#0~\
+w.string(v.iface, REMOTE_STRING_MAX)~\
+f = 'expirytime'~\
+w.i64(v.expirytime)~\
+#2o~\
+#1z~\
+#9u~\
+const o0 = v.mac~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'iaid'~\
+const o1 = v.iaid~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+f = 'ipaddr'~\
+w.string(v.ipaddr, REMOTE_STRING_MAX)~\
+f = 'prefix'~\
+w.u32(v.prefix)~\
+f = 'hostname'~\
+const o2 = v.hostname~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+f = 'clientid'~\
+const o3 = v.clientid~\
+#53~\
+#h~\
+#i~\
+#5c~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkDhcpLease(r) {~\
+const iface = r.string(REMOTE_STRING_MAX)~\
+const expirytime = r.i64()~\
+#1y~\
+const mac = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const iaid = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const ipaddr = r.string(REMOTE_STRING_MAX)~\
+const prefix = r.u32()~\
+const hostname = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const clientid = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+return { iface, expirytime, type, mac, iaid, ipaddr, prefix, hostname, clientid }~\
+}~\
+@@ RemoteNetworkGetDhcpLeasesArgs~\
+#57~\
+function encodeRemoteNetworkGetDhcpLeasesArgs(w, v) {~\
+expectObject(v, 'remote_network_get_dhcp_leases_args')~\
+#5z~\
+#0~\
+#1c~\
+#9u~\
+const o0 = v.mac~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#56~\
+function decodeRemoteNetworkGetDhcpLeasesArgs(r) {~\
+#1b~\
+const mac = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#1p~\
+#4~\
+return { net, mac, need_results, flags }~\
+}~\
+@@ RemoteNetworkGetDhcpLeasesRet~\
+uses REMOTE_NETWORK_DHCP_LEASES_MAX encodeRemoteNetworkDhcpLease expectArray expectObject fieldError~\
+function encodeRemoteNetworkGetDhcpLeasesRet(w, v) {~\
+expectObject(v, 'remote_network_get_dhcp_leases_ret')~\
+let f = 'leases'~\
+#0~\
+const a0 = v.leases~\
+#g~\
+w.length(a0.length, REMOTE_NETWORK_DHCP_LEASES_MAX)~\
+#f~\
+encodeRemoteNetworkDhcpLease(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NETWORK_DHCP_LEASES_MAX decodeRemoteNetworkDhcpLease~\
+function decodeRemoteNetworkGetDhcpLeasesRet(r) {~\
+const n3 = r.length(REMOTE_NETWORK_DHCP_LEASES_MAX, 40)~\
+const leases = []~\
+for (let i2 = 0; i2 < n3; i2++) leases.push(decodeRemoteNetworkDhcpLease(r))~\
+#25~\
+return { leases, ret }~\
+}~\
+@@ RemoteDomainStatsRecord~\
+uses REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainStatsRecord(w, v) {~\
+expectObject(v, 'remote_domain_stats_record')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainStatsRecord(r) {~\
+#6~\
+const n3 = r.length(REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX, 12)~\
+#p~\
+#s~\
+return { dom, params }~\
+}~\
+@@ RemoteConnectGetAllDomainStatsArgs~\
+uses REMOTE_DOMAIN_LIST_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError~\
+function encodeRemoteConnectGetAllDomainStatsArgs(w, v) {~\
+expectObject(v, 'remote_connect_get_all_domain_stats_args')~\
+let f = 'doms'~\
+#0~\
+const a0 = v.doms~\
+#g~\
+#6o~\
+#f~\
+encodeRemoteNonnullDomain(w, a0[i1])~\
+}~\
+f = 'stats'~\
+w.u32(v.stats)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_LIST_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteConnectGetAllDomainStatsArgs(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 24)~\
+const doms = []~\
+for (let i2 = 0; i2 < n3; i2++) doms.push(decodeRemoteNonnullDomain(r))~\
+const stats = r.u32()~\
+#4~\
+return { doms, stats, flags }~\
+}~\
+@@ RemoteDomainEventCallbackAgentLifecycleMsg~\
+#b~\
+function encodeRemoteDomainEventCallbackAgentLifecycleMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_agent_lifecycle_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#7k~\
+#6n~\
+#3o~\
+#46~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventCallbackAgentLifecycleMsg(r) {~\
+#n~\
+#6~\
+#5m~\
+#3h~\
+return { callbackID, dom, state, reason }~\
+}~\
+@@ RemoteConnectGetAllDomainStatsRet~\
+uses REMOTE_DOMAIN_LIST_MAX encodeRemoteDomainStatsRecord expectArray expectObject fieldError~\
+function encodeRemoteConnectGetAllDomainStatsRet(w, v) {~\
+expectObject(v, 'remote_connect_get_all_domain_stats_ret')~\
+#0~\
+const a0 = v.retStats~\
+#g~\
+#6o~\
+#f~\
+encodeRemoteDomainStatsRecord(w, a0[i1])~\
+}~\
+#1~\
+throw fieldError(e, 'retStats')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_LIST_MAX decodeRemoteDomainStatsRecord~\
+function decodeRemoteConnectGetAllDomainStatsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_LIST_MAX, 28)~\
+const retStats = []~\
+for (let i2 = 0; i2 < n3; i2++) retStats.push(decodeRemoteDomainStatsRecord(r))~\
+return { retStats }~\
+}~\
+@@ RemoteDomainFsinfo~\
+uses REMOTE_DOMAIN_FSINFO_DISKS_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteDomainFsinfo(w, v) {~\
+expectObject(v, 'remote_domain_fsinfo')~\
+let f = 'mountpoint'~\
+#0~\
+w.string(v.mountpoint, REMOTE_STRING_MAX)~\
+#3m~\
+#v~\
+f = 'fstype'~\
+w.string(v.fstype, REMOTE_STRING_MAX)~\
+f = 'dev_aliases'~\
+const a0 = v.dev_aliases~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_FSINFO_DISKS_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_FSINFO_DISKS_MAX REMOTE_STRING_MAX~\
+function decodeRemoteDomainFsinfo(r) {~\
+const mountpoint = r.string(REMOTE_STRING_MAX)~\
+#t~\
+const fstype = r.string(REMOTE_STRING_MAX)~\
+const n3 = r.length(REMOTE_DOMAIN_FSINFO_DISKS_MAX, 4)~\
+const dev_aliases = []~\
+for (let i2 = 0; i2 < n3; i2++) dev_aliases.push(r.string(REMOTE_STRING_MAX))~\
+return { mountpoint, name, fstype, dev_aliases }~\
+}~\
+@@ RemoteDomainGetFsinfoArgs~\
+#b~\
+function encodeRemoteDomainGetFsinfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_fsinfo_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetFsinfoArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetFsinfoRet~\
+uses REMOTE_DOMAIN_FSINFO_MAX encodeRemoteDomainFsinfo expectArray expectObject fieldError~\
+function encodeRemoteDomainGetFsinfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_fsinfo_ret')~\
+#a5~\
+#0~\
+#8w~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_FSINFO_MAX)~\
+#f~\
+encodeRemoteDomainFsinfo(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_FSINFO_MAX decodeRemoteDomainFsinfo~\
+function decodeRemoteDomainGetFsinfoRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_FSINFO_MAX, 16)~\
+#97~\
+for (let i2 = 0; i2 < n3; i2++) info.push(decodeRemoteDomainFsinfo(r))~\
+#25~\
+return { info, ret }~\
+}~\
+@@ RemoteDomainIpAddr~\
+#e~\
+function encodeRemoteDomainIpAddr(w, v) {~\
+expectObject(v, 'remote_domain_ip_addr')~\
+#3t~\
+#0~\
+#1z~\
+f = 'addr'~\
+w.string(v.addr, REMOTE_STRING_MAX)~\
+f = 'prefix'~\
+w.u32(v.prefix)~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainIpAddr(r) {~\
+#1y~\
+const addr = r.string(REMOTE_STRING_MAX)~\
+const prefix = r.u32()~\
+return { type, addr, prefix }~\
+}~\
+@@ RemoteDomainInterface~\
+uses REMOTE_DOMAIN_IP_ADDR_MAX REMOTE_STRING_MAX encodeRemoteDomainIpAddr expectArray expectObject fieldError~\
+function encodeRemoteDomainInterface(w, v) {~\
+expectObject(v, 'remote_domain_interface')~\
+#1v~\
+#0~\
+#v~\
+f = 'hwaddr'~\
+const o0 = v.hwaddr~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'addrs'~\
+const a1 = v.addrs~\
+expectArray(a1)~\
+w.length(a1.length, REMOTE_DOMAIN_IP_ADDR_MAX)~\
+for (let i2 = 0; i2 < a1.length; i2++) {~\
+encodeRemoteDomainIpAddr(w, a1[i2])~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_IP_ADDR_MAX REMOTE_STRING_MAX decodeRemoteDomainIpAddr~\
+function decodeRemoteDomainInterface(r) {~\
+#t~\
+const hwaddr = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const n4 = r.length(REMOTE_DOMAIN_IP_ADDR_MAX, 12)~\
+const addrs = []~\
+for (let i3 = 0; i3 < n4; i3++) addrs.push(decodeRemoteDomainIpAddr(r))~\
+return { name, hwaddr, addrs }~\
+}~\
+@@ RemoteDomainInterfaceAddressesArgs~\
+#b~\
+function encodeRemoteDomainInterfaceAddressesArgs(w, v) {~\
+expectObject(v, 'remote_domain_interface_addresses_args')~\
+#8~\
+#0~\
+#7~\
+f = 'source'~\
+w.u32(v.source)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainInterfaceAddressesArgs(r) {~\
+#6~\
+const source = r.u32()~\
+#4~\
+return { dom, source, flags }~\
+}~\
+@@ RemoteDomainInterfaceAddressesRet~\
+uses REMOTE_DOMAIN_INTERFACE_MAX encodeRemoteDomainInterface expectArray expectObject fieldError~\
+function encodeRemoteDomainInterfaceAddressesRet(w, v) {~\
+expectObject(v, 'remote_domain_interface_addresses_ret')~\
+#0~\
+const a0 = v.ifaces~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_INTERFACE_MAX)~\
+#f~\
+encodeRemoteDomainInterface(w, a0[i1])~\
+}~\
+#1~\
+throw fieldError(e, 'ifaces')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_INTERFACE_MAX decodeRemoteDomainInterface~\
+function decodeRemoteDomainInterfaceAddressesRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_INTERFACE_MAX, 12)~\
+const ifaces = []~\
+for (let i2 = 0; i2 < n3; i2++) ifaces.push(decodeRemoteDomainInterface(r))~\
+return { ifaces }~\
+}~\
+@@ RemoteDomainSetUserPasswordArgs~\
+#l~\
+function encodeRemoteDomainSetUserPasswordArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_user_password_args')~\
+#8~\
+#0~\
+#7~\
+#a0~\
+const o0 = v.user~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+f = 'password'~\
+const o1 = v.password~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSetUserPasswordArgs(r) {~\
+#6~\
+const user = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const password = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { dom, user, password, flags }~\
+}~\
+@@ RemoteDomainRenameArgs~\
+#l~\
+function encodeRemoteDomainRenameArgs(w, v) {~\
+expectObject(v, 'remote_domain_rename_args')~\
+#8~\
+#0~\
+#7~\
+f = 'new_name'~\
+const o0 = v.new_name~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainRenameArgs(r) {~\
+#6~\
+const new_name = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { dom, new_name, flags }~\
+}~\
+@@ RemoteDomainRenameRet~\
+#d~\
+function encodeRemoteDomainRenameRet(w, v) {~\
+expectObject(v, 'remote_domain_rename_ret')~\
+#0~\
+w.i32(v.retcode)~\
+#1~\
+throw fieldError(e, 'retcode')~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainRenameRet(r) {~\
+const retcode = r.i32()~\
+return { retcode }~\
+}~\
+@@ RemoteDomainEventCallbackMigrationIterationMsg~\
+#b~\
+function encodeRemoteDomainEventCallbackMigrationIterationMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_migration_iteration_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+f = 'iteration'~\
+w.i32(v.iteration)~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventCallbackMigrationIterationMsg(r) {~\
+#n~\
+#6~\
+const iteration = r.i32()~\
+return { callbackID, dom, iteration }~\
+}~\
+@@ RemoteDomainEventCallbackJobCompletedMsg~\
+uses REMOTE_DOMAIN_JOB_STATS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainEventCallbackJobCompletedMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_job_completed_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_JOB_STATS_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_JOB_STATS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainEventCallbackJobCompletedMsg(r) {~\
+#n~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_JOB_STATS_MAX, 12)~\
+#p~\
+#s~\
+return { callbackID, dom, params }~\
+}~\
+@@ RemoteDomainMigrateStartPostCopyArgs~\
+#b~\
+function encodeRemoteDomainMigrateStartPostCopyArgs(w, v) {~\
+expectObject(v, 'remote_domain_migrate_start_post_copy_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainMigrateStartPostCopyArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainEventCallbackDeviceRemovalFailedMsg~\
+#l~\
+function encodeRemoteDomainEventCallbackDeviceRemovalFailedMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_device_removal_failed_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#4e~\
+#4n~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventCallbackDeviceRemovalFailedMsg(r) {~\
+#n~\
+#6~\
+#4a~\
+return { callbackID, dom, devAlias }~\
+}~\
+@@ RemoteDomainGetGuestVcpusArgs~\
+#b~\
+function encodeRemoteDomainGetGuestVcpusArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_guest_vcpus_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetGuestVcpusArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetGuestVcpusRet~\
+uses REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetGuestVcpusRet(w, v) {~\
+expectObject(v, 'remote_domain_get_guest_vcpus_ret')~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#55~\
+}~\
+}~\
+uses REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetGuestVcpusRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#54~\
+}~\
+@@ RemoteDomainSetGuestVcpusArgs~\
+#l~\
+function encodeRemoteDomainSetGuestVcpusArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_guest_vcpus_args')~\
+#8~\
+#0~\
+#7~\
+#4d~\
+w.string(v.cpumap, REMOTE_STRING_MAX)~\
+#7k~\
+#6n~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSetGuestVcpusArgs(r) {~\
+#6~\
+const cpumap = r.string(REMOTE_STRING_MAX)~\
+#5m~\
+#4~\
+return { dom, cpumap, state, flags }~\
+}~\
+@@ RemoteDomainSetVcpuArgs~\
+#l~\
+function encodeRemoteDomainSetVcpuArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_vcpu_args')~\
+#8~\
+#0~\
+#7~\
+#4d~\
+w.string(v.cpumap, REMOTE_STRING_MAX)~\
+#7k~\
+#6n~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSetVcpuArgs(r) {~\
+#6~\
+const cpumap = r.string(REMOTE_STRING_MAX)~\
+#5m~\
+#4~\
+return { dom, cpumap, state, flags }~\
+}~\
+@@ RemoteDomainEventCallbackMetadataChangeMsg~\
+#l~\
+function encodeRemoteDomainEventCallbackMetadataChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_callback_metadata_change_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#2o~\
+#1z~\
+f = 'nsuri'~\
+const o0 = v.nsuri~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventCallbackMetadataChangeMsg(r) {~\
+#n~\
+#6~\
+#1y~\
+const nsuri = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+return { callbackID, dom, type, nsuri }~\
+}~\
+@@ RemoteDomainEventMemoryFailureMsg~\
+#b~\
+function encodeRemoteDomainEventMemoryFailureMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_memory_failure_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+f = 'recipient'~\
+w.i32(v.recipient)~\
+#5p~\
+#8h~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainEventMemoryFailureMsg(r) {~\
+#n~\
+#6~\
+const recipient = r.i32()~\
+#6u~\
+#4~\
+return { callbackID, dom, recipient, action, flags }~\
+}~\
+@@ RemoteConnectSecretEventRegisterAnyArgs~\
+#3c~\
+function encodeRemoteConnectSecretEventRegisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_secret_event_register_any_args')~\
+#5y~\
+#0~\
+#4m~\
+#9z~\
+const o0 = v.secret~\
+#j~\
+#h~\
+#i~\
+encodeRemoteNonnullSecret(w, o0)~\
+}~\
+#1~\
+#2~\
+}~\
+}~\
+#34~\
+function decodeRemoteConnectSecretEventRegisterAnyArgs(r) {~\
+#4b~\
+const secret = r.present() ? decodeRemoteNonnullSecret(r) : null~\
+return { eventID, secret }~\
+}~\
+@@ RemoteConnectSecretEventRegisterAnyRet~\
+#d~\
+function encodeRemoteConnectSecretEventRegisterAnyRet(w, v) {~\
+expectObject(v, 'remote_connect_secret_event_register_any_ret')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectSecretEventRegisterAnyRet(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteConnectSecretEventDeregisterAnyArgs~\
+#d~\
+function encodeRemoteConnectSecretEventDeregisterAnyArgs(w, v) {~\
+expectObject(v, 'remote_connect_secret_event_deregister_any_args')~\
+#0~\
+#o~\
+#1~\
+#33~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectSecretEventDeregisterAnyArgs(r) {~\
+#n~\
+#31~\
+}~\
+@@ RemoteSecretEventLifecycleMsg~\
+#3c~\
+function encodeRemoteSecretEventLifecycleMsg(w, v) {~\
+expectObject(v, 'remote_secret_event_lifecycle_msg')~\
+#x~\
+#0~\
+#o~\
+#9z~\
+#3a~\
+#5u~\
+#6l~\
+#5s~\
+#6k~\
+#1~\
+#2~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretEventLifecycleMsg(r) {~\
+#n~\
+#39~\
+#5i~\
+#5h~\
+return { callbackID, secret, event, detail }~\
+}~\
+@@ RemoteSecretEventValueChangedMsg~\
+#3c~\
+function encodeRemoteSecretEventValueChangedMsg(w, v) {~\
+expectObject(v, 'remote_secret_event_value_changed_msg')~\
+#x~\
+#0~\
+#o~\
+#9z~\
+#3a~\
+#1~\
+#2~\
+}~\
+}~\
+#34~\
+function decodeRemoteSecretEventValueChangedMsg(r) {~\
+#n~\
+#39~\
+return { callbackID, secret }~\
+}~\
+@@ RemoteDomainSetBlockThresholdArgs~\
+#l~\
+function encodeRemoteDomainSetBlockThresholdArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_block_threshold_args')~\
+#8~\
+#0~\
+#7~\
+#5t~\
+w.string(v.dev, REMOTE_STRING_MAX)~\
+f = 'threshold'~\
+w.u64(v.threshold)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainSetBlockThresholdArgs(r) {~\
+#6~\
+const dev = r.string(REMOTE_STRING_MAX)~\
+const threshold = r.u64()~\
+#4~\
+return { dom, dev, threshold, flags }~\
+}~\
+@@ RemoteDomainSetLifecycleActionArgs~\
+#b~\
+function encodeRemoteDomainSetLifecycleActionArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_lifecycle_action_args')~\
+#8~\
+#0~\
+#7~\
+#2o~\
+w.u32(v.type)~\
+#5p~\
+w.u32(v.action)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetLifecycleActionArgs(r) {~\
+#6~\
+const type = r.u32()~\
+const action = r.u32()~\
+#4~\
+return { dom, type, action, flags }~\
+}~\
+@@ RemoteConnectCompareHypervisorCpuArgs~\
+#e~\
+function encodeRemoteConnectCompareHypervisorCpuArgs(w, v) {~\
+expectObject(v, 'remote_connect_compare_hypervisor_cpu_args')~\
+let f = 'emulator'~\
+#0~\
+const o0 = v.emulator~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#9o~\
+#9e~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#9v~\
+#9f~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+#a1~\
+#9h~\
+#53~\
+#h~\
+#i~\
+#5c~\
+}~\
+f = 'xmlCPU'~\
+w.string(v.xmlCPU, REMOTE_STRING_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectCompareHypervisorCpuArgs(r) {~\
+const emulator = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#8y~\
+#98~\
+#9l~\
+const xmlCPU = r.string(REMOTE_STRING_MAX)~\
+#4~\
+return { emulator, arch, machine, virttype, xmlCPU, flags }~\
+}~\
+@@ RemoteConnectCompareHypervisorCpuRet~\
+#d~\
+function encodeRemoteConnectCompareHypervisorCpuRet(w, v) {~\
+expectObject(v, 'remote_connect_compare_hypervisor_cpu_ret')~\
+#0~\
+#6m~\
+#1~\
+#6c~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectCompareHypervisorCpuRet(r) {~\
+#5l~\
+#66~\
+}~\
+@@ RemoteConnectBaselineHypervisorCpuArgs~\
+uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteConnectBaselineHypervisorCpuArgs(w, v) {~\
+expectObject(v, 'remote_connect_baseline_hypervisor_cpu_args')~\
+let f = 'emulator'~\
+#0~\
+const o0 = v.emulator~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#9o~\
+#9e~\
+#1u~\
+#h~\
+#i~\
+#20~\
+}~\
+#9v~\
+#9f~\
+#3q~\
+#h~\
+#i~\
+#47~\
+}~\
+#a1~\
+#9h~\
+#53~\
+#h~\
+#i~\
+#5c~\
+}~\
+f = 'xmlCPUs'~\
+const a4 = v.xmlCPUs~\
+expectArray(a4)~\
+w.length(a4.length, REMOTE_CPU_BASELINE_MAX)~\
+for (let i5 = 0; i5 < a4.length; i5++) {~\
+w.string(a4[i5], REMOTE_STRING_MAX)~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CPU_BASELINE_MAX REMOTE_STRING_MAX~\
+function decodeRemoteConnectBaselineHypervisorCpuArgs(r) {~\
+const emulator = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#8y~\
+#98~\
+#9l~\
+const n7 = r.length(REMOTE_CPU_BASELINE_MAX, 4)~\
+const xmlCPUs = []~\
+for (let i6 = 0; i6 < n7; i6++) xmlCPUs.push(r.string(REMOTE_STRING_MAX))~\
+#4~\
+return { emulator, arch, machine, virttype, xmlCPUs, flags }~\
+}~\
+@@ RemoteConnectBaselineHypervisorCpuRet~\
+#e~\
+function encodeRemoteConnectBaselineHypervisorCpuRet(w, v) {~\
+expectObject(v, 'remote_connect_baseline_hypervisor_cpu_ret')~\
+#0~\
+w.string(v.cpu, REMOTE_STRING_MAX)~\
+#1~\
+throw fieldError(e, 'cpu')~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectBaselineHypervisorCpuRet(r) {~\
+const cpu = r.string(REMOTE_STRING_MAX)~\
+return { cpu }~\
+}~\
+@@ RemoteNodeGetSevInfoArgs~\
+#d~\
+function encodeRemoteNodeGetSevInfoArgs(w, v) {~\
+expectObject(v, 'remote_node_get_sev_info_args')~\
+#a6~\
+#0~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteNodeGetSevInfoArgs(r) {~\
+#11~\
+#4~\
+return { nparams, flags }~\
+}~\
+@@ RemoteNodeGetSevInfoRet~\
+uses REMOTE_NODE_SEV_INFO_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteNodeGetSevInfoRet(w, v) {~\
+expectObject(v, 'remote_node_get_sev_info_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_NODE_SEV_INFO_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NODE_SEV_INFO_MAX decodeRemoteTypedParam~\
+function decodeRemoteNodeGetSevInfoRet(r) {~\
+const n3 = r.length(REMOTE_NODE_SEV_INFO_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteDomainGetLaunchSecurityInfoArgs~\
+#b~\
+function encodeRemoteDomainGetLaunchSecurityInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_launch_security_info_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetLaunchSecurityInfoArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetLaunchSecurityInfoRet~\
+uses REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetLaunchSecurityInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_launch_security_info_ret')~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#55~\
+}~\
+}~\
+uses REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetLaunchSecurityInfoRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_LAUNCH_SECURITY_INFO_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#54~\
+}~\
+@@ RemoteDomainSetLaunchSecurityStateArgs~\
+uses REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX encodeRemoteNonnullDomain encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainSetLaunchSecurityStateArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_launch_security_state_args')~\
+#8~\
+#0~\
+#7~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX decodeRemoteNonnullDomain decodeRemoteTypedParam~\
+function decodeRemoteDomainSetLaunchSecurityStateArgs(r) {~\
+#6~\
+const n3 = r.length(REMOTE_DOMAIN_LAUNCH_SECURITY_STATE_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#3v~\
+}~\
+@@ RemoteNwfilterBindingLookupByPortDevArgs~\
+#e~\
+function encodeRemoteNwfilterBindingLookupByPortDevArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_binding_lookup_by_port_dev_args')~\
+#0~\
+#v~\
+#1~\
+#1g~\
+}~\
+}~\
+#c~\
+function decodeRemoteNwfilterBindingLookupByPortDevArgs(r) {~\
+#t~\
+#1f~\
+}~\
+@@ RemoteNwfilterBindingLookupByPortDevRet~\
+#8g~\
+function encodeRemoteNwfilterBindingLookupByPortDevRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_binding_lookup_by_port_dev_ret')~\
+#0~\
+#7c~\
+#1~\
+#41~\
+}~\
+}~\
+#6g~\
+function decodeRemoteNwfilterBindingLookupByPortDevRet(r) {~\
+#74~\
+#3y~\
+}~\
+@@ RemoteNwfilterBindingCreateXmlArgs~\
+#e~\
+function encodeRemoteNwfilterBindingCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_binding_create_xml_args')~\
+#30~\
+#0~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#c~\
+function decodeRemoteNwfilterBindingCreateXmlArgs(r) {~\
+#u~\
+#4~\
+#32~\
+}~\
+@@ RemoteNwfilterBindingCreateXmlRet~\
+#8g~\
+function encodeRemoteNwfilterBindingCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_binding_create_xml_ret')~\
+#0~\
+#7c~\
+#1~\
+#41~\
+}~\
+}~\
+#6g~\
+function decodeRemoteNwfilterBindingCreateXmlRet(r) {~\
+#74~\
+#3y~\
+}~\
+@@ RemoteNwfilterBindingDeleteArgs~\
+#8g~\
+function encodeRemoteNwfilterBindingDeleteArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_binding_delete_args')~\
+#0~\
+#7c~\
+#1~\
+#41~\
+}~\
+}~\
+#6g~\
+function decodeRemoteNwfilterBindingDeleteArgs(r) {~\
+#74~\
+#3y~\
+}~\
+@@ RemoteNwfilterBindingGetXmlDescArgs~\
+#8g~\
+function encodeRemoteNwfilterBindingGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_nwfilter_binding_get_xml_desc_args')~\
+let f = 'nwfilter'~\
+#0~\
+#7c~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#6g~\
+function decodeRemoteNwfilterBindingGetXmlDescArgs(r) {~\
+#74~\
+#4~\
+return { nwfilter, flags }~\
+}~\
+@@ RemoteNwfilterBindingGetXmlDescRet~\
+#e~\
+function encodeRemoteNwfilterBindingGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_nwfilter_binding_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNwfilterBindingGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteConnectListAllNwfilterBindingsArgs~\
+#d~\
+function encodeRemoteConnectListAllNwfilterBindingsArgs(w, v) {~\
+expectObject(v, 'remote_connect_list_all_nwfilter_bindings_args')~\
+#3r~\
+#0~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectListAllNwfilterBindingsArgs(r) {~\
+#1p~\
+#4~\
+#3x~\
+}~\
+@@ RemoteConnectListAllNwfilterBindingsRet~\
+uses REMOTE_NWFILTER_BINDING_LIST_MAX encodeRemoteNonnullNwfilterBinding expectArray expectObject fieldError~\
+function encodeRemoteConnectListAllNwfilterBindingsRet(w, v) {~\
+expectObject(v, 'remote_connect_list_all_nwfilter_bindings_ret')~\
+let f = 'bindings'~\
+#0~\
+const a0 = v.bindings~\
+#g~\
+w.length(a0.length, REMOTE_NWFILTER_BINDING_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullNwfilterBinding(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NWFILTER_BINDING_LIST_MAX decodeRemoteNonnullNwfilterBinding~\
+function decodeRemoteConnectListAllNwfilterBindingsRet(r) {~\
+const n3 = r.length(REMOTE_NWFILTER_BINDING_LIST_MAX, 8)~\
+const bindings = []~\
+for (let i2 = 0; i2 < n3; i2++) bindings.push(decodeRemoteNonnullNwfilterBinding(r))~\
+#25~\
+return { bindings, ret }~\
+}~\
+@@ RemoteConnectGetStoragePoolCapabilitiesArgs~\
+#d~\
+function encodeRemoteConnectGetStoragePoolCapabilitiesArgs(w, v) {~\
+expectObject(v, 'remote_connect_get_storage_pool_capabilities_args')~\
+#0~\
+#5~\
+#1~\
+#6a~\
+}~\
+}~\
+#9~\
+function decodeRemoteConnectGetStoragePoolCapabilitiesArgs(r) {~\
+#4~\
+#63~\
+}~\
+@@ RemoteConnectGetStoragePoolCapabilitiesRet~\
+#e~\
+function encodeRemoteConnectGetStoragePoolCapabilitiesRet(w, v) {~\
+expectObject(v, 'remote_connect_get_storage_pool_capabilities_ret')~\
+#0~\
+#b1~\
+#1~\
+#aj~\
+}~\
+}~\
+#c~\
+function decodeRemoteConnectGetStoragePoolCapabilitiesRet(r) {~\
+#8z~\
+#a9~\
+}~\
+@@ RemoteNetworkListAllPortsArgs~\
+#1k~\
+function encodeRemoteNetworkListAllPortsArgs(w, v) {~\
+expectObject(v, 'remote_network_list_all_ports_args')~\
+#60~\
+#0~\
+#5o~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#1h~\
+function decodeRemoteNetworkListAllPortsArgs(r) {~\
+#5k~\
+#1p~\
+#4~\
+return { network, need_results, flags }~\
+}~\
+@@ RemoteNetworkListAllPortsRet~\
+uses REMOTE_NETWORK_PORT_LIST_MAX encodeRemoteNonnullNetworkPort expectArray expectObject fieldError~\
+function encodeRemoteNetworkListAllPortsRet(w, v) {~\
+expectObject(v, 'remote_network_list_all_ports_ret')~\
+let f = 'ports'~\
+#0~\
+const a0 = v.ports~\
+#g~\
+w.length(a0.length, REMOTE_NETWORK_PORT_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullNetworkPort(w, a0[i1])~\
+}~\
+#1a~\
+#2i~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NETWORK_PORT_LIST_MAX decodeRemoteNonnullNetworkPort~\
+function decodeRemoteNetworkListAllPortsRet(r) {~\
+const n3 = r.length(REMOTE_NETWORK_PORT_LIST_MAX, 36)~\
+const ports = []~\
+for (let i2 = 0; i2 < n3; i2++) ports.push(decodeRemoteNonnullNetworkPort(r))~\
+#25~\
+return { ports, ret }~\
+}~\
+@@ RemoteNetworkPortLookupByUuidArgs~\
+uses encodeRemoteNonnullNetwork expectObject fieldError writeUuid~\
+function encodeRemoteNetworkPortLookupByUuidArgs(w, v) {~\
+expectObject(v, 'remote_network_port_lookup_by_uuid_args')~\
+#60~\
+#0~\
+#5o~\
+#52~\
+#2s~\
+#1~\
+#2~\
+}~\
+}~\
+uses decodeRemoteNonnullNetwork readUuid~\
+function decodeRemoteNetworkPortLookupByUuidArgs(r) {~\
+#5k~\
+#2l~\
+return { network, uuid }~\
+}~\
+@@ RemoteNetworkPortLookupByUuidRet~\
+#6h~\
+function encodeRemoteNetworkPortLookupByUuidRet(w, v) {~\
+expectObject(v, 'remote_network_port_lookup_by_uuid_ret')~\
+#0~\
+#4y~\
+#1~\
+throw fieldError(e, 'port')~\
+}~\
+}~\
+#58~\
+function decodeRemoteNetworkPortLookupByUuidRet(r) {~\
+#4v~\
+return { port }~\
+}~\
+@@ RemoteNetworkPortCreateXmlArgs~\
+#57~\
+function encodeRemoteNetworkPortCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_network_port_create_xml_args')~\
+#60~\
+#0~\
+#5o~\
+#2t~\
+#w~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#56~\
+function decodeRemoteNetworkPortCreateXmlArgs(r) {~\
+#5k~\
+#u~\
+#4~\
+return { network, xml, flags }~\
+}~\
+@@ RemoteNetworkPortCreateXmlRet~\
+#6h~\
+function encodeRemoteNetworkPortCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_network_port_create_xml_ret')~\
+#0~\
+#4y~\
+#1~\
+throw fieldError(e, 'port')~\
+}~\
+}~\
+#58~\
+function decodeRemoteNetworkPortCreateXmlRet(r) {~\
+#4v~\
+return { port }~\
+}~\
+@@ RemoteNetworkPortSetParametersArgs~\
+uses REMOTE_NETWORK_PORT_PARAMETERS_MAX encodeRemoteNonnullNetworkPort encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteNetworkPortSetParametersArgs(w, v) {~\
+expectObject(v, 'remote_network_port_set_parameters_args')~\
+#7s~\
+#0~\
+#4y~\
+#19~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_NETWORK_PORT_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NETWORK_PORT_PARAMETERS_MAX decodeRemoteNonnullNetworkPort decodeRemoteTypedParam~\
+function decodeRemoteNetworkPortSetParametersArgs(r) {~\
+#4v~\
+const n3 = r.length(REMOTE_NETWORK_PORT_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+return { port, params, flags }~\
+}~\
+@@ RemoteNetworkPortGetParametersArgs~\
+#6h~\
+function encodeRemoteNetworkPortGetParametersArgs(w, v) {~\
+expectObject(v, 'remote_network_port_get_parameters_args')~\
+#7s~\
+#0~\
+#4y~\
+#16~\
+#14~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#58~\
+function decodeRemoteNetworkPortGetParametersArgs(r) {~\
+#4v~\
+#11~\
+#4~\
+return { port, nparams, flags }~\
+}~\
+@@ RemoteNetworkPortGetParametersRet~\
+uses REMOTE_NETWORK_PORT_PARAMETERS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteNetworkPortGetParametersRet(w, v) {~\
+expectObject(v, 'remote_network_port_get_parameters_ret')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_NETWORK_PORT_PARAMETERS_MAX)~\
+#f~\
+#r~\
+}~\
+#16~\
+#14~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_NETWORK_PORT_PARAMETERS_MAX decodeRemoteTypedParam~\
+function decodeRemoteNetworkPortGetParametersRet(r) {~\
+const n3 = r.length(REMOTE_NETWORK_PORT_PARAMETERS_MAX, 12)~\
+#p~\
+#s~\
+#11~\
+#2q~\
+}~\
+@@ RemoteNetworkPortGetXmlDescArgs~\
+#6h~\
+function encodeRemoteNetworkPortGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_network_port_get_xml_desc_args')~\
+#7s~\
+#0~\
+#4y~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#58~\
+function decodeRemoteNetworkPortGetXmlDescArgs(r) {~\
+#4v~\
+#4~\
+return { port, flags }~\
+}~\
+@@ RemoteNetworkPortGetXmlDescRet~\
+#e~\
+function encodeRemoteNetworkPortGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_network_port_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteNetworkPortGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteNetworkPortDeleteArgs~\
+#6h~\
+function encodeRemoteNetworkPortDeleteArgs(w, v) {~\
+expectObject(v, 'remote_network_port_delete_args')~\
+#7s~\
+#0~\
+#4y~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#58~\
+function decodeRemoteNetworkPortDeleteArgs(r) {~\
+#4v~\
+#4~\
+return { port, flags }~\
+}~\
+@@ RemoteDomainCheckpointCreateXmlArgs~\
+#l~\
+function encodeRemoteDomainCheckpointCreateXmlArgs(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_create_xml_args')~\
+#8~\
+#0~\
+#7~\
+#a2~\
+#4o~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainCheckpointCreateXmlArgs(r) {~\
+#6~\
+#4c~\
+#4~\
+return { dom, xml_desc, flags }~\
+}~\
+@@ RemoteDomainCheckpointCreateXmlRet~\
+#4j~\
+function encodeRemoteDomainCheckpointCreateXmlRet(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_create_xml_ret')~\
+#0~\
+#4x~\
+#1~\
+throw fieldError(e, 'checkpoint')~\
+}~\
+}~\
+#4h~\
+function decodeRemoteDomainCheckpointCreateXmlRet(r) {~\
+#4q~\
+return { checkpoint }~\
+}~\
+@@ RemoteDomainCheckpointGetXmlDescArgs~\
+#4j~\
+function encodeRemoteDomainCheckpointGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_get_xml_desc_args')~\
+#7p~\
+#0~\
+#4x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#4h~\
+function decodeRemoteDomainCheckpointGetXmlDescArgs(r) {~\
+#4q~\
+#4~\
+#aa~\
+}~\
+@@ RemoteDomainCheckpointGetXmlDescRet~\
+#e~\
+function encodeRemoteDomainCheckpointGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainCheckpointGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteDomainListAllCheckpointsArgs~\
+#b~\
+function encodeRemoteDomainListAllCheckpointsArgs(w, v) {~\
+expectObject(v, 'remote_domain_list_all_checkpoints_args')~\
+#8~\
+#0~\
+#7~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainListAllCheckpointsArgs(r) {~\
+#6~\
+#1p~\
+#4~\
+return { dom, need_results, flags }~\
+}~\
+@@ RemoteDomainListAllCheckpointsRet~\
+uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX encodeRemoteNonnullDomainCheckpoint expectArray expectObject fieldError~\
+function encodeRemoteDomainListAllCheckpointsRet(w, v) {~\
+expectObject(v, 'remote_domain_list_all_checkpoints_ret')~\
+let f = 'checkpoints'~\
+#0~\
+const a0 = v.checkpoints~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_CHECKPOINT_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullDomainCheckpoint(w, a0[i1])~\
+}~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX decodeRemoteNonnullDomainCheckpoint~\
+function decodeRemoteDomainListAllCheckpointsRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_CHECKPOINT_LIST_MAX, 28)~\
+const checkpoints = []~\
+for (let i2 = 0; i2 < n3; i2++) checkpoints.push(decodeRemoteNonnullDomainCheckpoint(r))~\
+#38~\
+return { checkpoints, ret }~\
+}~\
+@@ RemoteDomainCheckpointListAllChildrenArgs~\
+#4j~\
+function encodeRemoteDomainCheckpointListAllChildrenArgs(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_list_all_children_args')~\
+#7p~\
+#0~\
+#4x~\
+#3n~\
+#1x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#4h~\
+function decodeRemoteDomainCheckpointListAllChildrenArgs(r) {~\
+#4q~\
+#1p~\
+#4~\
+return { checkpoint, need_results, flags }~\
+}~\
+@@ RemoteDomainCheckpointListAllChildrenRet~\
+uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX encodeRemoteNonnullDomainCheckpoint expectArray expectObject fieldError~\
+function encodeRemoteDomainCheckpointListAllChildrenRet(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_list_all_children_ret')~\
+let f = 'checkpoints'~\
+#0~\
+const a0 = v.checkpoints~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_CHECKPOINT_LIST_MAX)~\
+#f~\
+encodeRemoteNonnullDomainCheckpoint(w, a0[i1])~\
+}~\
+#1a~\
+#3e~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_CHECKPOINT_LIST_MAX decodeRemoteNonnullDomainCheckpoint~\
+function decodeRemoteDomainCheckpointListAllChildrenRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_CHECKPOINT_LIST_MAX, 28)~\
+const checkpoints = []~\
+for (let i2 = 0; i2 < n3; i2++) checkpoints.push(decodeRemoteNonnullDomainCheckpoint(r))~\
+#38~\
+return { checkpoints, ret }~\
+}~\
+@@ RemoteDomainCheckpointLookupByNameArgs~\
+#l~\
+function encodeRemoteDomainCheckpointLookupByNameArgs(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_lookup_by_name_args')~\
+#8~\
+#0~\
+#7~\
+#3m~\
+#v~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainCheckpointLookupByNameArgs(r) {~\
+#6~\
+#t~\
+#4~\
+#7x~\
+}~\
+@@ RemoteDomainCheckpointLookupByNameRet~\
+#4j~\
+function encodeRemoteDomainCheckpointLookupByNameRet(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_lookup_by_name_ret')~\
+#0~\
+#4x~\
+#1~\
+throw fieldError(e, 'checkpoint')~\
+}~\
+}~\
+#4h~\
+function decodeRemoteDomainCheckpointLookupByNameRet(r) {~\
+#4q~\
+return { checkpoint }~\
+}~\
+@@ RemoteDomainCheckpointGetParentArgs~\
+#4j~\
+function encodeRemoteDomainCheckpointGetParentArgs(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_get_parent_args')~\
+#7p~\
+#0~\
+#4x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#4h~\
+function decodeRemoteDomainCheckpointGetParentArgs(r) {~\
+#4q~\
+#4~\
+#aa~\
+}~\
+@@ RemoteDomainCheckpointGetParentRet~\
+#4j~\
+function encodeRemoteDomainCheckpointGetParentRet(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_get_parent_ret')~\
+#0~\
+encodeRemoteNonnullDomainCheckpoint(w, v.parent)~\
+#1~\
+throw fieldError(e, 'parent')~\
+}~\
+}~\
+#4h~\
+function decodeRemoteDomainCheckpointGetParentRet(r) {~\
+const parent = decodeRemoteNonnullDomainCheckpoint(r)~\
+return { parent }~\
+}~\
+@@ RemoteDomainCheckpointDeleteArgs~\
+#4j~\
+function encodeRemoteDomainCheckpointDeleteArgs(w, v) {~\
+expectObject(v, 'remote_domain_checkpoint_delete_args')~\
+#7p~\
+#0~\
+#4x~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#4h~\
+function decodeRemoteDomainCheckpointDeleteArgs(r) {~\
+#4q~\
+#4~\
+#aa~\
+}~\
+@@ RemoteDomainGetGuestInfoArgs~\
+#b~\
+function encodeRemoteDomainGetGuestInfoArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_guest_info_args')~\
+#8~\
+#0~\
+#7~\
+f = 'types'~\
+w.u32(v.types)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetGuestInfoArgs(r) {~\
+#6~\
+const types = r.u32()~\
+#4~\
+return { dom, types, flags }~\
+}~\
+@@ RemoteDomainGetGuestInfoRet~\
+uses REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteDomainGetGuestInfoRet(w, v) {~\
+expectObject(v, 'remote_domain_get_guest_info_ret')~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#1~\
+#55~\
+}~\
+}~\
+uses REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX decodeRemoteTypedParam~\
+function decodeRemoteDomainGetGuestInfoRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#54~\
+}~\
+@@ RemoteConnectSetIdentityArgs~\
+uses REMOTE_CONNECT_IDENTITY_PARAMS_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+function encodeRemoteConnectSetIdentityArgs(w, v) {~\
+expectObject(v, 'remote_connect_set_identity_args')~\
+#1j~\
+#0~\
+#q~\
+#g~\
+w.length(a0.length, REMOTE_CONNECT_IDENTITY_PARAMS_MAX)~\
+#f~\
+#r~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_CONNECT_IDENTITY_PARAMS_MAX decodeRemoteTypedParam~\
+function decodeRemoteConnectSetIdentityArgs(r) {~\
+const n3 = r.length(REMOTE_CONNECT_IDENTITY_PARAMS_MAX, 12)~\
+#p~\
+#s~\
+#4~\
+#ah~\
+}~\
+@@ RemoteDomainAgentSetResponseTimeoutArgs~\
+#b~\
+function encodeRemoteDomainAgentSetResponseTimeoutArgs(w, v) {~\
+expectObject(v, 'remote_domain_agent_set_response_timeout_args')~\
+#8~\
+#0~\
+#7~\
+f = 'timeout'~\
+w.i32(v.timeout)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainAgentSetResponseTimeoutArgs(r) {~\
+#6~\
+const timeout = r.i32()~\
+#4~\
+return { dom, timeout, flags }~\
+}~\
+@@ RemoteDomainAgentSetResponseTimeoutRet~\
+#d~\
+function encodeRemoteDomainAgentSetResponseTimeoutRet(w, v) {~\
+expectObject(v, 'remote_domain_agent_set_response_timeout_ret')~\
+#0~\
+#6m~\
+#1~\
+#6c~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainAgentSetResponseTimeoutRet(r) {~\
+#5l~\
+#66~\
+}~\
+@@ RemoteDomainBackupBeginArgs~\
+#l~\
+function encodeRemoteDomainBackupBeginArgs(w, v) {~\
+expectObject(v, 'remote_domain_backup_begin_args')~\
+#8~\
+#0~\
+#7~\
+f = 'backup_xml'~\
+w.string(v.backup_xml, REMOTE_STRING_MAX)~\
+f = 'checkpoint_xml'~\
+const o0 = v.checkpoint_xml~\
+#j~\
+#h~\
+#i~\
+#m~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainBackupBeginArgs(r) {~\
+#6~\
+const backup_xml = r.string(REMOTE_STRING_MAX)~\
+const checkpoint_xml = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+#4~\
+return { dom, backup_xml, checkpoint_xml, flags }~\
+}~\
+@@ RemoteDomainBackupGetXmlDescArgs~\
+#b~\
+function encodeRemoteDomainBackupGetXmlDescArgs(w, v) {~\
+expectObject(v, 'remote_domain_backup_get_xml_desc_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainBackupGetXmlDescArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainBackupGetXmlDescRet~\
+#e~\
+function encodeRemoteDomainBackupGetXmlDescRet(w, v) {~\
+expectObject(v, 'remote_domain_backup_get_xml_desc_ret')~\
+#0~\
+#w~\
+#1~\
+#1e~\
+}~\
+}~\
+#c~\
+function decodeRemoteDomainBackupGetXmlDescRet(r) {~\
+#u~\
+#1d~\
+}~\
+@@ RemoteDomainAuthorizedSshKeysGetArgs~\
+#l~\
+function encodeRemoteDomainAuthorizedSshKeysGetArgs(w, v) {~\
+expectObject(v, 'remote_domain_authorized_ssh_keys_get_args')~\
+#8~\
+#0~\
+#7~\
+#a0~\
+w.string(v.user, REMOTE_STRING_MAX)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainAuthorizedSshKeysGetArgs(r) {~\
+#6~\
+const user = r.string(REMOTE_STRING_MAX)~\
+#4~\
+return { dom, user, flags }~\
+}~\
+@@ RemoteDomainAuthorizedSshKeysGetRet~\
+uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteDomainAuthorizedSshKeysGetRet(w, v) {~\
+expectObject(v, 'remote_domain_authorized_ssh_keys_get_ret')~\
+#0~\
+const a0 = v.keys~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+throw fieldError(e, 'keys')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX~\
+function decodeRemoteDomainAuthorizedSshKeysGetRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX, 4)~\
+const keys = []~\
+for (let i2 = 0; i2 < n3; i2++) keys.push(r.string(REMOTE_STRING_MAX))~\
+return { keys }~\
+}~\
+@@ RemoteDomainAuthorizedSshKeysSetArgs~\
+uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX encodeRemoteNonnullDomain expectArray expectObject fieldError~\
+function encodeRemoteDomainAuthorizedSshKeysSetArgs(w, v) {~\
+expectObject(v, 'remote_domain_authorized_ssh_keys_set_args')~\
+#8~\
+#0~\
+#7~\
+#a0~\
+w.string(v.user, REMOTE_STRING_MAX)~\
+f = 'keys'~\
+const a0 = v.keys~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX)~\
+#f~\
+#18~\
+}~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+uses REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX REMOTE_STRING_MAX decodeRemoteNonnullDomain~\
+function decodeRemoteDomainAuthorizedSshKeysSetArgs(r) {~\
+#6~\
+const user = r.string(REMOTE_STRING_MAX)~\
+const n3 = r.length(REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX, 4)~\
+const keys = []~\
+for (let i2 = 0; i2 < n3; i2++) keys.push(r.string(REMOTE_STRING_MAX))~\
+#4~\
+return { dom, user, keys, flags }~\
+}~\
+@@ RemoteDomainGetMessagesArgs~\
+#b~\
+function encodeRemoteDomainGetMessagesArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_messages_args')~\
+#8~\
+#0~\
+#7~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetMessagesArgs(r) {~\
+#6~\
+#4~\
+#y~\
+}~\
+@@ RemoteDomainGetMessagesRet~\
+uses REMOTE_DOMAIN_MESSAGES_MAX REMOTE_STRING_MAX expectArray expectObject fieldError~\
+function encodeRemoteDomainGetMessagesRet(w, v) {~\
+expectObject(v, 'remote_domain_get_messages_ret')~\
+#0~\
+const a0 = v.msgs~\
+#g~\
+w.length(a0.length, REMOTE_DOMAIN_MESSAGES_MAX)~\
+#f~\
+#18~\
+}~\
+#1~\
+throw fieldError(e, 'msgs')~\
+}~\
+}~\
+uses REMOTE_DOMAIN_MESSAGES_MAX REMOTE_STRING_MAX~\
+function decodeRemoteDomainGetMessagesRet(r) {~\
+const n3 = r.length(REMOTE_DOMAIN_MESSAGES_MAX, 4)~\
+const msgs = []~\
+for (let i2 = 0; i2 < n3; i2++) msgs.push(r.string(REMOTE_STRING_MAX))~\
+return { msgs }~\
+}~\
+@@ RemoteDomainStartDirtyRateCalcArgs~\
+#b~\
+function encodeRemoteDomainStartDirtyRateCalcArgs(w, v) {~\
+expectObject(v, 'remote_domain_start_dirty_rate_calc_args')~\
+#8~\
+#0~\
+#7~\
+f = 'seconds'~\
+w.i32(v.seconds)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainStartDirtyRateCalcArgs(r) {~\
+#6~\
+const seconds = r.i32()~\
+#4~\
+return { dom, seconds, flags }~\
+}~\
+@@ RemoteDomainGraphicsReloadArgs~\
+#b~\
+function encodeRemoteDomainGraphicsReloadArgs(w, v) {~\
+expectObject(v, 'remote_domain_graphics_reload_args')~\
+#8~\
+#0~\
+#7~\
+#2o~\
+w.u32(v.type)~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGraphicsReloadArgs(r) {~\
+#6~\
+const type = r.u32()~\
+#4~\
+return { dom, type, flags }~\
+}~\
+@@ RemoteDomainEventMemoryDeviceSizeChangeMsg~\
+#l~\
+function encodeRemoteDomainEventMemoryDeviceSizeChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_memory_device_size_change_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#9m~\
+#b0~\
+#7j~\
+w.u64(v.size)~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventMemoryDeviceSizeChangeMsg(r) {~\
+#n~\
+#6~\
+#8x~\
+const size = r.u64()~\
+return { callbackID, dom, alias, size }~\
+}~\
+@@ RemoteDomainFdAssociateArgs~\
+#l~\
+function encodeRemoteDomainFdAssociateArgs(w, v) {~\
+expectObject(v, 'remote_domain_fd_associate_args')~\
+#8~\
+#0~\
+#7~\
+#3m~\
+#v~\
+#3~\
+#5~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainFdAssociateArgs(r) {~\
+#6~\
+#t~\
+#4~\
+#7x~\
+}~\
+@@ RemoteDomainGetAutostartOnceArgs~\
+#b~\
+function encodeRemoteDomainGetAutostartOnceArgs(w, v) {~\
+expectObject(v, 'remote_domain_get_autostart_once_args')~\
+#0~\
+#7~\
+#1~\
+#10~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainGetAutostartOnceArgs(r) {~\
+#6~\
+#z~\
+}~\
+@@ RemoteDomainGetAutostartOnceRet~\
+#d~\
+function encodeRemoteDomainGetAutostartOnceRet(w, v) {~\
+expectObject(v, 'remote_domain_get_autostart_once_ret')~\
+#0~\
+#35~\
+#1~\
+#69~\
+}~\
+}~\
+#9~\
+function decodeRemoteDomainGetAutostartOnceRet(r) {~\
+#2w~\
+#62~\
+}~\
+@@ RemoteDomainSetAutostartOnceArgs~\
+#b~\
+function encodeRemoteDomainSetAutostartOnceArgs(w, v) {~\
+expectObject(v, 'remote_domain_set_autostart_once_args')~\
+#8~\
+#0~\
+#7~\
+#5q~\
+#35~\
+#1~\
+#2~\
+}~\
+}~\
+#a~\
+function decodeRemoteDomainSetAutostartOnceArgs(r) {~\
+#6~\
+#2w~\
+return { dom, autostart }~\
+}~\
+@@ RemoteDomainEventNicMacChangeMsg~\
+#l~\
+function encodeRemoteDomainEventNicMacChangeMsg(w, v) {~\
+expectObject(v, 'remote_domain_event_nic_mac_change_msg')~\
+#x~\
+#0~\
+#o~\
+#1s~\
+#7~\
+#9m~\
+#b0~\
+f = 'oldMAC'~\
+w.string(v.oldMAC, REMOTE_STRING_MAX)~\
+f = 'newMAC'~\
+w.string(v.newMAC, REMOTE_STRING_MAX)~\
+#1~\
+#2~\
+}~\
+}~\
+#k~\
+function decodeRemoteDomainEventNicMacChangeMsg(r) {~\
+#n~\
+#6~\
+#8x~\
+const oldMAC = r.string(REMOTE_STRING_MAX)~\
+const newMAC = r.string(REMOTE_STRING_MAX)~\
+return { callbackID, dom, alias, oldMAC, newMAC }~\
+}~\
+@@ RemoteProcedure~\
+#9~\
+function encodeRemoteProcedure(w, v) {~\
+w.i32(v)~\
+}~\
+#9~\
+function decodeRemoteProcedure(r) {~\
+return r.i32()~\
+}~\
+",
+"\
+try {~\
+} catch (e) {~\
+throw fieldError(e, f)~\
+f = 'flags'~\
+const flags = r.u32()~\
+w.u32(v.flags)~\
+const dom = decodeRemoteNonnullDomain(r)~\
+encodeRemoteNonnullDomain(w, v.dom)~\
+let f = 'dom'~\
+uses~\
+uses decodeRemoteNonnullDomain~\
+uses encodeRemoteNonnullDomain expectObject fieldError~\
+uses REMOTE_STRING_MAX~\
+uses expectObject fieldError~\
+uses REMOTE_STRING_MAX expectObject fieldError~\
+for (let i1 = 0; i1 < a0.length; i1++) {~\
+expectArray(a0)~\
+else {~\
+w.bool(true)~\
+if (o0 === null || o0 === undefined) w.bool(false)~\
+uses REMOTE_STRING_MAX decodeRemoteNonnullDomain~\
+uses REMOTE_STRING_MAX encodeRemoteNonnullDomain expectObject fieldError~\
+w.string(o0, REMOTE_STRING_MAX)~\
+const callbackID = r.i32()~\
+w.i32(v.callbackID)~\
+const params = []~\
+const a0 = v.params~\
+encodeRemoteTypedParam(w, a0[i1])~\
+for (let i2 = 0; i2 < n3; i2++) params.push(decodeRemoteTypedParam(r))~\
+const name = r.string(REMOTE_STRING_MAX)~\
+const xml = r.string(REMOTE_STRING_MAX)~\
+w.string(v.name, REMOTE_STRING_MAX)~\
+w.string(v.xml, REMOTE_STRING_MAX)~\
+let f = 'callbackID'~\
+return { dom, flags }~\
+return { dom }~\
+throw fieldError(e, 'dom')~\
+const nparams = r.i32()~\
+const pool = decodeRemoteNonnullStoragePool(r)~\
+encodeRemoteNonnullStoragePool(w, v.pool)~\
+w.i32(v.nparams)~\
+uses decodeRemoteNonnullStoragePool~\
+f = 'nparams'~\
+uses encodeRemoteNonnullStoragePool expectObject fieldError~\
+w.string(a0[i1], REMOTE_STRING_MAX)~\
+f = 'params'~\
+f = 'ret'~\
+const net = decodeRemoteNonnullNetwork(r)~\
+encodeRemoteNonnullNetwork(w, v.net)~\
+return { xml }~\
+throw fieldError(e, 'xml')~\
+return { name }~\
+throw fieldError(e, 'name')~\
+uses decodeRemoteNonnullNetwork~\
+const num = r.i32()~\
+let f = 'params'~\
+uses encodeRemoteNonnullNetwork expectObject fieldError~\
+w.i32(v.num)~\
+return { num }~\
+throw fieldError(e, 'num')~\
+uses decodeRemoteNonnullStorageVol~\
+const need_results = r.i32()~\
+const vol = decodeRemoteNonnullStorageVol(r)~\
+encodeRemoteNonnullStorageVol(w, v.vol)~\
+f = 'dom'~\
+f = 'msg'~\
+if (o1 === null || o1 === undefined) w.bool(false)~\
+let f = 'name'~\
+uses encodeRemoteNonnullStorageVol expectObject fieldError~\
+w.i32(v.need_results)~\
+const type = r.i32()~\
+w.i32(v.type)~\
+w.string(o1, REMOTE_STRING_MAX)~\
+const a0 = v.names~\
+const maxnames = r.i32()~\
+const names = []~\
+const path = r.string(REMOTE_STRING_MAX)~\
+const ret = r.u32()~\
+for (let i2 = 0; i2 < n3; i2++) names.push(r.string(REMOTE_STRING_MAX))~\
+return { callbackID, msg }~\
+return { names }~\
+return { net }~\
+return { pool }~\
+throw fieldError(e, 'names')~\
+throw fieldError(e, 'net')~\
+throw fieldError(e, 'pool')~\
+uses decodeRemoteNonnullDomainSnapshot~\
+uses encodeRemoteNonnullDomainSnapshot expectObject fieldError~\
+w.i32(v.maxnames)~\
+w.string(v.path, REMOTE_STRING_MAX)~\
+w.u32(v.ret)~\
+const flags = r.u64()~\
+const snap = decodeRemoteNonnullDomainSnapshot(r)~\
+const uuid = readUuid(r)~\
+encodeRemoteNonnullDomainSnapshot(w, v.snap)~\
+f = 'path'~\
+f = 'type'~\
+let f = 'pool'~\
+return { params, nparams }~\
+w.u64(v.flags)~\
+writeUuid(w, v.uuid)~\
+f = 'xml'~\
+uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX~\
+uses REMOTE_MIGRATE_COOKIE_MAX REMOTE_STRING_MAX expectObject fieldError~\
+const autostart = r.i32()~\
+const cookie_in = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)~\
+const cookie_out = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)~\
+const o0 = v~\
+let f = 'xml'~\
+return { callbackID }~\
+return { xml, flags }~\
+throw fieldError(e, 'callbackID')~\
+uses decodeRemoteNonnullSecret~\
+w.i32(v.autostart)~\
+w.opaque(v.cookie_in, REMOTE_MIGRATE_COOKIE_MAX)~\
+w.opaque(v.cookie_out, REMOTE_MIGRATE_COOKIE_MAX)~\
+const ret = r.i32()~\
+const secret = decodeRemoteNonnullSecret(r)~\
+encodeRemoteNonnullSecret(w, v.secret)~\
+f = 'uri'~\
+uses encodeRemoteNonnullSecret expectObject fieldError~\
+w.i32(a0[i1])~\
+w.i32(v.ret)~\
+const dname = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const iface = decodeRemoteNonnullInterface(r)~\
+const reason = r.i32()~\
+const resource = r.u64()~\
+encodeRemoteNonnullInterface(w, v.iface)~\
+f = 'cookie_in'~\
+f = 'dname'~\
+f = 'name'~\
+f = 'need_results'~\
+f = 'reason'~\
+f = 'resource'~\
+if (o2 === null || o2 === undefined) w.bool(false)~\
+let f = 'need_results'~\
+let f = 'snap'~\
+let f = 'type'~\
+let f = 'vol'~\
+return { dom, params, flags }~\
+return { maxnames }~\
+return { need_results, flags }~\
+return { nwfilter }~\
+return { vol }~\
+throw fieldError(e, 'maxnames')~\
+throw fieldError(e, 'nwfilter')~\
+throw fieldError(e, 'vol')~\
+uses decodeRemoteNonnullInterface~\
+uses decodeRemoteNonnullNodeDevice~\
+uses encodeRemoteNonnullInterface expectObject fieldError~\
+w.i32(v.reason)~\
+w.string(o2, REMOTE_STRING_MAX)~\
+w.u64(v.resource)~\
+const bandwidth = r.u64()~\
+const devAlias = r.string(REMOTE_STRING_MAX)~\
+const eventID = r.i32()~\
+const xml_desc = r.string(REMOTE_STRING_MAX)~\
+f = 'cpumap'~\
+f = 'devAlias'~\
+return~\
+return { snap, flags }~\
+uses decodeRemoteNonnullDomainCheckpoint~\
+uses decodeRemoteNonnullNwfilter~\
+uses encodeRemoteNonnullDomainCheckpoint expectObject fieldError~\
+uses encodeRemoteNonnullNodeDevice expectObject fieldError~\
+w.i32($tag)~\
+w.i32(v.eventID)~\
+w.string(v.devAlias, REMOTE_STRING_MAX)~\
+w.string(v.xml_desc, REMOTE_STRING_MAX)~\
+w.u64(v.bandwidth)~\
+const checkpoint = decodeRemoteNonnullDomainCheckpoint(r)~\
+const cpumap = r.opaque(REMOTE_CPUMAP_MAX)~\
+const dev = decodeRemoteNonnullNodeDevice(r)~\
+const memory = r.u64()~\
+const nwfilter = decodeRemoteNonnullNwfilter(r)~\
+const port = decodeRemoteNonnullNetworkPort(r)~\
+const uri = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+encodeRemoteNonnullDomainCheckpoint(w, v.checkpoint)~\
+encodeRemoteNonnullNetworkPort(w, v.port)~\
+encodeRemoteNonnullNodeDevice(w, v.dev)~\
+encodeRemoteNonnullNwfilter(w, v.nwfilter)~\
+f = 'bandwidth'~\
+f = 'uuid'~\
+if (o3 === null || o3 === undefined) w.bool(false)~\
+return { params }~\
+throw fieldError(e, 'params')~\
+uses REMOTE_STRING_MAX decodeRemoteNonnullNetwork~\
+uses REMOTE_STRING_MAX encodeRemoteNonnullNetwork expectObject fieldError~\
+uses decodeRemoteNonnullNetworkPort~\
+uses encodeRemoteNonnullNwfilter expectObject fieldError~\
+uses readUuid~\
+w.opaque(v.cpumap, REMOTE_CPUMAP_MAX)~\
+w.string(o3, REMOTE_STRING_MAX)~\
+w.u64(v.memory)~\
+const active = r.i32()~\
+const capacity = r.u64()~\
+const cookie = r.opaque(REMOTE_MIGRATE_COOKIE_MAX)~\
+const detail = r.i32()~\
+const event = r.i32()~\
+const n3 = r.length(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX, 12)~\
+const network = decodeRemoteNonnullNetwork(r)~\
+const result = r.i32()~\
+const state = r.i32()~\
+const type = r.string(REMOTE_STRING_MAX)~\
+encodeRemoteNonnullNetwork(w, v.network)~\
+f = 'action'~\
+f = 'autostart'~\
+f = 'capacity'~\
+f = 'detail'~\
+f = 'dev'~\
+f = 'event'~\
+f = 'maxnames'~\
+f = 'memory'~\
+f = 'offset'~\
+let f = 'eventID'~\
+let f = 'net'~\
+let f = 'network'~\
+return { active }~\
+return { autostart }~\
+return { flags }~\
+return { iface }~\
+return { pool, flags }~\
+return { result }~\
+return { uuid }~\
+throw fieldError(e, 'active')~\
+throw fieldError(e, 'autostart')~\
+throw fieldError(e, 'flags')~\
+throw fieldError(e, 'iface')~\
+throw fieldError(e, 'result')~\
+throw fieldError(e, 'uuid')~\
+uses REMOTE_STRING_MAX expectObject fieldError writeUuid~\
+uses REMOTE_STRING_MAX readUuid~\
+uses decodeRemoteNonnullNwfilterBinding~\
+uses encodeRemoteNonnullNetworkPort expectObject fieldError~\
+uses expectObject fieldError writeUuid~\
+w.i32(v.active)~\
+w.i32(v.detail)~\
+w.i32(v.event)~\
+w.i32(v.result)~\
+w.i32(v.state)~\
+w.length(a0.length, REMOTE_DOMAIN_LIST_MAX)~\
+w.length(a0.length, REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX)~\
+w.opaque(v.cookie, REMOTE_MIGRATE_COOKIE_MAX)~\
+w.string(v.type, REMOTE_STRING_MAX)~\
+w.u64(v.capacity)~\
+const a0 = v.data~\
+const action = r.i32()~\
+const allocation = r.u64()~\
+const cancelled = r.i32()~\
+const data = []~\
+const disk = r.string(REMOTE_STRING_MAX)~\
+const dom_xml = r.string(REMOTE_STRING_MAX)~\
+const iothread_id = r.u32()~\
+const n3 = r.length(REMOTE_AUTH_SASL_DATA_MAX, 4)~\
+const n3 = r.length(REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, 12)~\
+const nil = r.i32()~\
+const nwfilter = decodeRemoteNonnullNwfilterBinding(r)~\
+const o0 = v.uri_out~\
+const o1 = v.dname~\
+const offset = r.u64()~\
+const persistent = r.i32()~\
+const to = r.string(REMOTE_STRING_MAX)~\
+const uri = r.string(REMOTE_STRING_MAX)~\
+const uri_out = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+encodeRemoteNonnullNwfilterBinding(w, v.nwfilter)~\
+f = 'cancelled'~\
+f = 'data'~\
+f = 'disk'~\
+f = 'dom_xml'~\
+f = 'dxml'~\
+f = 'net'~\
+f = 'size'~\
+f = 'state'~\
+f = 'to'~\
+f = 'uri_out'~\
+f = 'value'~\
+for (let i2 = 0; i2 < n3; i2++) data.push(r.i32())~\
+let f = 'checkpoint'~\
+let f = 'cookie_out'~\
+let f = 'iface'~\
+let f = 'port'~\
+let f = 'state'~\
+let f = 'xml_desc'~\
+return { cookie_out }~\
+return { dev }~\
+return { dom, name, flags }~\
+return { dom, nparams, flags }~\
+return { name, flags }~\
+return { persistent }~\
+return { secret }~\
+return { snap }~\
+return { vol, flags }~\
+return { xml_desc, flags }~\
+throw fieldError(e, 'cookie_out')~\
+throw fieldError(e, 'dev')~\
+throw fieldError(e, 'persistent')~\
+throw fieldError(e, 'secret')~\
+throw fieldError(e, 'snap')~\
+uses REMOTE_CPUMAP_MAX decodeRemoteNonnullDomain~\
+uses REMOTE_CPUMAP_MAX encodeRemoteNonnullDomain expectObject fieldError~\
+uses REMOTE_MIGRATE_COOKIE_MAX~\
+uses REMOTE_MIGRATE_COOKIE_MAX expectObject fieldError~\
+uses REMOTE_NODE_MAX_CELLS~\
+uses REMOTE_NODE_MAX_CELLS expectArray expectObject fieldError~\
+uses encodeRemoteNonnullNwfilterBinding expectObject fieldError~\
+w.i32(v.action)~\
+w.i32(v.cancelled)~\
+w.i32(v.nil)~\
+w.i32(v.persistent)~\
+w.length(a0.length, REMOTE_AUTH_SASL_DATA_MAX)~\
+w.length(a0.length, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX)~\
+w.length(a0.length, REMOTE_DOMAIN_SNAPSHOT_LIST_MAX)~\
+w.length(a0.length, REMOTE_NODE_MAX_CELLS)~\
+w.string(v.disk, REMOTE_STRING_MAX)~\
+w.string(v.dom_xml, REMOTE_STRING_MAX)~\
+w.string(v.to, REMOTE_STRING_MAX)~\
+w.string(v.uri, REMOTE_STRING_MAX)~\
+w.u32(v.iothread_id)~\
+w.u64(v.allocation)~\
+w.u64(v.offset)~\
+const a0 = v.info~\
+const alias = r.string(REMOTE_STRING_MAX)~\
+const arch = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const capabilities = r.string(REMOTE_STRING_MAX)~\
+const complete = r.i32()~\
+const cpumaps = r.opaque(REMOTE_CPUMAPS_MAX)~\
+const dconnuri = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const device = r.string(REMOTE_STRING_MAX)~\
+const dname = r.string(REMOTE_STRING_MAX)~\
+const dxml = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const field = r.string(REMOTE_STRING_MAX)~\
+const info = []~\
+const machine = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const maplen = r.i32()~\
+const n3 = r.length(REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX, 12)~\
+const o0 = v.dname~\
+const o0 = v.dxml~\
+const o0 = v.uri_in~\
+const o1 = v.arch~\
+const o2 = v.machine~\
+const o2 = v.uri~\
+const o3 = v.virttype~\
+const startCell = r.i32()~\
+const state = r.u32()~\
+const uri_in = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+const virttype = r.present() ? r.string(REMOTE_STRING_MAX) : null~\
+f = 'alias'~\
+f = 'allocation'~\
+f = 'arch'~\
+f = 'cookie'~\
+f = 'dconnuri'~\
+f = 'device'~\
+f = 'iothread_id'~\
+f = 'key'~\
+f = 'mac'~\
+f = 'machine'~\
+f = 'maplen'~\
+f = 'nil'~\
+f = 'pool'~\
+f = 'secret'~\
+f = 'user'~\
+f = 'virttype'~\
+f = 'xml_desc'~\
+let f = 'dname'~\
+let f = 'field'~\
+let f = 'info'~\
+let f = 'nparams'~\
+let f = 'secret'~\
+return { callbackID, reason, msg }~\
+return { capabilities }~\
+return { checkpoint, flags }~\
+return { dom, path, flags }~\
+return { dom, xml, flags }~\
+return { field, value }~\
+return { iface, flags }~\
+return { metadata }~\
+return { name, uuid }~\
+return { params, flags }~\
+return { type }~\
+throw fieldError(e, 'capabilities')~\
+throw fieldError(e, 'metadata')~\
+throw fieldError(e, 'type')~\
+uses REMOTE_AUTH_SASL_DATA_MAX~\
+uses REMOTE_AUTH_SASL_DATA_MAX expectArray expectObject fieldError~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX decodeRemoteTypedParam~\
+uses REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX REMOTE_MIGRATE_COOKIE_MAX encodeRemoteTypedParam expectArray expectObject fieldError~\
+uses REMOTE_MIGRATE_COOKIE_MAX decodeRemoteNonnullDomain~\
+uses REMOTE_MIGRATE_COOKIE_MAX encodeRemoteNonnullDomain expectObject fieldError~\
+w.i32(v.complete)~\
+w.i32(v.maplen)~\
+w.i32(v.startCell)~\
+w.length(a0.length, REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX)~\
+w.length(a0.length, REMOTE_INTERFACE_LIST_MAX)~\
+w.length(a0.length, REMOTE_NETWORK_LIST_MAX)~\
+w.length(a0.length, REMOTE_STORAGE_POOL_LIST_MAX)~\
+w.opaque(v.cpumaps, REMOTE_CPUMAPS_MAX)~\
+w.string(v.alias, REMOTE_STRING_MAX)~\
+w.string(v.capabilities, REMOTE_STRING_MAX)~\
+w.string(v.device, REMOTE_STRING_MAX)~\
+w.string(v.dname, REMOTE_STRING_MAX)~\
+w.string(v.field, REMOTE_STRING_MAX)~\
+w.u32(a0[i1])~\
+w.u32(v.state)~\
 "
 )

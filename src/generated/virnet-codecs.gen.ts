@@ -6,6 +6,10 @@
 // The text: per type, `@@ Type`, then for the encoder and then the decoder a `uses` line (the names
 // its source refers to) and its source. Every decoder enforces the declared maxima before
 // allocating; every encoder checks values and throws TypeError/RangeError naming the field.
+// Packed (packCodecText in scripts/gen/emit-program.mjs): lines end in `~`, not a newline escape,
+// lose their indentation, and a line that occurs three times or more is `#n` (base 36), the n-th
+// line of the dictionary after the text: V8 scans the string at import, and this is ~6 M fewer
+// instructions for remote_protocol.x.
 
 import type * as T from './virnet.gen.js'
 import { CodecSet } from './lazy-codecs.js'
@@ -33,250 +37,261 @@ export const VIRNET_CODECS = /* @__PURE__ */ new CodecSet<VirnetCodecTypes>(
   { VIR_NET_MESSAGE_STRING_MAX },
   [],
 "\
-@@ VirNetMessageType\n\
-uses\n\
-function encodeVirNetMessageType(w, v) {\n\
-  w.i32(v)\n\
-}\n\
-uses\n\
-function decodeVirNetMessageType(r) {\n\
-  return r.i32()\n\
-}\n\
-@@ VirNetMessageStatus\n\
-uses\n\
-function encodeVirNetMessageStatus(w, v) {\n\
-  w.i32(v)\n\
-}\n\
-uses\n\
-function decodeVirNetMessageStatus(r) {\n\
-  return r.i32()\n\
-}\n\
-@@ VirNetMessageHeader\n\
-uses expectObject fieldError\n\
-function encodeVirNetMessageHeader(w, v) {\n\
-  expectObject(v, 'virNetMessageHeader')\n\
-  let f = 'prog'\n\
-  try {\n\
-    w.u32(v.prog)\n\
-    f = 'vers'\n\
-    w.u32(v.vers)\n\
-    f = 'proc'\n\
-    w.i32(v.proc)\n\
-    f = 'type'\n\
-    w.i32(v.type)\n\
-    f = 'serial'\n\
-    w.u32(v.serial)\n\
-    f = 'status'\n\
-    w.i32(v.status)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeVirNetMessageHeader(r) {\n\
-  const prog = r.u32()\n\
-  const vers = r.u32()\n\
-  const proc = r.i32()\n\
-  const type = r.i32()\n\
-  const serial = r.u32()\n\
-  const status = r.i32()\n\
-  return { prog, vers, proc, type, serial, status }\n\
-}\n\
-@@ VirNetMessageUUID\n\
-uses writeUuid\n\
-function encodeVirNetMessageUUID(w, v) {\n\
-  writeUuid(w, v)\n\
-}\n\
-uses readUuid\n\
-function decodeVirNetMessageUUID(r) {\n\
-  return readUuid(r)\n\
-}\n\
-@@ VirNetMessageNonnullString\n\
-uses VIR_NET_MESSAGE_STRING_MAX\n\
-function encodeVirNetMessageNonnullString(w, v) {\n\
-  w.string(v, VIR_NET_MESSAGE_STRING_MAX)\n\
-}\n\
-uses VIR_NET_MESSAGE_STRING_MAX\n\
-function decodeVirNetMessageNonnullString(r) {\n\
-  return r.string(VIR_NET_MESSAGE_STRING_MAX)\n\
-}\n\
-@@ VirNetMessageString\n\
-uses VIR_NET_MESSAGE_STRING_MAX\n\
-function encodeVirNetMessageString(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    w.string(o0, VIR_NET_MESSAGE_STRING_MAX)\n\
-  }\n\
-}\n\
-uses VIR_NET_MESSAGE_STRING_MAX\n\
-function decodeVirNetMessageString(r) {\n\
-  return r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null\n\
-}\n\
-@@ VirNetMessageNonnullDomain\n\
-uses VIR_NET_MESSAGE_STRING_MAX expectObject fieldError writeUuid\n\
-function encodeVirNetMessageNonnullDomain(w, v) {\n\
-  expectObject(v, 'virNetMessageNonnullDomain')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, VIR_NET_MESSAGE_STRING_MAX)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-    f = 'id'\n\
-    w.i32(v.id)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses VIR_NET_MESSAGE_STRING_MAX readUuid\n\
-function decodeVirNetMessageNonnullDomain(r) {\n\
-  const name = r.string(VIR_NET_MESSAGE_STRING_MAX)\n\
-  const uuid = readUuid(r)\n\
-  const id = r.i32()\n\
-  return { name, uuid, id }\n\
-}\n\
-@@ VirNetMessageNonnullNetwork\n\
-uses VIR_NET_MESSAGE_STRING_MAX expectObject fieldError writeUuid\n\
-function encodeVirNetMessageNonnullNetwork(w, v) {\n\
-  expectObject(v, 'virNetMessageNonnullNetwork')\n\
-  let f = 'name'\n\
-  try {\n\
-    w.string(v.name, VIR_NET_MESSAGE_STRING_MAX)\n\
-    f = 'uuid'\n\
-    writeUuid(w, v.uuid)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses VIR_NET_MESSAGE_STRING_MAX readUuid\n\
-function decodeVirNetMessageNonnullNetwork(r) {\n\
-  const name = r.string(VIR_NET_MESSAGE_STRING_MAX)\n\
-  const uuid = readUuid(r)\n\
-  return { name, uuid }\n\
-}\n\
-@@ VirNetMessageDomain\n\
-uses encodeVirNetMessageNonnullDomain\n\
-function encodeVirNetMessageDomain(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeVirNetMessageNonnullDomain(w, o0)\n\
-  }\n\
-}\n\
-uses decodeVirNetMessageNonnullDomain\n\
-function decodeVirNetMessageDomain(r) {\n\
-  return r.present() ? decodeVirNetMessageNonnullDomain(r) : null\n\
-}\n\
-@@ VirNetMessageNetwork\n\
-uses encodeVirNetMessageNonnullNetwork\n\
-function encodeVirNetMessageNetwork(w, v) {\n\
-  const o0 = v\n\
-  if (o0 === null || o0 === undefined) w.bool(false)\n\
-  else {\n\
-    w.bool(true)\n\
-    encodeVirNetMessageNonnullNetwork(w, o0)\n\
-  }\n\
-}\n\
-uses decodeVirNetMessageNonnullNetwork\n\
-function decodeVirNetMessageNetwork(r) {\n\
-  return r.present() ? decodeVirNetMessageNonnullNetwork(r) : null\n\
-}\n\
-@@ VirNetMessageError\n\
-uses VIR_NET_MESSAGE_STRING_MAX encodeVirNetMessageNonnullDomain encodeVirNetMessageNonnullNetwork expectObject fieldError\n\
-function encodeVirNetMessageError(w, v) {\n\
-  expectObject(v, 'virNetMessageError')\n\
-  let f = 'code'\n\
-  try {\n\
-    w.i32(v.code)\n\
-    f = 'domain'\n\
-    w.i32(v.domain)\n\
-    f = 'message'\n\
-    const o0 = v.message\n\
-    if (o0 === null || o0 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o0, VIR_NET_MESSAGE_STRING_MAX)\n\
-    }\n\
-    f = 'level'\n\
-    w.i32(v.level)\n\
-    f = 'dom'\n\
-    const o1 = v.dom\n\
-    if (o1 === null || o1 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeVirNetMessageNonnullDomain(w, o1)\n\
-    }\n\
-    f = 'str1'\n\
-    const o2 = v.str1\n\
-    if (o2 === null || o2 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o2, VIR_NET_MESSAGE_STRING_MAX)\n\
-    }\n\
-    f = 'str2'\n\
-    const o3 = v.str2\n\
-    if (o3 === null || o3 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o3, VIR_NET_MESSAGE_STRING_MAX)\n\
-    }\n\
-    f = 'str3'\n\
-    const o4 = v.str3\n\
-    if (o4 === null || o4 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      w.string(o4, VIR_NET_MESSAGE_STRING_MAX)\n\
-    }\n\
-    f = 'int1'\n\
-    w.i32(v.int1)\n\
-    f = 'int2'\n\
-    w.i32(v.int2)\n\
-    f = 'net'\n\
-    const o5 = v.net\n\
-    if (o5 === null || o5 === undefined) w.bool(false)\n\
-    else {\n\
-      w.bool(true)\n\
-      encodeVirNetMessageNonnullNetwork(w, o5)\n\
-    }\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses VIR_NET_MESSAGE_STRING_MAX decodeVirNetMessageNonnullDomain decodeVirNetMessageNonnullNetwork\n\
-function decodeVirNetMessageError(r) {\n\
-  const code = r.i32()\n\
-  const domain = r.i32()\n\
-  const message = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null\n\
-  const level = r.i32()\n\
-  const dom = r.present() ? decodeVirNetMessageNonnullDomain(r) : null\n\
-  const str1 = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null\n\
-  const str2 = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null\n\
-  const str3 = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null\n\
-  const int1 = r.i32()\n\
-  const int2 = r.i32()\n\
-  const net = r.present() ? decodeVirNetMessageNonnullNetwork(r) : null\n\
-  return { code, domain, message, level, dom, str1, str2, str3, int1, int2, net }\n\
-}\n\
-@@ VirNetStreamHole\n\
-uses expectObject fieldError\n\
-function encodeVirNetStreamHole(w, v) {\n\
-  expectObject(v, 'virNetStreamHole')\n\
-  let f = 'length'\n\
-  try {\n\
-    w.i64(v.length)\n\
-    f = 'flags'\n\
-    w.u32(v.flags)\n\
-  } catch (e) {\n\
-    throw fieldError(e, f)\n\
-  }\n\
-}\n\
-uses\n\
-function decodeVirNetStreamHole(r) {\n\
-  const length = r.i64()\n\
-  const flags = r.u32()\n\
-  return { length, flags }\n\
-}\n\
+@@ VirNetMessageType~\
+#2~\
+function encodeVirNetMessageType(w, v) {~\
+w.i32(v)~\
+}~\
+#2~\
+function decodeVirNetMessageType(r) {~\
+return r.i32()~\
+}~\
+@@ VirNetMessageStatus~\
+#2~\
+function encodeVirNetMessageStatus(w, v) {~\
+w.i32(v)~\
+}~\
+#2~\
+function decodeVirNetMessageStatus(r) {~\
+return r.i32()~\
+}~\
+@@ VirNetMessageHeader~\
+uses expectObject fieldError~\
+function encodeVirNetMessageHeader(w, v) {~\
+expectObject(v, 'virNetMessageHeader')~\
+let f = 'prog'~\
+#4~\
+w.u32(v.prog)~\
+f = 'vers'~\
+w.u32(v.vers)~\
+f = 'proc'~\
+w.i32(v.proc)~\
+f = 'type'~\
+w.i32(v.type)~\
+f = 'serial'~\
+w.u32(v.serial)~\
+f = 'status'~\
+w.i32(v.status)~\
+#5~\
+#3~\
+}~\
+}~\
+#2~\
+function decodeVirNetMessageHeader(r) {~\
+const prog = r.u32()~\
+const vers = r.u32()~\
+const proc = r.i32()~\
+const type = r.i32()~\
+const serial = r.u32()~\
+const status = r.i32()~\
+return { prog, vers, proc, type, serial, status }~\
+}~\
+@@ VirNetMessageUUID~\
+uses writeUuid~\
+function encodeVirNetMessageUUID(w, v) {~\
+writeUuid(w, v)~\
+}~\
+uses readUuid~\
+function decodeVirNetMessageUUID(r) {~\
+return readUuid(r)~\
+}~\
+@@ VirNetMessageNonnullString~\
+#7~\
+function encodeVirNetMessageNonnullString(w, v) {~\
+w.string(v, VIR_NET_MESSAGE_STRING_MAX)~\
+}~\
+#7~\
+function decodeVirNetMessageNonnullString(r) {~\
+return r.string(VIR_NET_MESSAGE_STRING_MAX)~\
+}~\
+@@ VirNetMessageString~\
+#7~\
+function encodeVirNetMessageString(w, v) {~\
+#8~\
+#6~\
+#0~\
+#1~\
+w.string(o0, VIR_NET_MESSAGE_STRING_MAX)~\
+}~\
+}~\
+#7~\
+function decodeVirNetMessageString(r) {~\
+return r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null~\
+}~\
+@@ VirNetMessageNonnullDomain~\
+uses VIR_NET_MESSAGE_STRING_MAX expectObject fieldError writeUuid~\
+function encodeVirNetMessageNonnullDomain(w, v) {~\
+expectObject(v, 'virNetMessageNonnullDomain')~\
+let f = 'name'~\
+#4~\
+w.string(v.name, VIR_NET_MESSAGE_STRING_MAX)~\
+f = 'uuid'~\
+writeUuid(w, v.uuid)~\
+f = 'id'~\
+w.i32(v.id)~\
+#5~\
+#3~\
+}~\
+}~\
+uses VIR_NET_MESSAGE_STRING_MAX readUuid~\
+function decodeVirNetMessageNonnullDomain(r) {~\
+const name = r.string(VIR_NET_MESSAGE_STRING_MAX)~\
+const uuid = readUuid(r)~\
+const id = r.i32()~\
+return { name, uuid, id }~\
+}~\
+@@ VirNetMessageNonnullNetwork~\
+uses VIR_NET_MESSAGE_STRING_MAX expectObject fieldError writeUuid~\
+function encodeVirNetMessageNonnullNetwork(w, v) {~\
+expectObject(v, 'virNetMessageNonnullNetwork')~\
+let f = 'name'~\
+#4~\
+w.string(v.name, VIR_NET_MESSAGE_STRING_MAX)~\
+f = 'uuid'~\
+writeUuid(w, v.uuid)~\
+#5~\
+#3~\
+}~\
+}~\
+uses VIR_NET_MESSAGE_STRING_MAX readUuid~\
+function decodeVirNetMessageNonnullNetwork(r) {~\
+const name = r.string(VIR_NET_MESSAGE_STRING_MAX)~\
+const uuid = readUuid(r)~\
+return { name, uuid }~\
+}~\
+@@ VirNetMessageDomain~\
+uses encodeVirNetMessageNonnullDomain~\
+function encodeVirNetMessageDomain(w, v) {~\
+#8~\
+#6~\
+#0~\
+#1~\
+encodeVirNetMessageNonnullDomain(w, o0)~\
+}~\
+}~\
+uses decodeVirNetMessageNonnullDomain~\
+function decodeVirNetMessageDomain(r) {~\
+return r.present() ? decodeVirNetMessageNonnullDomain(r) : null~\
+}~\
+@@ VirNetMessageNetwork~\
+uses encodeVirNetMessageNonnullNetwork~\
+function encodeVirNetMessageNetwork(w, v) {~\
+#8~\
+#6~\
+#0~\
+#1~\
+encodeVirNetMessageNonnullNetwork(w, o0)~\
+}~\
+}~\
+uses decodeVirNetMessageNonnullNetwork~\
+function decodeVirNetMessageNetwork(r) {~\
+return r.present() ? decodeVirNetMessageNonnullNetwork(r) : null~\
+}~\
+@@ VirNetMessageError~\
+uses VIR_NET_MESSAGE_STRING_MAX encodeVirNetMessageNonnullDomain encodeVirNetMessageNonnullNetwork expectObject fieldError~\
+function encodeVirNetMessageError(w, v) {~\
+expectObject(v, 'virNetMessageError')~\
+let f = 'code'~\
+#4~\
+w.i32(v.code)~\
+f = 'domain'~\
+w.i32(v.domain)~\
+f = 'message'~\
+const o0 = v.message~\
+#6~\
+#0~\
+#1~\
+w.string(o0, VIR_NET_MESSAGE_STRING_MAX)~\
+}~\
+f = 'level'~\
+w.i32(v.level)~\
+f = 'dom'~\
+const o1 = v.dom~\
+if (o1 === null || o1 === undefined) w.bool(false)~\
+#0~\
+#1~\
+encodeVirNetMessageNonnullDomain(w, o1)~\
+}~\
+f = 'str1'~\
+const o2 = v.str1~\
+if (o2 === null || o2 === undefined) w.bool(false)~\
+#0~\
+#1~\
+w.string(o2, VIR_NET_MESSAGE_STRING_MAX)~\
+}~\
+f = 'str2'~\
+const o3 = v.str2~\
+if (o3 === null || o3 === undefined) w.bool(false)~\
+#0~\
+#1~\
+w.string(o3, VIR_NET_MESSAGE_STRING_MAX)~\
+}~\
+f = 'str3'~\
+const o4 = v.str3~\
+if (o4 === null || o4 === undefined) w.bool(false)~\
+#0~\
+#1~\
+w.string(o4, VIR_NET_MESSAGE_STRING_MAX)~\
+}~\
+f = 'int1'~\
+w.i32(v.int1)~\
+f = 'int2'~\
+w.i32(v.int2)~\
+f = 'net'~\
+const o5 = v.net~\
+if (o5 === null || o5 === undefined) w.bool(false)~\
+#0~\
+#1~\
+encodeVirNetMessageNonnullNetwork(w, o5)~\
+}~\
+#5~\
+#3~\
+}~\
+}~\
+uses VIR_NET_MESSAGE_STRING_MAX decodeVirNetMessageNonnullDomain decodeVirNetMessageNonnullNetwork~\
+function decodeVirNetMessageError(r) {~\
+const code = r.i32()~\
+const domain = r.i32()~\
+const message = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null~\
+const level = r.i32()~\
+const dom = r.present() ? decodeVirNetMessageNonnullDomain(r) : null~\
+const str1 = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null~\
+const str2 = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null~\
+const str3 = r.present() ? r.string(VIR_NET_MESSAGE_STRING_MAX) : null~\
+const int1 = r.i32()~\
+const int2 = r.i32()~\
+const net = r.present() ? decodeVirNetMessageNonnullNetwork(r) : null~\
+return { code, domain, message, level, dom, str1, str2, str3, int1, int2, net }~\
+}~\
+@@ VirNetStreamHole~\
+uses expectObject fieldError~\
+function encodeVirNetStreamHole(w, v) {~\
+expectObject(v, 'virNetStreamHole')~\
+let f = 'length'~\
+#4~\
+w.i64(v.length)~\
+f = 'flags'~\
+w.u32(v.flags)~\
+#5~\
+#3~\
+}~\
+}~\
+#2~\
+function decodeVirNetStreamHole(r) {~\
+const length = r.i64()~\
+const flags = r.u32()~\
+return { length, flags }~\
+}~\
+",
+"\
+else {~\
+w.bool(true)~\
+uses~\
+throw fieldError(e, f)~\
+try {~\
+} catch (e) {~\
+if (o0 === null || o0 === undefined) w.bool(false)~\
+uses VIR_NET_MESSAGE_STRING_MAX~\
+const o0 = v~\
 "
 )

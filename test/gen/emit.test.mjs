@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import ts from 'typescript'
 import { emitConstants } from '../../scripts/gen/emit-constants.mjs'
-import { emitPrograms } from '../../scripts/gen/emit-program.mjs'
+import { emitPrograms, packCodecText } from '../../scripts/gen/emit-program.mjs'
 import { emitProcedures } from '../../scripts/gen/emit-procedures.mjs'
 import { emitVersion } from '../../scripts/gen/emit-version.mjs'
 import { buildModel } from '../../scripts/gen/model.mjs'
@@ -274,4 +274,19 @@ test('constants: singles, grouped objects, error names', () => {
   assert.equal(c.VIR_ERROR_LEVEL_NAMES[2], 'VIR_ERR_ERROR')
   assert.equal(gen.remote.REMOTE_STRING_MAX, 64)
   assert.equal(gen.remote.REMOTE_GREEN, 1)
+})
+
+test('packCodecText: indentation goes, lines seen three times or more become #n, and expanding gives the lines back', () => {
+  const lines = ['@@ A', 'uses x', 'function encodeA(w, v) {', '  try {', '    w.u32(v.n)', '  } catch (e) {', '  }', '}',
+    '@@ B', 'uses x', 'function encodeB(w, v) {', '  try {', '  } catch (e) {', '  }', '}', '@@ C', 'uses x', '  try {', '}']
+  const { text, dict } = packCodecText(lines)
+  assert.ok(dict.includes('try {') && dict.includes('uses x'), dict.join(' | '))
+  assert.ok(!dict.includes('}'), 'lines shorter than a reference stay as they are')
+  assert.ok(text.filter((l) => l.startsWith('#')).length >= 6, text.join(' | '))
+  assert.ok(text.includes('@@ A') && text.includes('@@ B'), 'block markers are never replaced')
+  const expanded = text.map((l) => (l.startsWith('#') ? dict[parseInt(l.slice(1), 36)] : l))
+  assert.deepEqual(expanded, lines.map((l) => l.trimStart()))
+  assert.throws(() => packCodecText(['a ~ b']), /separator/)
+  assert.throws(() => packCodecText(['  #x']), /dictionary reference/)
+  assert.throws(() => packCodecText(['const s = `a']), /multi-line template/)
 })

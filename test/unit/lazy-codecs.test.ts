@@ -111,7 +111,7 @@ test('cycles between codecs resolve; a name nothing provides is an error', () =>
     'uses',
     'function decodeBad(r) { return 0 }',
     '',
-  ].join('\n')
+  ].join('~')
   const set = new CodecSet<M>('test.x', { MAX: 3 }, [], text)
   assert.deepEqual(set.types(), ['A', 'B', 'C', 'Bad'])
   assert.equal(set.decoder('Bad')(new XdrReader(Buffer.alloc(0))), 0)
@@ -159,7 +159,7 @@ test('the codec and table text is ASCII', () => {
 test('a codec set finds each type by its exact block, by search and, past 64 types, by the whole index', () => {
   // blocks whose names prefix one another; FooBar comes first so a loose search for "@@ Foo" would hit it
   const block = (t: string, out: string): string =>
-    `@@ ${t}\nuses\nfunction encode${t}(w, v) {\n  return '${out}'\n}\nuses\nfunction decode${t}(r) {\n  return '${out}'\n}\n`
+    `@@ ${t}~uses~function encode${t}(w, v) {~  return '${out}'~}~uses~function decode${t}(r) {~  return '${out}'~}~`
   const many = Array.from({ length: 70 }, (_, i) => `T${i}`)
   const text = block('FooBar', 'foobar') + block('Foo', 'foo') + many.map((t) => block(t, t.toLowerCase())).join('')
   const set = new CodecSet<Record<string, unknown>>('synthetic.x', {}, [], text)
@@ -171,4 +171,17 @@ test('a codec set finds each type by its exact block, by search and, past 64 typ
   for (const t of many) assert.equal(run(t), t.toLowerCase(), t)
   assert.equal((set.decoder('T69') as unknown as () => unknown)(), 't69')
   assert.deepEqual(set.types(), ['FooBar', 'Foo', ...many])
+})
+
+test('a packed codec text: `#n` lines come from the dictionary, a reference it lacks is a TypeError naming it', () => {
+  // the generator's packCodecText form: lines ended by `~`, repeated lines as `#n` (base 36)
+  const dict = ['uses', 'return 7', '}'].join('~') + '~'
+  const text = ['@@ P', '#0', 'function encodeP(w, v) {', '#1', '#2', '#0', 'function decodeP(r) {', '#1', '#2',
+    '@@ Q', '#0', 'function encodeQ(w, v) {', '#z', '#2', '#0', 'function decodeQ(r) { return 8 }', ''].join('~')
+  const set = new CodecSet<Record<string, unknown>>('packed.x', {}, [], text, dict)
+  assert.equal((set.encoder('P') as unknown as () => unknown)(), 7)
+  assert.equal((set.decoder('P') as unknown as () => unknown)(), 7)
+  assert.throws(() => set.encoder('Q'), (e: unknown) => e instanceof TypeError && /packed\.x.*#z/.test(e.message))
+  assert.throws(() => set.decoder('Q'), TypeError, 'the block is read whole')
+  assert.deepEqual(set.types(), ['P', 'Q'])
 })
