@@ -17,11 +17,24 @@ import workerThreads from 'node:worker_threads'
 export interface IoRecord {
   api: string
   arg: string
+  /**
+   * Set on a call made on a file descriptor that no recorded call opened (and not stdin, stdout
+   * or stderr): a descriptor of Node's own. Newer Node's module loader opens a module's file
+   * through its internal bindings and then reads and closes it through the public `fs.readSync`
+   * and `fs.closeSync` (Node 24), which are wrapped here. Code outside Node can only get a
+   * descriptor from a call that is recorded (the open itself, by path).
+   */
+  nodeOwnFd?: true
+  /** On a call made on a descriptor a recorded call opened: the path it was opened with. */
+  fdPath?: string
 }
 
 const records: IoRecord[] = []
 const writeSync = fs.writeSync
 let recording = true
+// descriptors that recorded calls returned (fs.openSync), with the path each was opened with;
+// the asynchronous opens are recorded by path, which is what a test looks at
+const openedFds = new Map<number, string>()
 
 function describe(a: unknown): string {
   if (typeof a === 'string') return a
@@ -43,8 +56,15 @@ function wrap(owner: Record<string, unknown>, name: string, api: string): void {
   // classes (fs.Stats, net.Socket …) stay as they are; their I/O methods are wrapped separately
   if (/^[A-Z]/.test(name)) return
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    if (recording) records.push({ api, arg: describe(args[0]) })
-    return (orig as (...a: unknown[]) => unknown).apply(this, args)
+    const fd = args[0]
+    if (recording) {
+      const onFd = api.startsWith('fs.') && typeof fd === 'number' && fd > 2
+      const fdPath = onFd ? openedFds.get(fd) : undefined
+      records.push({ api, arg: describe(fd), ...(onFd && fdPath === undefined ? { nodeOwnFd: true as const } : {}), ...(fdPath !== undefined ? { fdPath } : {}) })
+    }
+    const result = (orig as (...a: unknown[]) => unknown).apply(this, args)
+    if (api === 'fs.openSync' && typeof result === 'number') openedFds.set(result, describe(fd))
+    return result
   }
   Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(orig))
   try {

@@ -163,7 +163,8 @@ test('tracing: call spans from the diagnostics channels, failures included', { t
 })
 
 test('unit test with libvirt-async/testing: passes under node --test', { timeout: 180_000 }, async () => {
-  const { stdout } = await exec(process.execPath, ['--test', join(dir, 'out', 'unit-test.js')], { cwd: dir, timeout: 170_000, env: { ...process.env, NODE_TEST_CONTEXT: undefined } }).catch((e: { stdout?: string; stderr?: string }) =>
+  // the TAP reporter named: without it Node picks by version and terminal (Node 24 prints `ℹ pass 1`)
+  const { stdout } = await exec(process.execPath, ['--test', '--test-reporter=tap', join(dir, 'out', 'unit-test.js')], { cwd: dir, timeout: 170_000, env: { ...process.env, NODE_TEST_CONTEXT: undefined } }).catch((e: { stdout?: string; stderr?: string }) =>
     assert.fail(`the unit-test recipe fails:\n${e.stdout}\n${e.stderr}`))
   assert.match(stdout, /^# pass 1$/m)
   assert.match(stdout, /^# fail 0$/m)

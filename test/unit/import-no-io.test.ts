@@ -29,27 +29,38 @@ async function importRecorded(entry: string): Promise<IoRecord[]> {
   return JSON.parse(line.slice('IO-RECORDS '.length)) as IoRecord[]
 }
 
-// reading the package's own files (its modules, its package.json) is loading it
-const loadingItself = (r: IoRecord): boolean => r.api.startsWith('fs') && (r.arg.startsWith(PACKAGE_ROOT) || r.arg.startsWith(pathToFileURL(PACKAGE_ROOT).href))
+// reading the package's own files (its modules, its package.json) is loading it — by path, or on
+// a descriptor opened with such a path (Node 24's module loader opens, reads and closes a module's
+// file through the public fs functions) — and so are calls on a descriptor Node's loader opened
+// itself (IoRecord.nodeOwnFd)
+const ownPath = (p: string): boolean => p.startsWith(PACKAGE_ROOT) || p.startsWith(pathToFileURL(PACKAGE_ROOT).href)
+const loadingItself = (r: IoRecord): boolean =>
+  r.api.startsWith('fs') && (r.nodeOwnFd === true || ownPath(r.fdPath ?? r.arg))
 
 test('the recorder sees file, network and process I/O done while a module loads', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'import-io-'))
   try {
     const mod = join(dir, 'does-io.mjs')
     writeFileSync(mod, [
-      `import { readFileSync } from 'node:fs'`,
+      `import { readFileSync, openSync, readSync, closeSync } from 'node:fs'`,
       `import fsp from 'node:fs/promises'`,
       `import net from 'node:net'`,
       `import { execFileSync } from 'node:child_process'`,
       `readFileSync('/proc/self/stat')`,
+      `const fd = openSync('/proc/self/stat', 'r'); readSync(fd, Buffer.alloc(16)); closeSync(fd)`,
       `await fsp.stat('/')`,
       `const s = net.connect({ port: 1, host: '127.0.0.1' }); s.on('error', () => {}); s.destroy()`,
       `execFileSync(process.execPath, ['-e', '0'])`,
     ].join('\n'))
-    const apis = (await importRecorded(pathToFileURL(mod).href)).map((r) => r.api)
-    for (const api of ['fs.readFileSync', 'fs.promises.stat', 'net.connect', 'child_process.execFileSync']) {
+    const records = await importRecorded(pathToFileURL(mod).href)
+    const apis = records.map((r) => r.api)
+    for (const api of ['fs.readFileSync', 'fs.openSync', 'fs.readSync', 'fs.closeSync', 'fs.promises.stat', 'net.connect', 'child_process.execFileSync']) {
       assert.ok(apis.includes(api), `${api} not recorded: ${apis.join(', ')}`)
     }
+    // a read on a descriptor the module opened itself is its I/O, with the path it opened
+    const ownReads = records.filter((r) => r.api === 'fs.readSync' && r.fdPath === '/proc/self/stat' && r.nodeOwnFd !== true)
+    assert.ok(ownReads.length >= 1, JSON.stringify(records.filter((r) => r.api === 'fs.readSync')))
+    assert.ok(!records.filter((r) => r.fdPath === '/proc/self/stat').some(loadingItself), 'and it does not count as loading the package')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
