@@ -140,9 +140,13 @@ const builtins = {
 const CONSTANTS = join(src, 'generated', 'constants.gen.js')
 const STAR = "export * from './generated/constants.gen.js';"
 const MAIN_CORE = 'libvirt-async:main-core'
-const FLAT = /^(?:\/\*\*[^\n]*?\*\/ )?export const (VIR_\w+) = (-?\d[\w.]*|"(?:[^"\\\n]|\\.)*");$/gm
+// A constant's value as tsc and esbuild print it: a number, or a double-quoted string (escaped,
+// never a raw newline). Also an enum object's quoted key (COPY, below).
+const STRING = String.raw`"(?:[^"\\\n]|\\.)*"`
+const LITERAL = String.raw`(?:-?\d[\w.]*|${STRING})`
+const FLAT = new RegExp(String.raw`^(?:\/\*\*[^\n]*?\*\/ )?export const (VIR_\w+) = (${LITERAL});$`, 'gm')
 const GROUP = /^export const ([A-Z]\w*) = \{\n((?: {4}[^\n]*\n)*?)\};$/gm
-const MEMBER = /^ {4}[A-Za-z_$][\w$]*: (?:-?\d[\w.]*|"(?:[^"\\\n]|\\.)*"),$/
+const MEMBER = new RegExp(String.raw`^ {4}[A-Za-z_$][\w$]*: ${LITERAL},$`)
 function splitMain() {
   const text = readFileSync(MAIN, 'utf8')
   if (!text.includes(STAR)) throw new Error(`bundle: ${relative(REPO, MAIN)} no longer has \`${STAR}\``)
@@ -249,8 +253,7 @@ function trimKeepNames(text) {
 // declaration statement and a second mention in the list each; one `export const A=1,B=2,…`
 // declaration per run of them is the same module (same names, same values, never reassigned) that
 // V8 parses and instantiates with ~4.9 M fewer main-thread instructions (callgrind, fixed seeds).
-const LITERAL = String.raw`(?:-?\d[\w.]*|"(?:[^"\\]|\\.)*")`
-const COPY = new RegExp(String.raw`var ([A-Za-z_$][\w$]*)=(${LITERAL}|\{(?:(?:[A-Za-z_$][\w$]*|"(?:[^"\\]|\\.)*"):${LITERAL},?)*\});`, 'y')
+const COPY = new RegExp(String.raw`var ([A-Za-z_$][\w$]*)=(${LITERAL}|\{(?:(?:[A-Za-z_$][\w$]*|${STRING}):${LITERAL},?)*\});`, 'y')
 function exportInPlace(text) {
   const list = /;export\{([^}]*)\};\n?$/.exec(text)
   if (list === null) throw new Error('bundle: the main entry no longer ends in one export list')

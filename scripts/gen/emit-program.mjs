@@ -129,9 +129,9 @@ function emitCodecFile(model, file, files, sources, head) {
   const uses = (/** @type {Map<string, string>} */ m) => ['uses', ...[...m.keys()].sort(byCode)].join(' ')
   for (const s of sources) {
     const code = [...s.enc.split('\n'), ...s.dec.split('\n')]
-    // The runtime finds blocks and parts by lines starting '@@ ' and 'uses': code never does.
-    // (and once packCodecText has taken the indentation: nor '#', a dictionary reference)
-    const odd = code.find((l) => !/^(function |\}|  )/.test(l) || /^\s*(uses\b|@@ |#)/.test(l))
+    // The runtime finds blocks and parts by lines starting '@@ ' and 'uses': code never does, not
+    // even once packCodecText has taken the indentation (which also refuses a line starting '#').
+    const odd = code.find((l) => !/^(function |\}|  )/.test(l) || /^\s*(uses\b|@@ )/.test(l))
     if (odd !== undefined) throw new Error(`${s.T}: codec line ${JSON.stringify(odd)} could be read as a marker`)
     text.push(`@@ ${s.T}`, uses(s.encDeps.map), ...s.enc.split('\n'), uses(s.decDeps.map), ...s.dec.split('\n'))
   }

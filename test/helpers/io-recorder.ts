@@ -32,8 +32,9 @@ export interface IoRecord {
 const records: IoRecord[] = []
 const writeSync = fs.writeSync
 let recording = true
-// descriptors that recorded calls returned (fs.openSync), with the path each was opened with;
-// the asynchronous opens are recorded by path, which is what a test looks at
+// descriptors that recorded calls returned (fs.openSync) and not yet closed, with the path each
+// was opened with (a closed number may come back from one of Node's own opens); the asynchronous
+// opens are recorded by path, which is what a test looks at
 const openedFds = new Map<number, string>()
 
 function describe(a: unknown): string {
@@ -56,14 +57,19 @@ function wrap(owner: Record<string, unknown>, name: string, api: string): void {
   // classes (fs.Stats, net.Socket …) stay as they are; their I/O methods are wrapped separately
   if (/^[A-Z]/.test(name)) return
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    const fd = args[0]
+    const first = args[0]
     if (recording) {
-      const onFd = api.startsWith('fs.') && typeof fd === 'number' && fd > 2
-      const fdPath = onFd ? openedFds.get(fd) : undefined
-      records.push({ api, arg: describe(fd), ...(onFd && fdPath === undefined ? { nodeOwnFd: true as const } : {}), ...(fdPath !== undefined ? { fdPath } : {}) })
+      const record: IoRecord = { api, arg: describe(first) }
+      if (api.startsWith('fs.') && typeof first === 'number' && first > 2) {
+        const fdPath = openedFds.get(first)
+        if (fdPath === undefined) record.nodeOwnFd = true
+        else record.fdPath = fdPath
+      }
+      records.push(record)
     }
     const result = (orig as (...a: unknown[]) => unknown).apply(this, args)
-    if (api === 'fs.openSync' && typeof result === 'number') openedFds.set(result, describe(fd))
+    if (api === 'fs.openSync' && typeof result === 'number') openedFds.set(result, describe(first))
+    else if (api === 'fs.closeSync' && typeof first === 'number') openedFds.delete(first)
     return result
   }
   Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(orig))
